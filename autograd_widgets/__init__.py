@@ -1,0 +1,70 @@
+"""autograd_widgets: a PyTorch-faithful autograd engine on NumPy, and widgets that show it at work.
+
+`import autograd_widgets as torch` runs small PyTorch autograd programs unchanged.
+"""
+from . import dtypes as _dtypes
+from .tensor import Tensor
+from . import methods as _methods  # noqa: F401  (binds the op methods onto Tensor)
+from . import transfer as _transfer  # noqa: F401
+from .size import Size
+from .device import device
+from .dtypes import float32, float64, float16, int64, int32, bool, get_default_dtype, set_default_dtype  # noqa: A004
+from .grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from .creation import (BoolTensor, DoubleTensor, FloatTensor, LongTensor, arange, as_tensor, empty, empty_like, eye,
+                       from_numpy, full, full_like, linspace, manual_seed, ones, ones_like, rand, randint, randn,
+                       tensor, zeros, zeros_like)
+from .ops.pointwise import add, div, mul, pow, rsub, sub, where  # noqa: A004
+from .ops.linalg import bmm, dot, matmul, mm, mv
+from .ops.reduce import mean, norm, sum, return_types  # noqa: A004
+from .ops.shape import cat, flatten, permute, reshape, squeeze, stack, transpose, unsqueeze
+from .ops.indexing import narrow, select
+from .printing import set_printoptions
+from . import autograd, nn  # noqa: F401
+
+float, double, long, half = float32, float64, int64, float16  # noqa: A001 - PyTorch's aliases
+__version__ = "0.1.0"
+
+
+def _method(name):
+    def fn(input, *args, **kwargs):
+        return getattr(input, name)(*args, **kwargs)
+    fn.__name__ = name
+    return fn
+
+
+exp, log, sin, cos, tanh, sigmoid, relu, sqrt, neg, clone, t, softmax, log_softmax, abs, max, min, \
+    argmax, argmin, reciprocal, sign, negative = (_method(n) for n in (  # noqa: A001
+        "exp", "log", "sin", "cos", "tanh", "sigmoid", "relu", "sqrt", "neg", "clone", "t", "softmax",
+        "log_softmax", "abs", "max", "min", "argmax", "argmin", "reciprocal", "sign", "neg"))
+
+
+def is_tensor(obj):
+    return isinstance(obj, Tensor)
+
+
+def numel(t):
+    return t.numel()
+
+
+def allclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
+    from . import backend as B
+    return B.ns(a._data).allclose(a._data, b._data, rtol=rtol, atol=atol, equal_nan=equal_nan)
+
+
+def equal(a, b):
+    return tuple(a.shape) == tuple(b.shape) and bool((a == b).all())
+
+
+_WIDGETS = ("show", "GraphView", "BackwardPlayground", "JacobianExplorer", "BackwardStepper")
+
+
+def __getattr__(name):
+    # The core imports no widget code; widget names load it on first use.
+    if name in _WIDGETS:
+        from . import widgets
+        return getattr(widgets, name)
+    if name == "cuda":
+        from . import cuda
+        return cuda
+    from . import errors
+    raise errors.not_supported(f"torch.{name}")

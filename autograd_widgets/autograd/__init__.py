@@ -1,0 +1,142 @@
+"""torch.autograd: backward(), grad(), Function, Variable, functional, gradcheck."""
+from .. import errors
+from ..engine import run_backward
+from ..grad_mode import enable_grad, no_grad, set_grad_enabled  # noqa: F401
+from ..node import edge_to
+from ..tensor import Tensor
+from . import functional  # noqa: F401
+from .function import Function  # noqa: F401
+from .gradcheck import gradcheck, gradgradcheck  # noqa: F401
+
+
+def Variable(data, requires_grad=False, volatile=False):
+    """The pre-0.4 wrapper: today it just returns a tensor (a leaf, requiring grad if asked)."""
+    t = data.detach() if isinstance(data, Tensor) else Tensor(data)
+    t = Tensor._make(t._data)
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def _as_tuple(x):
+    if x is None:
+        return None
+    if isinstance(x, Tensor):
+        return (x,)
+    return tuple(x)
+
+
+def _make_grads(outputs, grads, is_grads_batched=False):
+    """The seed gradient for each output: ones for a scalar, else the given one of the same shape."""
+    out = []
+    for i, (t, g) in enumerate(zip(outputs, grads)):
+        if g is None:
+            if t._data.size != 1:
+                raise errors.not_scalar()
+            g = Tensor._make(_ones_like(t._data))
+        else:
+            if not isinstance(g, Tensor):
+                from ..creation import tensor
+                g = tensor(g, dtype=t.dtype)
+            if g._data.shape != t._data.shape:
+                raise errors.gradient_shape(i, g._data.shape, t._data.shape)
+            if g._data.dtype != t._data.dtype and not g._rg:
+                g = Tensor._make(g._data.astype(t._data.dtype))
+        out.append(g)
+    return out
+
+
+def _ones_like(a):
+    from .. import backend as B
+    return B.ns(a).ones_like(a)
+
+
+def _roots(outputs):
+    roots = []
+    for i, t in enumerate(outputs):
+        if not t._rg:
+            raise errors.no_grad_fn(i)
+        roots.append(edge_to(t))
+    return roots
+
+
+def _check_inputs(inputs):
+    inputs = _as_tuple(inputs)
+    if inputs is not None:
+        if not inputs:
+            raise errors.runtime("'inputs' argument to backward() cannot be empty.",
+                                 "Pass the leaves whose .grad you want, or leave inputs=None for all of them.")
+        for i, t in enumerate(inputs):
+            if not t._rg:
+                raise errors.input_no_grad(i)
+            if t.grad_fn is None:
+                edge_to(t)  # make sure the leaf's AccumulateGrad exists
+    return inputs
+
+
+def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, grad_variables=None, inputs=None):
+    """Add the gradients of `tensors` (weighted by `grad_tensors`) into the `.grad` of the leaves."""
+    outputs = _as_tuple(tensors)
+    grads = _as_tuple(grad_tensors if grad_tensors is not None else grad_variables) or (None,) * len(outputs)
+    if len(grads) != len(outputs):
+        raise errors.runtime(f"got {len(grads)} tensors and {len(outputs)} gradients",
+                             "Pass one gradient per output tensor (None for a scalar output).")
+    if retain_graph is None:
+        retain_graph = create_graph
+    if create_graph:
+        import warnings
+        warnings.warn("Using backward() with create_graph=True will create a reference cycle between the parameter "
+                      "and its gradient which can cause a memory leak. We recommend using autograd.grad when creating "
+                      "the graph to avoid this. If you have to use this function, make sure to reset the .grad fields "
+                      "of your parameters to None after use to break the cycle and avoid the leak.", UserWarning,
+                      stacklevel=3)
+    inputs = _check_inputs(inputs)
+    grads = _make_grads(outputs, grads)
+    roots = _roots(outputs)
+    run_backward(roots, grads, retain_graph, create_graph, inputs=inputs, accumulate=True)
+
+
+def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, only_inputs=True,
+         allow_unused=None, is_grads_batched=False, materialize_grads=False):
+    """The gradients of `outputs` with respect to `inputs`, returned (no `.grad` is touched)."""
+    outputs = _as_tuple(outputs)
+    single = isinstance(inputs, Tensor)
+    inputs = _as_tuple(inputs)
+    grads = _as_tuple(grad_outputs) or (None,) * len(outputs)
+    if retain_graph is None:
+        retain_graph = create_graph
+    if allow_unused is None:
+        allow_unused = materialize_grads
+    for i, t in enumerate(inputs):
+        if not t._rg:
+            raise errors.input_no_grad(i)
+        if t.grad_fn is None:
+            edge_to(t)
+    grads = _make_grads(outputs, grads)
+    roots = _roots(outputs)
+    results = run_backward(roots, grads, retain_graph, create_graph, inputs=inputs, accumulate=False)
+    for i, r in enumerate(results):
+        if r is None:
+            if materialize_grads:
+                from ..creation import zeros_like
+                results[i] = zeros_like(inputs[i])
+            elif not allow_unused:
+                raise errors.unused_input(i)
+    del single
+    return tuple(results)
+
+
+class set_detect_anomaly:
+    """Accepted for compatibility; anomaly detection is not implemented (errors already name the op)."""
+
+    def __init__(self, mode=True, check_nan=True):
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+detect_anomaly = set_detect_anomaly

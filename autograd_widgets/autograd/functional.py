@@ -1,0 +1,109 @@
+"""torch.autograd.functional: jacobian, hessian, vjp, jvp, built on autograd.grad."""
+from ..creation import zeros_like
+from ..grad_mode import enable_grad
+from ..tensor import Tensor
+
+
+def _tuple(x):
+    return (x,) if isinstance(x, Tensor) else tuple(x)
+
+
+def _leaves(inputs, create_graph):
+    return tuple(x if create_graph and x._rg else x.detach().requires_grad_(True) for x in inputs)
+
+
+def _grads(outputs, inputs, grad_outputs, create_graph):
+    from . import grad
+    need = [o for o in outputs if o._rg]
+    if not need:
+        return tuple(None for _ in inputs)
+    gos = [g for o, g in zip(outputs, grad_outputs) if o._rg]
+    return grad(need, inputs, gos, retain_graph=True, create_graph=create_graph, allow_unused=True)
+
+
+def _fill(grads, inputs, strict=False):
+    return tuple(g if g is not None else zeros_like(x) for g, x in zip(grads, inputs))
+
+
+def vjp(func, inputs, v=None, create_graph=False, strict=False):
+    """(func(inputs), v^T·J)."""
+    is_tuple = not isinstance(inputs, Tensor)
+    with enable_grad():
+        xs = _leaves(_tuple(inputs), create_graph)
+        out = func(*xs)
+        outs = _tuple(out)
+        vs = _tuple(v) if v is not None else (None,) * len(outs)
+        g = _fill(_grads(outs, xs, vs, create_graph), xs)
+    out = out if create_graph else (out.detach() if isinstance(out, Tensor) else tuple(o.detach() for o in out))
+    g = g if create_graph else tuple(x.detach() for x in g)
+    return out, (g if is_tuple else g[0])
+
+
+def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False, strategy="reverse-mode"):
+    """The Jacobian of func at inputs: one reverse pass per output element (rows of J)."""
+    is_tuple = not isinstance(inputs, Tensor)
+    with enable_grad():
+        xs = _leaves(_tuple(inputs), create_graph)
+        out = func(*xs)
+        out_tuple = not isinstance(out, Tensor)
+        outs = _tuple(out)
+        result = []
+        for o in outs:
+            flat = o.reshape(-1)
+            rows = [[] for _ in xs]
+            for k in range(flat.numel()):
+                gs = _grads((flat[k],), xs, (None,), create_graph) if flat._rg else (None,) * len(xs)
+                for j, (g, x) in enumerate(zip(gs, xs)):
+                    rows[j].append((g if g is not None else zeros_like(x)).reshape(-1))
+            blocks = []
+            for j, x in enumerate(xs):
+                from ..ops.shape import stack
+                block = stack(rows[j]) if rows[j] else zeros_like(x).reshape(0, -1)
+                block = block.reshape(tuple(o.shape) + tuple(x.shape))
+                blocks.append(block if create_graph else block.detach())
+            result.append(tuple(blocks))
+    if not out_tuple and not is_tuple:
+        return result[0][0]
+    if not out_tuple:
+        return result[0]
+    if not is_tuple:
+        return tuple(r[0] for r in result)
+    return tuple(result)
+
+
+def hessian(func, inputs, create_graph=False, strict=False, vectorize=False, outer_jacobian_strategy="reverse-mode"):
+    """The Hessian of scalar func at inputs (the Jacobian of its gradient)."""
+    is_tuple = not isinstance(inputs, Tensor)
+
+    def gradient(*xs):
+        from . import grad
+        out = func(*xs)
+        if out.numel() != 1:
+            raise RuntimeError("The function given to hessian should return a single element Tensor")
+        gs = grad(out.reshape(()) if out.ndim else out, xs, create_graph=True, allow_unused=True)
+        return tuple(g if g is not None else zeros_like(x) for g, x in zip(gs, xs))
+
+    h = jacobian(gradient, _tuple(inputs), create_graph=create_graph)
+    return h if is_tuple else h[0][0]
+
+
+def jvp(func, inputs, v=None, create_graph=False, strict=False):
+    """(func(inputs), J·v), by the double-vjp trick: J·v = d/du (v · J^T u), all in reverse mode."""
+    from . import grad
+    with enable_grad():
+        xs = _leaves(_tuple(inputs), create_graph)
+        out = func(*xs)
+        outs = _tuple(out)
+        vs = _tuple(v) if v is not None else tuple(None for _ in xs)
+        us = tuple(zeros_like(o).requires_grad_(True) for o in outs)
+        gx = grad(outs, xs, us, create_graph=True, allow_unused=True)
+        pairs = [(g, vv) for g, vv in zip(gx, vs) if g is not None and g._rg]
+        if pairs:
+            jv = grad([g for g, _ in pairs], us, [vv for _, vv in pairs], create_graph=create_graph,
+                      allow_unused=True)
+        else:
+            jv = (None,) * len(us)
+        jv = tuple(j if j is not None else zeros_like(o) for j, o in zip(jv, outs))
+    out = out if create_graph else (out.detach() if isinstance(out, Tensor) else tuple(o.detach() for o in out))
+    jv = jv if create_graph else tuple(j.detach() for j in jv)
+    return out, (jv[0] if isinstance(out, Tensor) else jv)

@@ -1,0 +1,92 @@
+"""gradcheck / gradgradcheck: analytical gradients against central finite differences."""
+from .. import backend as B
+from ..grad_mode import no_grad
+from ..tensor import Tensor
+
+
+class GradcheckError(RuntimeError):
+    pass
+
+
+def _flat_outputs(func, inputs):
+    out = func(*inputs)
+    return (out,) if isinstance(out, Tensor) else tuple(o for o in out if isinstance(o, Tensor))
+
+
+def _numerical(func, inputs, eps):
+    """d(outputs)/d(inputs) by central differences, as a list of arrays (out_numel, in_numel) per pair."""
+    diff = [x for x in inputs if isinstance(x, Tensor) and x._rg]
+    outs = _flat_outputs(func, inputs)
+    jac = {}
+    for j, x in enumerate(diff):
+        flat = x._data.reshape(-1)  # a view: perturbing it perturbs x
+        for k in range(flat.size):
+            orig = flat[k].item()
+            with no_grad():
+                flat[k] = orig + eps
+                plus = [B.to_host(o._data).reshape(-1).astype("float64") for o in _flat_outputs(func, inputs)]
+                flat[k] = orig - eps
+                minus = [B.to_host(o._data).reshape(-1).astype("float64") for o in _flat_outputs(func, inputs)]
+                flat[k] = orig
+            for i in range(len(outs)):
+                col = (plus[i] - minus[i]) / (2 * eps)
+                jac.setdefault((i, j), []).append(col)
+    return {key: B.ns(cols[0]).stack(cols, axis=1) for key, cols in jac.items()}, diff, outs
+
+
+def _analytical(outs, diff):
+    from . import grad
+    jac = {}
+    for i, o in enumerate(outs):
+        flat = o.reshape(-1)
+        for r in range(flat.numel()):
+            if not o._rg:
+                continue
+            gs = grad(flat[r], diff, retain_graph=True, allow_unused=True)
+            for j, (g, x) in enumerate(zip(gs, diff)):
+                row = B.to_host(g._data).reshape(-1).astype("float64") if g is not None else \
+                    B.to_host(x._data).reshape(-1).astype("float64") * 0
+                jac.setdefault((i, j), []).append(row)
+    return {key: B.ns(rows[0]).stack(rows) for key, rows in jac.items()}
+
+
+def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, **kwargs):
+    """True if func's backward matches finite differences for every (output, input) pair."""
+    inputs = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
+    for x in inputs:
+        if isinstance(x, Tensor) and x._rg and x._data.dtype != B.float64:
+            import warnings
+            warnings.warn("Input #0 requires gradient and is not a double precision floating point. This check "
+                          "will likely fail if all the inputs are not of double precision floating point. ")
+    numerical, diff, outs = _numerical(func, inputs, eps)
+    analytical = _analytical(outs, diff)
+    for key, num in numerical.items():
+        ana = analytical.get(key, num * 0)
+        xp = B.ns(num)
+        if not xp.allclose(ana, num, rtol=rtol, atol=atol):
+            if not raise_exception:
+                return False
+            raise GradcheckError(f"Jacobian mismatch for output {key[0]} with respect to input {key[1]},\n"
+                                 f"numerical:{num}\nanalytical:{ana}\n")
+    return True
+
+
+def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True,
+                  **kwargs):
+    """gradcheck of the function x -> v^T·J(x) (its backward), with a fixed random v per output."""
+    from . import grad
+    inputs = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
+    outs = _flat_outputs(func, inputs)
+    rng = B.random_state(0)
+    if grad_outputs is None:
+        grad_outputs = tuple(Tensor._make(B.asarray(rng.standard_normal(o.shape), dtype=o._data.dtype)) for o in outs)
+    diff = [x for x in inputs if isinstance(x, Tensor) and x._rg]
+
+    def first_derivative(*xs):
+        o = _flat_outputs(func, xs)
+        d = [x for x in xs if isinstance(x, Tensor) and x._rg]
+        gs = grad(o, d, grad_outputs, create_graph=True, allow_unused=True)
+        return tuple(g for g in gs if g is not None)
+
+    del diff
+    return gradcheck(first_derivative, inputs, eps=eps, atol=atol, rtol=rtol, raise_exception=raise_exception)

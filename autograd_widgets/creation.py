@@ -1,0 +1,189 @@
+"""Making tensors: tensor(), zeros(), arange(), randn(), ..."""
+from . import backend as B
+from . import dtypes, errors
+from .tensor import Tensor
+
+_rng = [B.random_state(0)]
+
+
+def _plain(data):
+    """Nested data with any tensors replaced by their values."""
+    if isinstance(data, Tensor):
+        return B.to_host(data._data)
+    if isinstance(data, (list, tuple)):
+        return [_plain(x) for x in data]
+    return data
+
+
+def to_array(data, dtype=None, device="cpu"):
+    """An array of `data` with PyTorch's dtype inference (Python floats give the default float)."""
+    if dtype is not None:
+        return B.asarray(_plain(data), dtype=dtype.array_dtype, device=device, copy=True)
+    if B.is_array(data):
+        return dtypes.coerce_array(B.asarray(data, device=device, copy=True))
+    a = B.asarray(_plain(data), device=device)
+    if a.dtype.kind == "f" and not _has_array_leaf(data):
+        return a.astype(dtypes.default_float().array_dtype)
+    return dtypes.coerce_array(a)
+
+
+def _has_array_leaf(data):
+    while isinstance(data, (list, tuple)) and data:
+        data = data[0]
+    return isinstance(data, Tensor) or B.is_array(data) or isinstance(data, B.generic_scalar)
+
+
+def _finish(data, requires_grad):
+    t = Tensor._make(data)
+    if requires_grad:
+        if data.dtype.kind != "f":
+            raise errors.integer_requires_grad(factory=True)
+        t._rg = True
+    return t
+
+
+def _device(device):
+    return "cpu" if device is None else str(getattr(device, "type", device)).split(":")[0]
+
+
+def tensor(data, dtype=None, device=None, requires_grad=False):
+    """A new leaf tensor holding a copy of `data`."""
+    if isinstance(data, Tensor):
+        data = data.detach()._data
+        arr = B.asarray(data, dtype=dtype.array_dtype if dtype else None, copy=True)
+        return _finish(arr, requires_grad)
+    return _finish(to_array(data, dtype, _device(device)), requires_grad)
+
+
+def as_tensor(data, dtype=None, device=None):
+    if isinstance(data, Tensor) and (dtype is None or data.dtype is dtype):
+        return data
+    return tensor(data, dtype=dtype, device=device)
+
+
+def from_numpy(array):
+    """A tensor sharing memory with NumPy `array`."""
+    return Tensor._make(dtypes.coerce_array(array))
+
+
+def _shape(size):
+    if len(size) == 1 and isinstance(size[0], (tuple, list)):
+        return tuple(size[0])
+    return tuple(size)
+
+
+def _filled(fill, size, dtype, device, requires_grad):
+    d = dtype or dtypes.default_float()
+    xp = B.namespace(_device(device))
+    arr = xp.full(_shape(size), fill, dtype=d.array_dtype)
+    return _finish(arr, requires_grad)
+
+
+def zeros(*size, dtype=None, device=None, requires_grad=False):
+    return _filled(0, size, dtype, device, requires_grad)
+
+
+def ones(*size, dtype=None, device=None, requires_grad=False):
+    return _filled(1, size, dtype, device, requires_grad)
+
+
+def empty(*size, dtype=None, device=None, requires_grad=False):
+    return _filled(0, size, dtype, device, requires_grad)
+
+
+def full(size, fill_value, dtype=None, device=None, requires_grad=False):
+    if dtype is None:
+        dtype = (dtypes.bool if isinstance(fill_value, bool) else dtypes.int64 if isinstance(fill_value, int)
+                 else dtypes.default_float())
+    return _filled(fill_value, (tuple(size),), dtype, device, requires_grad)
+
+
+def _like(fill, t, dtype, device, requires_grad):
+    return _filled(fill, (tuple(t.shape),), dtype or t.dtype, device or t.device.type, requires_grad)
+
+
+def zeros_like(t, dtype=None, device=None, requires_grad=False):
+    return _like(0, t, dtype, device, requires_grad)
+
+
+def ones_like(t, dtype=None, device=None, requires_grad=False):
+    return _like(1, t, dtype, device, requires_grad)
+
+
+def full_like(t, fill_value, dtype=None, device=None, requires_grad=False):
+    return _like(fill_value, t, dtype, device, requires_grad)
+
+
+def empty_like(t, dtype=None, device=None, requires_grad=False):
+    return _like(0, t, dtype, device, requires_grad)
+
+
+def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False):
+    if end is None:
+        start, end = 0, start
+    vals = [x.item() if isinstance(x, Tensor) else x for x in (start, end, step)]
+    if dtype is None:
+        dtype = dtypes.int64 if all(isinstance(v, int) for v in vals) else dtypes.default_float()
+    xp = B.namespace(_device(device))
+    return _finish(xp.arange(*vals, dtype=B.float64 if dtype.is_floating_point else None).astype(dtype.array_dtype),
+                   requires_grad)
+
+
+def linspace(start, end, steps, dtype=None, device=None, requires_grad=False):
+    d = dtype or dtypes.default_float()
+    xp = B.namespace(_device(device))
+    return _finish(xp.linspace(start, end, steps, dtype=B.float64).astype(d.array_dtype), requires_grad)
+
+
+def eye(n, m=None, dtype=None, device=None, requires_grad=False):
+    d = dtype or dtypes.default_float()
+    xp = B.namespace(_device(device))
+    return _finish(xp.eye(n, m, dtype=d.array_dtype), requires_grad)
+
+
+def manual_seed(seed):
+    """Seed rand/randn. Values differ from PyTorch's generator: seed-for-seed equality is not promised."""
+    _rng[0] = B.random_state(seed)
+
+
+def _random(method, size, dtype, device, requires_grad):
+    d = dtype or dtypes.default_float()
+    arr = getattr(_rng[0], method)(size=_shape(size)).astype(d.array_dtype)
+    arr = B.asarray(arr, device=_device(device))
+    return _finish(arr, requires_grad)
+
+
+def rand(*size, dtype=None, device=None, requires_grad=False):
+    return _random("random", size, dtype, device, requires_grad)
+
+
+def randn(*size, dtype=None, device=None, requires_grad=False):
+    return _random("standard_normal", size, dtype, device, requires_grad)
+
+
+def randint(low, high=None, size=(), dtype=None, device=None):
+    if high is None:
+        low, high = 0, low
+    arr = _rng[0].integers(low, high, size=tuple(size)).astype((dtype or dtypes.int64).array_dtype)
+    return Tensor._make(B.asarray(arr, device=_device(device)))
+
+
+def FloatTensor(*args):
+    return Tensor(*args)
+
+
+def DoubleTensor(*args):
+    t = Tensor(*args)
+    return Tensor._make(t._data.astype(dtypes.float64.array_dtype))
+
+
+def LongTensor(*args):
+    if len(args) == 1 and not isinstance(args[0], int):
+        return tensor(args[0], dtype=dtypes.int64)
+    return zeros(*args, dtype=dtypes.int64)
+
+
+def BoolTensor(*args):
+    if len(args) == 1 and not isinstance(args[0], int):
+        return tensor(args[0], dtype=dtypes.bool)
+    return zeros(*args, dtype=dtypes.bool)

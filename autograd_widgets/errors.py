@@ -1,0 +1,107 @@
+"""Every error a learner can meet: PyTorch 2.13's words first, then what it means and what to do.
+
+Tests match PyTorch's text as a substring, so keep each first sentence verbatim.
+"""
+
+
+def _explain(torch_message, explanation):
+    return f"{torch_message}\n\n[autograd_widgets] {explanation}"
+
+
+def runtime(torch_message, explanation):
+    return RuntimeError(_explain(torch_message, explanation))
+
+
+def _size(shape):
+    return f"torch.Size([{', '.join(str(s) for s in shape)}])"
+
+
+def not_scalar():
+    return runtime("grad can be implicitly created only for scalar outputs",
+                   "backward() without an argument means 'differentiate this one number'. Your output has "
+                   "several elements, so pass a `gradient` of the output's shape: it is the vector v in v^T·J "
+                   "(use torch.ones_like(out) to sum the gradients of all elements).")
+
+
+def freed_graph():
+    return runtime(
+        "Trying to backward through the graph a second time (or directly access saved tensors after they have "
+        "already been freed). Saved intermediate values of the graph are freed when you call .backward() or "
+        "autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or "
+        "if you need to access saved tensors after calling backward.",
+        "The first backward released the values this graph saved for computing gradients. Pass "
+        "retain_graph=True to the first backward if you want to run backward on it again, or recompute the "
+        "forward pass.")
+
+
+def gradient_shape(index, grad_shape, out_shape):
+    return runtime(
+        f"Mismatch in shape: grad_output[{index}] has a shape of {_size(grad_shape)} and output[{index}] has a "
+        f"shape of {_size(out_shape)}.",
+        "The `gradient` you pass to backward() must have exactly the shape of the tensor you call it on: "
+        "it holds one weight per output element.")
+
+
+def leaf_inplace(view=False):
+    what = "a view of a leaf Variable" if view else "a leaf Variable"
+    return runtime(
+        f"{what} that requires grad is being used in an in-place operation.",
+        "Changing a leaf that requires grad in place would silently change what its gradient means. Do it "
+        "inside `with torch.no_grad():` (as optimizers do), or work on a copy (`x = x + 1` instead of `x += 1`).")
+
+
+def modified_saved(tensor_desc, output_of, version, expected):
+    where = f", which is output {output_of[1]} of {output_of[0]}," if output_of else ""
+    return runtime(
+        f"one of the variables needed for gradient computation has been modified by an inplace operation: "
+        f"[{tensor_desc}]{where} is at version {version}; expected version {expected} instead. Hint: enable "
+        f"anomaly detection to find the operation that failed to compute its gradient, with "
+        f"torch.autograd.set_detect_anomaly(True, check_nan=False).",
+        "A value this backward needs was saved during the forward pass and then changed in place, so the "
+        "gradient would be wrong. Use an out-of-place op (`y = y + 1` instead of `y += 1`) or clone() first.")
+
+
+def unused_input(index):
+    return runtime(
+        f"The differentiated Tensor at index {index} appears to not have been used in the graph. Set "
+        f"allow_unused=True if this is the desired behavior.",
+        "No path leads from the outputs to this input, so its gradient is not defined. With allow_unused=True "
+        "autograd.grad returns None for it.")
+
+
+def input_no_grad(index):
+    return runtime(
+        "One of the differentiated Tensors does not require grad",
+        f"Input {index} of autograd.grad was not created with requires_grad=True, so autograd did not track it.")
+
+
+def integer_requires_grad(factory=True):
+    msg = ("Only Tensors of floating point and complex dtype can require gradients" if factory
+           else "only Tensors of floating point dtype can require gradients")
+    return runtime(msg, "Gradients are defined for real numbers, not integers: create the tensor with float "
+                        "values (e.g. [1., 2.]) or dtype=torch.float32.")
+
+
+def no_grad_fn(index=0):
+    return runtime(
+        f"element {index} of tensors does not require grad and does not have a grad_fn",
+        "This tensor was not computed from anything that requires grad, so there is no graph to go backward "
+        "through. Create the input with requires_grad=True (and not inside torch.no_grad()).")
+
+
+def numpy_requires_grad():
+    return runtime("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.",
+                   "A NumPy array cannot carry the graph; detach() gives the same values without it.")
+
+
+def nonleaf_requires_grad():
+    return runtime(
+        "you can only change requires_grad flags of leaf variables.",
+        "This tensor is the result of an op, so whether it requires grad follows from its inputs. Use "
+        ".detach() to get a new leaf, then set requires_grad on that.")
+
+
+def not_supported(name):
+    return AttributeError(
+        f"autograd_widgets does not support '{name}' (yet). It implements the part of PyTorch's API that "
+        f"teaching autograd needs; see the README for the list of supported names.")

@@ -1,0 +1,147 @@
+"""Tensor methods and operators: each is one line that calls the op that defines it."""
+from . import dtypes
+from .ops import indexing, linalg, pointwise as P, reduce as R, shape as S
+from .tensor import Tensor
+
+
+def _rsub(self, other):
+    return P.rsub(self, other)
+
+
+def _rtruediv(self, other):
+    if isinstance(other, Tensor):
+        return P.div(other, self)
+    return P.rdiv(self, other)
+
+
+def _rpow(self, base):
+    if isinstance(base, Tensor):
+        return P.pow(base, self)
+    return P.pow(base, self)
+
+
+def _compare(name):
+    def method(self, other):
+        o = other._data if isinstance(other, Tensor) else other
+        from .ops.pointwise import promote
+        a, b = promote(self._data, o)
+        return Tensor._make(_as_arr(getattr(a, name)(b)))
+    method.__name__ = name
+    return method
+
+
+def _as_arr(x):
+    from .node import as_array
+    return as_array(x)
+
+
+def to(self, *args, dtype=None, device=None, copy=False, non_blocking=False):
+    """A tensor of another dtype (ToCopyBackward0 keeps the graph) or device."""
+    for a in args:
+        if isinstance(a, dtypes.dtype):
+            dtype = a
+        elif isinstance(a, Tensor):
+            dtype = a.dtype
+        else:
+            device = a
+    out = self
+    if device is not None:
+        from .transfer import to_device
+        out = to_device(out, device)
+    if dtype is not None and dtype is not out.dtype:
+        out = P.ToCopyBackward0.apply(out, dtype=dtype)
+    elif copy and out is self:
+        out = P.CloneBackward0.apply(out)
+    return out
+
+
+def _max(self, dim=None, keepdim=False):
+    if isinstance(dim, Tensor):
+        return P.where(self > dim, self, dim)
+    return R.extreme(self, "max", dim, keepdim)
+
+
+def _min(self, dim=None, keepdim=False):
+    if isinstance(dim, Tensor):
+        return P.where(self < dim, self, dim)
+    return R.extreme(self, "min", dim, keepdim)
+
+
+def _sign(self):
+    from . import backend as B
+    return Tensor._make(B.ns(self._data).sign(self._data))
+
+
+def _inplace(op):
+    def method(self, *args, **kwargs):
+        return self._inplace(lambda t, *a: op(t, *a, **kwargs), *args)
+    return method
+
+
+def _argmax(which):
+    def method(self, dim=None, keepdim=False):
+        from . import backend as B
+        a = self._data
+        xp = B.ns(a)
+        if dim is None:
+            return Tensor._make(xp.asarray(getattr(xp, which)(a)))
+        return Tensor._make(xp.asarray(getattr(xp, which)(a, axis=dim, keepdims=keepdim)))
+    return method
+
+
+_METHODS = {
+    # arithmetic
+    "__add__": P.add, "__radd__": P.add, "add": P.add, "__sub__": P.sub, "sub": P.sub, "__rsub__": _rsub,
+    "__mul__": P.mul, "__rmul__": P.mul, "mul": P.mul, "__truediv__": P.div, "div": P.div,
+    "__rtruediv__": _rtruediv, "__pow__": P.pow, "pow": P.pow, "__rpow__": _rpow, "__neg__": P.NegBackward0.apply,
+    "neg": P.NegBackward0.apply, "__abs__": P.AbsBackward0.apply, "abs": P.AbsBackward0.apply,
+    "__matmul__": linalg.matmul, "matmul": linalg.matmul, "__rmatmul__": lambda s, o: linalg.matmul(o, s),
+    "mm": linalg.mm, "mv": linalg.mv, "dot": linalg.dot, "bmm": linalg.bmm, "reciprocal": P.ReciprocalBackward0.apply,
+    "multiply": P.mul, "divide": P.div, "subtract": P.sub, "true_divide": P.div,
+    # functions of one variable
+    "exp": P.ExpBackward0.apply, "log": P.LogBackward0.apply, "sin": P.SinBackward0.apply,
+    "cos": P.CosBackward0.apply, "tanh": P.TanhBackward0.apply, "sigmoid": P.SigmoidBackward0.apply,
+    "relu": P.ReluBackward0.apply, "sqrt": P.SqrtBackward0.apply, "clone": lambda s, memory_format=None:
+    P.CloneBackward0.apply(s), "sign": _sign,
+    # reductions
+    "sum": R.sum, "mean": R.mean, "max": _max, "min": _min, "norm": R.norm, "softmax": R.softmax,
+    "log_softmax": R.log_softmax, "argmax": _argmax("argmax"), "argmin": _argmax("argmin"),
+    # shape
+    "view": S.view, "reshape": S.reshape, "squeeze": S.squeeze, "unsqueeze": S.unsqueeze, "flatten": S.flatten,
+    "t": S.t_, "transpose": S.transpose, "permute": S.permute, "expand": S.expand, "sum_to_size": lambda s, *sh:
+    S.sum_to(s, S._shape_arg(sh)), "view_as": lambda s, o: S.view(s, *o.shape),
+    "reshape_as": lambda s, o: S.reshape(s, *o.shape), "expand_as": lambda s, o: S.expand(s, *o.shape),
+    "select": indexing.select, "narrow": indexing.narrow, "__getitem__": indexing.getitem,
+    # dtype
+    "to": to, "float": lambda s: to(s, dtypes.float32), "double": lambda s: to(s, dtypes.float64),
+    "long": lambda s: to(s, dtypes.int64), "bool": lambda s: to(s, dtypes.bool),
+    "int": lambda s: to(s, dtypes.int32), "type_as": lambda s, o: to(s, o.dtype),
+    # comparisons (no gradient)
+    "__lt__": _compare("__lt__"), "__le__": _compare("__le__"), "__gt__": _compare("__gt__"),
+    "__ge__": _compare("__ge__"), "__eq__": _compare("__eq__"), "__ne__": _compare("__ne__"),
+    "lt": _compare("__lt__"), "le": _compare("__le__"), "gt": _compare("__gt__"), "ge": _compare("__ge__"),
+    "eq": _compare("__eq__"), "ne": _compare("__ne__"),
+    # in place
+    "add_": _inplace(P.add), "sub_": _inplace(P.sub), "mul_": _inplace(P.mul), "div_": _inplace(P.div),
+    "pow_": _inplace(P.pow), "__iadd__": _inplace(P.add), "__isub__": _inplace(P.sub), "__imul__": _inplace(P.mul),
+    "__itruediv__": _inplace(P.div), "__ipow__": _inplace(P.pow), "neg_": _inplace(P.NegBackward0.apply),
+    "exp_": _inplace(P.ExpBackward0.apply), "tanh_": _inplace(P.TanhBackward0.apply),
+    "relu_": _inplace(P.ReluBackward0.apply), "sigmoid_": _inplace(P.SigmoidBackward0.apply),
+}
+
+for _name, _fn in _METHODS.items():
+    setattr(Tensor, _name, _fn)
+Tensor.T = property(S.T)
+Tensor.mT = property(lambda s: S.transpose(s, -2, -1))
+Tensor.__hash__ = lambda self: id(self)
+
+
+def _any(self):
+    return Tensor._make(_as_arr(self._data.any()))
+
+
+def _all(self):
+    return Tensor._make(_as_arr(self._data.all()))
+
+
+Tensor.any, Tensor.all = _any, _all

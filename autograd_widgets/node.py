@@ -1,0 +1,265 @@
+"""Backward nodes: what every op records, and the one path (`Op.apply`) by which it records it.
+
+An op is a `Node` subclass named as PyTorch names it (`MulBackward0`) that holds, side by
+side, its forward on arrays and its backward (a vector-Jacobian product) in tensor ops:
+
+    class MulBackward0(Op):
+        args, saves = ("self", "other"), ("self", "other")
+        def forward(ctx, a, b): return a * b
+        def backward(ctx, g):
+            a, b = ctx.saved_tensors
+            return g * b, g * a
+
+`args` names the differentiable inputs (one `next_functions` edge each, Python numbers give
+`(None, 0)`); `saves` names the inputs (or "result") kept for backward, released after a
+backward unless the graph is retained; anything else forward stores on `ctx` stays.
+"""
+import itertools
+import weakref
+
+from . import backend as B
+from . import errors
+from .grad_mode import GradMode
+
+_sequence = itertools.count()
+Tensor = None  # set by tensor.py (the two modules need each other)
+
+
+class RemovableHandle:
+    """Returned by register_hook; `remove()` unregisters the hook."""
+
+    def __init__(self, hooks, key):
+        self._hooks, self._key = hooks, key
+
+    def remove(self):
+        self._hooks.pop(self._key, None)
+
+
+def _add_hook(table, fn):
+    key = next(_sequence)
+    table[key] = fn
+    return RemovableHandle(table, key)
+
+
+class _OutputRef:
+    """A saved output, held without the node it belongs to (that would be a cycle)."""
+    __slots__ = ("data", "tensor")
+
+    def __init__(self, t):
+        self.data, self.tensor = t._data, weakref.ref(t)
+
+
+class _Scratch:
+    """ctx for a forward whose result needs no graph: takes attributes, keeps nothing."""
+
+
+_SCRATCH = _Scratch()
+
+
+class Node:
+    """A backward function: `next_functions`, `name()`, hooks, saved tensors."""
+    args = ()
+    saves = ()
+    _saved = ()
+    _versions = ()
+    _released = False
+    _pre_hooks = None
+    _post_hooks = None
+    _tensor_hooks = None   # {output_nr: {key: fn}} from Tensor.register_hook on outputs
+    _retains = None        # {output_nr: weakref to a tensor that retain_grad()}
+    next_functions = ()
+
+    def name(self):
+        return type(self).__name__
+
+    def __repr__(self):
+        return f"<{type(self).__name__} object>"
+
+    @property
+    def metadata(self):
+        d = self.__dict__.get("_metadata")
+        if d is None:
+            d = self.__dict__["_metadata"] = {}
+        return d
+
+    @property
+    def needs_input_grad(self):
+        return tuple(fn is not None for fn, _ in self.next_functions)
+
+    @property
+    def requires_grad(self):
+        return True
+
+    # --- saved tensors -------------------------------------------------------------------
+    def save_for_backward(self, *tensors):
+        self._saved = tensors
+        self._versions = tuple(t._version if isinstance(t, Tensor) else None for t in tensors)
+
+    @property
+    def saved_tensors(self):
+        if self._released:
+            raise errors.freed_graph()
+        return tuple(self._unpack(x, v) for x, v in zip(self._saved, self._versions))
+
+    def _unpack(self, x, version):
+        if type(x) is _OutputRef:
+            t = x.tensor()
+            now = t._version if t is not None else version
+            if now != version:
+                raise _modified_error(t, now, version)
+            out = Tensor._make(x.data)
+            out._rg, out.grad_fn = True, self
+            return out
+        if version is not None and x._version != version:
+            raise _modified_error(x, x._version, version)
+        return x
+
+    def _release(self):
+        if self._saved:
+            self._saved = ()
+            self._released = True
+
+    def __getattr__(self, name):
+        # PyTorch exposes saved values as `_saved_<name>`; freed ones raise as in PyTorch.
+        if name.startswith("_saved_"):
+            key = name[7:]
+            saves = type(self).saves
+            if key in saves:
+                if self._released:
+                    raise errors.freed_graph()
+                i = saves.index(key)
+                return self._unpack(self._saved[i], self._versions[i])
+            if key in self.__dict__:
+                return self.__dict__[key]
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+
+    # --- hooks ---------------------------------------------------------------------------
+    def register_hook(self, fn):
+        """fn(grad_inputs, grad_outputs) runs after this node; it may return new grad_inputs."""
+        if self._post_hooks is None:
+            self._post_hooks = {}
+        return _add_hook(self._post_hooks, fn)
+
+    def register_prehook(self, fn):
+        """fn(grad_outputs) runs before this node; it may return new grad_outputs."""
+        if self._pre_hooks is None:
+            self._pre_hooks = {}
+        return _add_hook(self._pre_hooks, fn)
+
+    def _add_tensor_hook(self, output_nr, fn):
+        if self._tensor_hooks is None:
+            self._tensor_hooks = {}
+        return _add_hook(self._tensor_hooks.setdefault(output_nr, {}), fn)
+
+    def _add_retains(self, output_nr, tensor):
+        if self._retains is None:
+            self._retains = {}
+        self._retains[output_nr] = weakref.ref(tensor)
+
+    def __call__(self, *grads):
+        return self.backward(*grads)
+
+
+def _modified_error(t, version, expected):
+    if t is None:
+        return errors.modified_saved("tensor", None, version, expected)
+    desc = f"torch.{t.dtype._legacy} [{', '.join(str(s) for s in t.shape)}]"
+    fn = t.grad_fn
+    output_of = None
+    if fn is not None:
+        name = type(fn).__name__
+        base = name.split("Backward")[0] if "Backward" in name else name
+        output_of = (base, t._output_nr)
+    return errors.modified_saved(desc, output_of, version, expected)
+
+
+class AccumulateGrad(Node):
+    """The end of every path to a leaf: adds the arriving gradient into `variable.grad`."""
+
+    def __init__(self, variable):
+        self.variable = variable
+        self._meta = ((variable._data.shape, variable._data.dtype),)
+        self._seq = float("inf")  # PyTorch runs these as soon as they are ready
+
+    def backward(self, grad):
+        return ()
+
+    def accumulate(self, grad, create_graph):
+        var = self.variable
+        old = var._grad
+        if old is None:
+            var._grad = _copy_grad(grad) if create_graph else Tensor._make(grad._data.copy())
+        elif create_graph or GradMode.enabled:
+            var._grad = old + grad
+        else:
+            old._data += grad._data
+            old._bump()
+
+
+def _copy_grad(grad):
+    from .ops.pointwise import CopyBackwards
+    return CopyBackwards.apply(0.0, grad)
+
+
+def edge_to(t):
+    """The (node, input_nr) edge a graph keeps to tensor `t`."""
+    if t._rg:
+        fn = t.grad_fn
+        if fn is not None:
+            return (fn, t._output_nr)
+        ag = t._ag() if t._ag is not None else None
+        if ag is None:
+            ag = AccumulateGrad(t)
+            t._ag = weakref.ref(ag)
+        return (ag, 0)
+    return (None, 0)
+
+
+_NO_EDGE = (None, 0)
+
+
+def as_array(x, _scalar=B.generic_scalar, _asarray=B.asarray):
+    """NumPy turns 0-d results into scalars; a tensor always holds an array."""
+    return _asarray(x) if isinstance(x, _scalar) else x
+
+
+class Op(Node):
+    """A built-in op: forward on arrays, backward in tensor ops (see the module docstring)."""
+    saves_result = False
+
+    def __init_subclass__(cls, **kw):
+        super().__init_subclass__(**kw)
+        cls.saves_result = "result" in cls.saves
+        cls._save_index = tuple(cls.args.index(s) if s != "result" else -1 for s in cls.saves)
+
+    @classmethod
+    def apply(cls, *inputs, **params):
+        """Run forward on `inputs` (tensors or Python numbers) and, if grad is needed, record a node."""
+        arrays = [x._data if isinstance(x, Tensor) else x for x in inputs]
+        if GradMode.enabled:
+            for x in inputs:
+                if isinstance(x, Tensor) and x._rg:
+                    break
+            else:
+                return Tensor._make(as_array(cls.forward(_SCRATCH, *arrays, **params)))
+        else:
+            return Tensor._make(as_array(cls.forward(_SCRATCH, *arrays, **params)))
+        node = cls.__new__(cls)
+        out = Tensor._make(as_array(cls.forward(node, *arrays, **params)))
+        node.next_functions = tuple(edge_to(x) if isinstance(x, Tensor) else _NO_EDGE for x in inputs)
+        node._meta = ((out._data.shape, out._data.dtype),)
+        node._seq = next(_sequence)
+        if cls.saves:
+            saved = tuple(inputs[i] if i >= 0 else _OutputRef(out) for i in cls._save_index)
+            node._saved = saved
+            node._versions = tuple(s._version if isinstance(s, Tensor) else 0 if type(s) is _OutputRef else None
+                                   for s in saved)
+        out._rg = True
+        out.grad_fn = node
+        return out
+
+    def forward(ctx, *arrays, **params):
+        raise NotImplementedError
+
+    def backward(ctx, grad):
+        raise NotImplementedError

@@ -1,0 +1,300 @@
+"""Elementwise ops. Read each class as one row of PyTorch's derivatives.yaml."""
+from .. import backend as B
+from .. import dtypes
+from ..node import Op
+from ..tensor import Tensor
+
+
+def promote(a, b):
+    """Arrays (or Python numbers) `a`, `b` cast to the dtype PyTorch gives `a op b`."""
+    if type(a) is type(b) and a.dtype == b.dtype:  # the common case: two arrays of one dtype
+        return a, b
+    dt = dtypes.result_type(a, b)
+    if not isinstance(a, (int, float)) and a.dtype != dt:
+        a = a.astype(dt)
+    if not isinstance(b, (int, float)) and b.dtype != dt:
+        b = b.astype(dt)
+    return a, b
+
+
+def _float(a):
+    """`a` as a float array (true division and float functions of integers give the default float)."""
+    return a if a.dtype.kind == "f" else a.astype(dtypes.default_float().array_dtype)
+
+
+def _is_int_like(a):
+    return isinstance(a, int) or (not isinstance(a, float) and a.dtype.kind in "iub")
+
+
+# --- arithmetic -------------------------------------------------------------------------
+class AddBackward0(Op):
+    args = ("self", "other")
+    def forward(ctx, a, b, alpha=1):
+        a, b = promote(a, b)
+        ctx.alpha = alpha
+        return a + b if alpha == 1 else a + alpha * b
+    def backward(ctx, g):
+        return g, (g if ctx.alpha == 1 else g * ctx.alpha)
+
+
+class SubBackward0(Op):
+    args = ("self", "other")
+    def forward(ctx, a, b, alpha=1):
+        a, b = promote(a, b)
+        ctx.alpha = alpha
+        return a - b if alpha == 1 else a - alpha * b
+    def backward(ctx, g):
+        return g, -g if ctx.alpha == 1 else g * -ctx.alpha
+
+
+class RsubBackward0(Op):
+    """torch.rsub(self, other) = other - self, both tensors."""
+    args = ("self", "other")
+    def forward(ctx, a, b):
+        a, b = promote(a, b)
+        return b - a
+    def backward(ctx, g):
+        return -g, g
+
+
+class RsubBackward1(Op):
+    """number - self: the number is an attribute, not an input."""
+    args = ("self",)
+    def forward(ctx, a, other):
+        a, other = promote(a, other)
+        return other - a
+    def backward(ctx, g):
+        return (-g,)
+
+
+class MulBackward0(Op):
+    args = saves = ("self", "other")
+    def forward(ctx, a, b):
+        a, b = promote(a, b)
+        return a * b
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        need = ctx.needs_input_grad
+        return (g * b if need[0] else None), (g * a if need[1] else None)
+
+
+class DivBackward0(Op):
+    args = saves = ("self", "other")
+    def forward(ctx, a, b):
+        a, b = promote(a, b)
+        return _float(a) / b if _is_int_like(a) and _is_int_like(b) else a / b
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        need = ctx.needs_input_grad
+        return (g / b if need[0] else None), (-g * a / (b * b) if need[1] else None)
+
+
+class NegBackward0(Op):
+    args = ("self",)
+    def forward(ctx, a):
+        return -a
+    def backward(ctx, g):
+        return (-g,)
+
+
+class ReciprocalBackward0(Op):
+    args, saves = ("self",), ("result",)
+    def forward(ctx, a):
+        return 1 / _float(a)
+    def backward(ctx, g):
+        r, = ctx.saved_tensors
+        return (-g * r * r,)
+
+
+class PowBackward0(Op):
+    """self ** exponent, exponent a number."""
+    args, saves = ("self",), ("self",)
+    def forward(ctx, a, exponent):
+        ctx.exponent = exponent
+        if isinstance(exponent, float) and a.dtype.kind != "f":
+            a = _float(a)
+        return a ** exponent
+    def backward(ctx, g):
+        a, = ctx.saved_tensors
+        e = ctx.exponent
+        if e == 0:
+            return (g * 0,)
+        return (g * e * a ** (e - 1),)
+
+
+class PowBackward1(Op):
+    """self ** exponent, both tensors."""
+    args, saves = ("self", "exponent"), ("self", "exponent", "result")
+    def forward(ctx, a, e):
+        a, e = promote(a, e)
+        return a ** e
+    def backward(ctx, g):
+        a, e, r = ctx.saved_tensors
+        need = ctx.needs_input_grad
+        ga = g * e * a ** (e - 1) if need[0] else None
+        ge = None
+        if need[1]:  # d(a^e)/de = a^e log a, taken as 0 where a == 0 (PyTorch's convention)
+            safe_log = where(a == 0, ones_like(a), a).log()
+            ge = g * r * safe_log
+        return ga, ge
+
+
+class PowBackward2(Op):
+    """number ** exponent: the base is an attribute."""
+    args, saves = ("exponent",), ("result",)
+    def forward(ctx, e, base):
+        ctx.self = base
+        e2 = _float(e) if not isinstance(base, int) or e.dtype.kind == "f" else e
+        return base ** e2
+    def backward(ctx, g):
+        r, = ctx.saved_tensors
+        return (g * r * B.ns(r._data).log(float(ctx.self)),)
+
+
+# --- functions of one variable ----------------------------------------------------------
+def _unary(name, fn, saves, vjp, doc):
+    """A one-input float op: forward `fn` from the array namespace, backward `vjp(g, saved)`."""
+    def forward(ctx, a):
+        return getattr(B.ns(a), fn)(_float(a))
+
+    def backward(ctx, g):
+        s, = ctx.saved_tensors
+        return (vjp(g, s),)
+    return type(name, (Op,), {"args": ("self",), "saves": (saves,), "forward": forward, "backward": backward,
+                              "__doc__": doc, "__module__": __name__})
+
+
+#                       PyTorch node       array fn   saved      vector-Jacobian product
+ExpBackward0 = _unary("ExpBackward0", "exp", "result", lambda g, r: g * r, "e^x")
+LogBackward0 = _unary("LogBackward0", "log", "self", lambda g, x: g / x, "ln x")
+SinBackward0 = _unary("SinBackward0", "sin", "self", lambda g, x: g * x.cos(), "sin x")
+CosBackward0 = _unary("CosBackward0", "cos", "self", lambda g, x: -g * x.sin(), "cos x")
+TanhBackward0 = _unary("TanhBackward0", "tanh", "result", lambda g, r: g * (1 - r * r), "tanh x")
+SqrtBackward0 = _unary("SqrtBackward0", "sqrt", "result", lambda g, r: g / (2 * r), "√x")
+
+
+class SigmoidBackward0(Op):
+    args, saves = ("self",), ("result",)
+    def forward(ctx, a):
+        xp = B.ns(a)
+        a = _float(a)
+        return 1 / (1 + xp.exp(-a))
+    def backward(ctx, g):
+        r, = ctx.saved_tensors
+        return (g * r * (1 - r),)
+
+
+class ReluBackward0(Op):
+    args, saves = ("self",), ("result",)
+    def forward(ctx, a):
+        return a * (a > 0)
+    def backward(ctx, g):
+        r, = ctx.saved_tensors
+        return (g * (r > 0),)
+
+
+class AbsBackward0(Op):
+    args, saves = ("self",), ("self",)
+    def forward(ctx, a):
+        return abs(a)
+    def backward(ctx, g):
+        a, = ctx.saved_tensors
+        return (g * a.sign(),)
+
+
+class CloneBackward0(Op):
+    args = ("self",)
+    def forward(ctx, a):
+        return a.copy()
+    def backward(ctx, g):
+        return (g,)
+
+
+class CopyBackwards(Op):
+    """self.copy_(src): src broadcast into self's shape and dtype; self's old value gets no gradient."""
+    args = ("self", "src")
+    def forward(ctx, a, s):
+        if isinstance(a, (int, float)):  # a plain differentiable copy of src
+            return s.copy()
+        out = B.ns(a).empty_like(a)
+        out[...] = s
+        return out
+    def backward(ctx, g):
+        need = ctx.needs_input_grad
+        return (g * 0 if need[0] else None), g
+
+
+class ToCopyBackward0(Op):
+    args = ("self",)
+    def forward(ctx, a, dtype):
+        ctx.self_dtype = dtypes.of_array(a)
+        return a.astype(dtype.array_dtype)
+    def backward(ctx, g):
+        return (g.to(ctx.self_dtype),)
+
+
+class WhereBackward0(Op):
+    args = ("condition", "self", "other")
+    def forward(ctx, c, a, b):
+        a, b = promote(a, b)
+        ctx.condition = Tensor._make(c)
+        return B.ns(c).where(c, a, b)
+    def backward(ctx, g):
+        c = ctx.condition
+        need = ctx.needs_input_grad
+        return None, (where(c, g, 0) if need[1] else None), (where(c, 0, g) if need[2] else None)
+
+
+# --- public functions -------------------------------------------------------------------
+def _tensor_like(x, ref):
+    """A Python number or array-like as a tensor operand (numbers stay numbers: they are 'weak')."""
+    if isinstance(x, (Tensor, int, float)):
+        return x
+    if isinstance(x, bool):
+        return x
+    from ..creation import tensor
+    return tensor(x)
+
+
+def add(a, b, alpha=1):
+    return AddBackward0.apply(a, _tensor_like(b, a), alpha=alpha)
+
+
+def sub(a, b, alpha=1):
+    return SubBackward0.apply(a, _tensor_like(b, a), alpha=alpha)
+
+
+def rsub(a, b):
+    if isinstance(b, Tensor):
+        return RsubBackward0.apply(a, b)
+    return RsubBackward1.apply(a, other=b)
+
+
+def mul(a, b):
+    return MulBackward0.apply(a, _tensor_like(b, a))
+
+
+def div(a, b):
+    return DivBackward0.apply(a, _tensor_like(b, a))
+
+
+def rdiv(a, number):
+    """number / a, which PyTorch computes as reciprocal(a) * number."""
+    return mul(ReciprocalBackward0.apply(a), number)
+
+
+def pow(a, e):  # noqa: A001 - PyTorch's name
+    if isinstance(a, Tensor):
+        if isinstance(e, Tensor):
+            return PowBackward1.apply(a, e)
+        return PowBackward0.apply(a, exponent=e)
+    return PowBackward2.apply(e, base=a)
+
+
+def where(condition, a, b):
+    c = condition._data if isinstance(condition, Tensor) else condition
+    return WhereBackward0.apply(Tensor._make(c), a, b)
+
+
+def ones_like(t):
+    return Tensor._make(B.ns(t._data).ones_like(t._data))

@@ -1,0 +1,291 @@
+"""Reductions and the ops built on them (softmax, norms, losses)."""
+from collections import namedtuple
+
+from .. import backend as B
+from ..node import Op
+from ..tensor import Tensor
+from .pointwise import _float, promote
+
+
+def _dims(dim, ndim):
+    """`dim` (None, int or sequence) as a sorted tuple of non-negative axes."""
+    if dim is None:
+        return tuple(range(ndim))
+    dims = (dim,) if isinstance(dim, int) else tuple(dim)
+    if not dims:
+        return tuple(range(ndim))
+    return tuple(sorted(d % ndim if ndim else 0 for d in dims))
+
+
+def _unreduce(g, shape, dims, keepdim):
+    """g, the gradient of a reduction over `dims`, broadcast back to the input's `shape`."""
+    if not keepdim and dims and len(shape):
+        kept = list(shape)
+        for d in dims:
+            kept[d] = 1
+        g = g.reshape(tuple(kept))
+    return g.expand(shape)
+
+
+def _sum_dtype(a):
+    return a.dtype if a.dtype.kind == "f" else B.int64
+
+
+class SumBackward0(Op):
+    args = ("self",)
+    def forward(ctx, a):
+        ctx.self_sym_sizes = a.shape
+        return a.sum(dtype=_sum_dtype(a))
+    def backward(ctx, g):
+        return (g.expand(ctx.self_sym_sizes),)
+
+
+class SumBackward1(Op):
+    args = ("self",)
+    def forward(ctx, a, dim, keepdim):
+        ctx.self_sym_sizes, ctx.dim, ctx.keepdim = a.shape, _dims(dim, a.ndim), keepdim
+        return a.sum(axis=ctx.dim, keepdims=keepdim, dtype=_sum_dtype(a))
+    def backward(ctx, g):
+        return (_unreduce(g, ctx.self_sym_sizes, ctx.dim, ctx.keepdim),)
+
+
+class MeanBackward0(Op):
+    args = ("self",)
+    def forward(ctx, a):
+        ctx.self_sym_sizes = a.shape
+        return a.mean()
+    def backward(ctx, g):
+        n = max(1, _numel(ctx.self_sym_sizes))
+        return (g.expand(ctx.self_sym_sizes) / n,)
+
+
+class MeanBackward1(Op):
+    args = ("self",)
+    def forward(ctx, a, dim, keepdim):
+        ctx.self_sym_sizes, ctx.dim, ctx.keepdim = a.shape, _dims(dim, a.ndim), keepdim
+        return a.mean(axis=ctx.dim, keepdims=keepdim)
+    def backward(ctx, g):
+        n = 1
+        for d in ctx.dim:
+            n *= ctx.self_sym_sizes[d] if ctx.self_sym_sizes else 1
+        return (_unreduce(g, ctx.self_sym_sizes, ctx.dim, ctx.keepdim) / max(n, 1),)
+
+
+def _numel(shape):
+    n = 1
+    for s in shape:
+        n *= s
+    return n
+
+
+def _extreme_all(name, pick):
+    """max()/min() of all elements: the gradient is shared evenly among ties, as in PyTorch."""
+    def forward(ctx, a):
+        if a.size == 0:
+            raise RuntimeError(f"{pick}(): Expected reduction dim to be specified for input.numel() == 0. "
+                               "Specify the reduction dim with the 'dim' argument.")
+        return getattr(a, pick)()
+
+    def backward(ctx, g):
+        a, r = ctx.saved_tensors
+        mask = (a == r)
+        return (g * mask / mask.sum(),)
+    return type(name, (Op,), {"args": ("self",), "saves": ("self", "result"), "forward": forward,
+                              "backward": backward, "__module__": __name__})
+
+
+MaxBackward1 = _extreme_all("MaxBackward1", "max")
+MinBackward1 = _extreme_all("MinBackward1", "min")
+
+
+def _extreme_dim(name, arg):
+    """max(dim)/min(dim): the gradient goes to the element each index picked."""
+    def forward(ctx, a, dim, keepdim):
+        xp = B.ns(a)
+        d = dim % a.ndim if a.ndim else 0
+        idx = getattr(xp, arg)(a, axis=d) if a.ndim else xp.asarray(0)
+        idx_k = xp.expand_dims(idx, d) if a.ndim else idx
+        ctx.indices = idx
+        ctx.mask = xp.arange(a.shape[d] if a.ndim else 1).reshape((-1,) + (1,) * (a.ndim - d - 1)) == idx_k \
+            if a.ndim else xp.asarray(True)
+        ctx.dim, ctx.keepdim, ctx.self_sym_sizes = d, keepdim, a.shape
+        vals = xp.take_along_axis(a, idx_k, axis=d) if a.ndim else a
+        return vals if keepdim or not a.ndim else xp.squeeze(vals, axis=d)
+
+    def backward(ctx, g):
+        if not ctx.keepdim and ctx.self_sym_sizes:
+            g = g.unsqueeze(ctx.dim)
+        return (g * Tensor._make(ctx.mask),)
+    return type(name, (Op,), {"args": ("self",), "forward": forward, "backward": backward,
+                              "__module__": __name__})
+
+
+MaxBackward0 = _extreme_dim("MaxBackward0", "argmax")
+MinBackward0 = _extreme_dim("MinBackward0", "argmin")
+
+
+class _ReturnType(tuple):
+    _name = ""
+
+    def __new__(cls, values, indices):
+        return tuple.__new__(cls, (values, indices))
+
+    values = property(lambda self: self[0])
+    indices = property(lambda self: self[1])
+
+    def __repr__(self):
+        return f"torch.return_types.{self._name}(\nvalues={self[0]!r},\nindices={self[1]!r})"
+
+
+class _ReturnTypes:
+    max = type("max", (_ReturnType,), {"_name": "max", "__module__": "torch.return_types"})
+    min = type("min", (_ReturnType,), {"_name": "min", "__module__": "torch.return_types"})
+
+
+return_types = _ReturnTypes()
+
+
+def extreme(t, which, dim=None, keepdim=False):
+    if dim is None:
+        return (MaxBackward1 if which == "max" else MinBackward1).apply(t)
+    node = MaxBackward0 if which == "max" else MinBackward0
+    values = node.apply(t, dim=dim, keepdim=keepdim)
+    idx = values.grad_fn.indices if values.grad_fn is not None else _indices(t, which, dim, keepdim)
+    if keepdim and t.ndim:
+        idx = B.ns(idx).expand_dims(idx, dim % t.ndim)
+    return getattr(return_types, which)(values, Tensor._make(B.asarray(idx, dtype=B.int64)))
+
+
+def _indices(t, which, dim, keepdim):
+    a = t._data
+    return getattr(B.ns(a), "argmax" if which == "max" else "argmin")(a, axis=dim % a.ndim) if a.ndim \
+        else B.asarray(0)
+
+
+class LinalgVectorNormBackward0(Op):
+    args, saves = ("self",), ("self", "result")
+    def forward(ctx, a, ord, dim, keepdim):
+        a = _float(a)
+        ctx.ord, ctx.dim, ctx.keepdim = ord, _dims(dim, a.ndim), keepdim
+        xp = B.ns(a)
+        absa = abs(a)
+        if ord == float("inf"):
+            return absa.max(axis=ctx.dim, keepdims=keepdim)
+        if ord == 2:
+            return xp.sqrt((a * a).sum(axis=ctx.dim, keepdims=keepdim))
+        if ord == 1:
+            return absa.sum(axis=ctx.dim, keepdims=keepdim)
+        return (absa ** ord).sum(axis=ctx.dim, keepdims=keepdim) ** (1.0 / ord)
+    def backward(ctx, g):
+        a, r = ctx.saved_tensors
+        shape = a.shape
+        g = _unreduce(g, shape, ctx.dim, ctx.keepdim)
+        r = _unreduce(r, shape, ctx.dim, ctx.keepdim)
+        p = ctx.ord
+        if p == 1:
+            return (g * a.sign(),)
+        if p == 2:
+            safe = r + (r == 0)  # a zero norm has a zero subgradient, as in PyTorch
+            return (g * a / safe,)
+        if p == float("inf"):
+            mask = (abs(a) == r)
+            return (g * a.sign() * mask / mask.sum(),)
+        safe = r + (r == 0)
+        return (g * a * abs(a) ** (p - 2) / safe ** (p - 1),)
+
+
+class SoftmaxBackward0(Op):
+    args, saves = ("self",), ("result",)
+    def forward(ctx, a, dim):
+        a = _float(a)
+        ctx.dim = dim
+        e = B.ns(a).exp(a - a.max(axis=dim, keepdims=True))
+        return e / e.sum(axis=dim, keepdims=True)
+    def backward(ctx, g):
+        s, = ctx.saved_tensors
+        return (s * (g - (g * s).sum(ctx.dim, keepdim=True)),)
+
+
+class LogSoftmaxBackward0(Op):
+    args, saves = ("self",), ("result",)
+    def forward(ctx, a, dim):
+        a = _float(a)
+        ctx.dim = dim
+        xp = B.ns(a)
+        shifted = a - a.max(axis=dim, keepdims=True)
+        return shifted - xp.log(xp.exp(shifted).sum(axis=dim, keepdims=True))
+    def backward(ctx, g):
+        r, = ctx.saved_tensors
+        return (g - r.exp() * g.sum(ctx.dim, keepdim=True),)
+
+
+class MseLossBackward0(Op):
+    args = saves = ("self", "target")
+    def forward(ctx, a, b, reduction):
+        a, b = promote(a, b)
+        ctx.reduction = reduction
+        d = (a - b) ** 2
+        return d.mean() if reduction == "mean" else d.sum() if reduction == "sum" else d
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        diff = a - b
+        scale = 2 / max(1, diff.numel()) if ctx.reduction == "mean" else 2
+        gd = diff * (g * scale)
+        need = ctx.needs_input_grad
+        return (gd if need[0] else None), (-gd if need[1] else None)
+
+
+def mse_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    if input.shape != getattr(target, "shape", input.shape):
+        import warnings
+        warnings.warn(f"Using a target size ({target.shape}) that is different to the input size ({input.shape}). "
+                      "This will likely lead to incorrect results due to broadcasting. Please ensure they have the "
+                      "same size.", UserWarning, stacklevel=2)
+    if reduction not in ("mean", "sum", "none"):
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    return MseLossBackward0.apply(input, target, reduction=reduction)
+
+
+def sum(t, dim=None, keepdim=False, dtype=None):  # noqa: A001
+    if dtype is not None:
+        t = t.to(dtype)
+    if dim is None:
+        return SumBackward0.apply(t)
+    return SumBackward1.apply(t, dim=dim, keepdim=keepdim)
+
+
+def mean(t, dim=None, keepdim=False, dtype=None):
+    if dtype is not None:
+        t = t.to(dtype)
+    if t._data.dtype.kind != "f":
+        raise RuntimeError(f"mean(): could not infer output dtype. Input dtype must be either a floating point or "
+                           f"complex dtype. Got: {t.dtype.name.capitalize()}")
+    if dim is None:
+        return MeanBackward0.apply(t)
+    return MeanBackward1.apply(t, dim=dim, keepdim=keepdim)
+
+
+def norm(t, p="fro", dim=None, keepdim=False):
+    ord = 2 if p in ("fro", None) else p
+    return LinalgVectorNormBackward0.apply(t, ord=ord, dim=dim, keepdim=keepdim)
+
+
+def softmax(t, dim=None, dtype=None):
+    if dtype is not None:
+        t = t.to(dtype)
+    return SoftmaxBackward0.apply(t, dim=_implicit_dim(t, dim))
+
+
+def log_softmax(t, dim=None, dtype=None):
+    if dtype is not None:
+        t = t.to(dtype)
+    return LogSoftmaxBackward0.apply(t, dim=_implicit_dim(t, dim))
+
+
+def _implicit_dim(t, dim):
+    if dim is not None:
+        return dim
+    import warnings
+    warnings.warn("Implicit dimension choice for softmax has been deprecated. Change the call to include dim=X as "
+                  "an argument.", UserWarning, stacklevel=3)
+    return 0 if t.ndim in (0, 1, 3) else 1

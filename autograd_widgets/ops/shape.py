@@ -1,0 +1,267 @@
+"""Ops that change the shape, not the values: views, concatenation, broadcasting."""
+from .. import backend as B
+from .. import errors
+from ..node import Op
+from ..tensor import Tensor
+
+
+def _as_view(out, base):
+    """Mark `out` as a view of `base`: they share data and one version counter, as in PyTorch."""
+    if out._data.base is not None or out._data is base._data:
+        out._base = base if base._base is None else base._base
+    return out
+
+
+def _shape_arg(shape):
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        shape = tuple(shape[0])
+    return tuple(int(s) for s in shape)
+
+
+def _reshape_array(a, shape):
+    try:
+        return a.reshape(shape)
+    except ValueError:
+        raise errors.runtime(f"shape '{list(shape)}' is invalid for input of size {a.size}",
+                             "The new shape must hold exactly as many elements as the tensor has.") from None
+
+
+class ViewBackward0(Op):
+    args = ("self",)
+    def forward(ctx, a, shape):
+        ctx.self_sym_sizes = a.shape
+        return _reshape_array(a, shape)
+    def backward(ctx, g):
+        return (g.reshape(ctx.self_sym_sizes),)
+
+
+class UnsafeViewBackward0(ViewBackward0):
+    pass
+
+
+class SqueezeBackward0(ViewBackward0):
+    """squeeze(): every dimension of size 1 removed."""
+
+
+class SqueezeBackward1(ViewBackward0):
+    """squeeze(dim)."""
+
+
+class SqueezeBackward4(ViewBackward0):
+    """squeeze(dims), as matmul uses it."""
+
+
+class UnsqueezeBackward0(Op):
+    args = ("self",)
+    def forward(ctx, a, dim):
+        ctx.dim = dim
+        return B.ns(a).expand_dims(a, dim)
+    def backward(ctx, g):
+        return (g.squeeze(ctx.dim),)
+
+
+class TBackward0(Op):
+    args = ("self",)
+    def forward(ctx, a):
+        return a.T
+    def backward(ctx, g):
+        return (g.t(),)
+
+
+class TransposeBackward0(Op):
+    args = ("self",)
+    def forward(ctx, a, dim0, dim1):
+        ctx.dim0, ctx.dim1 = dim0, dim1
+        return B.ns(a).swapaxes(a, dim0, dim1)
+    def backward(ctx, g):
+        return (g.transpose(ctx.dim0, ctx.dim1),)
+
+
+class PermuteBackward0(Op):
+    args = ("self",)
+    def forward(ctx, a, dims):
+        ctx.dims = tuple(d % a.ndim for d in dims)
+        return a.transpose(ctx.dims)
+    def backward(ctx, g):
+        inverse = [0] * len(ctx.dims)
+        for i, d in enumerate(ctx.dims):
+            inverse[d] = i
+        return (g.permute(*inverse),)
+
+
+class ExpandBackward0(Op):
+    args = ("self",)
+    def forward(ctx, a, shape):
+        ctx.self_sym_sizes = a.shape
+        shape = tuple(a.shape[i - (len(shape) - a.ndim)] if s == -1 else s for i, s in enumerate(shape))
+        try:
+            return B.ns(a).broadcast_to(a, shape)
+        except ValueError:
+            raise errors.runtime(
+                f"The expanded size of the tensor ({shape[-1]}) must match the existing size ({a.shape[-1]}) at "
+                f"non-singleton dimension {len(shape) - 1}.  Target sizes: {list(shape)}.  Tensor sizes: "
+                f"{list(a.shape)}", "Only dimensions of size 1 can be expanded.") from None
+    def backward(ctx, g):
+        return (sum_to(g, ctx.self_sym_sizes),)
+
+
+class AliasBackward0(Op):
+    args = ("self",)
+    def forward(ctx, a):
+        return a[...]
+    def backward(ctx, g):
+        return (g,)
+
+
+class StackBackward0(Op):
+    args = None  # one edge per stacked tensor
+    def forward(ctx, *arrays, dim):
+        ctx.dim = dim
+        return B.ns(arrays[0]).stack(arrays, axis=dim)
+    def backward(ctx, g):
+        return tuple(g.select(ctx.dim, i) for i in range(len(ctx.next_functions)))
+
+
+class CatBackward0(Op):
+    args = None  # one edge per concatenated tensor
+    def forward(ctx, *arrays, dim):
+        ctx.dim = dim
+        ctx.sizes = [a.shape[dim] for a in arrays]
+        return B.ns(arrays[0]).concatenate(arrays, axis=dim)
+    def backward(ctx, g):
+        out, start = [], 0
+        for n in ctx.sizes:
+            out.append(g.narrow(ctx.dim, start, n))
+            start += n
+        return tuple(out)
+
+
+def sum_to(g, shape):
+    """g summed over the dimensions along which `shape` was broadcast to g's shape."""
+    shape = tuple(shape)
+    if g.shape == shape:
+        return g
+    lead = g.ndim - len(shape)
+    dims = tuple(range(lead)) + tuple(lead + i for i, s in enumerate(shape) if s == 1 and g.shape[lead + i] != 1)
+    if dims:
+        g = g.sum(dims, keepdim=True)
+    return g.view(shape) if lead else g
+
+
+def expandable(shape, to):
+    """Whether `shape` broadcasts to `to` (PyTorch's is_expandable_to)."""
+    if len(shape) > len(to):
+        return False
+    return all(s == t or s == 1 for s, t in zip(reversed(shape), reversed(to)))
+
+
+# --- public functions -------------------------------------------------------------------
+def view(t, *shape):
+    shape = _shape_arg(shape)
+    a = t._data
+    if not (a.flags.c_contiguous if hasattr(a, "flags") else True) and a.size > 1:
+        trial = a.reshape(shape)
+        if trial.base is None:
+            raise errors.runtime(
+                "view size is not compatible with input tensor's size and stride (at least one dimension spans "
+                "across two contiguous subspaces). Use .reshape(...) instead.",
+                "view() never copies, and this tensor's elements are not laid out in the order the new shape "
+                "needs; reshape() copies when it must.")
+    return _as_view(ViewBackward0.apply(t, shape=shape), t)
+
+
+def reshape(t, *shape):
+    shape = _shape_arg(shape)
+    a = t._data
+    if getattr(a, "flags", None) is None or a.flags.c_contiguous or a.size <= 1:
+        return _as_view(ViewBackward0.apply(t, shape=shape), t)
+    return UnsafeViewBackward0.apply(CloneBackward0_apply(t), shape=shape)
+
+
+def CloneBackward0_apply(t):
+    from .pointwise import CloneBackward0
+    return CloneBackward0.apply(t)
+
+
+def flatten(t, start_dim=0, end_dim=-1):
+    if t.ndim <= 1:
+        return t if t.ndim == 1 else reshape(t, 1)
+    s, e = start_dim % t.ndim, end_dim % t.ndim
+    if s == e:
+        return t
+    shape = t.shape[:s] + (-1,) + t.shape[e + 1:]
+    return reshape(t, *shape)
+
+
+def squeeze(t, dim=None):
+    a = t._data
+    if dim is None:
+        shape = tuple(s for s in a.shape if s != 1)
+        return _as_view(SqueezeBackward0.apply(t, shape=shape), t)
+    dims = (dim,) if isinstance(dim, int) else tuple(dim)
+    nd = max(a.ndim, 1)
+    dims = {d % nd for d in dims}
+    shape = tuple(s for i, s in enumerate(a.shape) if not (i in dims and s == 1))
+    node = SqueezeBackward1 if isinstance(dim, int) else SqueezeBackward4
+    return _as_view(node.apply(t, shape=shape), t)
+
+
+def unsqueeze(t, dim):
+    nd = t.ndim + 1
+    if not -nd <= dim < nd:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-nd}, {nd - 1}], but got {dim})")
+    return _as_view(UnsqueezeBackward0.apply(t, dim=dim % nd), t)
+
+
+def t_(t):
+    if t.ndim > 2:
+        raise errors.runtime(f"t() expects a tensor with <= 2 dimensions, but self is {t.ndim}D",
+                             "Use transpose(dim0, dim1) or permute(...) for tensors with more dimensions.")
+    return _as_view(TBackward0.apply(t), t)
+
+
+def transpose(t, dim0, dim1):
+    return _as_view(TransposeBackward0.apply(t, dim0=dim0, dim1=dim1), t)
+
+
+def permute(t, *dims):
+    dims = _shape_arg(dims)
+    if len(dims) != t.ndim:
+        raise errors.runtime(f"permute(sparse_coo): number of dimensions in the tensor input does not match the "
+                             f"length of the desired ordering of dimensions i.e. input.dim() = {t.ndim} is not "
+                             f"equal to len(dims) = {len(dims)}", "Give one position for every dimension.")
+    return _as_view(PermuteBackward0.apply(t, dims=dims), t)
+
+
+def T(t):
+    return _as_view(PermuteBackward0.apply(t, dims=tuple(reversed(range(t.ndim)))), t)
+
+
+def expand(t, *shape):
+    return _as_view(ExpandBackward0.apply(t, shape=_shape_arg(shape)), t)
+
+
+def stack(tensors, dim=0):
+    tensors = list(tensors)
+    if not tensors:
+        raise errors.runtime("stack expects a non-empty TensorList", "Pass at least one tensor.")
+    shapes = {tuple(x.shape) for x in tensors}
+    if len(shapes) > 1:
+        raise errors.runtime(f"stack expects each tensor to be equal size, but got {list(tensors[0].shape)} at entry 0 "
+                             f"and {list(next(x.shape for x in tensors if tuple(x.shape) != tuple(tensors[0].shape)))}"
+                             f" at entry {next(i for i, x in enumerate(tensors) if tuple(x.shape) != tuple(tensors[0].shape))}",
+                             "All tensors you stack must have the same shape.")
+    dim = dim % (tensors[0].ndim + 1)
+    return StackBackward0.apply(*_common(tensors), dim=dim)
+
+
+def cat(tensors, dim=0):
+    tensors = [x for x in tensors if not (x.ndim == 1 and x.numel() == 0)] or list(tensors)
+    dim = dim % max(tensors[0].ndim, 1)
+    return CatBackward0.apply(*_common(tensors), dim=dim)
+
+
+def _common(tensors):
+    from .. import dtypes
+    dt = dtypes.result_type(*[x._data for x in tensors])
+    return [x if x._data.dtype == dt else x.to(dtypes.of_array(B.asarray(0, dtype=dt))) for x in tensors]

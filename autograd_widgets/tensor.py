@@ -1,0 +1,367 @@
+"""The Tensor: an array, whether it requires grad, and where it came from (`grad_fn`)."""
+import warnings
+import weakref
+
+from . import backend as B
+from . import dtypes, errors, node
+from .grad_mode import GradMode, no_grad
+from .size import Size
+
+
+class Tensor:
+    """A multi-dimensional array that can record the ops applied to it, as `torch.Tensor` does.
+
+    `Tensor(data)` / `Tensor(*sizes)` behave like PyTorch's legacy constructor (float32).
+    """
+    # Defaults live on the class so creating a tensor sets only what differs (it is the hot path).
+    _rg = False
+    grad_fn = None
+    _grad = None
+    _ver = 0
+    _output_nr = 0
+    _base = None
+    _hooks = None
+    _retains_grad = False
+    _ag = None
+    __array_priority__ = 1000  # so `ndarray * tensor` defers to Tensor.__rmul__
+
+    def __new__(cls, *args, device=None):
+        from . import creation
+        if len(args) == 1 and not isinstance(args[0], int):
+            src = args[0]
+            data = src._data.astype(dtypes.float32.array_dtype) if isinstance(src, Tensor) else \
+                creation.to_array(src, dtypes.float32)
+        else:
+            data = B.namespace(device or "cpu").zeros(tuple(args[0] if len(args) == 1 and isinstance(args[0], tuple)
+                                                            else args), dtype=dtypes.float32.array_dtype)
+        t = object.__new__(cls)
+        t._data = data
+        return t
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    @classmethod
+    def _make(cls, data):
+        t = object.__new__(cls)
+        t._data = data
+        return t
+
+    # --- what it is --------------------------------------------------------------------
+    @property
+    def shape(self):
+        return Size(self._data.shape)
+
+    def size(self, dim=None):
+        return Size(self._data.shape) if dim is None else self._data.shape[dim]
+
+    def dim(self):
+        return self._data.ndim
+
+    ndimension = dim
+
+    @property
+    def ndim(self):
+        return self._data.ndim
+
+    def numel(self):
+        return int(self._data.size)
+
+    nelement = numel
+
+    def __len__(self):
+        if self._data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self._data.shape[0]
+
+    @property
+    def dtype(self):
+        return dtypes.of_array(self._data)
+
+    @property
+    def device(self):
+        from .device import device
+        return device(B.device_of(self._data))
+
+    @property
+    def is_cuda(self):
+        return B.device_of(self._data) == "cuda"
+
+    def is_floating_point(self):
+        return self._data.dtype.kind == "f"
+
+    def element_size(self):
+        return self._data.itemsize
+
+    # --- autograd state ----------------------------------------------------------------
+    @property
+    def requires_grad(self):
+        return self._rg
+
+    @requires_grad.setter
+    def requires_grad(self, flag):
+        if self.grad_fn is not None:
+            if not flag:
+                raise errors.nonleaf_requires_grad()
+            return
+        if flag and self._data.dtype.kind != "f":
+            raise errors.integer_requires_grad(factory=False)
+        self._rg = bool(flag)
+
+    def requires_grad_(self, requires_grad=True):
+        self.requires_grad = requires_grad
+        return self
+
+    @property
+    def is_leaf(self):
+        return self.grad_fn is None
+
+    @property
+    def retains_grad(self):
+        return self._retains_grad
+
+    @property
+    def output_nr(self):
+        return self._output_nr
+
+    @property
+    def _version(self):
+        return (self if self._base is None else self._base)._ver
+
+    def _bump(self):
+        (self if self._base is None else self._base)._ver += 1
+
+    @property
+    def grad(self):
+        if self.grad_fn is not None and not self._retains_grad and self._grad is None:
+            warnings.warn(
+                "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad attribute "
+                "won't be populated during autograd.backward(). If you indeed want the .grad field to be populated "
+                "for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. If you access the non-leaf Tensor "
+                "by mistake, make sure you access the leaf Tensor instead. See github.com/pytorch/pytorch/pull/30531 "
+                "for more information.", UserWarning, stacklevel=2)
+        return self._grad
+
+    @grad.setter
+    def grad(self, value):
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type "
+                                f"{type(value).__name__}")
+            if value._data.shape != self._data.shape:
+                raise errors.runtime(
+                    f"attempting to assign a gradient of size '{list(value.shape)}' to a tensor of size "
+                    f"'{list(self.shape)}'. Please ensure that the gradient and the tensor are the same size",
+                    "A gradient holds one number per element of its tensor, so it must have the same shape.")
+            if value._data.dtype != self._data.dtype:
+                raise errors.runtime("attempting to assign a gradient with dtype "
+                                     f"'{value.dtype.name}' to a tensor with dtype '{self.dtype.name}'",
+                                     "Convert the gradient with .to(tensor.dtype) first.")
+        self._grad = value
+
+    @grad.deleter
+    def grad(self):
+        self._grad = None
+
+    def retain_grad(self):
+        """Keep this non-leaf's gradient in `.grad` during backward (leaves always keep theirs)."""
+        if self.grad_fn is None:
+            if not self._rg:
+                raise errors.runtime("can't retain_grad on Tensor that has requires_grad=False",
+                                     "Only tensors that are part of a graph receive gradients.")
+            return
+        if not self._retains_grad:
+            self.grad_fn._add_retains(self._output_nr, self)
+            self._retains_grad = True
+
+    def register_hook(self, hook):
+        """hook(grad) runs when this tensor's gradient is computed; it may return a replacement."""
+        if not self._rg:
+            raise errors.runtime("cannot register a hook on a tensor that doesn't require gradient",
+                                 "Hooks see gradients, and only tensors that require grad get one.")
+        if self.grad_fn is not None:
+            return self.grad_fn._add_tensor_hook(self._output_nr, hook)
+        if self._hooks is None:
+            self._hooks = {}
+        return node._add_hook(self._hooks, hook)
+
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+        """Add d(self)/d(leaf), weighted by `gradient` (v in v^T·J), into every leaf's `.grad`."""
+        from .autograd import backward
+        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+
+    def detach(self):
+        t = Tensor._make(self._data)
+        t._base = self if self._base is None else self._base  # shares the version counter, as PyTorch's detach does
+        return t
+
+    def detach_(self):
+        if self._base is not None and self._base._rg:
+            raise errors.runtime("Can't detach views in-place. Use detach() instead.",
+                                 "This tensor is a view of another tensor that requires grad.")
+        self.grad_fn = None
+        self._rg = False
+        return self
+
+    @property
+    def data(self):
+        return Tensor._make(self._data)
+
+    @data.setter
+    def data(self, value):
+        self._data = value._data
+
+    # --- conversion ----------------------------------------------------------------------
+    def numpy(self, force=False):
+        if self._rg and not force:
+            raise errors.numpy_requires_grad()
+        if B.device_of(self._data) != "cpu":
+            raise TypeError(f"can't convert {self.device.type}:0 device type tensor to numpy. Use Tensor.cpu() to "
+                            "copy the tensor to host memory first.")
+        return self._data
+
+    def __array__(self, dtype=None, copy=None):
+        a = B.to_host(self.detach()._data)
+        return a if dtype is None else a.astype(dtype)
+
+    def item(self):
+        if self._data.size != 1:
+            raise errors.runtime(f"a Tensor with {self._data.size} elements cannot be converted to Scalar",
+                                 "item() reads one number; index the tensor first or use tolist().")
+        return B.to_host(self._data).reshape(()).item()
+
+    def tolist(self):
+        return B.to_host(self._data).tolist()
+
+    def __float__(self):
+        return float(self.item())
+
+    def __int__(self):
+        return int(self.item())
+
+    def __index__(self):
+        if self._data.dtype.kind not in "iub":
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return int(self.item())
+
+    def __bool__(self):
+        if self._data.size != 1:
+            raise errors.runtime(f"Boolean value of Tensor with more than one value is ambiguous",
+                                 "Use .any() or .all(), or compare a single element.")
+        return bool(self.item())
+
+    def __hash__(self):
+        return id(self)
+
+    def __iter__(self):
+        if self._data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(self._data.shape[0]))
+
+    def __repr__(self):
+        from .printing import tensor_repr
+        return tensor_repr(self)
+
+    __str__ = __repr__
+
+    def __format__(self, spec):
+        if self._data.ndim == 0 and spec:
+            return format(self.item(), spec)
+        return repr(self) if not spec else format(repr(self), spec)
+
+    def __deepcopy__(self, memo):
+        if self.grad_fn is not None:
+            raise errors.runtime("Only Tensors created explicitly by the user (graph leaves) support the deepcopy "
+                                 "protocol at the moment.  If you were attempting to deepcopy a module, this may "
+                                 "be because of a torch.nn.utils.weight_norm usage, see "
+                                 "https://github.com/pytorch/pytorch/pull/103001",
+                                 "Deep-copy a leaf, or call .detach().clone() on this result first.")
+        t = type(self)._make(self._data.copy())
+        t._rg = self._rg
+        if self._grad is not None:
+            t._grad = self._grad.__deepcopy__(memo)
+        memo[id(self)] = t
+        return t
+
+    def __reduce_ex__(self, proto):
+        return (_rebuild, (B.to_host(self._data), self._rg))
+
+    # --- in-place updates ----------------------------------------------------------------
+    def _check_inplace(self):
+        """Raise PyTorch's error if writing into this tensor would corrupt a graph."""
+        if GradMode.enabled:
+            if self._rg and self.grad_fn is None:
+                raise errors.leaf_inplace(view=False)
+            base = self._base
+            if base is not None and base._rg and base.grad_fn is None:
+                raise errors.leaf_inplace(view=True)
+
+    def _assign(self, result):
+        """Make this tensor hold `result` in place: same array, new history, version bumped."""
+        data = self._data
+        if result._data.shape != data.shape:
+            raise errors.runtime(f"output with shape {list(data.shape)} doesn't match the broadcast shape "
+                                 f"{list(result._data.shape)}",
+                                 "An in-place op must give a result of the shape of the tensor it writes into.")
+        data[...] = result._data
+        if result.grad_fn is not None:
+            if self._base is not None and self._base._rg:
+                raise NotImplementedError(
+                    "autograd_widgets: an in-place op on a view of a non-leaf tensor that requires grad is not "
+                    "supported yet. Write `y = y.clone()` before changing part of it, or index-assign on the "
+                    "base tensor (`base[idx] = value`).")
+            self.grad_fn, self._rg, self._output_nr = result.grad_fn, True, 0
+            result.grad_fn = None
+        self._bump()
+        return self
+
+    def _inplace(self, op, *args):
+        self._check_inplace()
+        if GradMode.enabled and (self._rg or any(isinstance(a, Tensor) and a._rg for a in args)):
+            old = self._shallow_copy()
+            return self._assign(op(old, *args))
+        with no_grad():
+            result = op(self, *args)
+        data = self._data
+        if result._data.dtype != data.dtype and not (data.dtype.kind == "f" or result._data.dtype.kind != "f"):
+            raise errors.runtime(f"result type {result.dtype.name.capitalize()} can't be cast to the desired output "
+                                 f"type {self.dtype.name.capitalize()}", "Make the tensor a float tensor first.")
+        data[...] = result._data
+        self._bump()
+        return self
+
+    def _shallow_copy(self):
+        """A tensor standing for this one's current value and history (kept for backward)."""
+        t = Tensor._make(self._data.copy())
+        t._rg, t.grad_fn, t._output_nr = self._rg, self.grad_fn, self._output_nr
+        return t
+
+    def zero_(self):
+        return self.fill_(0)
+
+    def fill_(self, value):
+        value = value.item() if isinstance(value, Tensor) else value
+        self._check_inplace()
+        if GradMode.enabled and self._rg:
+            raise NotImplementedError("autograd_widgets: fill_/zero_ on a tensor that is part of a graph is not "
+                                      "supported; use `y = torch.zeros_like(y)` or do it under torch.no_grad().")
+        self._data[...] = value
+        self._bump()
+        return self
+
+    def copy_(self, src):
+        from .ops.pointwise import CopyBackwards
+        return self._inplace(CopyBackwards.apply, src)
+
+    def __setitem__(self, index, value):
+        from .ops import indexing
+        indexing.setitem(self, index, value)
+
+
+def _rebuild(array, requires_grad):
+    t = Tensor._make(array)
+    t._rg = requires_grad
+    return t
+
+
+node.Tensor = Tensor
