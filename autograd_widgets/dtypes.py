@@ -79,6 +79,14 @@ def scalar_category(x):
     return 0 if isinstance(x, (type(True), B.bool_)) else 1 if isinstance(x, int) else 2
 
 
+def promote_types(a, b):
+    """PyTorch's promotion of two array dtypes: a higher category wins outright (int64 + float32 is float32)."""
+    ca, cb = _category(a), _category(b)
+    if ca != cb:
+        return a if ca > cb else b
+    return B.promote_types(a, b)
+
+
 def result_type(*operands):
     """The array dtype PyTorch gives an op over `operands` (arrays with their 0-dim-ness, or Python scalars).
 
@@ -92,7 +100,7 @@ def result_type(*operands):
             scalar_cat = max(scalar_cat, scalar_category(x))
             continue
         rank = 0 if x.ndim else 1
-        best[rank] = x.dtype if best[rank] is None else B.promote_types(best[rank], x.dtype)
+        best[rank] = x.dtype if best[rank] is None else promote_types(best[rank], x.dtype)
     result = best[0]
     if best[1] is not None:
         if result is None or _category(best[1]) > _category(result):

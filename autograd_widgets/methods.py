@@ -72,6 +72,14 @@ def _sign(self):
     return Tensor._make(B.ns(self._data).sign(self._data))
 
 
+def _m(op):
+    """A method running the one-input op class `op` on self."""
+    def method(self):
+        return op.apply(self)
+    method.__name__ = op.__name__
+    return method
+
+
 def _inplace(op):
     def method(self, *args, **kwargs):
         return self._inplace(lambda t, *a: op(t, *a, **kwargs), *args)
@@ -93,15 +101,15 @@ _METHODS = {
     # arithmetic
     "__add__": P.add, "__radd__": P.add, "add": P.add, "__sub__": P.sub, "sub": P.sub, "__rsub__": _rsub,
     "__mul__": P.mul, "__rmul__": P.mul, "mul": P.mul, "__truediv__": P.div, "div": P.div,
-    "__rtruediv__": _rtruediv, "__pow__": P.pow, "pow": P.pow, "__rpow__": _rpow, "__neg__": P.NegBackward0.apply,
-    "neg": P.NegBackward0.apply, "__abs__": P.AbsBackward0.apply, "abs": P.AbsBackward0.apply,
+    "__rtruediv__": _rtruediv, "__pow__": P.pow, "pow": P.pow, "__rpow__": _rpow, "__neg__": _m(P.NegBackward0),
+    "neg": _m(P.NegBackward0), "__abs__": _m(P.AbsBackward0), "abs": _m(P.AbsBackward0),
     "__matmul__": linalg.matmul, "matmul": linalg.matmul, "__rmatmul__": lambda s, o: linalg.matmul(o, s),
-    "mm": linalg.mm, "mv": linalg.mv, "dot": linalg.dot, "bmm": linalg.bmm, "reciprocal": P.ReciprocalBackward0.apply,
+    "mm": linalg.mm, "mv": linalg.mv, "dot": linalg.dot, "bmm": linalg.bmm, "reciprocal": _m(P.ReciprocalBackward0),
     "multiply": P.mul, "divide": P.div, "subtract": P.sub, "true_divide": P.div,
     # functions of one variable
-    "exp": P.ExpBackward0.apply, "log": P.LogBackward0.apply, "sin": P.SinBackward0.apply,
-    "cos": P.CosBackward0.apply, "tanh": P.TanhBackward0.apply, "sigmoid": P.SigmoidBackward0.apply,
-    "relu": P.ReluBackward0.apply, "sqrt": P.SqrtBackward0.apply, "clone": lambda s, memory_format=None:
+    "exp": _m(P.ExpBackward0), "log": _m(P.LogBackward0), "sin": _m(P.SinBackward0),
+    "cos": _m(P.CosBackward0), "tanh": _m(P.TanhBackward0), "sigmoid": _m(P.SigmoidBackward0),
+    "relu": _m(P.ReluBackward0), "sqrt": _m(P.SqrtBackward0), "clone": lambda s, memory_format=None:
     P.CloneBackward0.apply(s), "sign": _sign,
     # reductions
     "sum": R.sum, "mean": R.mean, "max": _max, "min": _min, "norm": R.norm, "softmax": R.softmax,
@@ -124,9 +132,9 @@ _METHODS = {
     # in place
     "add_": _inplace(P.add), "sub_": _inplace(P.sub), "mul_": _inplace(P.mul), "div_": _inplace(P.div),
     "pow_": _inplace(P.pow), "__iadd__": _inplace(P.add), "__isub__": _inplace(P.sub), "__imul__": _inplace(P.mul),
-    "__itruediv__": _inplace(P.div), "__ipow__": _inplace(P.pow), "neg_": _inplace(P.NegBackward0.apply),
-    "exp_": _inplace(P.ExpBackward0.apply), "tanh_": _inplace(P.TanhBackward0.apply),
-    "relu_": _inplace(P.ReluBackward0.apply), "sigmoid_": _inplace(P.SigmoidBackward0.apply),
+    "__itruediv__": _inplace(P.div), "__ipow__": _inplace(P.pow), "neg_": _inplace(_m(P.NegBackward0)),
+    "exp_": _inplace(_m(P.ExpBackward0)), "tanh_": _inplace(_m(P.TanhBackward0)),
+    "relu_": _inplace(_m(P.ReluBackward0)), "sigmoid_": _inplace(_m(P.SigmoidBackward0)),
 }
 
 for _name, _fn in _METHODS.items():

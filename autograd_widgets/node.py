@@ -106,7 +106,7 @@ class Node:
             t = x.tensor()
             now = t._version if t is not None else version
             if now != version:
-                raise _modified_error(t, now, version)
+                raise _modified_error(t, now, version, output_of=self)
             out = Tensor._make(x.data)
             out._rg, out.grad_fn = True, self
             return out
@@ -160,11 +160,12 @@ class Node:
         return self.backward(*grads)
 
 
-def _modified_error(t, version, expected):
+def _modified_error(t, version, expected, output_of=None):
+    """PyTorch's message names the node that produced the tensor: its saver for outputs, else its grad_fn."""
     if t is None:
         return errors.modified_saved("tensor", None, version, expected)
     desc = f"torch.{t.dtype._legacy} [{', '.join(str(s) for s in t.shape)}]"
-    fn = t.grad_fn
+    fn = output_of or t.grad_fn
     output_of = None
     if fn is not None:
         name = type(fn).__name__
@@ -178,6 +179,11 @@ class AccumulateGrad(Node):
 
     def __init__(self, variable):
         self.variable = variable
+
+    def name(self):
+        return "torch::autograd::AccumulateGrad"
+
+    def _init_meta(self, variable):
         self._meta = ((variable._data.shape, variable._data.dtype),)
         self._seq = float("inf")  # PyTorch runs these as soon as they are ready
 
@@ -210,12 +216,31 @@ def edge_to(t):
         ag = t._ag() if t._ag is not None else None
         if ag is None:
             ag = AccumulateGrad(t)
+            ag._init_meta(t)
             t._ag = weakref.ref(ag)
         return (ag, 0)
     return (None, 0)
 
 
 _NO_EDGE = (None, 0)
+
+
+def _shape_error(e, arrays):
+    """NumPy's broadcasting ValueError as PyTorch's RuntimeError."""
+    shapes = [a.shape for a in arrays if hasattr(a, "shape")]
+    if "broadcast" not in str(e) or len(shapes) < 2:
+        return e
+    s1, s2 = shapes[0], shapes[1]
+    n = max(len(s1), len(s2))
+    p1, p2 = (1,) * (n - len(s1)) + tuple(s1), (1,) * (n - len(s2)) + tuple(s2)
+    for d in range(n - 1, -1, -1):
+        if p1[d] != p2[d] and 1 not in (p1[d], p2[d]):
+            return errors.runtime(
+                f"The size of tensor a ({p1[d]}) must match the size of tensor b ({p2[d]}) at non-singleton "
+                f"dimension {d}",
+                f"Elementwise ops line shapes up from the right; sizes must be equal or 1. Shapes {list(s1)} and "
+                f"{list(s2)} differ in dimension {d}.")
+    return e
 
 
 def as_array(x, _scalar=B.generic_scalar, _asarray=B.asarray):
@@ -236,6 +261,13 @@ class Op(Node):
     def apply(cls, *inputs, **params):
         """Run forward on `inputs` (tensors or Python numbers) and, if grad is needed, record a node."""
         arrays = [x._data if isinstance(x, Tensor) else x for x in inputs]
+        try:
+            return cls._record(inputs, arrays, params)
+        except ValueError as e:
+            raise _shape_error(e, arrays) from None
+
+    @classmethod
+    def _record(cls, inputs, arrays, params):
         if GradMode.enabled:
             for x in inputs:
                 if isinstance(x, Tensor) and x._rg:

@@ -90,9 +90,9 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
                       "the graph to avoid this. If you have to use this function, make sure to reset the .grad fields "
                       "of your parameters to None after use to break the cycle and avoid the leak.", UserWarning,
                       stacklevel=3)
+    roots = _roots(outputs)
     inputs = _check_inputs(inputs)
     grads = _make_grads(outputs, grads)
-    roots = _roots(outputs)
     run_backward(roots, grads, retain_graph, create_graph, inputs=inputs, accumulate=True)
 
 
@@ -107,13 +107,11 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         retain_graph = create_graph
     if allow_unused is None:
         allow_unused = materialize_grads
+    roots = _roots(outputs)
     for i, t in enumerate(inputs):
         if not t._rg:
             raise errors.input_no_grad(i)
-        if t.grad_fn is None:
-            edge_to(t)
     grads = _make_grads(outputs, grads)
-    roots = _roots(outputs)
     results = run_backward(roots, grads, retain_graph, create_graph, inputs=inputs, accumulate=False)
     for i, r in enumerate(results):
         if r is None:

@@ -78,11 +78,25 @@ class MulBackward0(Op):
         return (g * b if need[0] else None), (g * a if need[1] else None)
 
 
+class MulBackward1(Op):
+    """self * number, as backward formulas write it: the number is an attribute."""
+    args = ("self",)
+    def forward(ctx, a, other):
+        ctx.other = other
+        a, other = promote(a, other)
+        return a * other
+    def backward(ctx, g):
+        return (MulBackward1.apply(g, other=ctx.other),)
+
+
 class DivBackward0(Op):
     args = saves = ("self", "other")
     def forward(ctx, a, b):
         a, b = promote(a, b)
-        return _float(a) / b if _is_int_like(a) and _is_int_like(b) else a / b
+        if _is_int_like(a) and _is_int_like(b):  # true division of integers gives the default float
+            f = dtypes.default_float().array_dtype
+            return (a.astype(f) if not isinstance(a, int) else a) / (b.astype(f) if not isinstance(b, int) else b)
+        return a / b
     def backward(ctx, g):
         a, b = ctx.saved_tensors
         need = ctx.needs_input_grad
@@ -119,7 +133,7 @@ class PowBackward0(Op):
         e = ctx.exponent
         if e == 0:
             return (g * 0,)
-        return (g * e * a ** (e - 1),)
+        return (g * MulBackward1.apply(a ** (e - 1), other=e),)
 
 
 class PowBackward1(Op):
