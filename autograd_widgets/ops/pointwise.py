@@ -7,7 +7,14 @@ from ..tensor import Tensor
 
 def promote(a, b):
     """Arrays (or Python numbers) `a`, `b` cast to the dtype PyTorch gives `a op b`."""
-    if type(a) is type(b) and a.dtype == b.dtype:  # the common case: two arrays of one dtype
+    tb = type(b)
+    if type(a) is tb:
+        if a.dtype == b.dtype:  # the common case: two arrays of one dtype
+            return a, b
+    elif tb is float:
+        if a.dtype.kind == "f":  # a Python float never widens a float tensor
+            return a, b
+    elif tb is int and a.dtype.kind in "fi":
         return a, b
     dt = dtypes.result_type(a, b)
     if not isinstance(a, (int, float)) and a.dtype != dt:
