@@ -102,6 +102,7 @@ def _call_tensor_hooks(fn, grads):
 
 
 def _run_node(fn, grads, create_graph):
+    """fn.backward with its pre- and post-hooks around it."""
     if fn._pre_hooks:
         for hook in list(fn._pre_hooks.values()):
             out = hook(tuple(grads))
@@ -118,9 +119,8 @@ def _run_node(fn, grads, create_graph):
     return result
 
 
-def _validate(fn, i, g, target, nr):
-    """g, the gradient for input i of fn, reduced and cast to what `target` expects (as PyTorch does)."""
-    shape, dt = target._meta[nr]
+def _validate(fn, i, g, shape, dt):
+    """g, the gradient for input i of fn, reduced to `shape` and cast to `dt` (as PyTorch does)."""
     if g._data.shape != shape:
         if not expandable(shape, g._data.shape):
             raise errors.runtime(
@@ -204,13 +204,21 @@ def run_backward(roots, root_grads, keep_graph, create_graph, inputs=None, accum
                     fn.accumulate(g, create_graph)
                 sent = ()
             else:
-                sent = _run_node(fn, grads, create_graph)
-                for i, ((nxt, nr), g) in enumerate(zip(fn.next_functions, sent)):
-                    if nxt is None or g is None:
+                if fn._pre_hooks or fn._post_hooks:
+                    sent = _run_node(fn, grads, create_graph)
+                else:
+                    sent = fn.backward(*grads)
+                    if type(sent) is not tuple:
+                        sent = (sent,)
+                for i, (nxt, nr) in enumerate(fn.next_functions):
+                    if nxt is None:
                         continue
-                    if needed is not None and nxt not in needed:
+                    g = sent[i]
+                    if g is None or (needed is not None and nxt not in needed):
                         continue
-                    g = _validate(fn, i, g, nxt, nr)
+                    shape, dt = nxt._meta[nr]
+                    if g._data.shape != shape or g._data.dtype != dt:
+                        g = _validate(fn, i, g, shape, dt)
                     buf = buffers.get(nxt)
                     if buf is None:
                         buf = buffers[nxt] = [None] * len(nxt._meta)

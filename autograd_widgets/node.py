@@ -84,7 +84,7 @@ class Node:
 
     @property
     def needs_input_grad(self):
-        return tuple(fn is not None for fn, _ in self.next_functions)
+        return tuple([fn is not None for fn, _ in self.next_functions])
 
     @property
     def requires_grad(self):
@@ -99,7 +99,11 @@ class Node:
     def saved_tensors(self):
         if self._released:
             raise errors.freed_graph()
-        return tuple(self._unpack(x, v) for x, v in zip(self._saved, self._versions))
+        saved = self._saved
+        for x, v in zip(saved, self._versions):
+            if v is not None and (type(x) is _OutputRef or x._version != v):
+                return tuple([self._unpack(x, v) for x, v in zip(saved, self._versions)])
+        return saved  # nothing to unwrap or check: the common case
 
     def _unpack(self, x, version):
         if type(x) is _OutputRef:
@@ -243,9 +247,12 @@ def _shape_error(e, arrays):
     return e
 
 
-def as_array(x, _scalar=B.generic_scalar, _asarray=B.asarray):
+_generic_scalar, _asarray = B.generic_scalar, B.asarray
+
+
+def as_array(x):
     """NumPy turns 0-d results into scalars; a tensor always holds an array."""
-    return _asarray(x) if isinstance(x, _scalar) else x
+    return _asarray(x) if isinstance(x, _generic_scalar) else x
 
 
 class Op(Node):
@@ -260,32 +267,35 @@ class Op(Node):
     @classmethod
     def apply(cls, *inputs, **params):
         """Run forward on `inputs` (tensors or Python numbers) and, if grad is needed, record a node."""
-        arrays = [x._data if isinstance(x, Tensor) else x for x in inputs]
+        # The hot path of every op, forward and backward: plain loops, no helper calls.
+        arrays = []
+        record = False
+        for x in inputs:
+            if isinstance(x, Tensor):
+                arrays.append(x._data)
+                if x._rg:
+                    record = True
+            else:
+                arrays.append(x)
+        record = record and GradMode.enabled
+        node = cls.__new__(cls) if record else _SCRATCH
         try:
-            return cls._record(inputs, arrays, params)
+            data = cls.forward(node, *arrays, **params)
         except ValueError as e:
             raise _shape_error(e, arrays) from None
-
-    @classmethod
-    def _record(cls, inputs, arrays, params):
-        if GradMode.enabled:
-            for x in inputs:
-                if isinstance(x, Tensor) and x._rg:
-                    break
-            else:
-                return Tensor._make(as_array(cls.forward(_SCRATCH, *arrays, **params)))
-        else:
-            return Tensor._make(as_array(cls.forward(_SCRATCH, *arrays, **params)))
-        node = cls.__new__(cls)
-        out = Tensor._make(as_array(cls.forward(node, *arrays, **params)))
-        node.next_functions = tuple(edge_to(x) if isinstance(x, Tensor) else _NO_EDGE for x in inputs)
-        node._meta = ((out._data.shape, out._data.dtype),)
+        if isinstance(data, _generic_scalar):  # NumPy turns 0-d results into scalars
+            data = _asarray(data)
+        out = Tensor._make(data)
+        if not record:
+            return out
+        node.next_functions = tuple([edge_to(x) if isinstance(x, Tensor) else _NO_EDGE for x in inputs])
+        node._meta = ((data.shape, data.dtype),)
         node._seq = next(_sequence)
         if cls.saves:
-            saved = tuple(inputs[i] if i >= 0 else _OutputRef(out) for i in cls._save_index)
+            saved = tuple([inputs[i] if i >= 0 else _OutputRef(out) for i in cls._save_index])
             node._saved = saved
-            node._versions = tuple(s._version if isinstance(s, Tensor) else 0 if type(s) is _OutputRef else None
-                                   for s in saved)
+            node._versions = tuple([s._version if isinstance(s, Tensor) else 0 if type(s) is _OutputRef else None
+                                    for s in saved])
         out._rg = True
         out.grad_fn = node
         return out

@@ -190,8 +190,8 @@ ExpBackward0 = _unary("ExpBackward0", "exp", "result", lambda g, r: g * r, "e^x"
 LogBackward0 = _unary("LogBackward0", "log", "self", lambda g, x: g / x, "ln x")
 SinBackward0 = _unary("SinBackward0", "sin", "self", lambda g, x: g * x.cos(), "sin x")
 CosBackward0 = _unary("CosBackward0", "cos", "self", lambda g, x: -g * x.sin(), "cos x")
-TanhBackward0 = _unary("TanhBackward0", "tanh", "result", lambda g, r: g * (1 - r * r), "tanh x")
-SqrtBackward0 = _unary("SqrtBackward0", "sqrt", "result", lambda g, r: g / (2 * r), "√x")
+TanhBackward0 = _unary("TanhBackward0", "tanh", "result", lambda g, r: TanhBackwardBackward0.apply(g, r), "tanh x")
+SqrtBackward0 = _unary("SqrtBackward0", "sqrt", "result", lambda g, r: g / MulBackward1.apply(r, other=2), "√x")
 
 
 class SigmoidBackward0(Op):
@@ -202,7 +202,7 @@ class SigmoidBackward0(Op):
         return 1 / (1 + xp.exp(-a))
     def backward(ctx, g):
         r, = ctx.saved_tensors
-        return (g * r * (1 - r),)
+        return (SigmoidBackwardBackward0.apply(g, r),)
 
 
 class ReluBackward0(Op):
@@ -211,7 +211,45 @@ class ReluBackward0(Op):
         return a * (a > 0)
     def backward(ctx, g):
         r, = ctx.saved_tensors
-        return (g * (r > 0),)
+        return (ThresholdBackwardBackward0.apply(g, r),)
+
+
+# PyTorch differentiates tanh, sigmoid and relu with fused ops (tanh_backward(grad, output), ...),
+# so a create_graph=True graph shows these nodes; each is itself differentiable.
+class TanhBackwardBackward0(Op):
+    """tanh_backward(grad_output, output) = grad_output·(1 − output²)"""
+    args = saves = ("grad_output", "output")
+    def forward(ctx, g, y):
+        return g * (1 - y * y)
+    def backward(ctx, gg):
+        g, y = ctx.saved_tensors
+        need = ctx.needs_input_grad
+        return (TanhBackwardBackward0.apply(gg, y) if need[0] else None), \
+               (gg * g * MulBackward1.apply(y, other=-2) if need[1] else None)
+
+
+class SigmoidBackwardBackward0(Op):
+    """sigmoid_backward(grad_output, output) = grad_output·output·(1 − output)"""
+    args = saves = ("grad_output", "output")
+    def forward(ctx, g, y):
+        return g * y * (1 - y)
+    def backward(ctx, gg):
+        g, y = ctx.saved_tensors
+        need = ctx.needs_input_grad
+        return (SigmoidBackwardBackward0.apply(gg, y) if need[0] else None), \
+               (gg * g * (1 - MulBackward1.apply(y, other=2)) if need[1] else None)
+
+
+class ThresholdBackwardBackward0(Op):
+    """threshold_backward(grad_output, self, 0) = grad_output where self > 0, else 0"""
+    args, saves = ("grad_output", "self"), ("self",)
+    def forward(ctx, g, x):
+        return g * (x > 0)
+    def backward(ctx, gg):
+        x, = ctx.saved_tensors
+        need = ctx.needs_input_grad
+        return (ThresholdBackwardBackward0.apply(gg, x) if need[0] else None), \
+               (gg * 0 if need[1] else None)
 
 
 class AbsBackward0(Op):
@@ -278,11 +316,13 @@ def _tensor_like(x, ref):
 
 
 def add(a, b, alpha=1):
-    return AddBackward0.apply(a, _tensor_like(b, a), alpha=alpha)
+    b = b if type(b) is Tensor else _tensor_like(b, a)
+    return AddBackward0.apply(a, b) if alpha == 1 else AddBackward0.apply(a, b, alpha=alpha)
 
 
 def sub(a, b, alpha=1):
-    return SubBackward0.apply(a, _tensor_like(b, a), alpha=alpha)
+    b = b if type(b) is Tensor else _tensor_like(b, a)
+    return SubBackward0.apply(a, b) if alpha == 1 else SubBackward0.apply(a, b, alpha=alpha)
 
 
 def rsub(a, b):
@@ -292,11 +332,11 @@ def rsub(a, b):
 
 
 def mul(a, b):
-    return MulBackward0.apply(a, _tensor_like(b, a))
+    return MulBackward0.apply(a, b if type(b) is Tensor else _tensor_like(b, a))
 
 
 def div(a, b):
-    return DivBackward0.apply(a, _tensor_like(b, a))
+    return DivBackward0.apply(a, b if type(b) is Tensor else _tensor_like(b, a))
 
 
 def rdiv(a, number):
