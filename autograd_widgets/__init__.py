@@ -33,9 +33,9 @@ def _method(name):
 
 
 exp, log, sin, cos, tanh, sigmoid, relu, sqrt, neg, clone, t, softmax, log_softmax, abs, max, min, \
-    argmax, argmin, reciprocal, sign, negative = (_method(n) for n in (  # noqa: A001
+    argmax, argmin, reciprocal, sign, sgn, negative = (_method(n) for n in (  # noqa: A001
         "exp", "log", "sin", "cos", "tanh", "sigmoid", "relu", "sqrt", "neg", "clone", "t", "softmax",
-        "log_softmax", "abs", "max", "min", "argmax", "argmin", "reciprocal", "sign", "neg"))
+        "log_softmax", "abs", "max", "min", "argmax", "argmin", "reciprocal", "sign", "sgn", "neg"))
 
 
 def is_tensor(obj):

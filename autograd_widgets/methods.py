@@ -67,11 +67,6 @@ def _min(self, dim=None, keepdim=False):
     return R.extreme(self, "min", dim, keepdim)
 
 
-def _sign(self):
-    from . import backend as B
-    return Tensor._make(B.ns(self._data).sign(self._data))
-
-
 def _m(op):
     """A method running the one-input op class `op` on self."""
     def method(self):
@@ -110,7 +105,7 @@ _METHODS = {
     "exp": _m(P.ExpBackward0), "log": _m(P.LogBackward0), "sin": _m(P.SinBackward0),
     "cos": _m(P.CosBackward0), "tanh": _m(P.TanhBackward0), "sigmoid": _m(P.SigmoidBackward0),
     "relu": _m(P.ReluBackward0), "sqrt": _m(P.SqrtBackward0), "clone": lambda s, memory_format=None:
-    P.CloneBackward0.apply(s), "sign": _sign,
+    P.CloneBackward0.apply(s), "sign": _m(P.SignBackward0), "sgn": _m(P.SgnBackward0),
     # reductions
     "sum": R.sum, "mean": R.mean, "max": _max, "min": _min, "norm": R.norm, "softmax": R.softmax,
     "log_softmax": R.log_softmax, "argmax": _argmax("argmax"), "argmin": _argmax("argmin"),

@@ -152,11 +152,9 @@ class PowBackward1(Op):
     def backward(ctx, g):
         a, e, r = ctx.saved_tensors
         need = ctx.needs_input_grad
-        ga = g * e * a ** (e - 1) if need[0] else None
-        ge = None
-        if need[1]:  # d(a^e)/de = a^e log a, taken as 0 where a == 0 (PyTorch's convention)
-            safe_log = where(a == 0, ones_like(a), a).log()
-            ge = g * r * safe_log
+        # PyTorch's conventions: d/da is 0 where e == 0; d/de is 0 where a == 0 and e >= 0.
+        ga = where(e == 0, 0.0, g * (e * a ** (e - 1))) if need[0] else None
+        ge = g * where((a == 0) * (e >= 0), 0.0, r * a.log()) if need[1] else None
         return ga, ge
 
 
@@ -258,7 +256,30 @@ class AbsBackward0(Op):
         return abs(a)
     def backward(ctx, g):
         a, = ctx.saved_tensors
-        return (g * a.sign(),)
+        return (g * SgnBackward0.apply(a),)
+
+
+class MaskedFillBackward0(Op):
+    """masked_fill(self, mask, value): the filled places get no gradient."""
+    args = ("self",)
+    def forward(ctx, a, mask, value):
+        ctx.mask = Tensor._make(mask)
+        return B.ns(a).where(mask, value, a)
+    def backward(ctx, g):
+        return (where(ctx.mask, 0.0, g),)
+
+
+class SignBackward0(Op):
+    """sign(x): flat almost everywhere, so its gradient is zero."""
+    args = ("self",)
+    def forward(ctx, a):
+        return B.ns(a).sign(a)
+    def backward(ctx, g):
+        return (g * 0,)
+
+
+class SgnBackward0(SignBackward0):
+    """sgn(x), the sign PyTorch's derivative formulas (abs, norm) use."""
 
 
 class CloneBackward0(Op):
@@ -293,15 +314,16 @@ class ToCopyBackward0(Op):
 
 
 class WhereBackward0(Op):
-    args = ("condition", "self", "other")
-    def forward(ctx, c, a, b):
+    """where(condition, self, other): the condition is an attribute, not an input."""
+    args = ("self", "other")
+    def forward(ctx, a, b, condition):
         a, b = promote(a, b)
-        ctx.condition = Tensor._make(c)
-        return B.ns(c).where(c, a, b)
+        ctx.condition = Tensor._make(condition)
+        return B.ns(condition).where(condition, a, b)
     def backward(ctx, g):
         c = ctx.condition
         need = ctx.needs_input_grad
-        return None, (where(c, g, 0) if need[1] else None), (where(c, 0, g) if need[2] else None)
+        return (where(c, g, 0.0) if need[0] else None), (where(c, 0.0, g) if need[1] else None)
 
 
 # --- public functions -------------------------------------------------------------------
@@ -354,7 +376,7 @@ def pow(a, e):  # noqa: A001 - PyTorch's name
 
 def where(condition, a, b):
     c = condition._data if isinstance(condition, Tensor) else condition
-    return WhereBackward0.apply(Tensor._make(c), a, b)
+    return WhereBackward0.apply(a, b, condition=c)
 
 
 def ones_like(t):

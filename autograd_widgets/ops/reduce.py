@@ -4,7 +4,7 @@ from collections import namedtuple
 from .. import backend as B
 from ..node import Op
 from ..tensor import Tensor
-from .pointwise import _float, promote
+from .pointwise import MaskedFillBackward0, MulBackward1, SgnBackward0, _float, promote
 
 
 def _dims(dim, ndim):
@@ -178,20 +178,21 @@ class LinalgVectorNormBackward0(Op):
         return (absa ** ord).sum(axis=ctx.dim, keepdims=keepdim) ** (1.0 / ord)
     def backward(ctx, g):
         a, r = ctx.saved_tensors
-        shape = a.shape
-        g = _unreduce(g, shape, ctx.dim, ctx.keepdim)
-        r = _unreduce(r, shape, ctx.dim, ctx.keepdim)
+        if not ctx.keepdim and r.dim():  # as PyTorch: unsqueeze, and let broadcasting do the rest
+            for d in sorted(ctx.dim):
+                g, r = g.unsqueeze(d), r.unsqueeze(d)
         p = ctx.ord
         if p == 1:
-            return (g * a.sign(),)
-        if p == 2:
-            safe = r + (r == 0)  # a zero norm has a zero subgradient, as in PyTorch
-            return (g * a / safe,)
+            return (SgnBackward0.apply(a) * g,)
+        if p == 2:  # a zero norm has a zero subgradient
+            return (g * MaskedFillBackward0.apply(a / r, mask=(r == 0)._data, value=0.0),)
         if p == float("inf"):
-            mask = (abs(a) == r)
-            return (g * a.sign() * mask / mask.sum(),)
-        safe = r + (r == 0)
-        return (g * a * abs(a) ** (p - 2) / safe ** (p - 1),)
+            mask = abs(a) == r
+            return (SgnBackward0.apply(a) * ((g / mask.sum(ctx.dim, keepdim=True)) * mask),)
+        # PyTorch's norm_backward for other p
+        scale = MaskedFillBackward0.apply(g / r ** (p - 1), mask=(r == 0)._data, value=0.0)
+        scaled = a * abs(a) ** (p - 2) if p >= 2 else SgnBackward0.apply(a) * abs(a) ** (p - 1)
+        return (scaled * scale,)
 
 
 class SoftmaxBackward0(Op):
@@ -203,7 +204,21 @@ class SoftmaxBackward0(Op):
         return e / e.sum(axis=dim, keepdims=True)
     def backward(ctx, g):
         s, = ctx.saved_tensors
-        return (s * (g - (g * s).sum(ctx.dim, keepdim=True)),)
+        return (SoftmaxBackwardDataBackward0.apply(g, s, dim=ctx.dim),)
+
+
+class SoftmaxBackwardDataBackward0(Op):
+    """_softmax_backward_data(grad_output, output, dim) = output·(grad_output − Σ grad_output·output)"""
+    args = saves = ("grad_output", "output")
+    def forward(ctx, g, y, dim):
+        ctx.dim = dim
+        return y * (g - (g * y).sum(axis=dim, keepdims=True))
+    def backward(ctx, gg):
+        g, y = ctx.saved_tensors
+        d, need = ctx.dim, ctx.needs_input_grad
+        gg_g = (SoftmaxBackwardDataBackward0.apply(gg, y, dim=d) if need[0] else None)
+        gg_y = (gg * (g - (g * y).sum(d, keepdim=True)) - g * (gg * y).sum(d, keepdim=True) if need[1] else None)
+        return gg_g, gg_y
 
 
 class LogSoftmaxBackward0(Op):
@@ -216,7 +231,21 @@ class LogSoftmaxBackward0(Op):
         return shifted - xp.log(xp.exp(shifted).sum(axis=dim, keepdims=True))
     def backward(ctx, g):
         r, = ctx.saved_tensors
-        return (g - r.exp() * g.sum(ctx.dim, keepdim=True),)
+        return (LogSoftmaxBackwardDataBackward0.apply(g, r, dim=ctx.dim),)
+
+
+class LogSoftmaxBackwardDataBackward0(Op):
+    """_log_softmax_backward_data(grad_output, output, dim) = grad_output − exp(output)·Σ grad_output"""
+    args = saves = ("grad_output", "output")
+    def forward(ctx, g, y, dim):
+        ctx.dim = dim
+        return g - B.ns(y).exp(y) * g.sum(axis=dim, keepdims=True)
+    def backward(ctx, gg):
+        g, y = ctx.saved_tensors
+        d, need = ctx.dim, ctx.needs_input_grad
+        gg_g = (gg - (gg * y.exp()).sum(d, keepdim=True) if need[0] else None)
+        gg_y = (-g.sum(d, keepdim=True) * y.exp() * gg if need[1] else None)
+        return gg_g, gg_y
 
 
 class MseLossBackward0(Op):
@@ -228,11 +257,30 @@ class MseLossBackward0(Op):
         return d.mean() if reduction == "mean" else d.sum() if reduction == "sum" else d
     def backward(ctx, g):
         a, b = ctx.saved_tensors
+        need, r = ctx.needs_input_grad, ctx.reduction
+        return (MseLossBackwardBackward0.apply(g, a, b, reduction=r) if need[0] else None), \
+               (MseLossBackwardBackward0.apply(g, b, a, reduction=r) if need[1] else None)
+
+
+class MseLossBackwardBackward0(Op):
+    """mse_loss_backward(grad_output, self, target) = 2·(self − target)·grad_output (/ N for 'mean')"""
+    args = saves = ("grad_output", "self", "target")
+    def forward(ctx, g, a, b, reduction):
+        a, b = promote(a, b)
         diff = a - b
-        scale = 2 / max(1, diff.numel()) if ctx.reduction == "mean" else 2
-        gd = diff * (g * scale)
-        need = ctx.needs_input_grad
-        return (gd if need[0] else None), (-gd if need[1] else None)
+        ctx.reduction = reduction
+        ctx.scale = 2 / max(1, diff.size) if reduction == "mean" else 2
+        return diff * (g * ctx.scale)
+    def backward(ctx, gg):
+        g, a, b = ctx.saved_tensors
+        need, k = ctx.needs_input_grad, ctx.scale
+        d = MulBackward1.apply(gg * g, other=k)  # mse_loss_double_backward(grad·grad_output)
+        gg_g = None
+        if need[0]:
+            gg_g = MulBackward1.apply((a - b) * gg, other=k)
+            if ctx.reduction != "none":
+                gg_g = gg_g.sum()
+        return gg_g, (d if need[1] else None), (-d if need[2] else None)
 
 
 def mse_loss(input, target, size_average=None, reduce=None, reduction="mean"):

@@ -1,0 +1,150 @@
+"""Every differentiable op, as a table: (name, function of (T, *inputs), input shapes, input range).
+
+`T` is the torch-like module (autograd_widgets or torch), so one table checks our gradients
+against finite differences and against PyTorch. Ranges keep inputs away from kinks (relu,
+abs, max at ties) and out of invalid domains (log, sqrt, pow of negatives).
+"""
+import os
+import zlib
+
+import numpy as np
+
+DEVICE = os.environ.get("AUTOGRAD_WIDGETS_TEST_DEVICE", "cpu")
+POS = (0.5, 2.0)       # for log, sqrt, pow bases, division
+ANY = (-1.0, 1.0)
+AWAY = (0.2, 1.0)      # |x| in this range with random sign: away from relu/abs kinks
+
+
+def _setitem(T, x, y):
+    z = x.clone()
+    z[1:3] = y
+    return z
+
+
+def _mask(T, x):
+    return x[x > 0]
+
+
+def _inplace(T, x, y):
+    z = x * 1
+    z.add_(y)
+    z.mul_(y)
+    z.sub_(x)
+    z.div_(y)
+    return z
+
+
+def _function(T, x):
+    class Cube(T.autograd.Function):
+        @staticmethod
+        def forward(ctx, a):
+            ctx.save_for_backward(a)
+            return a ** 3
+
+        @staticmethod
+        def backward(ctx, g):
+            a, = ctx.saved_tensors
+            return 3 * a * a * g
+    return Cube.apply(x)
+
+
+CASES = [
+    # name               function                                         shapes              range
+    ("add",              lambda T, x, y: x + y,                           [(3, 4), (4,)],     ANY),
+    ("add scalar",       lambda T, x: 2.5 + x + 1,                        [(3,)],             ANY),
+    ("add alpha",        lambda T, x, y: T.add(x, y, alpha=3),            [(2, 3), (2, 3)],   ANY),
+    ("sub",              lambda T, x, y: x - y,                           [(2, 1, 3), (4, 1)], ANY),
+    ("rsub scalar",      lambda T, x: 2 - x,                              [(3,)],             ANY),
+    ("mul",              lambda T, x, y: x * y,                           [(3, 1), (1, 4)],   ANY),
+    ("mul scalar",       lambda T, x: 3 * x * 2,                          [(3,)],             ANY),
+    ("div",              lambda T, x, y: x / y,                           [(3, 4), (4,)],     POS),
+    ("rdiv scalar",      lambda T, x: 2 / x,                              [(3,)],             POS),
+    ("neg",              lambda T, x: -x,                                 [(3,)],             ANY),
+    ("pow scalar",       lambda T, x: x ** 3,                             [(3,)],             ANY),
+    ("pow fraction",     lambda T, x: x ** 2.5,                           [(3,)],             POS),
+    ("pow tensors",      lambda T, x, y: x ** y,                          [(3,), (3,)],       POS),
+    ("pow scalar base",  lambda T, x: 2 ** x,                             [(3,)],             ANY),
+    ("torch.pow",        lambda T, x: T.pow(x, 2),                        [(2, 2)],           ANY),
+    ("exp",              lambda T, x: x.exp(),                            [(3,)],             ANY),
+    ("log",              lambda T, x: x.log(),                            [(3,)],             POS),
+    ("sin",              lambda T, x: T.sin(x),                           [(3,)],             ANY),
+    ("cos",              lambda T, x: T.cos(x),                           [(3,)],             ANY),
+    ("tanh",             lambda T, x: x.tanh(),                           [(3,)],             ANY),
+    ("sigmoid",          lambda T, x: T.sigmoid(x),                       [(3,)],             ANY),
+    ("relu",             lambda T, x: x.relu(),                           [(4,)],             AWAY),
+    ("sqrt",             lambda T, x: x.sqrt(),                           [(3,)],             POS),
+    ("abs",              lambda T, x: x.abs(),                            [(4,)],             AWAY),
+    ("sum",              lambda T, x: x.sum(),                            [(2, 3)],           ANY),
+    ("sum dim",          lambda T, x: x.sum(1),                           [(2, 3)],           ANY),
+    ("sum dims keepdim", lambda T, x: T.sum(x, (0, 2), keepdim=True),     [(2, 3, 2)],        ANY),
+    ("mean",             lambda T, x: x.mean(),                           [(2, 3)],           ANY),
+    ("mean dim",         lambda T, x: x.mean(dim=0, keepdim=True),        [(2, 3)],           ANY),
+    ("max",              lambda T, x: x.max(),                            [(5,)],             ANY),
+    ("max dim",          lambda T, x: x.max(1)[0],                        [(2, 4)],           ANY),
+    ("min",              lambda T, x: T.min(x),                           [(5,)],             ANY),
+    ("min dim",          lambda T, x: x.min(dim=0, keepdim=True).values,  [(3, 2)],           ANY),
+    ("norm",             lambda T, x: x.norm(),                           [(4,)],             AWAY),
+    ("norm dim",         lambda T, x: x.norm(dim=1),                      [(2, 3)],           AWAY),
+    ("norm p=1",         lambda T, x: x.norm(p=1),                        [(4,)],             AWAY),
+    ("norm inf dim",     lambda T, x: T.norm(x, p=float("inf"), dim=0),   [(3, 2)],           ANY),
+    ("norm p=3",         lambda T, x: x.norm(p=3),                        [(4,)],             AWAY),
+    ("softmax",          lambda T, x: x.softmax(1),                       [(2, 3)],           ANY),
+    ("log_softmax",      lambda T, x: T.log_softmax(x, dim=0),            [(3, 2)],           ANY),
+    ("F.softmax",        lambda T, x: T.nn.functional.softmax(x, dim=-1), [(2, 3)],           ANY),
+    ("F.relu",           lambda T, x: T.nn.functional.relu(x),            [(4,)],             AWAY),
+    ("mse_loss",         lambda T, x, y: T.nn.functional.mse_loss(x, y),  [(2, 3), (2, 3)],   ANY),
+    ("dot 1d@1d",        lambda T, x, y: x @ y,                           [(3,), (3,)],       ANY),
+    ("matmul 2d@2d",     lambda T, x, y: x @ y,                           [(2, 3), (3, 4)],   ANY),
+    ("matmul 1d@2d",     lambda T, x, y: T.matmul(x, y),                  [(3,), (3, 2)],     ANY),
+    ("matmul 2d@1d",     lambda T, x, y: x @ y,                           [(2, 3), (3,)],     ANY),
+    ("matmul 3d@3d",     lambda T, x, y: x @ y,                           [(2, 2, 3), (2, 3, 2)], ANY),
+    ("matmul 3d@2d",     lambda T, x, y: x @ y,                           [(2, 2, 3), (3, 2)], ANY),
+    ("mm",               lambda T, x, y: T.mm(x, y),                      [(2, 3), (3, 2)],   ANY),
+    ("mv",               lambda T, x, y: T.mv(x, y),                      [(2, 3), (3,)],     ANY),
+    ("view",             lambda T, x: x.view(3, 2) * 1,                   [(2, 3)],           ANY),
+    ("reshape",          lambda T, x: x.reshape(-1),                      [(2, 3)],           ANY),
+    ("reshape t",        lambda T, x: x.t().reshape(6),                   [(2, 3)],           ANY),
+    ("squeeze",          lambda T, x: x.squeeze(),                        [(1, 3, 1)],        ANY),
+    ("squeeze dim",      lambda T, x: x.squeeze(0),                       [(1, 3)],           ANY),
+    ("unsqueeze",        lambda T, x: x.unsqueeze(1),                     [(3,)],             ANY),
+    ("flatten",          lambda T, x: x.flatten(),                        [(2, 3)],           ANY),
+    ("t",                lambda T, x: x.t(),                              [(2, 3)],           ANY),
+    ("T",                lambda T, x: x.T,                                [(2, 3)],           ANY),
+    ("transpose",        lambda T, x: x.transpose(0, 2),                  [(2, 3, 2)],        ANY),
+    ("permute",          lambda T, x: x.permute(2, 0, 1),                 [(2, 3, 2)],        ANY),
+    ("index int",        lambda T, x: x[1],                               [(3, 2)],           ANY),
+    ("index slice",      lambda T, x: x[1:, ::2],                         [(3, 4)],           ANY),
+    ("index list",       lambda T, x: x[[0, 2, 2]],                       [(3, 2)],           ANY),
+    ("index mask",       _mask,                                           [(6,)],             AWAY),
+    ("index pairs",      lambda T, x: x[[0, 1], [1, 0]],                  [(2, 2)],           ANY),
+    ("setitem",          _setitem,                                        [(4,), (2,)],       ANY),
+    ("stack",            lambda T, x, y: T.stack([x, y], dim=1),          [(3,), (3,)],       ANY),
+    ("cat",              lambda T, x, y: T.cat([x, y], 0),                [(2, 2), (1, 2)],   ANY),
+    ("in-place",         _inplace,                                        [(3,), (3,)],       POS),
+    ("where",            lambda T, x, y: T.where(x > y, x, y),            [(4,), (4,)],       ANY),
+    ("where scalar",     lambda T, x: T.where(x > 0, x, 0.5),             [(4,)],             AWAY),
+    ("sign",             lambda T, x: x.sign() * x,                       [(4,)],             AWAY),
+    ("clone",            lambda T, x: x.clone(),                          [(3,)],             ANY),
+    ("expand",           lambda T, x: x.expand(2, 3) * 1,                 [(3,)],             ANY),
+    ("Function",         _function,                                       [(3,)],             ANY),
+    ("mlp",              lambda T, x, w: (x @ w).tanh().sum(1).sigmoid(), [(2, 3), (3, 4)],   ANY),
+]
+
+
+def arrays(case, seed=0):
+    """Random float64 inputs for `case`; AWAY draws magnitudes in range with a random sign."""
+    name, _, shapes, (lo, hi) = case
+    rng = np.random.default_rng(zlib.crc32(name.encode()) + seed)
+    out = []
+    for shape in shapes:
+        a = rng.uniform(lo, hi, shape)
+        if (lo, hi) == AWAY:
+            a = a * rng.choice([-1.0, 1.0], shape)
+        out.append(a)
+    return out
+
+
+def make(T, array, requires_grad=True):
+    """A float64 leaf of module T holding `array`, on the test device for autograd_widgets."""
+    kw = {"device": DEVICE} if DEVICE != "cpu" and T.__name__ == "autograd_widgets" else {}
+    return T.tensor(array, dtype=T.float64, requires_grad=requires_grad, **kw)
