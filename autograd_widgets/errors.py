@@ -96,7 +96,8 @@ def numpy_requires_grad():
 
 def nonleaf_requires_grad():
     return runtime(
-        "you can only change requires_grad flags of leaf variables.",
+        "you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a "
+        "subgraph that doesn't require differentiation use var_no_grad = var.detach().",
         "This tensor is the result of an op, so whether it requires grad follows from its inputs. Use "
         ".detach() to get a new leaf, then set requires_grad on that.")
 

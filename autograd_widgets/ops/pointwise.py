@@ -206,7 +206,7 @@ class SigmoidBackward0(Op):
 class ReluBackward0(Op):
     args, saves = ("self",), ("result",)
     def forward(ctx, a):
-        return a * (a > 0)
+        return B.ns(a).where(a > 0, a, 0)  # not a * (a > 0), which gives -0. for negatives
     def backward(ctx, g):
         r, = ctx.saved_tensors
         return (ThresholdBackwardBackward0.apply(g, r),)
@@ -242,7 +242,7 @@ class ThresholdBackwardBackward0(Op):
     """threshold_backward(grad_output, self, 0) = grad_output where self > 0, else 0"""
     args, saves = ("grad_output", "self"), ("self",)
     def forward(ctx, g, x):
-        return g * (x > 0)
+        return B.ns(g).where(x > 0, g, 0)
     def backward(ctx, gg):
         x, = ctx.saved_tensors
         need = ctx.needs_input_grad
