@@ -183,8 +183,9 @@ def run_backward(roots, root_grads, keep_graph, create_graph, inputs=None, accum
             if fn in captures:
                 for pos, nr in captures[fn]:
                     results[pos] = grads[nr]
-                    if accumulate and not isinstance(fn, AccumulateGrad) and grads[nr] is not None:
-                        t = inputs[pos]  # backward(inputs=[non-leaf]) fills its .grad
+                    t = inputs[pos]  # backward(inputs=[non-leaf]) fills its .grad, once even if it retains grad
+                    if accumulate and not isinstance(fn, AccumulateGrad) and grads[nr] is not None \
+                            and not t._retains_grad:
                         g = grads[nr]
                         t._grad = Tensor._make(g._data.copy()) if t._grad is None else t._grad + g
             if needed is not None:

@@ -1,0 +1,147 @@
+"""The engine itself: depth, order, freeing saved tensors, memory, higher orders, observe()."""
+import gc
+import tracemalloc
+
+import numpy as np
+import pytest
+
+import autograd_widgets as aw
+from autograd_widgets import engine
+
+
+def test_a_million_op_chain_backwards_without_recursion():
+    x = aw.tensor([0.5, -0.25], dtype=aw.float64, requires_grad=True)
+    y = x
+    for _ in range(1_000_000):
+        y = y * 1.0000001
+    y.sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), [1.0000001 ** 1_000_000] * 2, rtol=1e-9)
+
+
+def test_a_deep_graph_is_freed_without_recursion():
+    x = aw.tensor([1.0], requires_grad=True)
+    y = x
+    for _ in range(200_000):
+        y = y + 1
+    del y  # dropping the last reference must not recurse through 200,000 nodes
+    gc.collect()
+
+
+def test_ready_nodes_run_newest_first_as_pytorch_does():
+    a = aw.tensor([1., 2.], requires_grad=True)
+    b = a * 2       # created first
+    c = a.exp()     # created second
+    d = (b + c).sum()
+    with engine.observe() as trace:
+        d.backward()
+    names = [type(s.node).__name__ for s in trace.steps]
+    assert names == ["SumBackward0", "AddBackward0", "ExpBackward0", "MulBackward0", "AccumulateGrad"]
+
+
+def test_order_matches_pytorch_on_a_diamond():
+    torch = pytest.importorskip("torch")
+
+    def order(T):
+        seen = []
+        a = T.tensor([1., 2.], requires_grad=True)
+        b, c = a * 2, a.sin()
+        d = (b * c).tanh() + b.exp()
+        for t, name in ((b, "b"), (c, "c"), (d, "d")):
+            t.register_hook(lambda g, name=name: seen.append(name))
+        a.register_hook(lambda g: seen.append("a"))
+        d.sum().backward()
+        return seen
+    assert order(aw) == order(torch)
+
+
+def test_observe_records_each_step_with_the_gradients_on_its_edges():
+    a = aw.tensor([2., 3.], requires_grad=True)
+    b = a * a
+    out = b.sum()
+    with engine.observe() as trace:
+        out.backward()
+    assert trace.dependencies[b.grad_fn] == 1
+    steps = {type(s.node).__name__: s for s in trace.steps}
+    np.testing.assert_array_equal(steps["MulBackward0"].grad_outputs[0].numpy(), [1., 1.])
+    np.testing.assert_array_equal(steps["MulBackward0"].grad_inputs[0].numpy(), [2., 3.])
+    assert [s.index for s in trace.steps] == list(range(len(trace.steps)))
+    assert trace.steps[-1].ready == () and all(s.released for s in trace.steps)
+    np.testing.assert_array_equal(a.grad.numpy(), [4., 6.])
+
+
+def test_saved_tensors_are_freed_unless_retained():
+    a = aw.tensor([1., 2.], requires_grad=True)
+    b = a.exp()
+    node = b.grad_fn
+    np.testing.assert_allclose(node._saved_result.detach().numpy(), np.exp([1., 2.]))
+    b.sum().backward(retain_graph=True)
+    assert node._saved_result is not None
+    b.sum().backward()
+    with pytest.raises(RuntimeError, match="backward through the graph a second time"):
+        node._saved_result  # noqa: B018 - accessing it is the test
+    with pytest.raises(RuntimeError, match="backward through the graph a second time"):
+        b.sum().backward()
+
+
+def test_training_memory_stays_flat():
+    rng = np.random.default_rng(0)
+    X = aw.tensor(rng.standard_normal((32, 8)), dtype=aw.float32)
+    Y = aw.tensor(rng.standard_normal((32, 1)), dtype=aw.float32)
+    W1 = aw.tensor(rng.standard_normal((8, 16)) * 0.3, dtype=aw.float32, requires_grad=True)
+    W2 = aw.tensor(rng.standard_normal((16, 1)) * 0.3, dtype=aw.float32, requires_grad=True)
+
+    def step():
+        loss = aw.nn.functional.mse_loss((X @ W1).tanh() @ W2, Y)
+        loss.backward()
+        with aw.no_grad():
+            for p in (W1, W2):
+                p -= 0.05 * p.grad
+                p.grad = None
+        return loss.item()
+
+    first = step()
+    tracemalloc.start()
+    for _ in range(100):
+        step()
+    at_100 = tracemalloc.get_traced_memory()[0]
+    for _ in range(900):
+        last = step()
+    at_1000 = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    assert last < first  # it trains
+    assert at_1000 - at_100 < 64 * 1024, f"grew {at_1000 - at_100} bytes over 900 steps"
+
+
+def test_third_derivative_through_create_graph():
+    x = aw.tensor(0.7, dtype=aw.float64, requires_grad=True)
+    y = x.sin() * x ** 3
+    d1, = aw.autograd.grad(y, x, create_graph=True)
+    d2, = aw.autograd.grad(d1, x, create_graph=True)
+    d3, = aw.autograd.grad(d2, x)
+    s, c, v = np.sin(0.7), np.cos(0.7), 0.7
+    expected = -c * v ** 3 - 9 * s * v ** 2 + 18 * c * v + 6 * s  # d³/dx³ of x³ sin x
+    assert d3.item() == pytest.approx(expected, rel=1e-12)
+
+
+def test_retain_grad_and_hooks_see_the_gradient_arriving():
+    a = aw.tensor([1., 2.], requires_grad=True)
+    b = a * 3
+    b.retain_grad()
+    seen = []
+    b.register_hook(lambda g: seen.append(g.tolist()))
+    (b * b).sum().backward()
+    assert seen == [[6., 12.]]
+    np.testing.assert_array_equal(b.grad.numpy(), [6., 12.])
+    np.testing.assert_array_equal(a.grad.numpy(), [18., 36.])
+
+
+def test_backward_inputs_fills_only_those():
+    a = aw.tensor([1., 2.], requires_grad=True)
+    b = aw.tensor([3., 4.], requires_grad=True)
+    c = a * b
+    m = c * 1
+    c.retain_grad()
+    m.sum().backward(inputs=[a, c])
+    np.testing.assert_array_equal(a.grad.numpy(), [3., 4.])
+    assert b.grad is None
+    np.testing.assert_array_equal(c.grad.numpy(), [1., 1.])
