@@ -15,6 +15,7 @@ side, its forward on arrays and its backward (a vector-Jacobian product) in tens
 backward unless the graph is retained; anything else forward stores on `ctx` stays.
 """
 import itertools
+import sys
 import weakref
 
 from . import backend as B
@@ -198,12 +199,27 @@ class AccumulateGrad(Node):
         var = self.variable
         old = var._grad
         if old is None:
-            var._grad = _copy_grad(grad) if create_graph else Tensor._make(grad._data.copy())
+            if create_graph:
+                var._grad = _copy_grad(grad)
+            elif _unshared(grad):  # as PyTorch, take a gradient nobody else holds instead of copying it
+                var._grad = grad
+            else:
+                var._grad = Tensor._make(grad._data.copy())
         elif create_graph or GradMode.enabled:
             var._grad = old + grad
         else:
             old._data += grad._data
             old._bump()
+
+
+def _unshared(grad, _refs=sys.getrefcount):
+    """Whether only the engine holds `grad` and its array owns memory no other object sees.
+
+    The engine's references (its buffer, a local, the argument here, the call) count 4; a user's
+    gradient, a tensor passed along two edges, or any view of the array adds more.
+    """
+    a = grad._data
+    return _refs(grad) <= 5 and _refs(a) <= 3 and getattr(a, "base", 0) is None and not grad._hooks
 
 
 def _copy_grad(grad):
