@@ -51,8 +51,10 @@ def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False, st
         for o in outs:
             flat = o.reshape(-1)
             rows = [[] for _ in xs]
-            for k in range(flat.numel()):
-                gs = _grads((flat[k],), xs, (None,), create_graph) if flat._rg else (None,) * len(xs)
+            for k in range(flat.numel()):  # as PyTorch: a one-hot grad_output per row, not flat[k]
+                one_hot = zeros_like(flat)
+                one_hot._data[k] = 1
+                gs = _grads((flat,), xs, (one_hot,), create_graph) if flat._rg else (None,) * len(xs)
                 for j, (g, x) in enumerate(zip(gs, xs)):
                     rows[j].append((g if g is not None else zeros_like(x)).reshape(-1))
             blocks = []
