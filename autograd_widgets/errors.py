@@ -106,3 +106,16 @@ def not_supported(name):
     return AttributeError(
         f"autograd_widgets does not support '{name}' (yet). It implements the part of PyTorch's API that "
         f"teaching autograd needs; see the README for the list of supported names.")
+
+
+def explain(exc):
+    """An exception's text with this project's explanation, also for PyTorch's own errors."""
+    text = str(exc)
+    if "[autograd_widgets]" in text:
+        return text
+    for probe in (not_scalar(), freed_graph(), gradient_shape(0, (), ()), leaf_inplace(), unused_input(0),
+                  no_grad_fn(0), numpy_requires_grad(), nonleaf_requires_grad()):
+        head, explanation = str(probe).split("\n\n[autograd_widgets] ")
+        if head[:28] in text:
+            return _explain(text, explanation)
+    return text

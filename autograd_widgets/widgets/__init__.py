@@ -1,0 +1,7 @@
+"""Jupyter widgets that draw and drive backward graphs; they read the graph model (..graph)."""
+from .graph_view import GraphView, show
+from .jacobian import JacobianExplorer
+from .playground import BackwardPlayground
+from .stepper import BackwardStepper
+
+__all__ = ["GraphView", "show", "BackwardPlayground", "JacobianExplorer", "BackwardStepper"]
