@@ -30,7 +30,7 @@ def to_dot(graph):
     """A graphviz.Digraph of the graph: gradients flow from the outputs (top) to the leaves (bottom)."""
     import graphviz
     g = graphviz.Digraph(graph_attr=dict(rankdir="TB", nodesep="0.25", ranksep="0.35"),
-                         node_attr=dict(fontname="monospace", fontsize="11", margin="0.08,0.04", height="0.3"))
+                         node_attr=dict(fontname="Courier", fontsize="11", margin="0.08,0.04", height="0.3"))
     for node in graph.nodes.values():
         g.node(node.id, "\n".join(label_lines(node)), id=f"aw-{node.id}", **STYLE[node.kind])
     for e in graph.edges:
