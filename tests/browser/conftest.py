@@ -25,12 +25,8 @@ def _free_port():
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def lab():
-    """(base_url, notebook_dir) of a running JupyterLab; stopped at the end of the session."""
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
-    pytest.importorskip("playwright")
+def start_lab():
+    """Start JupyterLab on a free port of 127.0.0.1 in a fresh directory: (url, directory, process)."""
     workdir = Path(tempfile.mkdtemp(prefix="aw-lab-"))
     port = _free_port()
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
@@ -45,21 +41,33 @@ def lab():
     for _ in range(240):
         try:
             urllib.request.urlopen(url + "/api", timeout=1)
-            break
+            return url, workdir, proc
         except OSError:
             if proc.poll() is not None:
-                pytest.fail("JupyterLab exited at start")
+                raise RuntimeError("JupyterLab exited at start")
             time.sleep(0.25)
-    else:
-        proc.kill()
-        pytest.fail("JupyterLab did not start within 60 s")
-    yield url, workdir
+    proc.kill()
+    raise RuntimeError("JupyterLab did not start within 60 s")
+
+
+def stop_lab(workdir, proc):
     proc.terminate()
     try:
         proc.wait(10)
     except subprocess.TimeoutExpired:
         proc.kill()
     shutil.rmtree(workdir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def lab():
+    """(base_url, notebook_dir) of a running JupyterLab; stopped at the end of the session."""
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    pytest.importorskip("playwright")
+    url, workdir, proc = start_lab()
+    yield url, workdir
+    stop_lab(workdir, proc)
 
 
 @pytest.fixture(scope="session")
