@@ -39,16 +39,32 @@ class UnsafeViewBackward0(ViewBackward0):
     pass
 
 
-class SqueezeBackward0(ViewBackward0):
-    """squeeze(): every dimension of size 1 removed."""
+class SqueezeBackward0(Op):
+    """squeeze(): every dimension of size 1 removed; the gradient gets them back by unsqueeze."""
+    args = ("self",)
+    def forward(ctx, a, dims):
+        ctx.dims = tuple(sorted(d for d in dims if a.shape[d] == 1))
+        return a.reshape(tuple(n for i, n in enumerate(a.shape) if i not in ctx.dims))
+    def backward(ctx, g):
+        for d in ctx.dims:
+            g = g.unsqueeze(d)
+        return (g,)
 
 
-class SqueezeBackward1(ViewBackward0):
+class SqueezeBackward1(SqueezeBackward0):
     """squeeze(dim)."""
 
 
-class SqueezeBackward4(ViewBackward0):
-    """squeeze(dims), as matmul uses it."""
+class SqueezeBackward2(SqueezeBackward0):
+    """squeeze(dims) with a tuple of dims."""
+
+
+class SqueezeBackward4(SqueezeBackward0):
+    """squeeze_(dim) in place, as matmul uses it on its own result."""
+
+
+class ReshapeAliasBackward0(ViewBackward0):
+    """reshape() of a non-contiguous tensor that can still be a view (no copy)."""
 
 
 class UnsqueezeBackward0(Op):
@@ -156,25 +172,35 @@ def expandable(shape, to):
 
 
 # --- public functions -------------------------------------------------------------------
+def _contiguous(a):
+    return getattr(a, "flags", None) is None or a.flags.c_contiguous or a.size <= 1
+
+
+def _viewable(a, shape):
+    """Whether `a` can take `shape` without copying (NumPy's reshape copies only when it must)."""
+    return B.ns(a).may_share_memory(_reshape_array(a, shape), a)
+
+
 def view(t, *shape):
     shape = _shape_arg(shape)
     a = t._data
-    if not (a.flags.c_contiguous if hasattr(a, "flags") else True) and a.size > 1:
-        trial = a.reshape(shape)
-        if trial.base is None:
-            raise errors.runtime(
-                "view size is not compatible with input tensor's size and stride (at least one dimension spans "
-                "across two contiguous subspaces). Use .reshape(...) instead.",
-                "view() never copies, and this tensor's elements are not laid out in the order the new shape "
-                "needs; reshape() copies when it must.")
+    if not _contiguous(a) and not _viewable(a, shape):
+        raise errors.runtime(
+            "view size is not compatible with input tensor's size and stride (at least one dimension spans "
+            "across two contiguous subspaces). Use .reshape(...) instead.",
+            "view() never copies, and this tensor's elements are not laid out in the order the new shape "
+            "needs; reshape() copies when it must.")
     return _as_view(ViewBackward0.apply(t, shape=shape), t)
 
 
 def reshape(t, *shape):
+    """A view when the layout allows (ViewBackward0, or ReshapeAliasBackward0 if not contiguous), else a copy."""
     shape = _shape_arg(shape)
     a = t._data
-    if getattr(a, "flags", None) is None or a.flags.c_contiguous or a.size <= 1:
+    if _contiguous(a):
         return _as_view(ViewBackward0.apply(t, shape=shape), t)
+    if _viewable(a, shape):
+        return _as_view(ReshapeAliasBackward0.apply(t, shape=shape), t)
     return UnsafeViewBackward0.apply(CloneBackward0_apply(t), shape=shape)
 
 
@@ -194,16 +220,12 @@ def flatten(t, start_dim=0, end_dim=-1):
 
 
 def squeeze(t, dim=None):
-    a = t._data
+    nd = t.ndim
     if dim is None:
-        shape = tuple(s for s in a.shape if s != 1)
-        return _as_view(SqueezeBackward0.apply(t, shape=shape), t)
-    dims = (dim,) if isinstance(dim, int) else tuple(dim)
-    nd = max(a.ndim, 1)
-    dims = {d % nd for d in dims}
-    shape = tuple(s for i, s in enumerate(a.shape) if not (i in dims and s == 1))
-    node = SqueezeBackward1 if isinstance(dim, int) else SqueezeBackward4
-    return _as_view(node.apply(t, shape=shape), t)
+        return _as_view(SqueezeBackward0.apply(t, dims=tuple(range(nd))), t)
+    dims = {d % max(nd, 1) for d in ((dim,) if isinstance(dim, int) else dim)} if nd else set()
+    node = SqueezeBackward1 if isinstance(dim, int) else SqueezeBackward2
+    return _as_view(node.apply(t, dims=tuple(dims)), t)
 
 
 def unsqueeze(t, dim):
