@@ -19,11 +19,9 @@ def _dims(dim, ndim):
 
 def _unreduce(g, shape, dims, keepdim):
     """g, the gradient of a reduction over `dims`, broadcast back to the input's `shape`."""
-    if not keepdim and dims and len(shape):
-        kept = list(shape)
-        for d in dims:
-            kept[d] = 1
-        g = g.reshape(tuple(kept))
+    if not keepdim and len(shape):
+        for d in dims:  # ascending, as PyTorch's unsqueeze_multiple
+            g = g.unsqueeze(d)
     return g.expand(shape)
 
 
