@@ -54,22 +54,37 @@ class IndexBackward0(Op):
         ctx.self_sym_sizes, ctx.index = a.shape, index
         return a[index]
     def backward(ctx, g):
-        return (IndexPutBackward0.apply(g, shape=ctx.self_sym_sizes, index=ctx.index),)
+        zeros = Tensor._make(B.ns(g._data).zeros(ctx.self_sym_sizes, dtype=g._data.dtype))
+        return (IndexPutImplBackward0.apply(zeros, g, index=ctx.index, accumulate=True),)
 
 
 class IndexPutBackward0(Op):
-    """zeros(shape) with g added at `index` (repeated indices add up)."""
-    args = ("values",)
-    def forward(ctx, g, shape, index):
-        ctx.index = index
-        return B.scatter_add(B.ns(g).zeros(shape, dtype=g.dtype), index, g)
-    def backward(ctx, gg):
-        return (IndexBackward0.apply(gg, index=ctx.index),)
+    """index_put: self with `values` written (accumulate: added, repeats adding up) at an advanced index."""
+    args = ("self", "values")
+    def forward(ctx, a, v, index, accumulate):
+        ctx.index, ctx.accumulate = index, accumulate
+        out = a.copy()
+        if accumulate:
+            return B.scatter_add(out, index, v)
+        out[index] = v
+        return out
+    def backward(ctx, g):
+        need = ctx.needs_input_grad
+        gs = None
+        if need[0]:  # written places lose their old value's gradient
+            gs = g if ctx.accumulate else IndexPutBackward0.apply(g, 0.0, index=ctx.index, accumulate=False)
+        return gs, (IndexBackward0.apply(g, index=ctx.index) if need[1] else None)
+
+
+class IndexPutImplBackward0(IndexPutBackward0):
+    """The accumulating index_put that the gradient of indexing is made of."""
 
 
 class CopySlices(Op):
     """self[index] = src: self's gradient is g outside the region; src's is g inside it."""
     args = ("self", "src")
+    def name(self):
+        return "torch::autograd::CopySlices"  # a C++ node in PyTorch, named with its namespace
     def forward(ctx, a, src, index):
         xp = B.ns(a)
         out = a.copy()
@@ -154,11 +169,35 @@ def setitem(t, index, value):
         if base is not None and base._rg and base.grad_fn is None:
             raise errors.leaf_inplace(view=True)
         if t._rg or value_rg:
-            src = value if isinstance(value, Tensor) else value
-            return t._assign(CopySlices.apply(t._shallow_copy(), src, index=index))
+            if _all_advanced(index):
+                if value_rg:
+                    value = _strip_leading_ones(value, always=False)
+                return t._assign(IndexPutBackward0.apply(t._shallow_copy(), value, index=index, accumulate=False))
+            if value_rg and value.ndim and tuple(value.shape) != t._data[index].shape:
+                value = _strip_leading_ones(value, always=True)
+            return t._assign(CopySlices.apply(t._shallow_copy(), value, index=index))
     t._data[index] = value._data if isinstance(value, Tensor) else value
     t._bump()
     return t
+
+
+def _all_advanced(index):
+    """Whether PyTorch writes with index_put on the tensor itself (no int or slice part makes a view first)."""
+    parts = index if isinstance(index, tuple) else (index,)
+    return any(B.is_array(i) for i in parts) and all(
+        i is Ellipsis or (B.is_array(i) and (i.ndim > 0 or i.dtype.kind == "b")) for i in parts)
+
+
+def _strip_leading_ones(value, always):
+    """The value viewed without leading size-1 dims, as PyTorch's setitem views it (slicePrefix1sDims)."""
+    shape = tuple(value.shape)
+    k = 0
+    while k < len(shape) and shape[k] == 1:
+        k += 1
+    if k == 0 and not always:
+        return value
+    from .shape import view
+    return view(value, *shape[k:])
 
 
 def select(t, dim, index):
