@@ -127,6 +127,9 @@ def getitem(t, index):
     if any(_is_advanced(i) and not (isinstance(i, Tensor) and i.ndim == 0 and i.dtype.is_floating_point is False
                                     and i._data.dtype.kind != "b") for i in index):
         idx = tuple(_to_array_index(i) for i in index)
+        if any(B.is_array(i) and i.dtype.kind not in "iub" for i in idx):
+            raise IndexError(errors._explain("tensors used as indices must be long, int, byte or bool tensors",
+                                             "Index with integer positions (or a boolean mask), not floats."))
         try:
             return IndexBackward0.apply(t, index=idx)
         except IndexError as e:
@@ -175,10 +178,32 @@ def setitem(t, index, value):
                 return t._assign(IndexPutBackward0.apply(t._shallow_copy(), value, index=index, accumulate=False))
             if value_rg and value.ndim and tuple(value.shape) != t._data[index].shape:
                 value = _strip_leading_ones(value, always=True)
+                _check_fits(value.shape, t._data[index].shape)
             return t._assign(CopySlices.apply(t._shallow_copy(), value, index=index))
+    if isinstance(value, Tensor):
+        _check_fits(value.shape, t._data[index].shape)
     t._data[index] = value._data if isinstance(value, Tensor) else value
     t._bump()
     return t
+
+
+def _check_fits(shape, target):
+    """PyTorch expands the value to the region it is written into; say so when it cannot."""
+    from .shape import expandable
+    if not expandable(tuple(s for s in shape), tuple(target)) and not _prefix_ones_fit(shape, target):
+        raise errors.runtime(
+            f"The expanded size of the tensor ({target[-1] if target else 1}) must match the existing size "
+            f"({shape[-1]}) at non-singleton dimension {len(target) - 1}.  Target sizes: {list(target)}.  "
+            f"Tensor sizes: {list(shape)}",
+            "The value you assign must have the shape of the region you write into, or broadcast to it.")
+
+
+def _prefix_ones_fit(shape, target):
+    k = 0
+    while k < len(shape) and shape[k] == 1:
+        k += 1
+    from .shape import expandable
+    return expandable(tuple(shape[k:]), tuple(target))
 
 
 def _all_advanced(index):
@@ -201,11 +226,11 @@ def _strip_leading_ones(value, always):
 
 
 def select(t, dim, index):
-    dim = dim % t.ndim
+    dim = errors.wrap_dim(dim, t.ndim)
     index = _check_bounds(t.shape, dim, index)
     return _as_view(SelectBackward0.apply(t, dim=dim, index=index), t)
 
 
 def narrow(t, dim, start, length):
-    dim = dim % t.ndim
+    dim = errors.wrap_dim(dim, t.ndim)
     return _as_view(SliceBackward0.apply(t, dim=dim, sl=slice(start, start + length)), t)

@@ -181,6 +181,6 @@ def _broadcast(s1, s2):
     for x, y in zip(s1, s2):
         if x != y and 1 not in (x, y):
             raise errors.runtime(f"The size of tensor a ({x}) must match the size of tensor b ({y}) at "
-                                 "non-singleton dimension", "The batch dimensions must broadcast.")
+                                 f"non-singleton dimension {len(out)}", "The batch dimensions must broadcast.")
         out.append(max(x, y))
     return out

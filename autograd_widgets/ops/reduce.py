@@ -2,6 +2,7 @@
 from collections import namedtuple
 
 from .. import backend as B
+from .. import errors
 from ..node import Op
 from ..tensor import Tensor
 from .pointwise import MaskedFillBackward0, MulBackward1, SgnBackward0, _float, promote
@@ -14,7 +15,7 @@ def _dims(dim, ndim):
     dims = (dim,) if isinstance(dim, int) else tuple(dim)
     if not dims:
         return tuple(range(ndim))
-    return tuple(sorted(d % ndim if ndim else 0 for d in dims))
+    return tuple(sorted(errors.wrap_dim(d, ndim) for d in dims))
 
 
 def _unreduce(g, shape, dims, keepdim):
@@ -146,6 +147,7 @@ return_types = _ReturnTypes()
 def extreme(t, which, dim=None, keepdim=False):
     if dim is None:
         return (MaxBackward1 if which == "max" else MinBackward1).apply(t)
+    errors.wrap_dim(dim, t.ndim)
     node = MaxBackward0 if which == "max" else MinBackward0
     values = node.apply(t, dim=dim, keepdim=keepdim)
     idx = values.grad_fn.indices if values.grad_fn is not None else _indices(t, which, dim, keepdim)
@@ -305,7 +307,7 @@ def mean(t, dim=None, keepdim=False, dtype=None):
         t = t.to(dtype)
     if t._data.dtype.kind != "f":
         raise RuntimeError(f"mean(): could not infer output dtype. Input dtype must be either a floating point or "
-                           f"complex dtype. Got: {t.dtype.name.capitalize()}")
+                           f"complex dtype. Got: {t.dtype._legacy[:-6]}")
     if dim is None:
         return MeanBackward0.apply(t)
     return MeanBackward1.apply(t, dim=dim, keepdim=keepdim)
@@ -330,7 +332,7 @@ def log_softmax(t, dim=None, dtype=None):
 
 def _implicit_dim(t, dim):
     if dim is not None:
-        return dim
+        return errors.wrap_dim(dim, t.ndim) if t.ndim else dim
     import warnings
     warnings.warn("Implicit dimension choice for softmax has been deprecated. Change the call to include dim=X as "
                   "an argument.", UserWarning, stacklevel=3)

@@ -19,6 +19,9 @@ def _shape_arg(shape):
 
 
 def _reshape_array(a, shape):
+    if sum(1 for s in shape if s == -1) > 1:
+        raise errors.runtime("only one dimension can be inferred",
+                             "At most one size may be -1 (meaning 'whatever makes the element count fit').")
     try:
         return a.reshape(shape)
     except ValueError:
@@ -212,7 +215,7 @@ def CloneBackward0_apply(t):
 def flatten(t, start_dim=0, end_dim=-1):
     if t.ndim <= 1:
         return t if t.ndim == 1 else reshape(t, 1)
-    s, e = start_dim % t.ndim, end_dim % t.ndim
+    s, e = errors.wrap_dim(start_dim, t.ndim), errors.wrap_dim(end_dim, t.ndim)
     if s == e:
         return t
     shape = t.shape[:s] + (-1,) + t.shape[e + 1:]
@@ -223,16 +226,14 @@ def squeeze(t, dim=None):
     nd = t.ndim
     if dim is None:
         return _as_view(SqueezeBackward0.apply(t, dims=tuple(range(nd))), t)
-    dims = {d % max(nd, 1) for d in ((dim,) if isinstance(dim, int) else dim)} if nd else set()
+    dims = {errors.wrap_dim(d, nd) for d in ((dim,) if isinstance(dim, int) else dim)}
+    dims = dims if nd else set()
     node = SqueezeBackward1 if isinstance(dim, int) else SqueezeBackward2
     return _as_view(node.apply(t, dims=tuple(dims)), t)
 
 
 def unsqueeze(t, dim):
-    nd = t.ndim + 1
-    if not -nd <= dim < nd:
-        raise IndexError(f"Dimension out of range (expected to be in range of [{-nd}, {nd - 1}], but got {dim})")
-    return _as_view(UnsqueezeBackward0.apply(t, dim=dim % nd), t)
+    return _as_view(UnsqueezeBackward0.apply(t, dim=errors.wrap_dim(dim, t.ndim + 1)), t)
 
 
 def t_(t):
@@ -243,6 +244,7 @@ def t_(t):
 
 
 def transpose(t, dim0, dim1):
+    dim0, dim1 = errors.wrap_dim(dim0, t.ndim), errors.wrap_dim(dim1, t.ndim)
     return _as_view(TransposeBackward0.apply(t, dim0=dim0, dim1=dim1), t)
 
 
@@ -273,13 +275,23 @@ def stack(tensors, dim=0):
                              f"and {list(next(x.shape for x in tensors if tuple(x.shape) != tuple(tensors[0].shape)))}"
                              f" at entry {next(i for i, x in enumerate(tensors) if tuple(x.shape) != tuple(tensors[0].shape))}",
                              "All tensors you stack must have the same shape.")
-    dim = dim % (tensors[0].ndim + 1)
+    dim = errors.wrap_dim(dim, tensors[0].ndim + 1)
     return StackBackward0.apply(*_common(tensors), dim=dim)
 
 
 def cat(tensors, dim=0):
     tensors = [x for x in tensors if not (x.ndim == 1 and x.numel() == 0)] or list(tensors)
-    dim = dim % max(tensors[0].ndim, 1)
+    dim = errors.wrap_dim(dim, tensors[0].ndim)
+    first = tensors[0].shape
+    for i, x in enumerate(tensors):
+        if x.ndim != len(first):
+            raise errors.runtime(f"Tensors must have same number of dimensions: got {len(first)} and {x.ndim}",
+                                 "cat joins tensors along one existing dimension; give them all the same rank.")
+        for d, (m, n) in enumerate(zip(first, x.shape)):
+            if d != dim and m != n:
+                raise errors.runtime(f"Sizes of tensors must match except in dimension {dim}. Expected size {m} but "
+                                     f"got size {n} for tensor number {i} in the list.",
+                                     "Every dimension except the one you concatenate along must agree.")
     return CatBackward0.apply(*_common(tensors), dim=dim)
 
 
