@@ -118,7 +118,8 @@ def _normalize(index):
 def _check_bounds(shape, dim, i):
     n = shape[dim]
     if not -n <= i < n:
-        raise IndexError(f"index {i} is out of bounds for dimension {dim} with size {n}")
+        raise IndexError(errors._explain(f"index {i} is out of bounds for dimension {dim} with size {n}",
+                                         f"Valid positions are 0 to {n - 1} (or -{n} to -1 from the end)."))
     return i % n
 
 
@@ -137,7 +138,8 @@ def getitem(t, index):
     out, dim = t, 0
     n_real = sum(1 for i in index if i is not None and i is not Ellipsis)
     if n_real > t.ndim:
-        raise IndexError(f"too many indices for tensor of dimension {t.ndim}")
+        raise IndexError(errors._explain(f"too many indices for tensor of dimension {t.ndim}",
+                                         "Give at most one index per dimension of the tensor."))
     for i in index:
         if isinstance(i, Tensor):
             i = int(i.item())

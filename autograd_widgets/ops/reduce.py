@@ -81,8 +81,9 @@ def _extreme_all(name, pick):
     """max()/min() of all elements: the gradient is shared evenly among ties, as in PyTorch."""
     def forward(ctx, a):
         if a.size == 0:
-            raise RuntimeError(f"{pick}(): Expected reduction dim to be specified for input.numel() == 0. "
-                               "Specify the reduction dim with the 'dim' argument.")
+            raise errors.runtime(f"{pick}(): Expected reduction dim to be specified for input.numel() == 0. "
+                                 "Specify the reduction dim with the 'dim' argument.",
+                                 f"An empty tensor has no {pick}imum; reduce along a dim, or check the tensor.")
         return getattr(a, pick)()
 
     def backward(ctx, g):
@@ -306,8 +307,9 @@ def mean(t, dim=None, keepdim=False, dtype=None):
     if dtype is not None:
         t = t.to(dtype)
     if t._data.dtype.kind != "f":
-        raise RuntimeError(f"mean(): could not infer output dtype. Input dtype must be either a floating point or "
-                           f"complex dtype. Got: {t.dtype._legacy[:-6]}")
+        raise errors.runtime(f"mean(): could not infer output dtype. Input dtype must be either a floating point "
+                             f"or complex dtype. Got: {t.dtype._legacy[:-6]}",
+                             "The mean of integers is a fraction: convert first, e.g. t.float().mean().")
     if dim is None:
         return MeanBackward0.apply(t)
     return MeanBackward1.apply(t, dim=dim, keepdim=keepdim)
