@@ -108,6 +108,12 @@ MISUSES = {
         lambda T: _rg(T).numpy(), RuntimeError,
         "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead."),
     # more autograd misuses
+    "autograd.grad of a non-scalar without grad_outputs": (
+        lambda T: T.autograd.grad(_rg(T) * 2, _rg(T)), RuntimeError,
+        "grad can be implicitly created only for scalar outputs"),
+    "requires_grad = False assigned on a non-leaf": (
+        lambda T: setattr(_rg(T) * 2, "requires_grad", False), RuntimeError,
+        "you can only change requires_grad flags of leaf variables."),
     "input that does not require grad in autograd.grad": (
         lambda T: T.autograd.grad(_rg(T).sum(), T.ones(2)), RuntimeError,
         "One of the differentiated Tensors does not require grad"),
