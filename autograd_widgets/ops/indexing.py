@@ -88,11 +88,11 @@ def _is_advanced(i):
     return isinstance(i, (list, Tensor)) or B.is_array(i)
 
 
-def _to_array_index(i):
+def _to_array_index(i, device):
     if isinstance(i, Tensor):
         return i._data
-    if isinstance(i, list):
-        return B.asarray(i._data if isinstance(i, Tensor) else [x.item() if isinstance(x, Tensor) else x for x in i])
+    if isinstance(i, list):  # an index array lives with the data it indexes
+        return B.asarray([x.item() if isinstance(x, Tensor) else x for x in i], device=device)
     return i
 
 
@@ -111,7 +111,7 @@ def getitem(t, index):
     index = _normalize(index)
     if any(_is_advanced(i) and not (isinstance(i, Tensor) and i.ndim == 0 and i.dtype.is_floating_point is False
                                     and i._data.dtype.kind != "b") for i in index):
-        idx = tuple(_to_array_index(i) for i in index)
+        idx = tuple(_to_array_index(i, B.device_of(t._data)) for i in index)
         try:
             return IndexBackward0.apply(t, index=idx)
         except IndexError as e:
@@ -143,7 +143,7 @@ def getitem(t, index):
 
 def setitem(t, index, value):
     """t[index] = value, recorded as CopySlices when a graph is involved (as PyTorch does)."""
-    index = tuple(_to_array_index(i) for i in _normalize(index))
+    index = tuple(_to_array_index(i, B.device_of(t._data)) for i in _normalize(index))
     if len(index) == 1:
         index = index[0]
     value_rg = isinstance(value, Tensor) and value._rg
