@@ -16,8 +16,10 @@ def _plain(data):
     return data
 
 
-def to_array(data, dtype=None, device="cpu"):
-    """An array of `data` with PyTorch's dtype inference (Python floats give the default float)."""
+def to_array(data, dtype=None, device=None):
+    """An array of `data` with PyTorch's dtype inference (Python floats give the default float).
+
+    Without `device`, an array stays where it lives (a CuPy array gives a 'cuda' tensor, as in PyTorch)."""
     if dtype is not None:
         return B.asarray(_plain(data), dtype=dtype.array_dtype, device=device, copy=True)
     if B.is_array(data):
@@ -49,7 +51,7 @@ def tensor(data, dtype=None, device=None, requires_grad=False):
         arr = B.asarray(data._data, dtype=dtype.array_dtype if dtype else None,
                         device=None if device is None else _device(device), copy=True)
         return _finish(arr, requires_grad)
-    return _finish(to_array(data, dtype, _device(device)), requires_grad)
+    return _finish(to_array(data, dtype, None if device is None else _device(device)), requires_grad)
 
 
 def as_tensor(data, dtype=None, device=None):
