@@ -93,7 +93,7 @@ class BackwardPlayground(W.VBox):
             n = out.numel()
             vals = [s.value for s in self.sliders[i:i + n]]
             i += n
-            vs.append(self.torch.tensor(vals, dtype=out.dtype).reshape(tuple(out.shape)))
+            vs.append(self.torch.tensor(vals, dtype=out.dtype, device=out.device).reshape(tuple(out.shape)))
         return vs
 
     def backward(self):
