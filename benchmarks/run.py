@@ -250,7 +250,8 @@ def verdict(ratio, limit):
         return "n/a (no torch)"
     if ratio <= limit:
         return "yes"
-    return f"NO: {ratio / limit:.2f}x over"
+    over = ratio / limit
+    return f"NO: {over:.2f}x over" if over >= 1.1 else f"NO: {100 * (over - 1):.1f}% over"
 
 
 def row(label, med, scale, target_kind=None, limit=None):
