@@ -44,7 +44,9 @@ def to_dot(graph):
     """A graphviz.Digraph of the graph: gradients flow from the outputs (top) to the leaves (bottom)."""
     import graphviz
     g = graphviz.Digraph(graph_attr=dict(rankdir="TB", nodesep="0.25", ranksep="0.35"),
-                         node_attr=dict(fontname="monospace", fontsize="11", margin="0.08,0.04", height="0.3"),
+                         # Graphviz sizes boxes for Courier's 0.6 em per character, as wide as the
+                         # browser's monospace fonts, so labels fit in every renderer.
+                         node_attr=dict(fontname="Courier", fontsize="11", margin="0.08,0.04", height="0.3"),
                          edge_attr=dict(color="#555555", arrowsize="0.7"))
     for node in graph.nodes.values():
         lines = label_lines(node)

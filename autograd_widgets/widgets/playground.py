@@ -13,6 +13,7 @@ output), "grads" ({name: nested list or None} after the call), "error" ("" when 
 GraphView), `grad_view` (a GraphView of the gradients' own graph after create_graph, else None).
 """
 import html
+import re
 
 import ipywidgets as W
 
@@ -58,14 +59,16 @@ class BackwardPlayground(W.VBox):
                                             tooltips=["recompute vᵀ·J from scratch while dragging",
                                                       "each backward press adds into .grad"])
         self.mode_buttons.observe(self._on_mode, "value")
-        self.retain_box = W.Checkbox(value=True, description="retain_graph", indent=False)
-        self.create_box = W.Checkbox(value=False, description="create_graph", indent=False)
+        self.retain_box = W.Checkbox(value=True, description="retain_graph", indent=False,
+                                     layout=W.Layout(width="auto", margin="0 12px"))
+        self.create_box = W.Checkbox(value=False, description="create_graph", indent=False,
+                                     layout=W.Layout(width="auto", margin="0 12px"))
         self.create_box.observe(self._on_create_graph, "value")
         self.backward_button = W.Button(description="backward", button_style="primary", disabled=True)
         self.backward_button.on_click(lambda _: self.backward())
         self.zero_button = W.Button(description="zero_grad", disabled=True)
         self.zero_button.on_click(lambda _: self.zero_grad())
-        self.grad_table = W.HTML()
+        self.grad_table = W.HTML(layout=W.Layout(margin="0 32px 0 0", flex="none"))
         self.error_html = W.HTML()
         self.history_html = W.HTML()
         self.grad_box = W.VBox()
@@ -73,8 +76,8 @@ class BackwardPlayground(W.VBox):
         self.history, self.grads, self.error = [], {}, ""
         controls = W.HBox([self.mode_buttons, self.retain_box, self.create_box, self.backward_button,
                            self.zero_button], layout=W.Layout(flex_flow="row wrap", align_items="center"))
-        super().__init__([*rows, controls, self.grad_table, self.error_html, self.view, self.history_html,
-                          self.grad_box])
+        results = W.HBox([self.grad_table, self.history_html], layout=W.Layout(align_items="flex-start"))
+        super().__init__([*rows, controls, results, self.error_html, self.view, self.grad_box])
         self.add_class("aw-playground")
         self._recompute()
 
@@ -192,8 +195,7 @@ class BackwardPlayground(W.VBox):
                        f"style='font-family:monospace;padding-left:8px'>{html.escape(_fmt(v))}</td></tr>"
                        for k, v in self.grads.items())
         what = "vᵀ·J, from scratch" if self.mode == "fresh" else "sum of every backward since zero_grad"
-        self.grad_table.value = (f"<table class='aw-grads'><caption style='text-align:left;color:#666'>{what}"
-                                 f"</caption>{rows}</table>")
+        self.grad_table.value = (f"<div style='color:#666'>{what}</div><table class='aw-grads'>{rows}</table>")
         self.view.refresh()
         self._show_grad_graph()
 
@@ -221,16 +223,22 @@ class BackwardPlayground(W.VBox):
             else:
                 v = h["v"][0] if len(h["v"]) == 1 else h["v"]
                 call = f"backward(v = {_fmt(v)})"
-            after = html.escape(h["error"].split("\n")[0]) if h["error"] else "; ".join(
+            after = f"<span style='color:#a00'>error: {html.escape(_headline(h['error']))}</span>" if h["error"] else "; ".join(
                 f"{html.escape(k)}.grad = {html.escape(_fmt(g))}" for k, g in h["grads"].items())
-            rows.append(f"<tr><td>{i + 1}</td><td style='font-family:monospace'>{html.escape(call)}</td>"
-                        f"<td style='font-family:monospace'>{after}</td></tr>")
-        self.history_html.value = (f"<table class='aw-history'><tr><th>#</th><th>call</th><th>after it</th></tr>"
-                                   f"{''.join(rows)}</table>") if rows else ""
+            rows.append(f"<tr><td>{i + 1}</td><td style='font-family:monospace;white-space:nowrap'>"
+                        f"{html.escape(call)}</td><td style='font-family:monospace'>{after}</td></tr>")
+        self.history_html.value = (f"<div style='color:#666'>history</div><table class='aw-history'>"
+                                   f"<tr><th>#</th><th>call</th><th>after it</th></tr>{''.join(rows)}</table>"
+                                   ) if rows else ""
 
     def __repr__(self):
         grads = ", ".join(f"{k}.grad={_fmt(v)}" for k, v in self.grads.items())
         return f"BackwardPlayground({len(self.sliders)} sliders, mode={self.mode!r}, {grads})"
+
+
+def _headline(error):
+    """PyTorch's first words of an error: 'Trying to backward through the graph a second time'."""
+    return re.split(r" \(|\. |\n", error, maxsplit=1)[0]
 
 
 def _names(inputs, graph):

@@ -9,15 +9,17 @@ import { Graphviz } from "@hpcc-js/wasm-graphviz";
 let graphvizReady = null; // one WebAssembly instance per page, shared by every view
 const graphviz = () => (graphvizReady ??= Graphviz.load());
 
-const CHAR_WIDTH = 6.6; // Graphviz's width of a monospace character at fontsize 11, in SVG units
+const CHAR_WIDTH = 6.6;
+const MAX_HEIGHT = 560; // px of notebook the graph may take
+const MIN_FIT = 0.45; // smaller than this and labels become unreadable: pan instead // Graphviz's width of a monospace character at fontsize 11, in SVG units
 
 const CSS = `
 .aw-graph { display: flex; gap: 8px; font-family: monospace; align-items: flex-start; }
-.aw-canvas { flex: 1; min-width: 0; min-height: 200px; max-height: 640px; overflow: hidden;
+.aw-canvas { flex: 1; min-width: 0; min-height: 200px; max-height: 560px; overflow: hidden;
   border: 1px solid #ddd; border-radius: 4px; cursor: grab; position: relative; background: #fff; }
 .aw-canvas.aw-dragging { cursor: grabbing; }
 .aw-canvas svg { transform-origin: 0 0; display: block; }
-.aw-hint { position: absolute; right: 6px; bottom: 4px; font-size: 10px; color: #999; pointer-events: none; }
+.aw-canvas svg text { font-family: "Courier New", Courier, "Liberation Mono", "DejaVu Sans Mono", monospace; }
 .aw-panel { width: 280px; flex: none; font-size: 12px; border: 1px solid #ddd; border-radius: 4px;
   padding: 6px; overflow: auto; max-height: 640px; }
 .aw-panel h4 { margin: 0 0 4px 0; font-size: 13px; }
@@ -42,7 +44,8 @@ function addStyle() {
   document.head.append(style);
 }
 
-const HINT = "Click a node to see its data, grad, saved tensors and version.";
+const HINT = "Click a node to see its data, grad, saved tensors and version. Drag to pan, wheel to zoom, "
+  + "double-click to fit.";
 
 function render({ model, el }) {
   addStyle();
@@ -50,9 +53,6 @@ function render({ model, el }) {
   root.className = "aw-graph";
   const canvas = document.createElement("div");
   canvas.className = "aw-canvas";
-  const hint = document.createElement("div");
-  hint.className = "aw-hint";
-  hint.textContent = "drag: pan · wheel: zoom · double-click: fit";
   const panel = document.createElement("div");
   panel.className = "aw-panel";
   root.append(canvas, panel);
@@ -67,11 +67,12 @@ function render({ model, el }) {
   const applyView = () => {
     if (svg) svg.style.transform = `translate(${view.x}px, ${view.y}px) scale(${view.scale})`;
   };
+  // The whole graph at once when it fits at a readable size; otherwise the top (the outputs) first.
   const fit = () => {
     const width = canvas.clientWidth || size.w;
-    const scale = Math.min(1, width / size.w);
+    const scale = Math.max(MIN_FIT, Math.min(1, width / size.w, MAX_HEIGHT / size.h));
     view = { scale, x: Math.max(0, (width - size.w * scale) / 2), y: 0 };
-    canvas.style.height = `${Math.min(640, Math.max(200, size.h * scale + 4))}px`;
+    canvas.style.height = `${Math.min(MAX_HEIGHT, Math.max(200, size.h * scale + 4))}px`;
     applyView();
   };
 
@@ -137,7 +138,6 @@ function render({ model, el }) {
     const t0 = performance.now();
     canvas.innerHTML = gv.layout(model.get("dot"), "svg", "dot");
     svg = canvas.querySelector("svg");
-    canvas.append(hint);
     size = { w: svg.width.baseVal.value || 1, h: svg.height.baseVal.value || 1 };
     nodes.clear();
     for (const g of canvas.querySelectorAll("g.node")) {
