@@ -129,7 +129,9 @@ def test_a_10000_node_chain_walks_and_folds_to_a_handful():
 
 def _check_folded(g, small):
     members = [m for n in small.nodes.values() for m in (n.ref if n.kind == "fold" else [n])]
-    assert sorted(m.id for m in members) == sorted(g.nodes)      # every node drawn once, folded or not
+    originals = [m.id for m in members if not m.copy_of]
+    assert sorted(originals) == sorted(g.nodes)                  # every node drawn once, folded or not
+    assert {m.copy_of for m in members if m.copy_of} <= set(originals)   # plus copies beside other uses
     assert all(e.src in small.nodes and e.dst in small.nodes for e in small.edges)
     assert set(small.outputs) <= set(small.nodes)
 
@@ -156,6 +158,35 @@ def test_a_wide_graph_folds_too():
     small = fold(g, 300)
     assert len(small.nodes) <= 300
     _check_folded(g, small)
+
+
+def rnn(T, steps):
+    """An RNN: the same two weights used at every step."""
+    w, u = T.full((3, 3), 0.1, requires_grad=True), T.full((3, 3), 0.2, requires_grad=True)
+    h = T.zeros(1, 3)
+    for t in range(steps):
+        h = (h @ w + T.ones(1, 3) * t @ u).tanh()
+    return h.sum(), w, u
+
+
+def test_a_weight_used_at_every_depth_is_drawn_beside_each_use():
+    from autograd_widgets.graph.fold import SPAN, _ranks
+    y, w, u = rnn(aw, 40)
+    g = walk(y, names={"w": w, "u": u})
+    drawn = fold(g, 10_000)
+    copies = [n for n in drawn.nodes.values() if n.copy_of]
+    assert copies and all(drawn.nodes[n.copy_of].ref is n.ref and n.title == drawn.nodes[n.copy_of].title
+                          for n in copies)
+    assert {n.title for n in copies} == {"AccumulateGrad", "w", "u"}
+    rank = _ranks(drawn)
+    for n in drawn.nodes.values():
+        sources = [rank[e.src] for e in drawn.edges if e.dst == n.id]
+        if n.kind == "accumulate":
+            assert max(sources) - min(sources) <= SPAN           # no edge crosses the whole picture
+    assert len(walk(y).functions()) == len([n for n in drawn.nodes.values() if n.kind in ("fn", "accumulate")
+                                            and not n.copy_of])
+    a, b, out = seed000(aw)                                       # four paths into one AccumulateGrad stay one
+    assert not any(n.copy_of for n in fold(walk(out), 300).nodes.values())
 
 
 def test_dot_styles_kinds_apart_and_pads_value_lines():

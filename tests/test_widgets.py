@@ -80,6 +80,7 @@ def test_playground_freed_marks_appear_after_the_first_backward():
     assert len(p.view.freed) == 3                            # MulBackward0 and the two PowBackward0
 
 
+@pytest.mark.filterwarnings("ignore:Using backward\\(\\) with create_graph=True")   # PyTorch's (and our) warning
 @pytest.mark.parametrize("module", MODULES)
 def test_playground_inputs_pick_the_leaves_and_create_graph_draws_the_grads_graph(module):
     T = pytest.importorskip(module)
@@ -271,3 +272,18 @@ def test_stepper_can_keep_the_graph():
     assert s.view.freed == []
     c.backward()
     np.testing.assert_array_equal(a.grad.numpy(), [4., 8.])
+
+
+def test_stepper_marks_every_copy_of_a_shared_weight():
+    from test_graph import rnn
+    y, w, u = rnn(aw, 12)
+    s = aw.BackwardStepper(y, names={"w": w, "u": u})
+    s.run_to_end()
+    last_acc = max(i for i, st in enumerate(s.steps) if st["name"] == "AccumulateGrad")
+    s.position = last_acc
+    s.next()
+    copies = [n.id for n in s.view.drawn.nodes.values() if n.copy_of == s.steps[last_acc]["node"]]
+    assert copies and all(s.view.marks[c] == "current" for c in copies)
+    w_lines = [s.view.labels[n.id] for n in s.view.drawn.leaves() if n.ref is w]
+    assert len(w_lines) > 1 and all(lines == w_lines[0] for lines in w_lines)
+    assert w_lines[0][2].strip() == "grad " + aw.graph.values(w.grad)

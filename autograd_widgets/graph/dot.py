@@ -40,10 +40,15 @@ def labels(graph):
     return {n.id: label_lines(n) for n in graph.nodes.values()}
 
 
+LARGE = 100  # above this many nodes, Graphviz's crossing and placement passes iterate less
+LARGE_ATTRS = dict(mclimit="0.3", nslimit="0.5", nslimit1="0.5")  # ~2-4x faster layouts there, a few more crossings
+
+
 def to_dot(graph):
     """A graphviz.Digraph of the graph: gradients flow from the outputs (top) to the leaves (bottom)."""
     import graphviz
-    g = graphviz.Digraph(graph_attr=dict(rankdir="TB", nodesep="0.25", ranksep="0.35"),
+    attrs = dict(rankdir="TB", nodesep="0.25", ranksep="0.35", **(LARGE_ATTRS if len(graph.nodes) > LARGE else {}))
+    g = graphviz.Digraph(graph_attr=attrs,
                          # Graphviz sizes boxes for Courier's 0.6 em per character, as wide as the
                          # browser's monospace fonts, so labels fit in every renderer.
                          node_attr=dict(fontname="Courier", fontsize="11", margin="0.08,0.04", height="0.3"),

@@ -1,6 +1,9 @@
-"""fold(graph, max_nodes): draw a large graph in about `max_nodes` nodes.
+"""fold(graph, max_nodes): the graph as GraphView draws it, in about `max_nodes` nodes.
 
-Two steps, each only while the graph is still too large:
+First, a leaf used at very different depths (an RNN's weight, used at every step) is drawn
+again beside each group of uses: one node with edges from every depth would cost Graphviz's
+layout seconds to minutes (measured: 16 s for a 166-node RNN) for edges that cross the whole
+picture. Copies say which node they repeat (`copy_of`). Then, only while the graph is too large:
 1. chains: a run of backward functions with one way in and one way out (`y = f(f(f(y)))`)
    becomes one "fold" node;
 2. the middle: whole ranks (distance from the outputs) between the top and the bottom of the
@@ -10,11 +13,15 @@ Nothing is lost: a fold node's `ref` lists the nodes it stands for, and its deta
 from .model import Graph, GraphEdge, GraphNode
 
 
+SPAN = 4  # uses of a leaf further apart than this many ranks get their own copy of it
+
+
 def fold(graph, max_nodes):
-    """A graph of about `max_nodes` nodes standing for `graph` (returned unchanged when it fits)."""
-    if len(graph.nodes) <= max_nodes:
-        return graph
-    g = _fold_chains(graph)
+    """A graph of about `max_nodes` nodes standing for `graph` (`graph` itself when nothing changes)."""
+    g = _split_shared(graph)
+    if len(g.nodes) <= max_nodes:
+        return g
+    g = _fold_chains(g)
     if len(g.nodes) > max_nodes:
         g = _fold_middle(g, max_nodes)
     return g
@@ -35,6 +42,47 @@ def _fold_node(fid, members):
     leaves = sum(1 for m in members if m.kind == "leaf")
     also = f"; {leaves} leaves" if leaves else ""
     return GraphNode(fid, "fold", f"... {len(members):,} nodes ({top}{more}{also}) ...", "", members)
+
+
+def _split_shared(graph):
+    rank = _ranks(graph)
+    incoming, variable = {}, {}
+    for e in graph.edges:
+        incoming.setdefault(e.dst, []).append(e)
+        if e.kind == "variable":
+            variable[e.src] = e.dst
+    redirect, copies = {}, {}  # id(edge) -> copy id; original id -> [copy nodes]
+    for nid, n in graph.nodes.items():
+        ins = sorted(incoming.get(nid, ()), key=lambda e: rank[e.src])
+        if n.kind != "accumulate" or len(ins) < 2 or rank[ins[-1].src] - rank[ins[0].src] <= SPAN:
+            continue
+        groups = [[ins[0]]]
+        for e in ins[1:]:
+            if rank[e.src] - rank[groups[-1][0].src] <= SPAN:
+                groups[-1].append(e)
+            else:
+                groups.append([e])
+        for k, group in enumerate(groups[1:], 1):
+            cid = f"{nid}~{k}"
+            copies.setdefault(nid, []).append(GraphNode(cid, n.kind, n.title, n.name, n.ref, nid))
+            for e in group:
+                redirect[id(e)] = cid
+            leaf = variable.get(nid)
+            if leaf is not None:
+                lf = graph.nodes[leaf]
+                copies.setdefault(leaf, []).append(GraphNode(f"{leaf}~{k}", lf.kind, lf.title, lf.name, lf.ref, leaf))
+    if not copies:
+        return graph
+    nodes = {}
+    for nid, n in graph.nodes.items():
+        nodes[nid] = n
+        for c in copies.get(nid, ()):
+            nodes[c.id] = c
+    edges = [GraphEdge(e.src, redirect.get(id(e), e.dst), e.input_nr, e.kind) for e in graph.edges]
+    for nid, leaf in variable.items():
+        for c in copies.get(nid, ()):
+            edges.append(GraphEdge(c.id, f"{leaf}~{c.id.rsplit('~', 1)[1]}", 0, "variable"))
+    return _graph(nodes, edges, graph.outputs)
 
 
 def _fold_chains(graph):

@@ -25,6 +25,7 @@ class GraphNode:
     title: str                      # the variable name, or the PyTorch class name of a function
     name: str = ""                  # the tensor's variable name in the notebook, if any
     ref: object = field(default=None, repr=False, compare=False)   # the tensor or backward function itself
+    copy_of: str = ""               # drawn again beside another use: the id of the node it repeats
 
     def details(self):
         """What the node holds now, as plain data (see details.py)."""

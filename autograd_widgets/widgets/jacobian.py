@@ -93,8 +93,8 @@ class JacobianExplorer(W.VBox):
         vjp = self.vjp()
         result = "".join(f"<td class='aw-vjp'><b>{x:.4g}</b></td>" for x in vjp)
         self.matrix.value = (
+            "<div style='color:#555;white-space:nowrap'>J = d out / d in, one row per output element</div>"
             "<table class='aw-jacobian' style='border-collapse:collapse;font-family:monospace'>"
-            f"<caption style='text-align:left'>J = d out / d in, one row per output element</caption>"
             f"<tr><th>J</th>{head}<th></th></tr>{''.join(body)}<tr><th>vᵀ·J</th>{result}<td></td></tr></table>"
             "<style>.aw-jacobian td,.aw-jacobian th{padding:3px 6px;text-align:right}</style>")
         self.on_input.value = self._input_grid(vjp, max([abs(x) for x in vjp] + [1e-12]))
@@ -105,9 +105,9 @@ class JacobianExplorer(W.VBox):
         rows = [vjp[r:r + width] for r in range(0, len(vjp), width)]
         cells = "".join("<tr>" + "".join(f"<td class='aw-in' style='background:{_color(x / top)};padding:6px 10px'>"
                                          f"{x:.4g}</td>" for x in row) + "</tr>" for row in rows)
-        return ("<table class='aw-input-grid' style='border-collapse:collapse;font-family:monospace'>"
-                f"<caption style='text-align:left'>vᵀ·J on the input {list(self.in_shape)}: what backward(v) "
-                f"adds into .grad</caption>{cells}</table>")
+        return (f"<div style='color:#555;white-space:nowrap'>vᵀ·J on the input {list(self.in_shape)}: what "
+                f"backward(v) adds into .grad</div><table class='aw-input-grid' style='border-collapse:collapse;"
+                f"font-family:monospace'>{cells}</table>")
 
     def __repr__(self):
         cols = len(self.jacobian[0]) if self.jacobian else 0

@@ -33,12 +33,16 @@ class BackwardStepper(W.VBox):
         self.output = output
         self.torch = module_of(output)
         self.view = GraphView(output, names=names)
-        self._where = {}  # id(tensor or function) -> drawn node id (a fold's id for folded nodes)
+        self._where = {}  # id(tensor or function) -> its drawn node's id (a fold's for folded nodes)
+        self._copies = {}  # drawn id -> ids of the copies drawn beside other uses (graph/fold.py)
         for n in self.view.drawn.nodes.values():
+            if n.copy_of:
+                self._copies.setdefault(n.copy_of, []).append(n.id)
+                continue
             for m in (n.ref if n.kind == "fold" else [n]):
                 self._where[id(m.ref)] = n.id
         before = {id(n.ref): _array(n.ref.grad) for n in self.view.graph.leaves()}
-        self._grad_before = {n.id: values(before[id(n.ref)]) for n in self.view.drawn.leaves()}
+        self._grad_before = {n.id: values(before[id(n.ref)]) for n in self.view.drawn.leaves() if not n.copy_of}
         if self.torch.__name__ == "autograd_widgets":
             raw = self._record_engine(gradient, retain_graph)
         else:
@@ -48,7 +52,7 @@ class BackwardStepper(W.VBox):
         self.position = 0
         self.prev_button = W.Button(description="◀ previous")
         self.next_button = W.Button(description="next ▶", button_style="primary")
-        self.end_button = W.Button(description="run to end ⏭")
+        self.end_button = W.Button(description="run to end ▶▶")
         self.prev_button.on_click(lambda _: self.previous())
         self.next_button.on_click(lambda _: self.next())
         self.end_button.on_click(lambda _: self.run_to_end())
@@ -138,6 +142,9 @@ class BackwardStepper(W.VBox):
         elif self.steps:
             marks[self.steps[0]["node"]] = "ready"
         marks.pop("", None)
+        for nid, mark in list(marks.items()):
+            for copy in self._copies.get(nid, ()):
+                marks[copy] = mark
         self.view.marks = marks
         self.view.freed = sorted({s["node"] for s in done if s["freed"]} & self._freed_after)
         self._leaf_labels(done)
@@ -152,8 +159,9 @@ class BackwardStepper(W.VBox):
         patch = {}
         for n in self.view.drawn.leaves():
             lines = label_lines(n)
+            nid = n.copy_of or n.id
             if len(lines) > 2:
-                lines[2] = ("grad " + grads.get(n.id, self._grad_before[n.id])).ljust(len(lines[2]))
+                lines[2] = ("grad " + grads.get(nid, self._grad_before[nid])).ljust(len(lines[2]))
             patch[n.id] = lines
         self.view.set_labels(patch)
 
