@@ -63,8 +63,8 @@ def __getattr__(name):
     if name in _WIDGETS:
         from . import widgets
         return getattr(widgets, name)
-    if name == "cuda":
-        from . import cuda
-        return cuda
+    if name == "cuda":  # not `from . import cuda`: that asks this __getattr__ for "cuda" again
+        import importlib
+        return importlib.import_module(__name__ + ".cuda")
     from . import errors
     raise errors.not_supported(f"torch.{name}")

@@ -300,6 +300,12 @@ class Op(Node):
             data = cls.forward(node, *arrays, **params)
         except ValueError as e:
             raise _shape_error(e, arrays) from None
+        except TypeError:
+            from .transfer import retry_or_raise  # array libraries refuse each other's arrays with TypeError
+            out = retry_or_raise(cls, inputs, params)
+            if out is None:
+                raise
+            return out
         if isinstance(data, _generic_scalar):  # NumPy turns 0-d results into scalars
             data = _asarray(data)
         out = Tensor._make(data)

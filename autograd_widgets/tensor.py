@@ -27,12 +27,13 @@ class Tensor:
 
     def __new__(cls, *args, device=None):
         from . import creation
+        from .device import type_of
         if len(args) == 1 and not isinstance(args[0], int):
             src = args[0]
             data = src._data.astype(dtypes.float32.array_dtype) if isinstance(src, Tensor) else \
-                creation.to_array(src, dtypes.float32)
+                creation.to_array(src, dtypes.float32, type_of(device))
         else:
-            data = B.namespace(device or "cpu").zeros(tuple(args[0] if len(args) == 1 and isinstance(args[0], tuple)
+            data = B.namespace(type_of(device)).zeros(tuple(args[0] if len(args) == 1 and isinstance(args[0], tuple)
                                                             else args), dtype=dtypes.float32.array_dtype)
         t = object.__new__(cls)
         t._data = data
@@ -86,8 +87,8 @@ class Tensor:
 
     @property
     def device(self):
-        from .device import device
-        return device(B.device_of(self._data))
+        from .device import of_type
+        return of_type(B.device_of(self._data))
 
     @property
     def is_cuda(self):
@@ -169,6 +170,12 @@ class Tensor:
                                      "dtype. Set grad_dtype with caution. Diverging the dtypes of a tensor and its "
                                      "gradient may break downstream systems that assume they match.",
                                      "Convert the gradient with .to(tensor.dtype) first.")
+            mine, theirs = B.device_of(self._data), B.device_of(value._data)
+            if mine != theirs:
+                raise errors.runtime(f"attempting to assign a gradient with device type '{theirs}' to a tensor "
+                                     f"with device type '{mine}'. Please ensure that the gradient and the tensor "
+                                     "are on the same device",
+                                     f"A gradient lives where its tensor lives; move it with .to('{mine}') first.")
         self._grad = value
 
     @grad.deleter
@@ -229,15 +236,20 @@ class Tensor:
 
     # --- conversion ----------------------------------------------------------------------
     def numpy(self, force=False):
-        if self._rg and not force:
-            raise errors.numpy_requires_grad()
+        """The NumPy array behind a CPU tensor (shared memory); force=True copies from any device."""
+        if force:
+            return B.to_host(self._data)
         if B.device_of(self._data) != "cpu":
-            raise TypeError(f"can't convert {self.device.type}:0 device type tensor to numpy. Use Tensor.cpu() to "
+            raise TypeError(f"can't convert {self.device} device type tensor to numpy. Use Tensor.cpu() to "
                             "copy the tensor to host memory first.")
+        if self._rg:
+            raise errors.numpy_requires_grad()
         return self._data
 
     def __array__(self, dtype=None, copy=None):
-        a = B.to_host(self.detach()._data)
+        if B.device_of(self._data) != "cpu":
+            self.numpy()  # raises PyTorch's TypeError: NumPy never silently copies from a GPU
+        a = self.detach()._data
         return a if dtype is None else a.astype(dtype)
 
     def item(self):

@@ -219,3 +219,8 @@ def make(T, array, requires_grad=True):
     """A float64 leaf of module T holding `array`, on the test device for autograd_widgets."""
     kw = {"device": DEVICE} if DEVICE != "cpu" and T.__name__ == "autograd_widgets" else {}
     return T.tensor(array, dtype=T.float64, requires_grad=requires_grad, **kw)
+
+
+def to_numpy(t):
+    """A float64 NumPy copy of tensor t's values, from whatever device it lives on."""
+    return np.asarray(t.numpy(force=True), dtype=np.float64)  # force: also PyTorch's ZeroTensors

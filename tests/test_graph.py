@@ -62,7 +62,10 @@ def test_a_10000_node_graph_walks_iteratively():
     g = walk(y)
     assert len(g.functions()) == 10_001
     folded = walk(y, max_nodes=100)
-    assert len(folded.nodes) < 10 and folded.collapsed == 9_999
+    assert len(folded.nodes) <= 100 and folded.collapsed > 9_000
+    fns = [n for n in folded.nodes.values() if n.kind == "fold"]
+    assert sum(len(n.ref) for n in fns) == folded.collapsed
+    assert all(n.title.startswith("... ") and "MulBackward0" in n.title for n in fns)
 
 
 def test_dot_source_styles_kinds_apart_and_svg_needs_dot():

@@ -75,7 +75,7 @@ def walk(outputs, names=None, max_nodes=None):
     """The graph behind `outputs` (a tensor or a list of them).
 
     `names`: {name: tensor} to label tensors; by default the notebook's variable names are used.
-    `max_nodes`: fold chains of one-input backward functions so the drawing stays about that size.
+    `max_nodes`: fold backward functions into bands of depths so the drawing stays about that size.
     """
     outputs = [outputs] if is_tensor(outputs) else list(outputs)
     if not outputs or not all(is_tensor(o) for o in outputs):
@@ -134,43 +134,60 @@ def walk(outputs, names=None, max_nodes=None):
             edges.insert(0, GraphEdge(add(t, "tensor", "tensor"), ids[id(fn)], 0, "output"))
     graph = Graph(nodes, edges, out_ids)
     if max_nodes is not None and len(nodes) > max_nodes:
-        _collapse_chains(graph, max_nodes)
+        _collapse(graph, max_nodes)
     return graph
 
 
-def _collapse_chains(graph, max_nodes):
-    """Fold runs of backward functions with one way in and one way out into single nodes."""
-    incoming, outgoing = {}, {}
+def _collapse(graph, max_nodes):
+    """Fold backward functions into bands of consecutive depths ("... 30 ops (10x MulBackward0, ...) ...")
+    so that about `max_nodes` nodes are drawn; tensors, leaves and AccumulateGrad stay as they are."""
+    depth, order = {}, []
+    children = {}
     for e in graph.edges:
-        outgoing.setdefault(e.src, []).append(e)
-        incoming.setdefault(e.dst, []).append(e)
-    inner = {n.id for n in graph.nodes.values()
-             if n.kind == "fn" and len(incoming.get(n.id, ())) == 1 and len(outgoing.get(n.id, ())) == 1
-             and graph.nodes[incoming[n.id][0].src].kind == "fn"}
-    if not inner:
+        children.setdefault(e.src, []).append(e.dst)
+    frontier = [i for i in graph.outputs]
+    for i in frontier:
+        depth[i] = 0
+    while frontier:  # breadth first from the outputs: a node's depth is its distance from them
+        nxt = []
+        for i in frontier:
+            order.append(i)
+            for j in children.get(i, ()):
+                if j not in depth:
+                    depth[j] = depth[i] + 1
+                    nxt.append(j)
+        frontier = nxt
+    fns = [i for i in order if graph.nodes[i].kind == "fn"]
+    budget = max(1, max_nodes - (len(graph.nodes) - len(fns)))
+    span = max(depth[i] for i in fns) + 1 if fns else 1
+    width = -(-span // budget)  # depths per band
+    if width <= 1:
         return
-    keep_edges, folded = [], 0
-    done = set()
-    for e in graph.edges:
-        if e.src in inner or (e.dst in inner and e.src in done):
+    band_of, members = {}, {}
+    for i in fns:
+        band = f"band{depth[i] // width}"
+        band_of[i] = band
+        members.setdefault(band, []).append(i)
+    for band, ids in members.items():
+        if len(ids) == 1:  # a band of one stays the node it is
+            band_of[ids[0]] = ids[0]
             continue
-        if e.dst in inner:
-            run, cur = [], e.dst
-            while cur in inner:
-                run.append(cur)
-                done.add(cur)
-                cur = outgoing[cur][0].dst
-            fold = f"fold{len(done)}"
-            names = [graph.nodes[i].title for i in run]
-            graph.nodes[fold] = GraphNode(fold, "fold", f"... {len(run)} ops ({_summary(names)}) ...", "", run)
-            keep_edges += [GraphEdge(e.src, fold, e.input_nr), GraphEdge(fold, cur, outgoing[run[-1]][0].input_nr)]
-            folded += len(run)
-        else:
-            keep_edges.append(e)
-    for i in done:
-        del graph.nodes[i]
-    graph.edges = keep_edges
-    graph.collapsed = folded
+        titles = [graph.nodes[i].title for i in ids]
+        graph.nodes[band] = GraphNode(band, "fold", f"... {len(ids)} ops ({_summary(titles)}) ...", "",
+                                      [graph.nodes[i].ref for i in ids])
+    edges, seen = [], set()
+    for e in graph.edges:
+        src, dst = band_of.get(e.src, e.src), band_of.get(e.dst, e.dst)
+        if src == dst or (src, dst) in seen:
+            continue
+        seen.add((src, dst))
+        edges.append(GraphEdge(src, dst, e.input_nr, e.kind))
+    for band, ids in members.items():
+        if len(ids) > 1:
+            for i in ids:
+                del graph.nodes[i]
+    graph.edges = edges
+    graph.collapsed = sum(len(ids) for ids in members.values() if len(ids) > 1)
 
 
 def _summary(names):

@@ -103,11 +103,11 @@ def _is_advanced(i):
     return isinstance(i, (list, Tensor)) or B.is_array(i)
 
 
-def _to_array_index(i):
+def _to_array_index(i, device):
     if isinstance(i, Tensor):
         return i._data
-    if isinstance(i, list):
-        return B.asarray(i._data if isinstance(i, Tensor) else [x.item() if isinstance(x, Tensor) else x for x in i])
+    if isinstance(i, list):  # an index array lives with the data it indexes
+        return B.asarray([x.item() if isinstance(x, Tensor) else x for x in i], device=device)
     return i
 
 
@@ -127,7 +127,7 @@ def getitem(t, index):
     index = _normalize(index)
     if any(_is_advanced(i) and not (isinstance(i, Tensor) and i.ndim == 0 and i.dtype.is_floating_point is False
                                     and i._data.dtype.kind != "b") for i in index):
-        idx = tuple(_to_array_index(i) for i in index)
+        idx = tuple(_to_array_index(i, B.device_of(t._data)) for i in index)
         if any(B.is_array(i) and i.dtype.kind not in "iub" for i in idx):
             raise IndexError(errors._explain("tensors used as indices must be long, int, byte or bool tensors",
                                              "Index with integer positions (or a boolean mask), not floats."))
@@ -163,7 +163,7 @@ def getitem(t, index):
 
 def setitem(t, index, value):
     """t[index] = value, recorded as CopySlices when a graph is involved (as PyTorch does)."""
-    index = tuple(_to_array_index(i) for i in _normalize(index))
+    index = tuple(_to_array_index(i, B.device_of(t._data)) for i in _normalize(index))
     if len(index) == 1:
         index = index[0]
     value_rg = isinstance(value, Tensor) and value._rg

@@ -1,4 +1,6 @@
 """Elementwise ops. Read each class as one row of PyTorch's derivatives.yaml."""
+import math
+
 from .. import backend as B
 from .. import dtypes
 from ..node import Op
@@ -27,6 +29,10 @@ def promote(a, b):
 def _float(a):
     """`a` as a float array (true division and float functions of integers give the default float)."""
     return a if a.dtype.kind == "f" else a.astype(dtypes.default_float().array_dtype)
+
+
+def _log(x):
+    return math.log(x) if x > 0 else -math.inf if x == 0 else math.nan
 
 
 def _is_int_like(a):
@@ -177,7 +183,7 @@ class PowBackward2(Op):
         return base ** e2
     def backward(ctx, g):
         r, = ctx.saved_tensors
-        return (g * MulBackward1.apply(r, other=float(B.ns(r._data).log(float(ctx.self)))),)
+        return (g * MulBackward1.apply(r, other=_log(float(ctx.self))),)  # a Python number: weak, on no device
 
 
 # --- functions of one variable ----------------------------------------------------------
@@ -317,12 +323,17 @@ class CopyBackwards(Op):
 
 
 class ToCopyBackward0(Op):
+    """_to_copy(self, dtype, device): the gradient goes back to self's dtype and device."""
     args = ("self",)
-    def forward(ctx, a, dtype):
-        ctx.self_dtype = dtypes.of_array(a)
-        return a.astype(dtype.array_dtype)
+    def forward(ctx, a, dtype=None, device=None):
+        ctx.self_dtype, ctx.self_device = dtypes.of_array(a), B.device_of(a)
+        if dtype is None and device is None:  # .to(copy=True)
+            return a.copy()
+        if device is not None:
+            a = B.asarray(a, device=device, copy=dtype is None)
+        return a if dtype is None else a.astype(dtype.array_dtype)
     def backward(ctx, g):
-        return (g.to(ctx.self_dtype),)
+        return (g.to(ctx.self_device, ctx.self_dtype),)
 
 
 class WhereBackward0(Op):

@@ -159,8 +159,8 @@ def extreme(t, which, dim=None, keepdim=False):
 
 def _indices(t, which, dim, keepdim):
     a = t._data
-    return getattr(B.ns(a), "argmax" if which == "max" else "argmin")(a, axis=dim % a.ndim) if a.ndim \
-        else B.asarray(0)
+    xp = B.ns(a)
+    return getattr(xp, "argmax" if which == "max" else "argmin")(a, axis=dim % a.ndim) if a.ndim else xp.asarray(0)
 
 
 class LinalgVectorNormBackward0(Op):

@@ -5,7 +5,7 @@ import anywidget
 import traitlets
 
 from ..graph import walk
-from ..graph.dot import labels, to_dot
+from ..graph.dot import base_id, labels, to_dot
 from ..graph.model import is_freed
 
 _BUNDLE = Path(__file__).resolve().parent.parent / "static" / "graph.js"
@@ -34,22 +34,24 @@ class GraphView(anywidget.AnyWidget):
     highlight = traitlets.Unicode("").tag(sync=True)
     details = traitlets.Dict().tag(sync=True)
 
-    def __init__(self, outputs, names=None, max_nodes=400, **kwargs):
+    def __init__(self, outputs, names=None, max_nodes=250, **kwargs):
         super().__init__(**kwargs)
         self.graph = walk(outputs, names=names, max_nodes=max_nodes)
         self._sent = {}
         self.dot = to_dot(self.graph).source
         self.refresh()
 
-    def refresh(self):
-        """Send the labels that changed (values, grads) and which nodes' saved tensors are freed."""
+    def refresh(self, freed=True):
+        """Send the labels that changed (values, grads) and, with `freed`, which nodes' saved tensors
+        a backward released (skip it when the graph is known to be retained: it reads every node)."""
         now = labels(self.graph)
         changed = {k: v for k, v in now.items() if self._sent.get(k) != v}
         if changed:
             self._sent = now
             self.labels = changed
             self.labels_version += 1
-        self.freed = [n.id for n in self.graph.functions() if n.kind == "fn" and is_freed(n.ref)]
+        if freed:
+            self.freed = [n.id for n in self.graph.functions() if n.kind == "fn" and is_freed(n.ref)]
         if self.selected:
             self._show(self.selected)
 
@@ -58,7 +60,7 @@ class GraphView(anywidget.AnyWidget):
         self._show(change["new"])
 
     def _show(self, node_id):
-        node = self.graph.nodes.get(node_id)
+        node = self.graph.nodes.get(base_id(node_id))
         self.details = {} if node is None else {"title": f"{node.title} ({node.kind})",
                                                 "rows": [list(r) for r in node.info()]}
 

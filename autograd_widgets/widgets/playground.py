@@ -93,7 +93,7 @@ class BackwardPlayground(W.VBox):
             n = out.numel()
             vals = [s.value for s in self.sliders[i:i + n]]
             i += n
-            vs.append(self.torch.tensor(vals, dtype=out.dtype).reshape(tuple(out.shape)))
+            vs.append(self.torch.tensor(vals, dtype=out.dtype, device=out.device).reshape(tuple(out.shape)))
         return vs
 
     def backward(self):
@@ -139,20 +139,20 @@ class BackwardPlayground(W.VBox):
             self._set_error("")
         except RuntimeError as e:
             self._set_error(errors.explain(e))
-        self._show()
+        self._show(freed=False)  # fresh mode always retains the graph
 
     def _set_error(self, text):
         self.error = text
         self.error_html.value = "" if not text else (
             "<pre class='aw-error' style='color:#b00;white-space:pre-wrap'>" + html.escape(text) + "</pre>")
 
-    def _show(self):
+    def _show(self, freed=True):
         self.grads = {self.names.get(id(t), f"input{i}"): (None if t.grad is None else as_list(t.grad))
                       for i, t in enumerate(self.inputs)}
         rows = "".join(f"<tr><td><b>{html.escape(k)}</b>.grad</td><td class='aw-grad' data-leaf='{html.escape(k)}'>"
                        f"{html.escape(_fmt(v))}</td></tr>" for k, v in self.grads.items())
         self.grad_table.value = f"<table class='aw-grads'>{rows}</table>"
-        self.view.refresh()
+        self.view.refresh(freed=freed)
 
     def _show_history(self):
         rows = "".join(f"<tr><td>{i + 1}</td><td>v = {html.escape(_fmt(h['v']))}</td><td>"
