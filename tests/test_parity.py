@@ -1,6 +1,8 @@
 """The same programs under PyTorch and autograd_widgets: values, reprs, graphs and errors agree."""
+import itertools
 import warnings
 
+import numpy as np
 import pytest
 
 import autograd_widgets as aw
@@ -333,3 +335,35 @@ def test_program_observes_the_same(name):
         for key, value in theirs[1].items():
             assert ours[1][key] == value, key
     assert ours == theirs
+
+
+def _matmul_outcome(T, a_shape, b_shape, transposed, needs_grad):
+    """a @ b for operands stored transposed or not, some requiring grad: values, graph, gradient graphs."""
+    def operand(shape, t, g):
+        stored = shape[:-2] + (shape[-1], shape[-2]) if t and len(shape) >= 2 else shape
+        x = T.tensor(np.arange(np.prod(stored), dtype=np.float64).reshape(stored) / 7, requires_grad=g)
+        return x.transpose(-1, -2) if t and len(shape) >= 2 else x
+    a, b = operand(a_shape, transposed[0], needs_grad[0]), operand(b_shape, transposed[1], needs_grad[1])
+    try:
+        out = a @ b
+    except RuntimeError as e:  # batch dims that do not broadcast
+        return str(e).split("\n")[0]
+    v = T.tensor(np.ones(tuple(out.shape)), requires_grad=True)  # so the gradients have graphs too
+    grads = T.autograd.grad(out, [x for x in (a, b) if x.requires_grad], v, create_graph=True)
+    values = np.asarray(out.detach()).round(10).tolist()  # summation order may differ in the last bits
+    return tuple(out.shape), values, graph(out.grad_fn), [graph(g.grad_fn) for g in grads]
+
+
+def test_matmul_builds_pytorchs_graphs_for_every_rank_layout_and_grad_pattern():
+    """matmul dispatches on ranks, on whether operands need grad, and on memory layout (aten's
+    _matmul_impl and mm's column-major gradients); the graphs a learner sees must be PyTorch's."""
+    lefts = [(3,), (2, 3), (4, 2, 3), (1, 2, 3), (2, 1, 2, 3)]
+    rights = [(3,), (3, 2), (4, 3, 2), (1, 3, 2), (2, 3, 2)]
+    differing = []
+    for a_shape, b_shape in itertools.product(lefts, rights):
+        for transposed in itertools.product([False, True], repeat=2):
+            for needs_grad in ((True, True), (True, False), (False, True)):
+                args = (a_shape, b_shape, transposed, needs_grad)
+                if _matmul_outcome(aw, *args) != _matmul_outcome(torch, *args):
+                    differing.append(args)
+    assert differing == []

@@ -21,9 +21,11 @@ def _check(a, b, what):
 
 
 def _column_major(a):
-    """PyTorch's test in mm_mat1/mat2_backward: strides (1, rows), in elements."""
-    st = getattr(a, "strides", None)
-    return st is not None and st[0] == a.itemsize and st[1] == a.shape[0] * a.itemsize
+    """PyTorch's test in mm_mat1/mat2_backward (strides (1, rows)), read from the layout flags every
+    array library offers; a vector-shaped matrix counts as row-major (PyTorch differs only for a
+    transposed row vector, and only in the shape of the gradient's own graph)."""
+    flags = a.flags
+    return flags.f_contiguous and not flags.c_contiguous
 
 
 class MmBackward0(Op):
@@ -51,7 +53,8 @@ class MvBackward0(Op):
     def backward(ctx, g):
         a, v = ctx.saved_tensors
         need = ctx.needs_input_grad
-        return (g.unsqueeze(1) * v if need[0] else None), (a.t().mv(g) if need[1] else None)
+        # d/dM is the outer product g vᵀ, which PyTorch forms as g.reshape(-1, 1) * v
+        return (g.reshape(-1, 1) * v if need[0] else None), (a.t().mv(g) if need[1] else None)
 
 
 class DotBackward0(Op):
@@ -132,10 +135,7 @@ def _should_fold(a, b):
         return True
     if a.ndim == 2 or t1.size == 0:
         return False
-    st, sh = B.strides(t1), t1.shape
-    if st is None:  # a namespace that hides memory layout: do not guess
-        return False
-    return all(st[i] == st[i + 1] * sh[i + 1] for i in range(t1.ndim - 1))
+    return t1.flags.c_contiguous  # PyTorch asks for foldable leading dims; contiguity is that, bar strided last dims
 
 
 def _folded(a, b):
