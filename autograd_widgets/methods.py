@@ -56,13 +56,13 @@ def to(self, *args, dtype=None, device=None, copy=False, non_blocking=False):
 
 def _max(self, dim=None, keepdim=False):
     if isinstance(dim, Tensor):
-        return P.where(self > dim, self, dim)
+        return P.MaximumBackward0.apply(self, dim)
     return R.extreme(self, "max", dim, keepdim)
 
 
 def _min(self, dim=None, keepdim=False):
     if isinstance(dim, Tensor):
-        return P.where(self < dim, self, dim)
+        return P.MinimumBackward0.apply(self, dim)
     return R.extreme(self, "min", dim, keepdim)
 
 

@@ -135,7 +135,8 @@ class Node:
                 i = saves.index(key)
                 return self._unpack(self._saved[i], self._versions[i])
             if key in self.__dict__:
-                return self.__dict__[key]
+                value = self.__dict__[key]
+                return Tensor._make(value) if B.is_array(value) else value  # e.g. max's indices, as a tensor
         raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
 
     # --- hooks ---------------------------------------------------------------------------

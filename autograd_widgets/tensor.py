@@ -42,6 +42,12 @@ class Tensor:
     def __init__(self, *args, **kwargs):
         pass
 
+    def __getattr__(self, name):
+        # Reached only for names Tensor lacks: say that autograd_widgets lacks them, not that PyTorch does.
+        if name.startswith("_"):
+            raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+        raise errors.not_supported(f"Tensor.{name}")
+
     @classmethod
     def _make(cls, data):
         t = object.__new__(cls)
@@ -155,8 +161,14 @@ class Tensor:
                     f"'{list(self.shape)}'. Please ensure that the gradient and the tensor are the same size",
                     "A gradient holds one number per element of its tensor, so it must have the same shape.")
             if value._data.dtype != self._data.dtype:
-                raise errors.runtime("attempting to assign a gradient with dtype "
-                                     f"'{value.dtype.name}' to a tensor with dtype '{self.dtype.name}'",
+                cpp = {"float32": "float", "float64": "double", "int64": "long", "int32": "int", "float16": "c10::Half"}
+                given = cpp.get(value.dtype.name, value.dtype.name)
+                raise errors.runtime(f"attempting to assign a gradient with dtype '{given}' to a tensor with "
+                                     f"grad_dtype '{self.dtype._legacy[:-6]}'. The gradient must "
+                                     "match the tensor's grad_dtype (defaults to the tensor's dtype). You can set the "
+                                     "tensor's grad_dtype attribute with a specific dtype, or None to allow any "
+                                     "dtype. Set grad_dtype with caution. Diverging the dtypes of a tensor and its "
+                                     "gradient may break downstream systems that assume they match.",
                                      "Convert the gradient with .to(tensor.dtype) first.")
             mine, theirs = B.device_of(self._data), B.device_of(value._data)
             if mine != theirs:
@@ -204,7 +216,11 @@ class Tensor:
 
     def detach_(self):
         if self._base is not None and self._base._rg:
-            raise errors.runtime("Can't detach views in-place. Use detach() instead.",
+            raise errors.runtime("Can't detach views in-place. Use detach() instead. If you are using "
+                                 "DistributedDataParallel (DDP) for training, and gradient_as_bucket_view is set as "
+                                 "True, gradients are views of DDP buckets, and hence detach_() cannot be called on "
+                                 "these gradients. To fix this error, please refer to the Optimizer.zero_grad() "
+                                 "function in torch/optim/optimizer.py as the solution.",
                                  "This tensor is a view of another tensor that requires grad.")
         self.grad_fn = None
         self._rg = False
@@ -336,8 +352,12 @@ class Tensor:
             result = op(self, *args)
         data = self._data
         if result._data.dtype != data.dtype and not (data.dtype.kind == "f" or result._data.dtype.kind != "f"):
-            raise errors.runtime(f"result type {result.dtype.name.capitalize()} can't be cast to the desired output "
-                                 f"type {self.dtype.name.capitalize()}", "Make the tensor a float tensor first.")
+            raise errors.runtime(f"result type {result.dtype._legacy[:-6]} can't be cast to the desired output "
+                                 f"type {self.dtype._legacy[:-6]}", "Make the tensor a float tensor first.")
+        if result._data.shape != data.shape:
+            raise errors.runtime(f"output with shape {list(data.shape)} doesn't match the broadcast shape "
+                                 f"{list(result._data.shape)}",
+                                 "An in-place op must give a result of the shape of the tensor it writes into.")
         data[...] = result._data
         self._bump()
         return self

@@ -75,7 +75,7 @@ def _check_inputs(inputs):
     inputs = _as_tuple(inputs)
     if inputs is not None:
         if not inputs:
-            raise errors.runtime("'inputs' argument to backward() cannot be empty.",
+            raise errors.runtime("`inputs` argument to `backward()` cannot be empty.",
                                  "Pass the leaves whose .grad you want, or leave inputs=None for all of them.")
         for i, t in enumerate(inputs):
             if not t._rg:

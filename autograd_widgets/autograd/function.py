@@ -19,8 +19,11 @@ class BackwardCFunction(Node):
             result = (result,)
         n_args = len(self._tensor_positions_all)
         if len(result) < n_args:
-            raise RuntimeError(f"function {type(self).__name__} returned an incorrect number of gradients "
-                               f"(expected {n_args}, got {len(result)})")
+            from .. import errors
+            raise errors.runtime(f"function {type(self).__name__} returned an incorrect number of gradients "
+                                 f"(expected {n_args}, got {len(result)})",
+                                 "backward() must return one gradient per argument of forward() (None for "
+                                 "arguments that are not tensors or need no gradient).")
         return tuple(result[i] for i in self._tensor_positions)
 
     def mark_dirty(self, *tensors):
