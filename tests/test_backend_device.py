@@ -130,15 +130,23 @@ def test_numpy_on_a_gpu_tensor_raises_pytorchs_type_error(cuda):
 def test_mixing_devices_raises_pytorchs_error(cuda):
     g = torch.ones(2, device="cuda")
     c = torch.ones(2)
-    for f in (lambda: g + c, lambda: c * g, lambda: torch.where(c > 0, g, c), lambda: torch.cat([g, c]),
-              lambda: torch.stack([c, g])):
+    for f in (lambda: g + c, lambda: c * g, lambda: torch.where(c > 0, g, c)):
         with pytest.raises(RuntimeError, match=r"^Expected all tensors to be on the same device, but found at least "
                                                r"two devices, cuda:0 and cpu!\n\n\[autograd_widgets\]"):
             f()
-    with pytest.raises(RuntimeError, match=r"^Expected all tensors to be on the same device, but got mat2 is on cpu, "
-                                           r"different from other tensors on cuda:0 \(when checking argument in "
-                                           r"method wrapper_CUDA_mm\)"):
-        torch.ones(2, 2, device="cuda") @ torch.ones(2, 2)
+    # kernels that check argument by argument name the first one off the first one's device
+    for f, arg, dev, common, kernel in (
+            (lambda: torch.ones(2, 2, device="cuda") @ torch.ones(2, 2), "mat2", "cpu", "cuda:0", "mm"),
+            (lambda: torch.mm(torch.ones(2, 2), torch.ones(2, 2, device="cuda")), "mat2", "cuda:0", "cpu", "mm"),
+            (lambda: torch.mv(torch.ones(2, 2, device="cuda"), c), "mat", "cuda:0", "cpu", "addmv_"),
+            (lambda: torch.dot(g, c), "tensor", "cpu", "cuda:0", "_dot"),
+            (lambda: torch.cat([g, c]), "tensors", "cpu", "cuda:0", "cat"),
+            (lambda: torch.stack([c, g]), "tensors", "cuda:0", "cpu", "cat")):
+        with pytest.raises(RuntimeError) as e:
+            f()
+        assert str(e.value).split("\n\n")[0] == (
+            f"Expected all tensors to be on the same device, but got {arg} is on {dev}, different from other tensors "
+            f"on {common} (when checking argument in method wrapper_CUDA_{kernel})")
 
 
 def test_a_0dim_cpu_tensor_joins_a_gpu_op_and_gets_its_grad_on_the_cpu(cuda):
