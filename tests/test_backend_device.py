@@ -265,3 +265,13 @@ def test_importing_and_computing_does_not_import_cupy():
             "print('cupy' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_numpy_of_a_tensor_requiring_grad_works_under_no_grad_as_in_pytorch():
+    real = pytest.importorskip("torch")
+    for T in (torch, real):
+        x = T.ones(2, requires_grad=True)
+        with T.no_grad():
+            assert x.numpy().tolist() == [1.0, 1.0]
+        with pytest.raises(RuntimeError, match="Can't call numpy\\(\\) on Tensor that requires grad"):
+            x.numpy()
