@@ -52,7 +52,7 @@ def allclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
 
 
 def equal(a, b):
-    return tuple(a.shape) == tuple(b.shape) and bool((a == b).all())
+    return tuple(a.shape) == tuple(b.shape) and (a == b).all().item()  # `bool` here is torch.bool
 
 
 _WIDGETS = ("show", "GraphView", "BackwardPlayground", "JacobianExplorer", "BackwardStepper")

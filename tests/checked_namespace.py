@@ -83,6 +83,7 @@ class CheckedArray:
     dtype = property(lambda s: s._a.dtype)
     itemsize = property(lambda s: s._a.itemsize)
     flags = property(lambda s: s._a.flags)
+    strides = property(lambda s: s._a.strides)  # layout, as CuPy arrays offer it too
     base = property(lambda s: None if s._a.base is None else CheckedArray(s._a.base))
     T = property(lambda s: CheckedArray(s._a.T))
 

@@ -1,5 +1,15 @@
-"""The graph model: any backward graph (this core's or PyTorch's) as plain nodes and edges."""
-from .dot import to_dot, to_svg
-from .model import Graph, GraphEdge, GraphNode, walk
+"""The graph model: any backward graph (this core's or PyTorch's) as plain nodes and edges.
 
-__all__ = ["Graph", "GraphEdge", "GraphNode", "walk", "to_dot", "to_svg"]
+    g = walk(loss)                 # Graph: nodes (tensors, backward functions), edges
+    g.to_data()                    # plain JSON-able data, every node's details included
+    to_dot(fold(g, 400))           # a graphviz.Digraph, long chains and large middles folded
+    to_svg(g)                      # SVG text (needs Graphviz's `dot` program)
+"""
+from .details import is_freed, is_tensor, values
+from .dot import labels, to_dot, to_svg
+from .fold import fold
+from .model import Graph, GraphEdge, GraphNode, walk
+from .names import notebook_tensors
+
+__all__ = ["Graph", "GraphEdge", "GraphNode", "walk", "fold", "to_dot", "to_svg", "labels", "values",
+           "is_freed", "is_tensor", "notebook_tensors"]

@@ -1,46 +1,70 @@
-"""The graph model as DOT (the `graphviz` package) and as SVG (needs Graphviz's `dot` program)."""
-from .model import values
+"""The graph model as DOT text (the `graphviz` package) and as SVG (needs Graphviz's `dot` program).
 
-STYLE = {  # kind -> node attributes: leaves, non-leaf tensors, backward functions, AccumulateGrad
+Node labels are lines: the title, then `data ...` and `grad ...` for tensors. GraphView patches
+those lines in place when values change, so each line is padded to the width its numbers need.
+"""
+from .details import grad_of, values
+
+STYLE = {  # kind -> node attributes: leaves, non-leaf tensors, backward functions, AccumulateGrad, folds
     "leaf": dict(shape="box", style="filled", fillcolor="#cfe8ff", color="#3b82c4"),
     "tensor": dict(shape="box", style="filled", fillcolor="#fff8d6", color="#b59b2a"),
     "fn": dict(shape="box", style="rounded,filled", fillcolor="#eeeeee", color="#777777"),
     "accumulate": dict(shape="box", style="rounded,filled", fillcolor="#ffe2c6", color="#d07a2a"),
-    "fold": dict(shape="box", style="dashed", color="#999999"),
+    "fold": dict(shape="box3d", style="dashed", color="#888888"),
 }
-WIDTH = 22  # value lines are padded to this many characters so in-place updates fit the box
+SHOWN = 6  # numbers shown per line
+
+
+def _reserve(t):
+    """Characters a `data`/`grad` line of `t` may need: 8 per number, brackets and the prefix."""
+    n = 1
+    for s in t.shape:
+        n *= s
+    return 5 + 2 * len(t.shape) + 8 * min(n, SHOWN) + (5 if n > SHOWN else 0)
 
 
 def label_lines(node):
-    """The lines drawn in a node; GraphView patches them in place when values change."""
-    if node.kind in ("leaf", "tensor"):
-        t = node.ref
-        lines = [node.title, "data " + values(t)]
-        if node.kind == "leaf" or getattr(t, "retains_grad", False):
-            lines.append("grad " + values(t.grad))
-        return [lines[0]] + [ln.ljust(WIDTH) for ln in lines[1:]]
-    return [node.title]
+    """The lines drawn in a node."""
+    if node.kind not in ("leaf", "tensor"):
+        return [node.title]
+    t = node.ref
+    lines = ["data " + values(t, SHOWN)]
+    if node.kind == "leaf" or getattr(t, "retains_grad", False):
+        lines.append("grad " + values(grad_of(t), SHOWN))
+    width = _reserve(t)
+    return [node.title] + [ln.ljust(width) for ln in lines]
 
 
 def labels(graph):
+    """{node id: label lines} for every node."""
     return {n.id: label_lines(n) for n in graph.nodes.values()}
+
+
+LARGE = 100  # above this many nodes, Graphviz's crossing and placement passes iterate less
+LARGE_ATTRS = dict(mclimit="0.3", nslimit="0.5", nslimit1="0.5")  # ~2-4x faster layouts there, a few more crossings
 
 
 def to_dot(graph):
     """A graphviz.Digraph of the graph: gradients flow from the outputs (top) to the leaves (bottom)."""
     import graphviz
-    g = graphviz.Digraph(graph_attr=dict(rankdir="TB", nodesep="0.25", ranksep="0.35"),
-                         node_attr=dict(fontname="Courier", fontsize="11", margin="0.08,0.04", height="0.3"))
+    attrs = dict(rankdir="TB", nodesep="0.25", ranksep="0.35", **(LARGE_ATTRS if len(graph.nodes) > LARGE else {}))
+    g = graphviz.Digraph(graph_attr=attrs,
+                         # Graphviz sizes boxes for Courier's 0.6 em per character, as wide as the
+                         # browser's monospace fonts, so labels fit in every renderer.
+                         node_attr=dict(fontname="Courier", fontsize="11", margin="0.08,0.04", height="0.3"),
+                         edge_attr=dict(color="#555555", arrowsize="0.7"))
     for node in graph.nodes.values():
-        g.node(node.id, "\n".join(label_lines(node)), id=f"aw-{node.id}", **STYLE[node.kind])
+        lines = label_lines(node)
+        # Tensor labels are left-aligned ("\l"), so numbers patched in later do not shift sideways.
+        label = "\\l".join(lines) + "\\l" if len(lines) > 1 else lines[0]
+        g.node(node.id, label, id=f"aw-{node.id}", **STYLE[node.kind])
     for e in graph.edges:
-        attrs = {"style": "dashed"} if e.kind in ("output", "variable") else {}
-        g.edge(e.src, e.dst, **attrs)
+        g.edge(e.src, e.dst, **({"style": "dashed"} if e.kind in ("output", "variable") else {}))
     return g
 
 
 def to_svg(graph):
-    """SVG text, laid out by the `dot` program (GraphView needs none: it lays out in the browser)."""
+    """SVG text, laid out by Graphviz's `dot` program (GraphView needs none: it lays out in the browser)."""
     import graphviz
     try:
         return to_dot(graph).pipe(format="svg").decode()

@@ -1,33 +1,47 @@
-"""walk(outputs) -> Graph: the backward graph behind `outputs`, read through the public autograd
-attributes both this core and PyTorch have (`grad_fn`, `next_functions`, `variable`, `_saved_*`).
+"""walk(outputs) -> Graph: the backward graph behind `outputs` as plain nodes and edges.
 
-Nodes are tensors (outputs, named intermediates, leaves) and backward functions; edges follow
-the gradient: output tensor -> its grad_fn -> next_functions ... -> AccumulateGrad -> leaf.
+Read through the public autograd attributes this core and PyTorch share (`grad_fn`,
+`next_functions`, `variable`, `_saved_*`), so a learner's own PyTorch code draws too. Edges
+follow the gradient: output tensor -> its grad_fn -> next_functions ... -> AccumulateGrad -> leaf.
 The walk is iterative, so graphs of any depth work.
 """
 from dataclasses import dataclass, field
 
+from .details import function_details, is_tensor, tensor_details
+from .names import notebook_tensors
+
+KINDS = ("leaf", "tensor", "fn", "accumulate", "fold")
+
 
 @dataclass
 class GraphNode:
-    """One drawn node. `kind`: "leaf", "tensor" (non-leaf), "fn" (a backward function) or "accumulate"."""
+    """One drawn node.
+
+    kind: "leaf", "tensor" (non-leaf), "fn" (a backward function), "accumulate" (AccumulateGrad) or
+    "fold" (many nodes drawn as one; `ref` is then the list of their GraphNodes).
+    """
     id: str
     kind: str
-    title: str                      # PyTorch class name, or the tensor's variable name
-    name: str = ""                  # the variable name in the notebook, if any
-    ref: object = field(default=None, repr=False, compare=False)   # the tensor or node itself
+    title: str                      # the variable name, or the PyTorch class name of a function
+    name: str = ""                  # the tensor's variable name in the notebook, if any
+    ref: object = field(default=None, repr=False, compare=False)   # the tensor or backward function itself
+    copy_of: str = ""               # drawn again beside another use: the id of the node it repeats
 
-    def info(self):
-        """Details of the node as it is now: data, grad, version, saved tensors (freed or not)."""
-        return tensor_info(self.ref) if self.kind in ("leaf", "tensor") else function_info(self.ref)
+    def details(self):
+        """What the node holds now, as plain data (see details.py)."""
+        if self.kind in ("leaf", "tensor"):
+            return tensor_details(self.ref)
+        if self.kind == "fold":
+            return fold_details(self.ref)
+        return function_details(self.ref)
 
 
 @dataclass
 class GraphEdge:
     src: str
     dst: str
-    input_nr: int = 0
-    kind: str = "next"             # "next" (next_functions), "output" (tensor -> grad_fn), "variable"
+    input_nr: int = 0               # which output of dst the gradient feeds (next_functions' second item)
+    kind: str = "next"              # "next" (next_functions), "output" (tensor -> grad_fn), "variable"
 
 
 @dataclass
@@ -35,7 +49,7 @@ class Graph:
     nodes: dict                     # id -> GraphNode, in walk order (outputs first)
     edges: list
     outputs: list                   # ids of the output tensors
-    collapsed: int = 0              # backward functions folded into "... n ops ..." nodes
+    folded: int = 0                 # nodes drawn inside "fold" nodes
 
     def leaves(self):
         return [n for n in self.nodes.values() if n.kind == "leaf"]
@@ -44,63 +58,65 @@ class Graph:
         return [n for n in self.nodes.values() if n.kind in ("fn", "accumulate")]
 
     def id_of(self, obj):
+        """The id of the node drawing `obj` (a tensor or backward function), or None."""
         for n in self.nodes.values():
             if n.ref is obj:
                 return n.id
         return None
 
-
-def is_tensor(x):
-    """A tensor of this core or of PyTorch (duck-typed: the graph model never imports torch)."""
-    return hasattr(x, "grad_fn") and hasattr(x, "requires_grad") and hasattr(x, "shape")
-
-
-def notebook_names():
-    """Variable names of tensors in the IPython user namespace ({id(tensor): name}), if running in IPython."""
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return {}
-    ip = get_ipython()
-    if ip is None:
-        return {}
-    found = {}
-    for name, value in list(ip.user_ns.items()):
-        if not name.startswith("_") and is_tensor(value):
-            found.setdefault(id(value), name)
-    return found
+    def to_data(self):
+        """The whole graph as JSON-able data: nodes with their details, and edges."""
+        return {"nodes": [dict(id=n.id, kind=n.kind, title=n.title, name=n.name, details=n.details())
+                          for n in self.nodes.values()],
+                "edges": [dict(src=e.src, dst=e.dst, input_nr=e.input_nr, kind=e.kind) for e in self.edges],
+                "outputs": list(self.outputs)}
 
 
-def walk(outputs, names=None, max_nodes=None):
+def fold_details(members):
+    counts = {}
+    for m in members:
+        key = "leaf tensors" if m.kind == "leaf" else "tensors" if m.kind == "tensor" else m.title
+        counts[key] = counts.get(key, 0) + 1
+    return {"nodes": len(members), **{k: counts[k] for k in sorted(counts, key=lambda k: -counts[k])}}
+
+
+def walk(outputs, names=None):
     """The graph behind `outputs` (a tensor or a list of them).
 
-    `names`: {name: tensor} to label tensors; by default the notebook's variable names are used.
-    `max_nodes`: fold chains of one-input backward functions so the drawing stays about that size.
+    `names`: {name: tensor} labels tensors; without it, tensors take their variable names in the
+    notebook (IPython's user namespace). Named non-leaf tensors (`b = ...`) are drawn beside the
+    function that made them.
     """
-    outputs = [outputs] if is_tensor(outputs) else list(outputs)
+    outputs = list(outputs) if isinstance(outputs, (list, tuple)) else [outputs]
     if not outputs or not all(is_tensor(o) for o in outputs):
-        raise TypeError("walk() takes a tensor or a list of tensors, e.g. walk(loss) or walk([y1, y2]).")
-    by_id = notebook_names()
+        got = ", ".join(sorted({type(o).__name__ for o in outputs})) or "nothing"
+        raise TypeError(f"walk() takes a tensor or a list of tensors (got {got}), e.g. walk(loss) or "
+                        "walk([y1, y2]).")
+    known = notebook_tensors()
     if names:
-        by_id.update({id(t): n for n, t in names.items()})
+        bad = [k for k, v in names.items() if not is_tensor(v)]
+        if bad:
+            raise TypeError(f"names maps a name to a tensor, e.g. names={{'x': x}}; {bad[0]!r} is not a tensor.")
+        known.update({id(t): (n, t) for n, t in names.items()})
     nodes, edges, ids = {}, [], {}
 
     def add(obj, kind, title):
         key = id(obj)
-        if key not in ids:
-            ids[key] = f"n{len(ids)}"
-            name = by_id.get(key, "") if kind in ("leaf", "tensor") else ""
-            nodes[ids[key]] = GraphNode(ids[key], kind, name or title, name, obj)
-        return ids[key]
+        nid = ids.get(key)
+        if nid is None:
+            nid = ids[key] = f"n{len(ids)}"
+            name = known[key][0] if kind in ("leaf", "tensor") and key in known else ""
+            nodes[nid] = GraphNode(nid, kind, name or title, name, obj)
+        return nid
 
-    out_ids = []
-    stack = []
+    out_ids, stack = [], []
     for t in outputs:
-        tid = add(t, "tensor" if t.grad_fn is not None else "leaf", "output")
+        fn = t.grad_fn
+        tid = add(t, "tensor" if fn is not None else "leaf", "output")
         out_ids.append(tid)
-        if t.grad_fn is not None:
-            stack.append(t.grad_fn)
-            edges.append(GraphEdge(tid, add(t.grad_fn, "fn", type(t.grad_fn).__name__), 0, "output"))
+        if fn is not None:
+            edges.append(GraphEdge(tid, add(fn, "fn", type(fn).__name__), t.output_nr, "output"))
+            stack.append(fn)
     seen = set()
     while stack:
         fn = stack.pop()
@@ -116,148 +132,12 @@ def walk(outputs, names=None, max_nodes=None):
                 continue
             kind = "accumulate" if hasattr(nxt, "variable") else "fn"
             edges.append(GraphEdge(src, add(nxt, kind, type(nxt).__name__), nr))
-            stack.append(nxt)
+            if id(nxt) not in seen:
+                stack.append(nxt)
     # Named intermediate tensors (b = ..., out = ...) hang off the function that made them.
-    named = {}
-    if names:
-        named.update({id(t): t for t in names.values() if is_tensor(t)})
-    try:
-        from IPython import get_ipython
-        ip = get_ipython()
-        if ip is not None:
-            named.update({id(v): v for k, v in ip.user_ns.items() if not k.startswith("_") and is_tensor(v)})
-    except ImportError:
-        pass
-    for key, t in named.items():
+    extra = []
+    for key, (name, t) in known.items():
         fn = t.grad_fn
         if key not in ids and fn is not None and id(fn) in ids:
-            edges.insert(0, GraphEdge(add(t, "tensor", "tensor"), ids[id(fn)], 0, "output"))
-    graph = Graph(nodes, edges, out_ids)
-    if max_nodes is not None and len(nodes) > max_nodes:
-        _collapse_chains(graph, max_nodes)
-    return graph
-
-
-def _collapse_chains(graph, max_nodes):
-    """Fold runs of backward functions with one way in and one way out into single nodes."""
-    incoming, outgoing = {}, {}
-    for e in graph.edges:
-        outgoing.setdefault(e.src, []).append(e)
-        incoming.setdefault(e.dst, []).append(e)
-    inner = {n.id for n in graph.nodes.values()
-             if n.kind == "fn" and len(incoming.get(n.id, ())) == 1 and len(outgoing.get(n.id, ())) == 1
-             and graph.nodes[incoming[n.id][0].src].kind == "fn"}
-    if not inner:
-        return
-    keep_edges, folded = [], 0
-    done = set()
-    for e in graph.edges:
-        if e.src in inner or (e.dst in inner and e.src in done):
-            continue
-        if e.dst in inner:
-            run, cur = [], e.dst
-            while cur in inner:
-                run.append(cur)
-                done.add(cur)
-                cur = outgoing[cur][0].dst
-            fold = f"fold{len(done)}"
-            names = [graph.nodes[i].title for i in run]
-            graph.nodes[fold] = GraphNode(fold, "fold", f"... {len(run)} ops ({_summary(names)}) ...", "", run)
-            keep_edges += [GraphEdge(e.src, fold, e.input_nr), GraphEdge(fold, cur, outgoing[run[-1]][0].input_nr)]
-            folded += len(run)
-        else:
-            keep_edges.append(e)
-    for i in done:
-        del graph.nodes[i]
-    graph.edges = keep_edges
-    graph.collapsed = folded
-
-
-def _summary(names):
-    counts = {}
-    for n in names:
-        counts[n] = counts.get(n, 0) + 1
-    return ", ".join(f"{c}x {n}" for n, c in sorted(counts.items(), key=lambda kv: -kv[1])[:3])
-
-
-# --- what a node holds, read through the public attributes ------------------------------------------
-def values(t, limit=6):
-    """A tensor's values as a short string, nested as printed ('[[10., 98.]]'), at most `limit` numbers."""
-    if t is None:
-        return "None"
-    try:
-        data = t.detach().cpu().numpy()
-    except Exception:  # noqa: BLE001 - exotic tensors: show what str() gives
-        return str(t)
-    if data.size <= limit:
-        return _nested(data.tolist())
-    flat = data.reshape(-1)
-    return "[" + ", ".join(_num(float(x)) for x in flat[:limit]) + ", ...]"
-
-
-def _nested(x):
-    if isinstance(x, list):
-        return "[" + ", ".join(_nested(v) for v in x) + "]"
-    return _num(float(x))
-
-
-def _num(x):
-    if x == int(x) and abs(x) < 1e6:
-        return f"{int(x)}."
-    return f"{x:.4g}"
-
-
-def tensor_info(t):
-    rows = [("shape", str(list(t.shape))), ("dtype", str(t.dtype)), ("data", values(t, 12)),
-            ("requires_grad", str(t.requires_grad)), ("is_leaf", str(t.grad_fn is None)),
-            ("retains_grad", str(bool(getattr(t, "retains_grad", False)))), ("version", str(_version(t)))]
-    if t.grad_fn is None or getattr(t, "retains_grad", False):
-        rows.insert(3, ("grad", values(t.grad, 12)))
-    if t.grad_fn is not None:
-        rows.append(("grad_fn", type(t.grad_fn).__name__))
-    return rows
-
-
-def _version(t):
-    return getattr(t, "_version", 0)
-
-
-def saved_names(fn):
-    """The `_saved_*` attributes of a backward function (PyTorch lists them in dir(); so does this core)."""
-    names = [n for n in dir(fn) if n.startswith("_saved_")]
-    if not names:
-        names = ["_saved_" + s for s in getattr(type(fn), "saves", ())]
-    return names
-
-
-def saved(fn):
-    """{name: summary} of the tensors a backward function saved, or 'freed' after a backward."""
-    out = {}
-    for n in saved_names(fn):
-        try:
-            v = getattr(fn, n)
-        except RuntimeError:  # freed by a backward without retain_graph
-            out[n[7:]] = "freed"
-            continue
-        except AttributeError:
-            continue
-        out[n[7:]] = values(v) if is_tensor(v) else repr(v)
-    return out
-
-
-def is_freed(fn):
-    return any(v == "freed" for v in saved(fn).values())
-
-
-def function_info(fn):
-    if isinstance(fn, list):  # a folded chain
-        return [("ops", str(len(fn)))]
-    rows = [("name", fn.name() if hasattr(fn, "name") else type(fn).__name__),
-            ("next_functions", ", ".join(f"({type(n).__name__ if n is not None else None}, {i})"
-                                         for n, i in fn.next_functions) or "()")]
-    variable = getattr(fn, "variable", None)
-    if variable is not None:
-        rows.append(("variable", values(variable)))
-    for k, v in saved(fn).items():
-        rows.append((f"saved {k}", v))
-    return rows
+            extra.append(GraphEdge(add(t, "tensor", "tensor"), ids[id(fn)], t.output_nr, "output"))
+    return Graph(nodes, extra + edges, out_ids)

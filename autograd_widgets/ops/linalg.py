@@ -132,7 +132,9 @@ def _should_fold(a, b):
         return True
     if a.ndim == 2 or t1.size == 0:
         return False
-    st, sh = t1.strides, t1.shape
+    st, sh = B.strides(t1), t1.shape
+    if st is None:  # a namespace that hides memory layout: do not guess
+        return False
     return all(st[i] == st[i + 1] * sh[i + 1] for i in range(t1.ndim - 1))
 
 

@@ -183,7 +183,7 @@ class PowBackward2(Op):
         return base ** e2
     def backward(ctx, g):
         r, = ctx.saved_tensors
-        return (g * MulBackward1.apply(r, other=_log(float(ctx.self))),)  # a Python number, on no device
+        return (g * MulBackward1.apply(r, other=_log(float(ctx.self))),)  # a Python number: weak, on no device
 
 
 # --- functions of one variable ----------------------------------------------------------

@@ -1,75 +1,147 @@
-"""GraphView: the backward graph drawn live in the notebook (Graphviz as WebAssembly, in the browser)."""
+"""GraphView: the backward graph drawn live in the notebook (Graphviz as WebAssembly, in the browser).
+
+    view = autograd_widgets.show(loss)      # or GraphView(loss, names={"x": x}, max_nodes=300)
+    view.selected                           # id of the node clicked last ("" for none)
+    view.refresh()                          # values and grads changed: patch the drawn labels in place
+
+Every view carries only a small loader (`_esm`, widgets/loader.js) and the DOT text; the bundle
+with Graphviz's WebAssembly lives in one hidden runtime widget per kernel (`shared_runtime()`).
+Additions beyond show()/selected: `graph` (the full graph model), `drawn` (what is drawn, large
+graphs folded, see graph/fold.py), `labels` (node id -> label lines now), `freed` (ids of
+functions whose saved tensors a backward freed), `marks` (node id -> "current" | "ready" | "done"
+| "waiting", used by BackwardStepper), `details` (the side panel's content).
+"""
 from pathlib import Path
 
 import anywidget
 import traitlets
 
-from ..graph import walk
-from ..graph.dot import labels, to_dot
-from ..graph.model import is_freed
+from ..graph import fold, is_freed, labels, to_dot, walk
 
-_BUNDLE = Path(__file__).resolve().parent.parent / "static" / "graph.js"
+_HERE = Path(__file__).resolve().parent
+BUNDLE = _HERE.parent / "static" / "graph.js"
+MAX_NODES = 300  # larger graphs are folded to about this many nodes (a layout of 300 takes ~50 ms)
 
 
-def _esm():
-    if not _BUNDLE.exists():
-        raise RuntimeError(
-            f"The widget's front end ({_BUNDLE}) has not been built. Install the package with "
-            "`pip install -e .` (it runs the npm build), or run `npm install && npm run build` in js/.")
-    return _BUNDLE
+class _Runtime(anywidget.AnyWidget):
+    """Never displayed: carries the front-end bundle once; GraphViews reach it through anywidget's host."""
+    _esm = BUNDLE
+
+    def __repr__(self):
+        return "GraphView runtime"
+
+
+_runtime = None
+
+
+def shared_runtime():
+    """The kernel's one runtime widget (created on first use)."""
+    global _runtime
+    if _runtime is None or _runtime.comm is None:
+        if not BUNDLE.exists():
+            raise RuntimeError(
+                f"GraphView's front end ({BUNDLE}) has not been built. Install the package with "
+                "`pip install -e .` (its build runs npm), or run `npm ci && npm run build` in js/.")
+        _runtime = _Runtime()
+    return _runtime
 
 
 class GraphView(anywidget.AnyWidget):
-    """The graph behind `outputs`; values and grads on the nodes update in place via `refresh()`.
+    """The graph behind `outputs`, drawn with pan and zoom; values and grads update in place.
 
-    Click a node: its id lands in `selected` and its details (data, grad, saved tensors, version) in
-    the side panel. Saved tensors freed by a backward without retain_graph are drawn greyed.
+    Click a node: its id lands in `selected` and its details (data, grad, saved tensors, version)
+    in the side panel. Saved tensors freed by a backward without retain_graph are drawn greyed.
     """
-    _esm = _esm()
+    _esm = _HERE / "loader.js"
+    runtime = anywidget.WidgetTrait().tag(sync=True)
     dot = traitlets.Unicode("").tag(sync=True)
-    labels = traitlets.Dict().tag(sync=True)
-    labels_version = traitlets.Int(0).tag(sync=True)
     freed = traitlets.List().tag(sync=True)
+    marks = traitlets.Dict().tag(sync=True)
     selected = traitlets.Unicode("").tag(sync=True)
-    highlight = traitlets.Unicode("").tag(sync=True)
     details = traitlets.Dict().tag(sync=True)
 
-    def __init__(self, outputs, names=None, max_nodes=400, **kwargs):
-        super().__init__(**kwargs)
-        self.graph = walk(outputs, names=names, max_nodes=max_nodes)
-        self._sent = {}
-        self.dot = to_dot(self.graph).source
-        self.refresh()
+    def __init__(self, outputs, names=None, max_nodes=MAX_NODES, **kwargs):
+        graph = walk(outputs, names=names)
+        super().__init__(runtime=shared_runtime(), **kwargs)
+        self.max_nodes = max_nodes
+        self._draw(graph, fold(graph, max_nodes))
+        self.on_msg(self._on_front_end)
+
+    def _draw(self, graph, drawn):
+        self._use(graph, drawn)
+        self.labels = labels(drawn)
+        self.dot = to_dot(drawn).source
+        self.freed = self._freed()
+
+    def _use(self, graph, drawn):
+        self.graph, self.drawn = graph, drawn
+        self._functions = [n for n in drawn.functions() if n.kind == "fn"]
+
+    def update(self, outputs, names=None):
+        """Draw the graph behind `outputs` instead. If it has the same structure as the one drawn (the
+        same program run again), the layout stays and only the changed labels are sent."""
+        graph = walk(outputs, names=names)
+        drawn = fold(graph, self.max_nodes)
+        if _structure(drawn) != _structure(self.drawn):
+            self.selected = ""
+            self._draw(graph, drawn)
+        else:
+            self._use(graph, drawn)
+            self.refresh()
 
     def refresh(self):
-        """Send the labels that changed (values, grads) and which nodes' saved tensors are freed."""
-        now = labels(self.graph)
-        changed = {k: v for k, v in now.items() if self._sent.get(k) != v}
-        if changed:
-            self._sent = now
-            self.labels = changed
-            self.labels_version += 1
-        self.freed = [n.id for n in self.graph.functions() if n.kind == "fn" and is_freed(n.ref)]
+        """Send the label lines that changed (values, grads), which saved tensors are freed, the panel."""
+        self.set_labels(labels(self.drawn))
+        freed = self._freed()
+        if freed != self.freed:
+            self.freed = freed
         if self.selected:
             self._show(self.selected)
+
+    def set_labels(self, lines):
+        """Draw these label lines ({node id: lines}) instead of the live values (BackwardStepper replays)."""
+        changed = {k: v for k, v in lines.items() if self.labels.get(k) != v}
+        self.labels = {**self.labels, **changed}
+        if changed:
+            self.send({"type": "labels", "labels": changed})
+
+    def _freed(self):
+        return [n.id for n in self._functions if is_freed(n.ref)]
+
+    def _on_front_end(self, _widget, content, _buffers):
+        if isinstance(content, dict) and content.get("type") == "labels?":  # a view was drawn (again)
+            self.send({"type": "labels", "labels": self.labels})
 
     @traitlets.observe("selected")
     def _on_select(self, change):
         self._show(change["new"])
 
     def _show(self, node_id):
-        node = self.graph.nodes.get(node_id)
-        self.details = {} if node is None else {"title": f"{node.title} ({node.kind})",
-                                                "rows": [list(r) for r in node.info()]}
+        node = self.drawn.nodes.get(node_id)
+        if node is None:
+            self.details = {}
+            return
+        kind = {"leaf": "leaf tensor", "tensor": "non-leaf tensor", "fn": "backward function",
+                "accumulate": "AccumulateGrad", "fold": "folded nodes"}[node.kind]
+        self.details = {"id": node.id, "title": f"{node.title} ({kind})",
+                        "rows": [[k, str(v)] for k, v in node.details().items()]}
 
     def __repr__(self):
         kinds = {}
         for n in self.graph.nodes.values():
             kinds[n.kind] = kinds.get(n.kind, 0) + 1
-        parts = ", ".join(f"{v} {k}" for k, v in sorted(kinds.items()))
-        return f"GraphView({len(self.graph.nodes)} nodes: {parts})"
+        parts = ", ".join(f"{kinds[k]} {k}" for k in ("tensor", "leaf", "fn", "accumulate") if k in kinds)
+        folded = f", drawn as {len(self.drawn.nodes)}" if self.drawn is not self.graph else ""
+        return f"GraphView({len(self.graph.nodes)} nodes: {parts}{folded})"
 
 
-def show(*outputs, names=None):
+def _structure(graph):
+    return ([(n.id, n.kind, n.title) for n in graph.nodes.values()],
+            [(e.src, e.dst, e.kind) for e in graph.edges])
+
+
+def show(*outputs, names=None, max_nodes=MAX_NODES):
     """The graph behind `outputs`, drawn live: `show(loss)` or `show(y1, y2, names={'x': x})`."""
-    return GraphView(list(outputs), names=names)
+    if not outputs:
+        raise TypeError("show() needs at least one tensor, e.g. show(loss).")
+    return GraphView(list(outputs), names=names, max_nodes=max_nodes)

@@ -1,38 +1,48 @@
-"""JacobianExplorer: the Jacobian of one output w.r.t. one input, row by row and all at once."""
+"""JacobianExplorer: the Jacobian of one output w.r.t. one input, row by row and all at once.
+
+    j = JacobianExplorer(out, a)
+    j.jacobian            # rows: J[i][k] = d out.flatten()[i] / d a.flatten()[k]
+    j.one_hot.value = 1   # v = e_1: row 1 of J lights up on the input
+    j.sliders[0].value = 0.5; j.vjp()   # vᵀ·J, what out.backward(v) adds into a.grad
+
+Rows come from one backward per output element with a one-hot gradient, as PyTorch's
+autograd.functional.jacobian computes them; the graph is retained and no .grad is touched.
+"""
 import html
 
 import ipywidgets as W
 
-from ._autograd import as_list, module_of
+from ._autograd import as_list, index_text as _index, module_of
 
 
 class JacobianExplorer(W.VBox):
-    """J[i, j] = d output[i] / d input[j] (flattened), as a heat map.
+    """J as a heat map; v (sliders, or a one-hot row) selects rows; vᵀ·J shown on the input's shape."""
 
-    Each slider is one element of v; a one-hot v selects one row of J. The row below the matrix
-    is vᵀ·J, what `output.backward(v)` would put into `input.grad`, and the rows v selects are
-    highlighted with their weights.
-    """
-
-    def __init__(self, output, input, low=-3.0, high=3.0):  # noqa: A002 - PyTorch's word
+    def __init__(self, output, input, low=-3.0, high=3.0, step=0.1):  # noqa: A002 - PyTorch's word
+        if not (getattr(input, "requires_grad", False) and getattr(output, "requires_grad", False)):
+            raise TypeError("JacobianExplorer(output, input) needs an output computed from `input`, and `input` "
+                            "must require grad (create it with requires_grad=True).")
         self.torch = module_of(output)
         self.output, self.input = output, input
+        self.out_shape, self.in_shape = tuple(output.shape), tuple(input.shape)
         self.jacobian = self._rows()
         n = len(self.jacobian)
-        self.sliders = [W.FloatSlider(value=1.0 if i == 0 else 0.0, min=low, max=high, step=0.1,
-                                      description=f"v[{i}]", layout=W.Layout(width="240px")) for i in range(n)]
+        self.sliders = [W.FloatSlider(value=1.0 if i == 0 else 0.0, min=low, max=high, step=step,
+                                      description=f"v[{_index(i, self.out_shape)}]" if self.out_shape else "v",
+                                      continuous_update=True, layout=W.Layout(width="260px")) for i in range(n)]
         for s in self.sliders:
-            s.observe(lambda _: self._draw(), "value")
-        self.one_hot = W.Dropdown(options=[("—", -1)] + [(f"row {i}", i) for i in range(n)], value=-1,
-                                  description="one-hot")
+            s.observe(self._on_slider, "value")
+        self.one_hot = W.Dropdown(options=[("choose a row", -1)] + [(f"v = e{i}: row {i} of J", i) for i in range(n)],
+                                  value=-1, description="one-hot v")
         self.one_hot.observe(self._pick_row, "value")
         self.matrix = W.HTML()
-        super().__init__([W.HBox([self.one_hot]), W.HBox(self.sliders, layout=W.Layout(flex_flow="row wrap")),
-                          self.matrix])
+        self.on_input = W.HTML(layout=W.Layout(margin="0 0 0 24px"))
+        super().__init__([self.one_hot, W.HBox(self.sliders, layout=W.Layout(flex_flow="row wrap")),
+                          W.HBox([self.matrix, self.on_input])])
+        self.add_class("aw-jacobian-explorer")
         self._draw()
 
     def _rows(self):
-        """One backward per output element with a one-hot gradient (PyTorch's jacobian does the same)."""
         flat = self.output.reshape(-1)
         rows = []
         for i in range(flat.numel()):
@@ -42,43 +52,74 @@ class JacobianExplorer(W.VBox):
             rows.append([0.0] * self.input.numel() if g is None else as_list(g.reshape(-1)))
         return rows
 
+    _batch = False
+
+    def _on_slider(self, _change):
+        if not self._batch:
+            self._draw()
+
     def _pick_row(self, change):
         if change["new"] >= 0:
-            for i, s in enumerate(self.sliders):
-                s.value = 1.0 if i == change["new"] else 0.0
+            self._batch = True  # one redraw, not one per slider
+            try:
+                for i, s in enumerate(self.sliders):
+                    s.value = 1.0 if i == change["new"] else 0.0
+            finally:
+                self._batch = False
+            self._draw()
 
     def v(self):
         return [s.value for s in self.sliders]
 
     def vjp(self):
-        """vᵀ·J for the sliders' v."""
+        """vᵀ·J for the sliders' v (flattened like the input)."""
         v = self.v()
         cols = len(self.jacobian[0]) if self.jacobian else 0
-        return [sum(v[i] * self.jacobian[i][j] for i in range(len(v))) for j in range(cols)]
+        return [sum(v[i] * self.jacobian[i][k] for i in range(len(v))) for k in range(cols)]
 
     def _draw(self):
         v, J = self.v(), self.jacobian
         top = max([abs(x) for row in J for x in row] + [1e-12])
-        cells = []
+        cols = len(J[0]) if J else 0
+        head = "".join(f"<th>{html.escape(_label('in', k, self.in_shape))}</th>" for k in range(cols))
+        body = []
         for i, row in enumerate(J):
             w = v[i]
-            tds = "".join(f"<td class='aw-j' style='background:{_color(x / top)};padding:3px 6px'>{x:.4g}</td>"
-                          for x in row)
-            mark = f"<td style='color:#555'>× {w:g}</td>" if w else "<td></td>"
-            style = "outline:2px solid #d33" if w else ""
-            cells.append(f"<tr style='{style}' data-row='{i}'><th>out[{i}]</th>{tds}{mark}</tr>")
-        result = "".join(f"<td class='aw-vjp' style='padding:3px 6px'><b>{x:.4g}</b></td>" for x in self.vjp())
-        head = "".join(f"<th>in[{j}]</th>" for j in range(len(J[0]) if J else 0))
-        self.matrix.value = (f"<table class='aw-jacobian' style='border-collapse:collapse;font-family:monospace'>"
-                             f"<tr><th>J</th>{head}</tr>{''.join(cells)}"
-                             f"<tr><th>vᵀ·J</th>{result}</tr></table>")
+            tds = "".join(f"<td class='aw-j' style='background:{_color(x / top)}'>{x:.4g}</td>" for x in row)
+            weight = f"<td class='aw-weight'>× {w:g}</td>" if w else "<td></td>"
+            style = " style='outline:2px solid #d33'" if w else ""
+            body.append(f"<tr class='aw-row{' aw-selected' if w else ''}' data-row='{i}'{style}>"
+                        f"<th>{html.escape(_label('out', i, self.out_shape))}</th>{tds}{weight}</tr>")
+        vjp = self.vjp()
+        result = "".join(f"<td class='aw-vjp'><b>{x:.4g}</b></td>" for x in vjp)
+        self.matrix.value = (
+            "<div style='color:#555;white-space:nowrap'>J = d out / d in, one row per output element</div>"
+            "<table class='aw-jacobian' style='border-collapse:collapse;font-family:monospace'>"
+            f"<tr><th>J</th>{head}<th></th></tr>{''.join(body)}<tr><th>vᵀ·J</th>{result}<td></td></tr></table>"
+            "<style>.aw-jacobian td,.aw-jacobian th{padding:3px 6px;text-align:right}</style>")
+        self.on_input.value = self._input_grid(vjp, max([abs(x) for x in vjp] + [1e-12]))
+
+    def _input_grid(self, vjp, top):
+        """vᵀ·J laid out like the input: what out.backward(v) adds into input.grad, element by element."""
+        width = self.in_shape[-1] if self.in_shape else 1
+        rows = [vjp[r:r + width] for r in range(0, len(vjp), width)]
+        cells = "".join("<tr>" + "".join(f"<td class='aw-in' style='background:{_color(x / top)};padding:6px 10px'>"
+                                         f"{x:.4g}</td>" for x in row) + "</tr>" for row in rows)
+        return (f"<div style='color:#555;white-space:nowrap'>vᵀ·J on the input {list(self.in_shape)}: what "
+                f"backward(v) adds into .grad</div><table class='aw-input-grid' style='border-collapse:collapse;"
+                f"font-family:monospace'>{cells}</table>")
 
     def __repr__(self):
-        return f"JacobianExplorer({len(self.jacobian)}x{len(self.jacobian[0]) if self.jacobian else 0} Jacobian)"
+        cols = len(self.jacobian[0]) if self.jacobian else 0
+        return f"JacobianExplorer({len(self.jacobian)}x{cols} Jacobian, v={[round(x, 6) for x in self.v()]})"
+
+
+def _label(prefix, flat, shape):
+    return f"{prefix}[{_index(flat, shape)}]" if shape else prefix
 
 
 def _color(x):
-    """Blue for negative, red for positive, white for zero."""
+    """Red for positive, blue for negative, white for zero."""
     a = min(1.0, abs(x))
-    r, g, b = (255, int(255 * (1 - a)), int(255 * (1 - a))) if x > 0 else (int(255 * (1 - a)), int(255 * (1 - a)), 255)
-    return f"rgb({r},{g},{b})"
+    c = int(255 * (1 - 0.75 * a))
+    return f"rgb(255,{c},{c})" if x > 0 else f"rgb({c},{c},255)" if x < 0 else "#fff"

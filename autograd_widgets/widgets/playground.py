@@ -1,73 +1,101 @@
-"""BackwardPlayground: drag the `gradient` v of backward() and watch vᵀ·J land in every leaf's .grad."""
+"""BackwardPlayground: drag the `gradient` v of backward() and watch vᵀ·J land in every leaf's .grad.
+
+    p = BackwardPlayground(out)             # or (outputs=[y1, y2], inputs=[a], names={"a": a})
+    p.sliders[1].value = 2.0                # fresh mode: a.grad is recomputed from scratch
+    p.mode = "accumulate"; p.backward(); p.backward()
+    p.grads, p.history, p.error
+
+Attributes: `sliders` (one FloatSlider per element of each output, in order), `mode` ("fresh" |
+"accumulate"), `retain_graph`, `create_graph`, `backward()` (the button), `zero_grad()`,
+`history` (one dict per call: "call" ("backward" | "zero_grad"), "v" (one nested list per
+output), "grads" ({name: nested list or None} after the call), "error" ("" when none)), `grads`
+({name: nested list or None} now), `error` (the message shown, "" when none), `view` (the
+GraphView), `grad_view` (a GraphView of the gradients' own graph after create_graph, else None).
+"""
 import html
+import re
 
 import ipywidgets as W
 
 from .. import errors
-from ..graph.model import is_tensor
-from ._autograd import as_list, module_of
+from ..graph import is_tensor
+from ._autograd import as_list, fmt as _fmt, index_text as _index, module_of
 from .graph_view import GraphView
+
+MODES = ("fresh", "accumulate")
 
 
 class BackwardPlayground(W.VBox):
-    """One slider per element of each output's gradient, the graph, and every leaf's .grad.
+    """One slider per element of each output's `gradient`, the graph, and every leaf's .grad.
 
-    mode "fresh": each slider change zeroes the leaves' grads and runs backward(v) again on the
-    retained graph, so the table always shows vᵀ·J however fast the slider moves.
-    mode "accumulate": `backward()` (the button) adds into .grad as PyTorch does and records the
-    call in `history`; `zero_grad()` resets. With `retain_graph` off, a second backward shows
-    PyTorch's error in `error`. `inputs` picks the leaves that receive grads.
+    mode "fresh": every slider change sets the inputs' grads to None and runs backward(v) again on
+    the retained graph, so the table shows vᵀ·J however fast the slider moves.
+    mode "accumulate": the backward button calls backward(v) once, adding into .grad as PyTorch does,
+    and records the call in `history`; zero_grad resets. With retain_graph off, the second backward
+    shows PyTorch's error and its explanation in the widget. `inputs` picks the tensors that
+    receive grads (default: every leaf of the graph).
     """
 
-    def __init__(self, outputs, inputs=None, names=None, low=-3.0, high=3.0):
-        outputs = [outputs] if is_tensor(outputs) else list(outputs)
+    def __init__(self, outputs, inputs=None, names=None, low=-3.0, high=3.0, step=0.1):
+        outputs = list(outputs) if isinstance(outputs, (list, tuple)) else [outputs]
+        if not outputs or not all(is_tensor(o) and o.requires_grad for o in outputs):
+            raise TypeError("BackwardPlayground takes an output tensor (or a list of them) that requires grad, "
+                            "e.g. BackwardPlayground(loss); build it from tensors created with requires_grad=True.")
         self.outputs = outputs
         self.torch = module_of(outputs[0])
         self.view = GraphView(outputs, names=names)
-        leaves = [n.ref for n in self.view.graph.leaves()]
-        self.inputs = list(inputs) if inputs is not None else leaves
-        self.names = {id(n.ref): n.title for n in self.view.graph.leaves()}
-        self.sliders = []
-        boxes = []
-        for k, out in enumerate(outputs):
-            n = out.numel()
-            row = []
-            for i in range(n):
-                s = W.FloatSlider(value=1.0, min=low, max=high, step=0.1, continuous_update=True,
-                                  description=f"v{k}[{i}]" if len(outputs) > 1 else f"v[{i}]",
-                                  layout=W.Layout(width="260px"))
-                s.observe(self._on_slider, "value")
-                row.append(s)
+        graph = self.view.graph
+        self.inputs = list(inputs) if inputs is not None else [n.ref for n in graph.leaves()]
+        self.input_names = _names(self.inputs, graph)
+        self.output_names = [graph.nodes[i].title for i in graph.outputs]
+        self.sliders, rows = [], []
+        for name, out in zip(self.output_names, outputs):
+            shape = tuple(out.shape)
+            row = [self._slider(f"v[{_index(i, shape)}]" if shape else "v", low, high, step) for i in range(out.numel())]
             self.sliders += row
-            boxes.append(W.HBox(row, layout=W.Layout(flex_flow="row wrap")))
-        self.mode_buttons = W.ToggleButtons(options=["fresh", "accumulate"], value="fresh",
-                                            description="mode")
+            head = W.HTML(f"<b>v</b> for <b>{html.escape(name)}</b> {list(out.shape)}:")
+            rows.append(W.HBox([head, W.HBox(row, layout=W.Layout(flex_flow="row wrap"))]))
+        self.mode_buttons = W.ToggleButtons(options=list(MODES), value="fresh", description="mode",
+                                            tooltips=["recompute vᵀ·J from scratch while dragging",
+                                                      "each backward press adds into .grad"])
         self.mode_buttons.observe(self._on_mode, "value")
-        self.retain_box = W.Checkbox(value=True, description="retain_graph")
-        self.create_box = W.Checkbox(value=False, description="create_graph")
+        self.retain_box = W.Checkbox(value=True, description="retain_graph", indent=False,
+                                     layout=W.Layout(width="auto", margin="0 12px"))
+        self.create_box = W.Checkbox(value=False, description="create_graph", indent=False,
+                                     layout=W.Layout(width="auto", margin="0 12px"))
+        self.create_box.observe(self._on_create_graph, "value")
         self.backward_button = W.Button(description="backward", button_style="primary", disabled=True)
         self.backward_button.on_click(lambda _: self.backward())
-        self.zero_button = W.Button(description="zero_grad")
+        self.zero_button = W.Button(description="zero_grad", disabled=True)
         self.zero_button.on_click(lambda _: self.zero_grad())
-        self.grad_table = W.HTML()
-        self.history_html = W.HTML()
+        self.grad_table = W.HTML(layout=W.Layout(margin="0 32px 0 0", flex="none"))
         self.error_html = W.HTML()
-        self.history = []
-        self.error = ""
-        self.grads = {}
+        self.history_html = W.HTML()
+        self.grad_box = W.VBox()
+        self.grad_view = None
+        self.history, self.grads, self.error = [], {}, ""
         controls = W.HBox([self.mode_buttons, self.retain_box, self.create_box, self.backward_button,
-                           self.zero_button])
-        super().__init__([*boxes, controls, self.view, self.grad_table, self.error_html, self.history_html])
+                           self.zero_button], layout=W.Layout(flex_flow="row wrap", align_items="center"))
+        results = W.HBox([self.grad_table, self.history_html], layout=W.Layout(align_items="flex-start"))
+        super().__init__([*rows, controls, results, self.error_html, self.view, self.grad_box])
         self.add_class("aw-playground")
         self._recompute()
 
-    # --- the trait-level API (what the buttons do) ---------------------------------------------
+    def _slider(self, description, low, high, step):
+        s = W.FloatSlider(value=1.0, min=low, max=high, step=step, continuous_update=True, description=description,
+                          readout_format=".2f", layout=W.Layout(width="300px"))
+        s.observe(self._on_slider, "value")
+        return s
+
+    # --- the API the controls drive ---------------------------------------------------------------
     @property
     def mode(self):
         return self.mode_buttons.value
 
     @mode.setter
     def mode(self, value):
+        if value not in MODES:
+            raise ValueError(f"mode is 'fresh' or 'accumulate', not {value!r}.")
         self.mode_buttons.value = value
 
     @property
@@ -76,7 +104,7 @@ class BackwardPlayground(W.VBox):
 
     @retain_graph.setter
     def retain_graph(self, value):
-        self.retain_box.value = value
+        self.retain_box.value = bool(value)
 
     @property
     def create_graph(self):
@@ -84,90 +112,141 @@ class BackwardPlayground(W.VBox):
 
     @create_graph.setter
     def create_graph(self, value):
-        self.create_box.value = value
+        self.create_box.value = bool(value)
 
     def v(self):
-        """The current gradient tensors, one per output, from the sliders."""
+        """The gradient tensors the sliders hold now, one per output, shaped like it."""
         vs, i = [], 0
         for out in self.outputs:
             n = out.numel()
-            vals = [s.value for s in self.sliders[i:i + n]]
+            vs.append(self.torch.tensor([s.value for s in self.sliders[i:i + n]], dtype=out.dtype,
+                                        device=out.device).reshape(tuple(out.shape)))
             i += n
-            vs.append(self.torch.tensor(vals, dtype=out.dtype, device=out.device).reshape(tuple(out.shape)))
         return vs
 
     def backward(self):
-        """What the backward button does: one backward(v) that adds into .grad."""
+        """What the backward button does: one backward(v) that adds into .grad, recorded in `history`."""
         vs = self.v()
-        try:
-            self.torch.autograd.backward(self.outputs, vs, retain_graph=self.retain_graph,
-                                         create_graph=self.create_graph, inputs=self.inputs)
-            self._set_error("")
-        except RuntimeError as e:
-            self._set_error(errors.explain(e))
-            self._show()
-            return
-        self._show()
-        self.history.append({"v": [as_list(v) for v in vs], "grads": dict(self.grads)})
+        ok = self._run(vs, self.retain_graph)
+        self.history.append({"call": "backward", "v": [as_list(v) for v in vs], "grads": dict(self.grads),
+                             "error": "" if ok else self.error})
         self._show_history()
 
     def zero_grad(self):
+        """Set every input's .grad to None (what optimizer.zero_grad() does by default)."""
         for t in self.inputs:
             t.grad = None
-        self.history = []
         self._set_error("")
         self._show()
+        self.history.append({"call": "zero_grad", "v": None, "grads": dict(self.grads), "error": ""})
         self._show_history()
 
     # --- reactions -------------------------------------------------------------------------------
-    def _on_slider(self, change):
+    def _on_slider(self, _change):
         if self.mode == "fresh":
             self._recompute()
 
     def _on_mode(self, change):
-        self.backward_button.disabled = change["new"] != "accumulate"
-        if change["new"] == "accumulate":
-            self.zero_grad()  # start counting from zero, so the history adds up
+        accumulate = change["new"] == "accumulate"
+        self.backward_button.disabled = self.zero_button.disabled = not accumulate
+        self.history = []
+        if accumulate:  # count from zero, so the history adds up from the first press
+            for t in self.inputs:
+                t.grad = None
+            self._set_error("")
+            self._show()
+            self._show_history()
         else:
+            self._show_history()
+            self._recompute()
+
+    def _on_create_graph(self, _change):
+        if self.mode == "fresh":
             self._recompute()
 
     def _recompute(self):
         for t in self.inputs:
             t.grad = None
+        self._run(self.v(), True)
+
+    def _run(self, vs, retain_graph):
+        """backward(v) into the inputs' .grad; an error is shown in the widget, never raised."""
         try:
-            self.torch.autograd.backward(self.outputs, self.v(), retain_graph=True, inputs=self.inputs)
+            self.torch.autograd.backward(self.outputs, vs, retain_graph=retain_graph, create_graph=self.create_graph,
+                                         inputs=self.inputs)
             self._set_error("")
-        except RuntimeError as e:
-            self._set_error(errors.explain(e))
+            ok = True
+        except (RuntimeError, ValueError, TypeError) as e:
+            self._set_error(errors.explain(e) if isinstance(e, RuntimeError) else f"{type(e).__name__}: {e}")
+            ok = False
         self._show()
+        return ok
 
     def _set_error(self, text):
         self.error = text
         self.error_html.value = "" if not text else (
-            "<pre class='aw-error' style='color:#b00;white-space:pre-wrap'>" + html.escape(text) + "</pre>")
+            "<pre class='aw-error' style='color:#a00;background:#fff4f4;border:1px solid #f3c2c2;padding:6px;"
+            "white-space:pre-wrap;margin:4px 0'>" + html.escape(text) + "</pre>")
 
     def _show(self):
-        self.grads = {self.names.get(id(t), f"input{i}"): (None if t.grad is None else as_list(t.grad))
-                      for i, t in enumerate(self.inputs)}
-        rows = "".join(f"<tr><td><b>{html.escape(k)}</b>.grad</td><td class='aw-grad' data-leaf='{html.escape(k)}'>"
-                       f"{html.escape(_fmt(v))}</td></tr>" for k, v in self.grads.items())
-        self.grad_table.value = f"<table class='aw-grads'>{rows}</table>"
+        self.grads = {name: (None if t.grad is None else as_list(t.grad))
+                      for name, t in zip(self.input_names, self.inputs)}
+        rows = "".join(f"<tr><td><b>{html.escape(k)}</b>.grad</td><td class='aw-grad' data-leaf='{html.escape(k)}' "
+                       f"style='font-family:monospace;padding-left:8px'>{html.escape(_fmt(v))}</td></tr>"
+                       for k, v in self.grads.items())
+        what = "vᵀ·J, from scratch" if self.mode == "fresh" else "sum of every backward since zero_grad"
+        self.grad_table.value = (f"<div style='color:#666'>{what}</div><table class='aw-grads'>{rows}</table>")
         self.view.refresh()
+        self._show_grad_graph()
+
+    def _show_grad_graph(self):
+        """With create_graph, the gradients are outputs of a graph of their own: draw it."""
+        grads = [t.grad for t in self.inputs if t.grad is not None and t.grad.grad_fn is not None]
+        if not grads:
+            if self.grad_view is not None:
+                self.grad_view, self.grad_box.children = None, ()
+            return
+        names = {f"{name}.grad": t.grad for name, t in zip(self.input_names, self.inputs) if t.grad is not None}
+        if self.grad_view is None:
+            self.grad_view = GraphView(grads, names=names)
+            title = W.HTML("<b>create_graph=True</b>: each .grad is itself computed by a graph, so it can be "
+                           "differentiated again:")
+            self.grad_box.children = (title, self.grad_view)
+        else:
+            self.grad_view.update(grads, names=names)
 
     def _show_history(self):
-        rows = "".join(f"<tr><td>{i + 1}</td><td>v = {html.escape(_fmt(h['v']))}</td><td>"
-                       + "; ".join(f"{html.escape(k)}.grad = {html.escape(_fmt(g))}" for k, g in h["grads"].items())
-                       + "</td></tr>" for i, h in enumerate(self.history))
-        self.history_html.value = f"<table class='aw-history'>{rows}</table>" if rows else ""
+        rows = []
+        for i, h in enumerate(self.history):
+            if h["call"] == "zero_grad":
+                call = "zero_grad()"
+            else:
+                v = h["v"][0] if len(h["v"]) == 1 else h["v"]
+                call = f"backward(v = {_fmt(v)})"
+            after = f"<span style='color:#a00'>error: {html.escape(_headline(h['error']))}</span>" if h["error"] else "; ".join(
+                f"{html.escape(k)}.grad = {html.escape(_fmt(g))}" for k, g in h["grads"].items())
+            rows.append(f"<tr><td>{i + 1}</td><td style='font-family:monospace;white-space:nowrap'>"
+                        f"{html.escape(call)}</td><td style='font-family:monospace'>{after}</td></tr>")
+        self.history_html.value = (f"<div style='color:#666'>history</div><table class='aw-history'>"
+                                   f"<tr><th>#</th><th>call</th><th>after it</th></tr>{''.join(rows)}</table>"
+                                   ) if rows else ""
 
     def __repr__(self):
-        return (f"BackwardPlayground({len(self.sliders)} sliders, mode={self.mode!r}, "
-                f"grads={ {k: v for k, v in self.grads.items()} })")
+        grads = ", ".join(f"{k}.grad={_fmt(v)}" for k, v in self.grads.items())
+        return f"BackwardPlayground({len(self.sliders)} sliders, mode={self.mode!r}, {grads})"
 
 
-def _fmt(v):
-    if v is None:
-        return "None"
-    if isinstance(v, list):
-        return "[" + ", ".join(_fmt(x) for x in v) + "]"
-    return f"{v:g}"
+def _headline(error):
+    """PyTorch's first words of an error: 'Trying to backward through the graph a second time'."""
+    return re.split(r" \(|\. |\n", error, maxsplit=1)[0]
+
+
+def _names(inputs, graph):
+    """A name per input: its variable name, else input0, input1, ..."""
+    by_id = {id(n.ref): n.name for n in graph.nodes.values() if n.kind in ("leaf", "tensor") and n.name}
+    names = []
+    for i, t in enumerate(inputs):
+        name = by_id.get(id(t)) or f"input{i}"
+        names.append(name if name not in names else f"{name}_{i}")
+    return names
+

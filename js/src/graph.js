@@ -1,23 +1,39 @@
-// GraphView's front end: lays out the DOT text that Python sends with Graphviz compiled to
-// WebAssembly, then patches values into the drawn nodes in place (no new layout) as they change.
+// GraphView's front end. Python sends DOT text; Graphviz compiled to WebAssembly lays it out here,
+// in the browser. Afterwards only small messages arrive: changed label lines (patched into the SVG
+// in place, no new layout), freed / marked nodes (CSS classes), the selected node's details.
+//
+// This module is the bundle of a hidden runtime widget created once per kernel; each GraphView
+// carries a few hundred bytes (widgets/loader.js) that asks anywidget's host for these exports.
 import { Graphviz } from "@hpcc-js/wasm-graphviz";
 
 let graphvizReady = null; // one WebAssembly instance per page, shared by every view
 const graphviz = () => (graphvizReady ??= Graphviz.load());
 
+const CHAR_WIDTH = 6.6;
+const MAX_HEIGHT = 560; // px of notebook the graph may take
+const MIN_FIT = 0.45; // smaller than this and labels become unreadable: pan instead // Graphviz's width of a monospace character at fontsize 11, in SVG units
+
 const CSS = `
-.aw-graph { display: flex; gap: 8px; font-family: monospace; }
-.aw-canvas { flex: 1; min-height: 240px; max-height: 640px; overflow: hidden; border: 1px solid #ddd;
-  border-radius: 4px; cursor: grab; position: relative; background: #fff; }
-.aw-canvas svg { transform-origin: 0 0; }
-.aw-panel { width: 260px; font-size: 12px; border: 1px solid #ddd; border-radius: 4px; padding: 6px;
-  overflow: auto; max-height: 640px; white-space: pre-wrap; }
+.aw-graph { display: flex; gap: 8px; font-family: monospace; align-items: flex-start; }
+.aw-canvas { flex: 1; min-width: 0; min-height: 200px; max-height: 560px; overflow: hidden;
+  border: 1px solid #ddd; border-radius: 4px; cursor: grab; position: relative; background: #fff; }
+.aw-canvas.aw-dragging { cursor: grabbing; }
+.aw-canvas svg { transform-origin: 0 0; display: block; }
+.aw-canvas svg text { font-family: "Courier New", Courier, "Liberation Mono", "DejaVu Sans Mono", monospace; }
+.aw-panel { width: 280px; flex: none; font-size: 12px; border: 1px solid #ddd; border-radius: 4px;
+  padding: 6px; overflow: auto; max-height: 640px; }
 .aw-panel h4 { margin: 0 0 4px 0; font-size: 13px; }
+.aw-panel .aw-row { white-space: pre-wrap; word-break: break-all; padding: 1px 0; }
+.aw-panel .aw-row b { color: #555; font-weight: normal; }
+.aw-panel .aw-row.aw-freed-row { color: #999; text-decoration: line-through; }
 .aw-graph g.node { cursor: pointer; }
-.aw-graph g.node.aw-freed polygon, .aw-graph g.node.aw-freed ellipse { stroke-dasharray: 4 3; fill: #eee; }
-.aw-graph g.node.aw-freed text { fill: #999; }
-.aw-graph g.node.aw-selected polygon, .aw-graph g.node.aw-selected ellipse { stroke: #d33; stroke-width: 3; }
-.aw-graph g.node.aw-current polygon, .aw-graph g.node.aw-current ellipse { stroke: #2a2; stroke-width: 4; }
+.aw-graph g.node.aw-freed path, .aw-graph g.node.aw-freed polygon { stroke-dasharray: 4 3; fill: #e4e4e4; }
+.aw-graph g.node.aw-freed text { fill: #9a9a9a; }
+.aw-graph g.node.aw-selected path, .aw-graph g.node.aw-selected polygon { stroke: #d33; stroke-width: 3; }
+.aw-graph g.node.aw-current path, .aw-graph g.node.aw-current polygon { stroke: #1a9a1a; stroke-width: 4; fill: #d9f7d9; }
+.aw-graph g.node.aw-ready path, .aw-graph g.node.aw-ready polygon { stroke: #1a9a1a; stroke-dasharray: 5 2; stroke-width: 2; }
+.aw-graph g.node.aw-done path, .aw-graph g.node.aw-done polygon { opacity: 0.55; }
+.aw-graph g.node.aw-waiting text { font-style: italic; }
 `;
 
 function addStyle() {
@@ -28,6 +44,9 @@ function addStyle() {
   document.head.append(style);
 }
 
+const HINT = "Click a node to see its data, grad, saved tensors and version. Drag to pan, wheel to zoom, "
+  + "double-click to fit.";
+
 function render({ model, el }) {
   addStyle();
   const root = document.createElement("div");
@@ -36,41 +55,60 @@ function render({ model, el }) {
   canvas.className = "aw-canvas";
   const panel = document.createElement("div");
   panel.className = "aw-panel";
-  panel.textContent = "Click a node to see its data, grad, saved tensors and version.";
   root.append(canvas, panel);
   el.append(root);
 
   let svg = null;
+  let size = { w: 1, h: 1 };
   let view = { scale: 1, x: 0, y: 0 };
-  const nodes = new Map(); // node id -> <g>
+  const nodes = new Map(); // node id -> { g, texts: [<text>], chars: [original length] }
+  const stats = (el.awStats = { layouts: 0, patches: 0 });
 
   const applyView = () => {
     if (svg) svg.style.transform = `translate(${view.x}px, ${view.y}px) scale(${view.scale})`;
   };
+  // The whole graph at once when it fits at a readable size; otherwise the top (the outputs) first.
+  const fit = () => {
+    const width = canvas.clientWidth || size.w;
+    const scale = Math.max(MIN_FIT, Math.min(1, width / size.w, MAX_HEIGHT / size.h));
+    view = { scale, x: Math.max(0, (width - size.w * scale) / 2), y: 0 };
+    canvas.style.height = `${Math.min(MAX_HEIGHT, Math.max(200, size.h * scale + 4))}px`;
+    applyView();
+  };
 
-  const patchLabels = () => {
-    const t0 = performance.now();
-    const labels = model.get("labels");
-    for (const [id, lines] of Object.entries(labels)) {
-      const g = nodes.get(id);
-      if (!g) continue;
-      const texts = g.querySelectorAll("text");
-      lines.forEach((line, i) => {
-        if (texts[i] && texts[i].textContent !== line) texts[i].textContent = line;
-      });
+  // Lines longer than the width Graphviz reserved are squeezed into it rather than overflow the box.
+  const setLine = (entry, i, line) => {
+    const text = entry.texts[i];
+    if (!text || text.textContent === line) return;
+    text.textContent = line;
+    const room = entry.chars[i];
+    if (line.trimEnd().length > room) {
+      text.setAttribute("textLength", String(room * CHAR_WIDTH));
+      text.setAttribute("lengthAdjust", "spacingAndGlyphs");
+    } else {
+      text.removeAttribute("textLength");
     }
-    el.dataset.patchMs = (performance.now() - t0).toFixed(2);
-    el.dataset.labelsVersion = String(model.get("labels_version"));
+  };
+
+  const patchLabels = (labels) => {
+    const t0 = performance.now();
+    for (const [id, lines] of Object.entries(labels)) {
+      const entry = nodes.get(id);
+      if (entry) lines.forEach((line, i) => setLine(entry, i, line));
+    }
+    stats.patches += 1;
+    stats.lastPatchMs = performance.now() - t0;
+    el.dataset.patches = String(stats.patches);
   };
 
   const patchClasses = () => {
     const freed = new Set(model.get("freed"));
+    const marks = model.get("marks") || {};
     const selected = model.get("selected");
-    const current = model.get("highlight");
-    for (const [id, g] of nodes) {
+    for (const [id, { g }] of nodes) {
       g.classList.toggle("aw-freed", freed.has(id));
       g.classList.toggle("aw-selected", id === selected);
-      g.classList.toggle("aw-current", id === current);
+      for (const mark of ["current", "ready", "done", "waiting"]) g.classList.toggle(`aw-${mark}`, marks[id] === mark);
     }
   };
 
@@ -78,7 +116,7 @@ function render({ model, el }) {
     const d = model.get("details");
     panel.replaceChildren();
     if (!d || !d.title) {
-      panel.textContent = "Click a node to see its data, grad, saved tensors and version.";
+      panel.textContent = HINT;
       return;
     }
     const h = document.createElement("h4");
@@ -86,9 +124,11 @@ function render({ model, el }) {
     panel.append(h);
     for (const [key, value] of d.rows || []) {
       const row = document.createElement("div");
-      row.className = "aw-row";
+      row.className = "aw-row" + (value === "freed" ? " aw-freed-row" : "");
       row.dataset.key = key;
-      row.textContent = `${key}: ${value}`;
+      const k = document.createElement("b");
+      k.textContent = `${key}: `;
+      row.append(k, String(value));
       panel.append(row);
     }
   };
@@ -97,38 +137,54 @@ function render({ model, el }) {
     const gv = await graphviz();
     const t0 = performance.now();
     canvas.innerHTML = gv.layout(model.get("dot"), "svg", "dot");
-    const ms = performance.now() - t0;
     svg = canvas.querySelector("svg");
+    size = { w: svg.width.baseVal.value || 1, h: svg.height.baseVal.value || 1 };
     nodes.clear();
     for (const g of canvas.querySelectorAll("g.node")) {
       const id = g.querySelector("title")?.textContent;
       if (!id) continue;
-      nodes.set(id, g);
+      const texts = [...g.querySelectorAll("text")];
+      nodes.set(id, { g, texts, chars: texts.map((t) => t.textContent.length) });
       g.dataset.awId = id;
-      g.addEventListener("click", (event) => {
-        event.stopPropagation();
-        model.set("selected", id);
-        model.save_changes();
-      });
+      g.querySelector("title").remove(); // the panel explains a node; no tooltip with its internal id
     }
-    view = { scale: 1, x: 0, y: 0 };
-    applyView();
-    patchLabels();
-    patchClasses();
-    el.dataset.layoutMs = ms.toFixed(1);
+    stats.layouts += 1;
+    stats.layoutMs = performance.now() - t0;
+    el.dataset.layoutMs = stats.layoutMs.toFixed(1);
     el.dataset.nodes = String(nodes.size);
+    fit();
+    patchClasses();
+    model.send({ type: "labels?" }); // values may have changed since the DOT was written
   };
 
-  // Pan with the mouse, zoom with the wheel, double-click to reset.
+  // Pan with the mouse, zoom with the wheel, double-click to fit; a click without a drag selects.
   let drag = null;
-  canvas.addEventListener("mousedown", (e) => { drag = { x: e.clientX - view.x, y: e.clientY - view.y }; });
-  window.addEventListener("mouseup", () => { drag = null; });
-  canvas.addEventListener("mousemove", (e) => {
-    if (!drag) return;
-    view.x = e.clientX - drag.x;
-    view.y = e.clientY - drag.y;
-    applyView();
+  canvas.addEventListener("mousedown", (e) => {
+    drag = { x: e.clientX, y: e.clientY, vx: view.x, vy: view.y, moved: false };
+    canvas.classList.add("aw-dragging");
   });
+  const onMove = (e) => {
+    if (!drag) return;
+    const dx = e.clientX - drag.x, dy = e.clientY - drag.y;
+    if (Math.abs(dx) + Math.abs(dy) > 3) drag.moved = true;
+    view.x = drag.vx + dx;
+    view.y = drag.vy + dy;
+    applyView();
+  };
+  const onUp = (e) => {
+    if (!drag) return;
+    const { moved } = drag;
+    drag = null;
+    canvas.classList.remove("aw-dragging");
+    if (moved) return;
+    const g = e.target.closest?.("g.node");
+    if (g && canvas.contains(g)) {
+      model.set("selected", g.dataset.awId);
+      model.save_changes();
+    }
+  };
+  window.addEventListener("mousemove", onMove);
+  window.addEventListener("mouseup", onUp);
   canvas.addEventListener("wheel", (e) => {
     e.preventDefault();
     const rect = canvas.getBoundingClientRect();
@@ -139,16 +195,30 @@ function render({ model, el }) {
     view.scale *= k;
     applyView();
   }, { passive: false });
-  canvas.addEventListener("dblclick", () => { view = { scale: 1, x: 0, y: 0 }; applyView(); });
+  canvas.addEventListener("dblclick", fit);
 
+  const onMessage = (msg) => {
+    if (msg && msg.type === "labels") patchLabels(msg.labels);
+  };
+  model.on("msg:custom", onMessage);
   model.on("change:dot", layout);
-  model.on("change:labels", patchLabels);
   model.on("change:freed", patchClasses);
+  model.on("change:marks", patchClasses);
   model.on("change:selected", patchClasses);
-  model.on("change:highlight", patchClasses);
   model.on("change:details", showDetails);
-  layout();
+  layout().catch((err) => {
+    canvas.textContent = `GraphView could not lay out the graph: ${err}`;
+  });
   showDetails();
+  return () => {
+    window.removeEventListener("mousemove", onMove);
+    window.removeEventListener("mouseup", onUp);
+  };
 }
 
-export default { render };
+export default {
+  initialize() {
+    graphviz(); // start compiling the WebAssembly now; views wait for it
+    return { render, version: 1 };
+  },
+};

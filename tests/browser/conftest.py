@@ -1,102 +1,48 @@
-"""A JupyterLab server on 127.0.0.1 and a headless Debian Chromium page, shared by the browser tests."""
-import json
+"""Browser fixtures, shared by every browser test of the session: one JupyterLab, one Chromium.
+
+    def test_something(lab, page):
+        nb = write_notebook(lab.root / "x.ipynb", ["import autograd_widgets as torch", "..."])
+        open_notebook(page, lab, nb)          # opens it and runs all cells
+        page.locator(...)
+
+Skipped (with the reason) only where Debian's /usr/bin/chromium or Playwright is missing.
+"""
 import os
-import shutil
-import socket
-import subprocess
 import sys
-import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-ROOT = Path(__file__).resolve().parents[2]
-SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from lab import CHROMIUM, chromium, new_page, running_lab  # noqa: E402
 
 
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def _need_browser():
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium); browser tests need it")
+    pytest.importorskip("playwright", reason="playwright (python) is not installed; pip install -e '.[dev]'")
 
 
 @pytest.fixture(scope="session")
 def lab():
-    """(base_url, notebook_dir) of a running JupyterLab; stopped at the end of the session."""
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
-    pytest.importorskip("playwright")
-    workdir = Path(tempfile.mkdtemp(prefix="aw-lab-"))
-    port = _free_port()
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
-               JUPYTER_CONFIG_DIR=str(workdir / ".jupyter"), JUPYTER_RUNTIME_DIR=str(workdir / ".runtime"))
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "jupyter", "lab", "--allow-root", "--no-browser", "--ip=127.0.0.1",
-         f"--port={port}", "--ServerApp.token=", "--ServerApp.password=", "--ServerApp.disable_check_xsrf=True",
-         f"--ServerApp.root_dir={workdir}", "--LabApp.news_url=", "--LabApp.check_for_updates_class="
-         "jupyterlab.NeverCheckForUpdate"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(240):
-        try:
-            urllib.request.urlopen(url + "/api", timeout=1)
-            break
-        except OSError:
-            if proc.poll() is not None:
-                pytest.fail("JupyterLab exited at start")
-            time.sleep(0.25)
-    else:
-        proc.kill()
-        pytest.fail("JupyterLab did not start within 60 s")
-    yield url, workdir
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    shutil.rmtree(workdir, ignore_errors=True)
+    """A running JupyterLab (url, root folder) for the whole session."""
+    _need_browser()
+    with running_lab() as server:
+        yield server
 
 
 @pytest.fixture(scope="session")
 def browser():
-    pytest.importorskip("playwright")
-    from playwright.sync_api import sync_playwright
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    _need_browser()
+    with chromium() as b:
         yield b
-        b.close()
 
 
-def write_notebook(path, cells):
-    nb = {"cells": [{"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
-                     "source": src} for src in cells],
-          "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}},
-          "nbformat": 4, "nbformat_minor": 5}
-    Path(path).write_text(json.dumps(nb))
-
-
-def open_and_run(page, url, name):
-    """Open notebook `name` in JupyterLab and run all its cells."""
-    page.goto(f"{url}/lab/tree/{name}")
-    page.wait_for_selector(".jp-Notebook", timeout=60_000)
-    select = page.locator(".jp-Dialog button", has_text="Select")
-    try:  # JupyterLab may ask which kernel to start
-        select.wait_for(timeout=5_000)
-        select.click()
-    except Exception:  # noqa: BLE001 - no dialog: the kernel started by itself
-        pass
-    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
-    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-    page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
-
-
-def screenshot(page, name):
-    SCREENSHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+@pytest.fixture
+def page(browser):
+    """A fresh page; uncaught JavaScript errors fail the test."""
+    p = new_page(browser)
+    yield p
+    errors = list(p.js_errors)
+    p.close()
+    assert not errors, f"JavaScript errors on the page: {errors}"

@@ -1,0 +1,13 @@
+// What every GraphView carries (a few hundred bytes): the real front end, Graphviz compiled to
+// WebAssembly (~800 KB), rides once per kernel in a hidden runtime widget; anywidget's host hands
+// its exports to every view (anywidget >= 0.11, "widget composition").
+export default {
+  async render({ model, el, host }) {
+    if (!host || !host.getWidget) {
+      el.textContent = "GraphView needs anywidget >= 0.11 in this Jupyter front end (pip install -U anywidget).";
+      return;
+    }
+    const runtime = await host.getWidget(model.get("runtime"));
+    return runtime.exports.render({ model, el });
+  },
+};
