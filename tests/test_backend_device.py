@@ -202,13 +202,15 @@ def test_gradcheck_on_the_device(cuda):
 
 
 def test_graph_model_reads_gpu_tensors(cuda):
-    from autograd_widgets.graph import model
+    from autograd_widgets.graph import details, model
     x = torch.tensor([1.0, 2.0], device="cuda", requires_grad=True)
     y = (x * x).sum()
     graph = model.walk(y, names={"x": x, "y": y})
     assert [n.title for n in graph.nodes.values() if n.kind == "fn"] == ["SumBackward0", "MulBackward0"]
     y.backward()
-    assert model.values(x.grad) == "[2., 4.]"
+    shown = details.tensor_details(x)
+    assert (shown["data"], shown["grad"], shown["device"]) == ("[1., 2.]", "[2., 4.]", "cuda:0")
+    assert "device" not in details.tensor_details(x.cpu())
 
 
 def test_cuda_module_reports_the_device(cuda):
