@@ -112,8 +112,10 @@ def _load_cupy():
     if count == 0:
         raise errors.runtime("No CUDA GPUs are available",
                              "CuPy is installed, but it finds no GPU it can use." + why)
-    cupyx = importlib.import_module("cupyx")
-    use_device("cuda", cupy, cupy.ndarray, cupyx.scatter_add)
+    if hasattr(cupy.add, "at"):  # CuPy 14 deprecates cupyx.scatter_add for ufunc.at
+        use_device("cuda", cupy, cupy.ndarray)
+    else:
+        use_device("cuda", cupy, cupy.ndarray, importlib.import_module("cupyx").scatter_add)
 
 
 def cuda_device_count():

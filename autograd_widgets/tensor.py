@@ -242,7 +242,7 @@ class Tensor:
         if B.device_of(self._data) != "cpu":
             raise TypeError(f"can't convert {self.device} device type tensor to numpy. Use Tensor.cpu() to "
                             "copy the tensor to host memory first.")
-        if self._rg:
+        if self._rg and GradMode.enabled:  # under no_grad PyTorch hands the array out
             raise errors.numpy_requires_grad()
         return self._data
 

@@ -33,9 +33,17 @@ def cuda(self, device=None, non_blocking=False, memory_format=None):
 Tensor.cpu = lambda self, memory_format=None: to_device(self, "cpu")
 Tensor.cuda = cuda
 
-# PyTorch's ops that check their arguments one by one (codegen'd device checks) name the argument;
-# elementwise ops (TensorIterator) name the two devices.
-_ARGUMENT_CHECKED = {"MmBackward0": "mm", "BmmBackward0": "bmm", "MvBackward0": "mv", "DotBackward0": "dot"}
+# Ops whose PyTorch kernels check their arguments one by one (codegen'd device checks) name the
+# argument and the kernel; elementwise ops (TensorIterator) name the two devices instead.
+_ARGUMENT_CHECKED = {"MmBackward0": "mm", "BmmBackward0": "bmm", "MvBackward0": "addmv_", "DotBackward0": "_dot",
+                     "CatBackward0": "cat", "StackBackward0": "cat"}
+
+
+def _checked_arguments(op, devices):
+    """(argument, device) in the order PyTorch's generated check visits them; the first sets the common device."""
+    if op.__name__ == "MvBackward0":  # mv is addmv_ into a result made on vec's device
+        return [("self", devices[1]), ("mat", devices[0]), ("vec", devices[1])]
+    return list(zip(op.args or ("tensors",) * len(devices), devices))
 
 
 def retry_or_raise(op, inputs, params):
@@ -46,24 +54,24 @@ def retry_or_raise(op, inputs, params):
     common = next((d for d in devices if d != "cpu"), "cpu")
     if all(d == common for d in devices):
         return None
-    names = _ARGUMENT_CHECKED.get(op.__name__)
-    if names is None and all(d == common or x.ndim == 0 for d, (_, x) in zip(devices, tensors)):
+    kernel = _ARGUMENT_CHECKED.get(op.__name__)
+    if kernel is None and all(d == common or x.ndim == 0 for d, (_, x) in zip(devices, tensors)):
         moved = list(inputs)
         for (i, x), d in zip(tensors, devices):
             if d != common:
                 moved[i] = to_device(x, common)
         return op.apply(*moved, **params)
-    if names is None:
+    if kernel is None:
         other = next(d for d in devices if d != common)
         raise errors.runtime(
             f"Expected all tensors to be on the same device, but found at least two devices, {of_type(common)} "
             f"and {of_type(other)}!", _MIXED)
-    first = devices[0]
-    k = next(k for k, d in enumerate(devices) if d != first)
-    arg = op.args[k] if op.args and k < len(op.args) else f"tensor{k}"
+    checked = _checked_arguments(op, devices)
+    first = checked[0][1]
+    arg, other = next((a, d) for a, d in checked if d != first)
     raise errors.runtime(
-        f"Expected all tensors to be on the same device, but got {arg} is on {of_type(devices[k])}, different from "
-        f"other tensors on {of_type(first)} (when checking argument in method wrapper_CUDA_{names})", _MIXED)
+        f"Expected all tensors to be on the same device, but got {arg} is on {of_type(other)}, different from "
+        f"other tensors on {of_type(first)} (when checking argument in method wrapper_CUDA_{kernel})", _MIXED)
 
 
 _MIXED = ("One op cannot read tensors from two devices. Move one of them first, e.g. `x.to(y.device)` or "

@@ -96,7 +96,7 @@ class CheckedArray:
             raise AttributeError(name)
         attr = getattr(self._a, name)
         if not callable(attr):
-            raise AttributeError(f"CheckedArray.{name} is not offered")
+            return _wrap(attr)  # strides, nbytes, real, ...: as CuPy offers them
         return lambda *args, **kwargs: _call(attr, args, kwargs)
 
     def __repr__(self):

@@ -130,15 +130,23 @@ def test_numpy_on_a_gpu_tensor_raises_pytorchs_type_error(cuda):
 def test_mixing_devices_raises_pytorchs_error(cuda):
     g = torch.ones(2, device="cuda")
     c = torch.ones(2)
-    for f in (lambda: g + c, lambda: c * g, lambda: torch.where(c > 0, g, c), lambda: torch.cat([g, c]),
-              lambda: torch.stack([c, g])):
+    for f in (lambda: g + c, lambda: c * g, lambda: torch.where(c > 0, g, c)):
         with pytest.raises(RuntimeError, match=r"^Expected all tensors to be on the same device, but found at least "
                                                r"two devices, cuda:0 and cpu!\n\n\[autograd_widgets\]"):
             f()
-    with pytest.raises(RuntimeError, match=r"^Expected all tensors to be on the same device, but got mat2 is on cpu, "
-                                           r"different from other tensors on cuda:0 \(when checking argument in "
-                                           r"method wrapper_CUDA_mm\)"):
-        torch.ones(2, 2, device="cuda") @ torch.ones(2, 2)
+    # kernels that check argument by argument name the first one off the first one's device
+    for f, arg, dev, common, kernel in (
+            (lambda: torch.ones(2, 2, device="cuda") @ torch.ones(2, 2), "mat2", "cpu", "cuda:0", "mm"),
+            (lambda: torch.mm(torch.ones(2, 2), torch.ones(2, 2, device="cuda")), "mat2", "cuda:0", "cpu", "mm"),
+            (lambda: torch.mv(torch.ones(2, 2, device="cuda"), c), "mat", "cuda:0", "cpu", "addmv_"),
+            (lambda: torch.dot(g, c), "tensor", "cpu", "cuda:0", "_dot"),
+            (lambda: torch.cat([g, c]), "tensors", "cpu", "cuda:0", "cat"),
+            (lambda: torch.stack([c, g]), "tensors", "cuda:0", "cpu", "cat")):
+        with pytest.raises(RuntimeError) as e:
+            f()
+        assert str(e.value).split("\n\n")[0] == (
+            f"Expected all tensors to be on the same device, but got {arg} is on {dev}, different from other tensors "
+            f"on {common} (when checking argument in method wrapper_CUDA_{kernel})")
 
 
 def test_a_0dim_cpu_tensor_joins_a_gpu_op_and_gets_its_grad_on_the_cpu(cuda):
@@ -194,13 +202,15 @@ def test_gradcheck_on_the_device(cuda):
 
 
 def test_graph_model_reads_gpu_tensors(cuda):
-    from autograd_widgets.graph import model
+    from autograd_widgets.graph import details, model
     x = torch.tensor([1.0, 2.0], device="cuda", requires_grad=True)
     y = (x * x).sum()
     graph = model.walk(y, names={"x": x, "y": y})
     assert [n.title for n in graph.nodes.values() if n.kind == "fn"] == ["SumBackward0", "MulBackward0"]
     y.backward()
-    assert model.values(x.grad) == "[2., 4.]"
+    shown = details.tensor_details(x)
+    assert (shown["data"], shown["grad"], shown["device"]) == ("[1., 2.]", "[2., 4.]", "cuda:0")
+    assert "device" not in details.tensor_details(x.cpu())
 
 
 def test_cuda_module_reports_the_device(cuda):
@@ -257,3 +267,13 @@ def test_importing_and_computing_does_not_import_cupy():
             "print('cupy' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_numpy_of_a_tensor_requiring_grad_works_under_no_grad_as_in_pytorch():
+    real = pytest.importorskip("torch")
+    for T in (torch, real):
+        x = T.ones(2, requires_grad=True)
+        with T.no_grad():
+            assert x.numpy().tolist() == [1.0, 1.0]
+        with pytest.raises(RuntimeError, match="Can't call numpy\\(\\) on Tensor that requires grad"):
+            x.numpy()

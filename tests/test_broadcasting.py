@@ -92,12 +92,12 @@ SCALAR_OPS = {"+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b
 
 def _run(T, op, a_np, b_np, v):
     """op(a, b) with leaves a, b of module T (a NumPy scalar b stays a Python number); values and grads."""
-    a = T.tensor(a_np, dtype=T.float64, requires_grad=True)
-    b = T.tensor(b_np, dtype=T.float64, requires_grad=True) if isinstance(b_np, np.ndarray) else b_np
+    a = make(T, a_np)
+    b = make(T, b_np) if isinstance(b_np, np.ndarray) else b_np
     out = op(a, b)
-    out.backward(T.tensor(v, dtype=T.float64))
+    out.backward(make(T, v, requires_grad=False))
     grads = [a.grad] + ([b.grad] if isinstance(b_np, np.ndarray) else [])
-    return tuple(out.shape), np.asarray(out.detach()), [np.asarray(g) for g in grads], type(out.grad_fn).__name__
+    return tuple(out.shape), to_numpy(out), [to_numpy(g) for g in grads], type(out.grad_fn).__name__
 
 
 @given(shapes=hnp.mutually_broadcastable_shapes(num_shapes=2, min_dims=0, max_dims=3, max_side=3),
@@ -150,7 +150,7 @@ def test_incompatible_shapes_raise_pytorchs_exact_message(a, b):
     outcomes = []
     for T in (aw, torch):
         try:
-            T.ones(a) * T.ones(b)
+            make(T, np.ones(a)) * make(T, np.ones(b))
             outcomes.append(None)
         except RuntimeError as e:
             outcomes.append(str(e).split("\n")[0])
@@ -166,15 +166,15 @@ def test_reductions_match_pytorch(shape, data, op, keepdim):
     x_np = np.random.default_rng(len(shape)).permutation(int(np.prod(shape))).reshape(shape) / 7.0 + 0.1
     results = []
     for T in (aw, torch):
-        x = T.tensor(x_np, dtype=T.float64, requires_grad=True)
+        x = make(T, x_np)
         if op in ("softmax", "log_softmax"):
             out = getattr(x, op)(dim)
         elif op in ("max", "min"):
             out = getattr(x, op)(dim, keepdim=keepdim)[0]
         else:
             out = getattr(x, op)(dim=dim, keepdim=keepdim)
-        (out * T.tensor(np.arange(out.numel(), dtype=np.float64).reshape(tuple(out.shape)))).sum().backward()
-        results.append((tuple(out.shape), np.asarray(out.detach()), np.asarray(x.grad), type(out.grad_fn).__name__))
+        (out * make(T, np.arange(out.numel(), dtype=np.float64).reshape(tuple(out.shape)), False)).sum().backward()
+        results.append((tuple(out.shape), to_numpy(out), to_numpy(x.grad), type(out.grad_fn).__name__))
     (s1, o1, g1, n1), (s2, o2, g2, n2) = results
     assert (s1, n1) == (s2, n2)
     np.testing.assert_allclose(o1, o2, rtol=1e-12)
@@ -189,11 +189,10 @@ def test_where_broadcasts_condition_and_both_branches(shapes, seed):
     c_np = rng.random(sc) > 0.5
     a_np, b_np = values(sa, rng), values(sb, rng)
     v = rng.standard_normal(shapes.result_shape)
-    a = aw.tensor(a_np, dtype=aw.float64, requires_grad=True)
-    b = aw.tensor(b_np, dtype=aw.float64, requires_grad=True)
-    out = aw.where(aw.tensor(c_np), a, b)
-    np.testing.assert_array_equal(out.detach().numpy(), np.where(c_np, a_np, b_np))
-    out.backward(aw.tensor(v, dtype=aw.float64))
+    a, b = make(aw, a_np), make(aw, b_np)
+    out = aw.where(aw.tensor(c_np, device=a.device), a, b)
+    np.testing.assert_array_equal(to_numpy(out), np.where(c_np, a_np, b_np))
+    out.backward(make(aw, v, requires_grad=False))
     # each branch gets v where it was chosen, summed over the dims it was broadcast along
     full_c = np.broadcast_to(c_np, v.shape)
     for leaf, chosen, shape in ((a, full_c, sa), (b, ~full_c, sb)):
@@ -202,4 +201,4 @@ def test_where_broadcasts_condition_and_both_branches(shapes, seed):
         expected = expected.sum(axis=tuple(range(lead))) if lead else expected
         expected = expected.sum(axis=tuple(i for i, s in enumerate(shape) if s == 1), keepdims=True) \
             if expected.ndim else expected
-        np.testing.assert_allclose(leaf.grad.numpy(), expected.reshape(shape), rtol=1e-12, atol=1e-15)
+        np.testing.assert_allclose(to_numpy(leaf.grad), expected.reshape(shape), rtol=1e-12, atol=1e-15)

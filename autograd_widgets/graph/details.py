@@ -48,6 +48,8 @@ def grad_of(t):
 
 def tensor_details(t):
     d = {"shape": list(t.shape), "dtype": str(t.dtype), "data": values(t, 12)}
+    if t.device.type != "cpu":  # values were copied to the host for display only
+        d["device"] = str(t.device)
     if t.grad_fn is None or getattr(t, "retains_grad", False):
         d["grad"] = values(t.grad, 12)
     d.update(requires_grad=bool(t.requires_grad), is_leaf=t.grad_fn is None,
