@@ -190,11 +190,3 @@ float32, float64, int64, int32, bool_, float16 = (numpy.float32, numpy.float64, 
 host_dtype = numpy.dtype
 promote_types = numpy.promote_types
 finfo = numpy.finfo
-
-
-def strides(a):
-    """Byte strides of `a`, or None for array types that do not expose memory layout."""
-    try:
-        return a.strides
-    except AttributeError:
-        return None
