@@ -52,7 +52,7 @@ def allclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
 
 
 def equal(a, b):
-    return tuple(a.shape) == tuple(b.shape) and bool((a == b).all())
+    return tuple(a.shape) == tuple(b.shape) and (a == b).all().item()  # `bool` here is torch.bool
 
 
 _WIDGETS = ("show", "GraphView", "BackwardPlayground", "JacobianExplorer", "BackwardStepper")
@@ -63,8 +63,8 @@ def __getattr__(name):
     if name in _WIDGETS:
         from . import widgets
         return getattr(widgets, name)
-    if name == "cuda":
-        from . import cuda
-        return cuda
+    if name == "cuda":  # not `from . import cuda`: that asks this __getattr__ for "cuda" again
+        import importlib
+        return importlib.import_module(__name__ + ".cuda")
     from . import errors
     raise errors.not_supported(f"torch.{name}")

@@ -1,51 +1,165 @@
 """The one module that names an array library.
 
 Every array the core touches is made or transformed through here, so another array
-namespace (CuPy on a GPU) plugs in at this seam alone. `ns(a)` gives the namespace of an
-array; the rest are the few operations that differ between libraries or need care.
+namespace plugs in at this seam alone: CuPy for the 'cuda' device (imported only when a
+'cuda' tensor is first asked for), or the test suite's checking namespace. `ns(a)` gives
+the namespace of an array, `namespace(device)` that of a device type; the rest are the few
+operations that differ between libraries or need care.
 """
+import importlib
+import importlib.util
+
 import numpy
 
-_NAMESPACES = {numpy.ndarray: numpy}
-_DEVICES = {"cpu": numpy}
+from . import errors
+
+# device type -> (namespace, array type, scatter_add); 'cuda' is added on first use
+_DEVICES = {}
+_NS = {}       # array type -> namespace (the hot lookup)
+_DEVICE = {}   # array type -> device type
 generic_scalar = numpy.generic
+
+
+def use_device(device_type, xp, array_type, scatter_add=None):
+    """Make arrays of `array_type` from namespace `xp` the data of tensors on `device_type`.
+
+    `scatter_add(target, index, values)` defaults to `xp.add.at`. Returns what was there before
+    (None if nothing), so that `restore_device` can put it back.
+    """
+    old = _DEVICES.get(device_type)
+    drop_device(device_type)
+    _DEVICES[device_type] = (xp, array_type, scatter_add or (lambda t, i, v: xp.add.at(t, i, v)))
+    _NS[array_type], _DEVICE[array_type] = xp, device_type
+    return old
+
+
+def drop_device(device_type):
+    """Forget the namespace of `device_type` (the next use loads it afresh)."""
+    old = _DEVICES.pop(device_type, None)
+    if old is not None:
+        _NS.pop(old[1], None)
+        _DEVICE.pop(old[1], None)
+
+
+def restore_device(device_type, old):
+    """Undo `use_device`, given what it returned."""
+    drop_device(device_type)
+    if old is not None:
+        use_device(device_type, *old)
+
+
+use_device("cpu", numpy, numpy.ndarray, numpy.add.at)
+
+
+def _array_type(a):
+    t = type(a)
+    if t in _NS:
+        return t
+    if isinstance(a, numpy.generic):  # NumPy gives scalars for 0-d results
+        return numpy.ndarray
+    for known in _NS:
+        if isinstance(a, known):
+            return known
+    raise TypeError(f"autograd_widgets cannot compute with arrays of type {t.__name__}; tensors hold arrays of "
+                    f"{', '.join(k.__module__ + '.' + k.__name__ for k in _NS)}")
 
 
 def ns(a):
     """The array namespace (module) that owns array `a`."""
     try:
-        return _NAMESPACES[type(a)]
+        return _NS[type(a)]
     except KeyError:
-        return _register(a)
-
-
-def _register(a):
-    if isinstance(a, numpy.ndarray):
-        _NAMESPACES[type(a)] = numpy
-        return numpy
-    if hasattr(a, "__array_namespace__"):
-        xp = a.__array_namespace__()
-        _NAMESPACES[type(a)] = xp
-        return xp
-    raise TypeError(f"autograd_widgets cannot compute with arrays of type {type(a).__name__}")
-
-
-def namespace(device="cpu"):
-    """The array namespace for a device name ('cpu', or 'cuda' where CuPy is installed)."""
-    try:
-        return _DEVICES[device]
-    except KeyError:
-        raise RuntimeError(f"Expected one of cpu, cuda device type at start of device string: {device}\n"
-                           "autograd_widgets only knows the 'cpu' device in this build.") from None
+        return _NS[_array_type(a)]
 
 
 def device_of(a):
-    """The device name of array `a`."""
-    return "cpu" if ns(a) is numpy else "cuda"
+    """The device type ('cpu', 'cuda') array `a` lives on."""
+    try:
+        return _DEVICE[type(a)]
+    except KeyError:
+        return _DEVICE[_array_type(a)]
 
 
-def asarray(data, dtype=None, device="cpu", copy=None):
-    """An array on `device` from nested lists, scalars or arrays."""
+def is_array(a):
+    return type(a) in _NS or isinstance(a, tuple(_NS))
+
+
+def namespace(device="cpu"):
+    """The array namespace of a device type; 'cuda' loads CuPy, raising PyTorch's error if it cannot."""
+    entry = _DEVICES.get(device)
+    if entry is None:
+        if device != "cuda":
+            raise errors.runtime(f"autograd_widgets has no '{device}' device",
+                                 "Tensors live on 'cpu', or on 'cuda' where CuPy and an NVIDIA GPU are present.")
+        _load_cupy()
+        entry = _DEVICES["cuda"]
+    return entry[0]
+
+
+def _load_cupy():
+    if importlib.util.find_spec("cupy") is None:
+        raise AssertionError(errors._explain(
+            "Torch not compiled with CUDA enabled",
+            "autograd_widgets runs 'cuda' tensors on CuPy, which is not installed. On a machine with an NVIDIA "
+            "GPU, `pip install \"autograd_widgets[cuda]\"`; otherwise keep tensors on the CPU."))
+    cupy = importlib.import_module("cupy")
+    try:
+        count = cupy.cuda.runtime.getDeviceCount()
+    except Exception as e:  # CuPy raises its own CUDARuntimeError when there is no driver
+        count, why = 0, f" CuPy says: {e}"
+    else:
+        why = ""
+    if count == 0:
+        raise errors.runtime("No CUDA GPUs are available",
+                             "CuPy is installed, but it finds no GPU it can use." + why)
+    cupyx = importlib.import_module("cupyx")
+    use_device("cuda", cupy, cupy.ndarray, cupyx.scatter_add)
+
+
+def cuda_device_count():
+    """How many GPUs the 'cuda' device can use (0 without CuPy or a driver); imports CuPy only if installed."""
+    if "cuda" in _DEVICES:
+        return _device_count(_DEVICES["cuda"][0])
+    if importlib.util.find_spec("cupy") is None:
+        return 0
+    try:
+        _load_cupy()
+    except (AssertionError, RuntimeError):
+        return 0
+    return _device_count(_DEVICES["cuda"][0])
+
+
+def _runtime():
+    """CuPy's CUDA runtime module, or None for a stand-in namespace (tests) that has none."""
+    return getattr(getattr(namespace("cuda"), "cuda", None), "runtime", None)
+
+
+def _device_count(xp):
+    runtime = getattr(getattr(xp, "cuda", None), "runtime", None)
+    return runtime.getDeviceCount() if runtime is not None else 1  # a stand-in namespace counts as one
+
+
+def cuda_device_name(index=0):
+    runtime = _runtime()
+    if runtime is None:
+        return "stand-in device"
+    name = runtime.getDeviceProperties(index)["name"]
+    return name.decode() if isinstance(name, bytes) else name
+
+
+def cuda_synchronize():
+    """Wait until the GPU has finished all queued work (CuPy launches kernels asynchronously)."""
+    runtime = _runtime()
+    if runtime is not None:
+        runtime.deviceSynchronize()
+
+
+def asarray(data, dtype=None, device=None, copy=None):
+    """An array on `device` (default: where `data` lives, else cpu) from nested lists, scalars or arrays."""
+    if device is None:
+        device = device_of(data) if is_array(data) else "cpu"
+    elif device == "cpu" and is_array(data) and device_of(data) != "cpu":
+        data, copy = to_host(data), False  # to_host copied already
     xp = namespace(device)
     if copy:
         return xp.array(data, dtype=dtype, copy=True)
@@ -53,31 +167,32 @@ def asarray(data, dtype=None, device="cpu", copy=None):
 
 
 def to_host(a):
-    """A NumPy array with the values of `a` (for printing and display only)."""
-    return a if isinstance(a, numpy.ndarray) else a.get() if hasattr(a, "get") else numpy.asarray(a)
-
-
-def is_array(a):
-    return isinstance(a, numpy.ndarray) or hasattr(a, "__array_namespace__")
+    """A NumPy array with the values of `a` (copied from the device where it lives elsewhere)."""
+    return a if isinstance(a, numpy.ndarray) else a.get()
 
 
 def scatter_add(target, index, values):
     """target[index] += values, summing where `index` repeats (index_put_ with accumulate)."""
-    xp = ns(target)
-    if xp is numpy:
-        numpy.add.at(target, index, values)
-    else:
-        xp.add.at(target, index, values)
+    _DEVICES[device_of(target)][2](target, index, values)
     return target
 
 
 def random_state(seed=None):
+    """The host random generator: values are drawn on the CPU, then moved, so every device sees the same."""
     return numpy.random.default_rng(seed)
 
 
-# dtype handles of the host library; dtypes.py maps them to torch-like dtype objects
+# dtype handles of the host library; dtypes.py maps them to torch-like dtype objects (CuPy shares them)
 float32, float64, int64, int32, bool_, float16 = (numpy.float32, numpy.float64, numpy.int64,
                                                     numpy.int32, numpy.bool_, numpy.float16)
 host_dtype = numpy.dtype
 promote_types = numpy.promote_types
 finfo = numpy.finfo
+
+
+def strides(a):
+    """Byte strides of `a`, or None for array types that do not expose memory layout."""
+    try:
+        return a.strides
+    except AttributeError:
+        return None

@@ -1,6 +1,7 @@
 """Making tensors: tensor(), zeros(), arange(), randn(), ..."""
 from . import backend as B
 from . import dtypes, errors
+from .device import type_of as _device
 from .tensor import Tensor
 
 _rng = [B.random_state(0)]
@@ -15,8 +16,10 @@ def _plain(data):
     return data
 
 
-def to_array(data, dtype=None, device="cpu"):
-    """An array of `data` with PyTorch's dtype inference (Python floats give the default float)."""
+def to_array(data, dtype=None, device=None):
+    """An array of `data` with PyTorch's dtype inference (Python floats give the default float).
+
+    Without `device`, an array stays where it lives (a CuPy array gives a 'cuda' tensor, as in PyTorch)."""
     if dtype is not None:
         return B.asarray(_plain(data), dtype=dtype.array_dtype, device=device, copy=True)
     if B.is_array(data):
@@ -42,21 +45,18 @@ def _finish(data, requires_grad):
     return t
 
 
-def _device(device):
-    return "cpu" if device is None else str(getattr(device, "type", device)).split(":")[0]
-
-
 def tensor(data, dtype=None, device=None, requires_grad=False):
     """A new leaf tensor holding a copy of `data`."""
-    if isinstance(data, Tensor):
-        data = data.detach()._data
-        arr = B.asarray(data, dtype=dtype.array_dtype if dtype else None, copy=True)
+    if isinstance(data, Tensor):  # a copy where it lives, unless `device` says otherwise
+        arr = B.asarray(data._data, dtype=dtype.array_dtype if dtype else None,
+                        device=None if device is None else _device(device), copy=True)
         return _finish(arr, requires_grad)
-    return _finish(to_array(data, dtype, _device(device)), requires_grad)
+    return _finish(to_array(data, dtype, None if device is None else _device(device)), requires_grad)
 
 
 def as_tensor(data, dtype=None, device=None):
-    if isinstance(data, Tensor) and (dtype is None or data.dtype is dtype):
+    if isinstance(data, Tensor) and (dtype is None or data.dtype is dtype) and \
+            (device is None or _device(device) == B.device_of(data._data)):
         return data
     return tensor(data, dtype=dtype, device=device)
 
@@ -99,7 +99,7 @@ def full(size, fill_value, dtype=None, device=None, requires_grad=False):
 
 
 def _like(fill, t, dtype, device, requires_grad):
-    return _filled(fill, (tuple(t.shape),), dtype or t.dtype, device or t.device.type, requires_grad)
+    return _filled(fill, (tuple(t.shape),), dtype or t.dtype, device or t.device, requires_grad)
 
 
 def zeros_like(t, dtype=None, device=None, requires_grad=False):

@@ -1,16 +1,37 @@
 """torch.device: where a tensor's array lives ('cpu', or 'cuda' through CuPy)."""
+import re
+
+from . import errors
+
+# PyTorch 2.13 accepts these device types at the start of a device string
+_TYPES = ("cpu, cuda, ipu, xpu, mkldnn, opengl, opencl, ideep, hip, ve, fpga, maia, xla, lazy, vulkan, mps, meta, "
+          "hpu, mtia, privateuseone")
+_KNOWN = frozenset(_TYPES.split(", "))
+_SPEC = re.compile(r"([a-zA-Z_]+)(?::([1-9]\d*|0))?\Z")
 
 
 class device:
+    """A device type and optional index; `device('cuda') != device('cuda:0')`, as in PyTorch."""
     __slots__ = ("type", "index")
 
     def __init__(self, type, index=None):
         if isinstance(type, device):
             type, index = type.type, type.index
-        if ":" in str(type):
-            type, idx = str(type).split(":")
-            index = int(idx)
-        self.type, self.index = str(type), index
+        else:
+            match = _SPEC.match(str(type))
+            if match is None:
+                raise errors.runtime(f"Invalid device string: '{type}'", "Name a device like 'cpu' or 'cuda:0'.")
+            type, spec_index = match.groups()
+            if type not in _KNOWN:
+                raise errors.runtime(f"Expected one of {_TYPES} device type at start of device string: {type}",
+                                     "Name a device like 'cpu', 'cuda' or 'cuda:0' (lower case).")
+            if spec_index is not None:
+                if index is not None:
+                    raise errors.runtime("type (string) must not include an index because index was passed "
+                                         "explicitly: " + str(type) + ":" + spec_index,
+                                         "Give the index once, in the string or as the second argument.")
+                index = int(spec_index)
+        self.type, self.index = type, index
 
     def __repr__(self):
         return f"device(type='{self.type}'" + (f", index={self.index})" if self.index is not None else ")")
@@ -19,8 +40,38 @@ class device:
         return self.type if self.index is None else f"{self.type}:{self.index}"
 
     def __eq__(self, other):
-        other = device(other) if isinstance(other, str) else other
-        return isinstance(other, device) and (self.type, self.index or 0) == (other.type, other.index or 0)
+        if isinstance(other, str):
+            other = device(other)
+        return isinstance(other, device) and (self.type, self.index) == (other.type, other.index)
 
     def __hash__(self):
-        return hash((self.type, self.index or 0))
+        return hash((self.type, self.index))
+
+    def __reduce__(self):
+        return (device, (self.type, self.index))
+
+
+def type_of(spec):
+    """The device type named by a device, a device string, or None (meaning cpu)."""
+    if spec is None:
+        return "cpu"
+    if isinstance(spec, device):
+        return spec.type
+    if isinstance(spec, int) and not isinstance(spec, bool):
+        return "cuda"  # PyTorch reads a bare integer as a CUDA device index
+    d = device(spec)
+    if d.index not in (None, 0) and d.type == "cuda":
+        raise errors.runtime(f"CUDA error: invalid device ordinal (asked for {d})",
+                             "autograd_widgets uses one GPU, 'cuda:0'.")
+    return d.type
+
+
+_OBJECTS = {}
+
+
+def of_type(type_name):
+    """The device a tensor on `type_name` reports: 'cpu', or index 0 of an accelerator ('cuda:0')."""
+    d = _OBJECTS.get(type_name)
+    if d is None:
+        d = _OBJECTS[type_name] = device(type_name, None if type_name == "cpu" else 0)
+    return d

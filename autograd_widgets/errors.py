@@ -102,6 +102,17 @@ def nonleaf_requires_grad():
         ".detach() to get a new leaf, then set requires_grad on that.")
 
 
+def wrap_dim(dim, ndim):
+    """`dim` as a non-negative axis of a tensor with `ndim` dims (a 0-d tensor takes dims -1 and 0)."""
+    n = max(ndim, 1)
+    if not -n <= dim < n:
+        raise IndexError(_explain(
+            f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})",
+            f"This tensor has {ndim} dimension{'s' if ndim != 1 else ''}; dim counts from 0 (or from -1 at the "
+            "end)."))
+    return dim % n
+
+
 def not_supported(name):
     return AttributeError(
         f"autograd_widgets does not support '{name}' (yet). It implements the part of PyTorch's API that "

@@ -36,34 +36,33 @@ def _as_arr(x):
 
 
 def to(self, *args, dtype=None, device=None, copy=False, non_blocking=False):
-    """A tensor of another dtype (ToCopyBackward0 keeps the graph) or device."""
+    """A tensor of another dtype or on another device (one ToCopyBackward0 keeps the graph), else self."""
     for a in args:
         if isinstance(a, dtypes.dtype):
             dtype = a
         elif isinstance(a, Tensor):
-            dtype = a.dtype
+            dtype, device = a.dtype, a.device
         else:
             device = a
-    out = self
     if device is not None:
-        from .transfer import to_device
-        out = to_device(out, device)
-    if dtype is not None and dtype is not out.dtype:
-        out = P.ToCopyBackward0.apply(out, dtype=dtype)
-    elif copy and out is self:
-        out = P.CloneBackward0.apply(out)
-    return out
+        from .transfer import target_device
+        device = target_device(self, device)
+    if dtype is self.dtype:
+        dtype = None
+    if dtype is not None or device is not None:
+        return P.ToCopyBackward0.apply(self, dtype=dtype, device=device)
+    return P.ToCopyBackward0.apply(self) if copy else self
 
 
 def _max(self, dim=None, keepdim=False):
     if isinstance(dim, Tensor):
-        return P.where(self > dim, self, dim)
+        return P.MaximumBackward0.apply(self, dim)
     return R.extreme(self, "max", dim, keepdim)
 
 
 def _min(self, dim=None, keepdim=False):
     if isinstance(dim, Tensor):
-        return P.where(self < dim, self, dim)
+        return P.MinimumBackward0.apply(self, dim)
     return R.extreme(self, "min", dim, keepdim)
 
 

@@ -135,7 +135,8 @@ class Node:
                 i = saves.index(key)
                 return self._unpack(self._saved[i], self._versions[i])
             if key in self.__dict__:
-                return self.__dict__[key]
+                value = self.__dict__[key]
+                return Tensor._make(value) if B.is_array(value) else value  # e.g. max's indices, as a tensor
         raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
 
     # --- hooks ---------------------------------------------------------------------------
@@ -299,6 +300,12 @@ class Op(Node):
             data = cls.forward(node, *arrays, **params)
         except ValueError as e:
             raise _shape_error(e, arrays) from None
+        except TypeError:
+            from .transfer import retry_or_raise  # array libraries refuse each other's arrays with TypeError
+            out = retry_or_raise(cls, inputs, params)
+            if out is None:
+                raise
+            return out
         if isinstance(data, _generic_scalar):  # NumPy turns 0-d results into scalars
             data = _asarray(data)
         out = Tensor._make(data)

@@ -27,12 +27,13 @@ class Tensor:
 
     def __new__(cls, *args, device=None):
         from . import creation
+        from .device import type_of
         if len(args) == 1 and not isinstance(args[0], int):
             src = args[0]
             data = src._data.astype(dtypes.float32.array_dtype) if isinstance(src, Tensor) else \
-                creation.to_array(src, dtypes.float32)
+                creation.to_array(src, dtypes.float32, type_of(device))
         else:
-            data = B.namespace(device or "cpu").zeros(tuple(args[0] if len(args) == 1 and isinstance(args[0], tuple)
+            data = B.namespace(type_of(device)).zeros(tuple(args[0] if len(args) == 1 and isinstance(args[0], tuple)
                                                             else args), dtype=dtypes.float32.array_dtype)
         t = object.__new__(cls)
         t._data = data
@@ -40,6 +41,12 @@ class Tensor:
 
     def __init__(self, *args, **kwargs):
         pass
+
+    def __getattr__(self, name):
+        # Reached only for names Tensor lacks: say that autograd_widgets lacks them, not that PyTorch does.
+        if name.startswith("_"):
+            raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+        raise errors.not_supported(f"Tensor.{name}")
 
     @classmethod
     def _make(cls, data):
@@ -80,8 +87,8 @@ class Tensor:
 
     @property
     def device(self):
-        from .device import device
-        return device(B.device_of(self._data))
+        from .device import of_type
+        return of_type(B.device_of(self._data))
 
     @property
     def is_cuda(self):
@@ -154,9 +161,21 @@ class Tensor:
                     f"'{list(self.shape)}'. Please ensure that the gradient and the tensor are the same size",
                     "A gradient holds one number per element of its tensor, so it must have the same shape.")
             if value._data.dtype != self._data.dtype:
-                raise errors.runtime("attempting to assign a gradient with dtype "
-                                     f"'{value.dtype.name}' to a tensor with dtype '{self.dtype.name}'",
+                cpp = {"float32": "float", "float64": "double", "int64": "long", "int32": "int", "float16": "c10::Half"}
+                given = cpp.get(value.dtype.name, value.dtype.name)
+                raise errors.runtime(f"attempting to assign a gradient with dtype '{given}' to a tensor with "
+                                     f"grad_dtype '{self.dtype._legacy[:-6]}'. The gradient must "
+                                     "match the tensor's grad_dtype (defaults to the tensor's dtype). You can set the "
+                                     "tensor's grad_dtype attribute with a specific dtype, or None to allow any "
+                                     "dtype. Set grad_dtype with caution. Diverging the dtypes of a tensor and its "
+                                     "gradient may break downstream systems that assume they match.",
                                      "Convert the gradient with .to(tensor.dtype) first.")
+            mine, theirs = B.device_of(self._data), B.device_of(value._data)
+            if mine != theirs:
+                raise errors.runtime(f"attempting to assign a gradient with device type '{theirs}' to a tensor "
+                                     f"with device type '{mine}'. Please ensure that the gradient and the tensor "
+                                     "are on the same device",
+                                     f"A gradient lives where its tensor lives; move it with .to('{mine}') first.")
         self._grad = value
 
     @grad.deleter
@@ -197,7 +216,11 @@ class Tensor:
 
     def detach_(self):
         if self._base is not None and self._base._rg:
-            raise errors.runtime("Can't detach views in-place. Use detach() instead.",
+            raise errors.runtime("Can't detach views in-place. Use detach() instead. If you are using "
+                                 "DistributedDataParallel (DDP) for training, and gradient_as_bucket_view is set as "
+                                 "True, gradients are views of DDP buckets, and hence detach_() cannot be called on "
+                                 "these gradients. To fix this error, please refer to the Optimizer.zero_grad() "
+                                 "function in torch/optim/optimizer.py as the solution.",
                                  "This tensor is a view of another tensor that requires grad.")
         self.grad_fn = None
         self._rg = False
@@ -213,15 +236,20 @@ class Tensor:
 
     # --- conversion ----------------------------------------------------------------------
     def numpy(self, force=False):
-        if self._rg and not force:
-            raise errors.numpy_requires_grad()
+        """The NumPy array behind a CPU tensor (shared memory); force=True copies from any device."""
+        if force:
+            return B.to_host(self._data)
         if B.device_of(self._data) != "cpu":
-            raise TypeError(f"can't convert {self.device.type}:0 device type tensor to numpy. Use Tensor.cpu() to "
+            raise TypeError(f"can't convert {self.device} device type tensor to numpy. Use Tensor.cpu() to "
                             "copy the tensor to host memory first.")
+        if self._rg:
+            raise errors.numpy_requires_grad()
         return self._data
 
     def __array__(self, dtype=None, copy=None):
-        a = B.to_host(self.detach()._data)
+        if B.device_of(self._data) != "cpu":
+            self.numpy()  # raises PyTorch's TypeError: NumPy never silently copies from a GPU
+        a = self.detach()._data
         return a if dtype is None else a.astype(dtype)
 
     def item(self):
@@ -324,8 +352,12 @@ class Tensor:
             result = op(self, *args)
         data = self._data
         if result._data.dtype != data.dtype and not (data.dtype.kind == "f" or result._data.dtype.kind != "f"):
-            raise errors.runtime(f"result type {result.dtype.name.capitalize()} can't be cast to the desired output "
-                                 f"type {self.dtype.name.capitalize()}", "Make the tensor a float tensor first.")
+            raise errors.runtime(f"result type {result.dtype._legacy[:-6]} can't be cast to the desired output "
+                                 f"type {self.dtype._legacy[:-6]}", "Make the tensor a float tensor first.")
+        if result._data.shape != data.shape:
+            raise errors.runtime(f"output with shape {list(data.shape)} doesn't match the broadcast shape "
+                                 f"{list(result._data.shape)}",
+                                 "An in-place op must give a result of the shape of the tensor it writes into.")
         data[...] = result._data
         self._bump()
         return self

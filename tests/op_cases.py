@@ -34,6 +34,37 @@ def _inplace(T, x, y):
     return z
 
 
+def _setitem_mask(T, x, y):
+    z = x * 1
+    z[x > 0] = 0.5      # a boolean mask: CopySlices, the masked elements get no gradient
+    z[0] = y[1] * 2     # an int index, with a value that has its own graph
+    return z
+
+
+def _inplace_operators(T, x, y):
+    z = x * 1
+    z += y
+    z -= 0.5
+    z *= y
+    z /= 2
+    return z
+
+
+def _function2(T, x, y):
+    class MulAdd(T.autograd.Function):
+        """x * y + k, with a non-tensor argument k that gets no gradient."""
+        @staticmethod
+        def forward(ctx, a, b, k):
+            ctx.save_for_backward(a, b)
+            return a * b + k
+
+        @staticmethod
+        def backward(ctx, g):
+            a, b = ctx.saved_tensors
+            return g * b, g * a, None
+    return MulAdd.apply(x, y, 2.0)
+
+
 def _function(T, x):
     class Cube(T.autograd.Function):
         @staticmethod
@@ -127,6 +158,46 @@ CASES = [
     ("clone",            lambda T, x: x.clone(),                          [(3,)],             ANY),
     ("expand",           lambda T, x: x.expand(2, 3) * 1,                 [(3,)],             ANY),
     ("Function",         _function,                                       [(3,)],             ANY),
+    # Python scalars on either side, and the remaining Pow variants
+    ("sub scalar",       lambda T, x: x - 2 - 0.5,                        [(3,)],             ANY),
+    ("div scalar",       lambda T, x: x / 4,                              [(3,)],             ANY),
+    ("pow negative",     lambda T, x: x ** -1.5,                          [(3,)],             POS),
+    ("pow float base",   lambda T, x: 2.5 ** x,                           [(3,)],             ANY),
+    ("pow broadcast",    lambda T, x, y: x ** y,                          [(2, 1), (3,)],     POS),
+    ("reciprocal",       lambda T, x: x.reciprocal(),                     [(3,)],             POS),
+    ("max binary",       lambda T, x, y: x.max(y),                        [(2, 3), (3,)],     ANY),
+    # reductions along negative and several dims
+    ("sum neg dim",      lambda T, x: x.sum(-1),                          [(2, 3)],           ANY),
+    ("mean dims",        lambda T, x: T.mean(x, (0, -1)),                 [(2, 3, 2)],        ANY),
+    ("max keepdim",      lambda T, x: x.max(dim=-1, keepdim=True)[0],     [(3, 4)],           ANY),
+    ("norm keepdim",     lambda T, x: x.norm(dim=1, keepdim=True),        [(2, 3)],           AWAY),
+    ("softmax 3d",       lambda T, x: T.softmax(x, dim=1),                [(2, 3, 2)],        ANY),
+    ("F.log_softmax",    lambda T, x: T.nn.functional.log_softmax(x, 1),  [(2, 3)],           ANY),
+    ("mse_loss sum",     lambda T, x, y: T.nn.functional.mse_loss(x, y, reduction="sum"), [(3,), (3,)], ANY),
+    ("mse_loss none",    lambda T, x, y: T.nn.functional.mse_loss(x, y, reduction="none"), [(2, 2), (2, 2)], ANY),
+    # matmul where one side has a batch: PyTorch folds, transposes or broadcasts
+    ("matmul 3d@1d",     lambda T, x, y: x @ y,                           [(2, 2, 3), (3,)],  ANY),
+    ("matmul 1d@3d",     lambda T, x, y: x @ y,                           [(3,), (2, 3, 2)],  ANY),
+    ("matmul 2d@3d",     lambda T, x, y: x @ y,                           [(2, 3), (2, 3, 2)], ANY),
+    ("matmul batch 1",   lambda T, x, y: x @ y,                           [(1, 2, 3), (2, 3, 2)], ANY),
+    ("matmul 4d bcast",  lambda T, x, y: x @ y,                           [(2, 1, 2, 3), (3, 3, 2)], ANY),
+    # shapes
+    ("view 3d",          lambda T, x: x.view(-1, 2) * 1,                  [(2, 3, 2)],        ANY),
+    ("reshape alias",    lambda T, x: x.t().reshape(3, 1, 2),             [(2, 3)],           ANY),
+    ("flatten dims",     lambda T, x: x.flatten(1),                       [(2, 3, 2)],        ANY),
+    ("squeeze dims",     lambda T, x: x.squeeze((0, 2)),                  [(1, 3, 1)],        ANY),
+    ("unsqueeze neg",    lambda T, x: x.unsqueeze(-1),                    [(3,)],             ANY),
+    ("mT",               lambda T, x: x.mT,                               [(2, 3, 2)],        ANY),
+    ("index negative",   lambda T, x: x[-1, -2:],                         [(3, 4)],           ANY),
+    ("index tensor",     lambda T, x: x[T.tensor([2, 0, 2], device=x.device)], [(3, 2)],      ANY),
+    ("index None ...",   lambda T, x: x[None, ..., 1],                    [(2, 3)],           ANY),
+    ("narrow",           lambda T, x: x.narrow(1, 1, 2),                  [(2, 3)],           ANY),
+    ("setitem mask",     _setitem_mask,                                   [(4,), (2,)],       AWAY),
+    ("stack dim -1",     lambda T, x, y: T.stack([x, y], -1),             [(2, 2), (2, 2)],   ANY),
+    ("cat dim 1",        lambda T, x, y: T.cat([x, y], dim=1),            [(2, 1), (2, 3)],   ANY),
+    ("in-place ops",     _inplace_operators,                              [(3,), (3,)],       POS),
+    ("where broadcast",  lambda T, x, y: T.where(x > y, x, y),            [(3, 1), (4,)],     ANY),
+    ("Function 2 inputs", _function2,                                     [(3,), (3,)],       ANY),
     ("mlp",              lambda T, x, w: (x @ w).tanh().sum(1).sigmoid(), [(2, 3), (3, 4)],   ANY),
 ]
 
@@ -148,3 +219,8 @@ def make(T, array, requires_grad=True):
     """A float64 leaf of module T holding `array`, on the test device for autograd_widgets."""
     kw = {"device": DEVICE} if DEVICE != "cpu" and T.__name__ == "autograd_widgets" else {}
     return T.tensor(array, dtype=T.float64, requires_grad=requires_grad, **kw)
+
+
+def to_numpy(t):
+    """A float64 NumPy copy of tensor t's values, from whatever device it lives on."""
+    return np.asarray(t.numpy(force=True), dtype=np.float64)  # force: also PyTorch's ZeroTensors

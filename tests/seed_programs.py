@@ -121,6 +121,28 @@ def seed002_graph(T):
     return lines
 
 
+def seed002_add(T):
+    """The article's first example: c = a + b, so dc/da = dc/db = 1; AddBackward0 has one edge per leaf."""
+    a = T.tensor(2.0, requires_grad=True)
+    b = T.tensor(3.0, requires_grad=True)
+    c = a + b
+    c.backward()
+    edges = [(type(fn).__name__, n) for fn, n in c.grad_fn.next_functions]
+    return [str(a.grad), str(b.grad), str(c), str(edges)]
+
+
+def seed002_no_variable_on_inner_nodes(T):
+    """f1.variable: only AccumulateGrad nodes hold a variable; the article shows this AttributeError."""
+    a = T.tensor(2.0, requires_grad=True)
+    e = (a + 1) * a
+    f1 = e.grad_fn.next_functions[0][0]
+    try:
+        f1.variable
+    except AttributeError as error:
+        return [str(error)]
+    return ["no error"]
+
+
 def seed003_identity(T):
     z = T.linspace(-1, 1, steps=5, requires_grad=True)
     y = z
@@ -197,6 +219,8 @@ PROGRAMS = {
     "001 create_graph": seed001_create_graph,
     "001 autograd.grad": seed001_grad_variants,
     "002 graph": seed002_graph,
+    "002 add": seed002_add,
+    "002 inner nodes have no variable": seed002_no_variable_on_inner_nodes,
     "003 identity": seed003_identity,
     "003 pow": seed003_pow,
     "003 sums": seed003_sums,

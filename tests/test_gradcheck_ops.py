@@ -1,18 +1,22 @@
-"""Every op's backward against finite differences (float64), its double backward, and PyTorch."""
+"""Every op's backward against finite differences (float64), its double backward, and PyTorch
+(values, gradients, and the whole graph of the result and of its gradient under create_graph)."""
 import numpy as np
 import pytest
 
 import autograd_widgets as aw
 from autograd_widgets.autograd import gradcheck, gradgradcheck
-from op_cases import CASES, arrays, make
+from op_cases import CASES, arrays, make, to_numpy
 
 IDS = [c[0] for c in CASES]
 # Ops whose derivative is piecewise constant in the input: the second derivative is zero almost
 # everywhere, and finite differences see exactly that, so they are still checked.
 
 
-def to_numpy(t):
-    return np.asarray(t.detach().cpu().numpy(force=True), dtype=np.float64)
+def graph(fn):
+    """A node's class name, name() and next_functions edges, recursively (None for no edge)."""
+    if fn is None:
+        return None
+    return type(fn).__name__, fn.name(), tuple((graph(n), i) for n, i in fn.next_functions)
 
 
 def numeric_vjp(fn, xs, v, eps=1e-6):
@@ -39,7 +43,7 @@ def test_backward_matches_finite_differences(case):
     leaves = [make(aw, a) for a in xs]
     out = fn(aw, *leaves)
     v = np.random.default_rng(1).standard_normal(tuple(out.shape))
-    out.backward(aw.tensor(v, dtype=aw.float64))
+    out.backward(make(aw, v, requires_grad=False))
     expected = numeric_vjp(fn, xs, v)
     for leaf, e in zip(leaves, expected):
         got = to_numpy(leaf.grad) if leaf.grad is not None else np.zeros_like(e)
@@ -70,10 +74,9 @@ def test_same_values_grads_and_node_as_pytorch(case):
         leaves = [make(T, a) for a in xs]
         out = fn(T, *leaves)
         v = np.random.default_rng(2).standard_normal(tuple(out.shape))
-        g, = T.autograd.grad(out, leaves[0], T.tensor(v, dtype=T.float64), create_graph=True)
+        g, = T.autograd.grad(out, leaves[0], make(T, v, requires_grad=False), create_graph=True)
         gg = T.autograd.grad(g.sum(), leaves, allow_unused=True) if g.requires_grad else [None] * len(leaves)
-        results.append((to_numpy(out), type(out.grad_fn).__name__, to_numpy(g),
-                        type(g.grad_fn).__name__ if g.grad_fn is not None else None,
+        results.append((to_numpy(out), graph(out.grad_fn), to_numpy(g), graph(g.grad_fn),  # the whole graphs
                         [None if h is None else to_numpy(h) for h in gg]))
     (o1, n1, g1, gn1, h1), (o2, n2, g2, gn2, h2) = results
     np.testing.assert_allclose(o1, o2, rtol=1e-12, atol=1e-12)

@@ -31,6 +31,9 @@ PYTORCH_2_13 = {
     "002 graph": ["tensor(5., grad_fn=<AddBackward0>)", "tensor(20., grad_fn=<MulBackward0>)", "MulBackward0",
                   "AddBackward0", "0", "AccumulateGrad", "0", "()", "True", "False", "True", "False", "False",
                   "tensor(4.)", "tensor(4.)", "None", "tensor(5.)"],
+    "002 add": ["tensor(1.)", "tensor(1.)", "tensor(5., grad_fn=<AddBackward0>)",
+                "[('AccumulateGrad', 0), ('AccumulateGrad', 0)]"],
+    "002 inner nodes have no variable": ["'AddBackward0' object has no attribute 'variable'"],
     "003 identity": ["Z tensor is: tensor([-1.0000, -0.5000,  0.0000,  0.5000,  1.0000], requires_grad=True) \n"
                      " Gradient of y with respect to z is: tensor([-1.0000, -0.5000,  0.0000,  0.5000,  1.0000])"],
     "003 pow": ["Z tensor is: tensor([1., 2., 3., 4., 5.], requires_grad=True) \n"

@@ -42,8 +42,19 @@ def _make_grads(outputs, grads, is_grads_batched=False):
                 raise errors.gradient_shape(i, g._data.shape, t._data.shape)
             if g._data.dtype != t._data.dtype and not g._rg:
                 g = Tensor._make(g._data.astype(t._data.dtype))
+            if g.device != t.device:
+                g = _to_output_device(i, g, t)
         out.append(g)
     return out
+
+
+def _to_output_device(i, g, t):
+    """PyTorch's engine moves a 0-dim gradient to its output's device and refuses any other."""
+    if g.ndim == 0:
+        return g.to(t.device)
+    raise errors.runtime(f"invalid gradient at index {i} - expected device {t.device} but got {g.device}",
+                         "The gradient you pass to backward must live where the output lives: "
+                         f"create it with device='{t.device}' or move it with .to(out.device).")
 
 
 def _ones_like(a):
@@ -64,7 +75,7 @@ def _check_inputs(inputs):
     inputs = _as_tuple(inputs)
     if inputs is not None:
         if not inputs:
-            raise errors.runtime("'inputs' argument to backward() cannot be empty.",
+            raise errors.runtime("`inputs` argument to `backward()` cannot be empty.",
                                  "Pass the leaves whose .grad you want, or leave inputs=None for all of them.")
         for i, t in enumerate(inputs):
             if not t._rg:

@@ -1,4 +1,5 @@
 """torch.autograd.Function: user-defined ops with their own forward and backward."""
+from .. import backend as B
 from ..grad_mode import GradMode, no_grad
 from ..node import Node, _sequence, edge_to
 from ..tensor import Tensor
@@ -12,14 +13,17 @@ class BackwardCFunction(Node):
     def backward(self, *grads):
         fn = self._function
         if self.materialize_grads:
-            grads = tuple(g if g is not None else _zeros(meta) for g, meta in zip(grads, self._meta))
+            grads = tuple(g if g is not None else _zeros(meta, self._xp) for g, meta in zip(grads, self._meta))
         result = fn.backward(self, *grads)
         if not isinstance(result, tuple):
             result = (result,)
         n_args = len(self._tensor_positions_all)
         if len(result) < n_args:
-            raise RuntimeError(f"function {type(self).__name__} returned an incorrect number of gradients "
-                               f"(expected {n_args}, got {len(result)})")
+            from .. import errors
+            raise errors.runtime(f"function {type(self).__name__} returned an incorrect number of gradients "
+                                 f"(expected {n_args}, got {len(result)})",
+                                 "backward() must return one gradient per argument of forward() (None for "
+                                 "arguments that are not tensors or need no gradient).")
         return tuple(result[i] for i in self._tensor_positions)
 
     def mark_dirty(self, *tensors):
@@ -32,10 +36,9 @@ class BackwardCFunction(Node):
         self.materialize_grads = value
 
 
-def _zeros(meta):
-    from .. import backend as B
+def _zeros(meta, xp):
     shape, dt = meta
-    return Tensor._make(B.ns(B.asarray(0, dtype=dt)).zeros(shape, dtype=dt))
+    return Tensor._make(xp.zeros(shape, dtype=dt))
 
 
 class _Ctx:
@@ -100,6 +103,7 @@ class Function(metaclass=_FunctionMeta):
                 o._rg, o.grad_fn, o._output_nr = True, node, i
             wrapped.append(o)
         node._meta = tuple((o._data.shape, o._data.dtype) if isinstance(o, Tensor) else ((), None) for o in outs)
+        node._xp = next((B.ns(o._data) for o in outs if isinstance(o, Tensor)), B.namespace("cpu"))  # zeros go there
         node._seq = next(_sequence)
         if node._saved:
             node._versions = tuple(t._version if isinstance(t, Tensor) else None for t in node._saved)

@@ -78,7 +78,8 @@ def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=
     outs = _flat_outputs(func, inputs)
     rng = B.random_state(0)
     if grad_outputs is None:
-        grad_outputs = tuple(Tensor._make(B.asarray(rng.standard_normal(o.shape), dtype=o._data.dtype)) for o in outs)
+        grad_outputs = tuple(Tensor._make(B.asarray(rng.standard_normal(o.shape), dtype=o._data.dtype,
+                                                    device=B.device_of(o._data))) for o in outs)
     diff = [x for x in inputs if isinstance(x, Tensor) and x._rg]
 
     def first_derivative(*xs):

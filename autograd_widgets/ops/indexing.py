@@ -54,22 +54,37 @@ class IndexBackward0(Op):
         ctx.self_sym_sizes, ctx.index = a.shape, index
         return a[index]
     def backward(ctx, g):
-        return (IndexPutBackward0.apply(g, shape=ctx.self_sym_sizes, index=ctx.index),)
+        zeros = Tensor._make(B.ns(g._data).zeros(ctx.self_sym_sizes, dtype=g._data.dtype))
+        return (IndexPutImplBackward0.apply(zeros, g, index=ctx.index, accumulate=True),)
 
 
 class IndexPutBackward0(Op):
-    """zeros(shape) with g added at `index` (repeated indices add up)."""
-    args = ("values",)
-    def forward(ctx, g, shape, index):
-        ctx.index = index
-        return B.scatter_add(B.ns(g).zeros(shape, dtype=g.dtype), index, g)
-    def backward(ctx, gg):
-        return (IndexBackward0.apply(gg, index=ctx.index),)
+    """index_put: self with `values` written (accumulate: added, repeats adding up) at an advanced index."""
+    args = ("self", "values")
+    def forward(ctx, a, v, index, accumulate):
+        ctx.index, ctx.accumulate = index, accumulate
+        out = a.copy()
+        if accumulate:
+            return B.scatter_add(out, index, v)
+        out[index] = v
+        return out
+    def backward(ctx, g):
+        need = ctx.needs_input_grad
+        gs = None
+        if need[0]:  # written places lose their old value's gradient
+            gs = g if ctx.accumulate else IndexPutBackward0.apply(g, 0.0, index=ctx.index, accumulate=False)
+        return gs, (IndexBackward0.apply(g, index=ctx.index) if need[1] else None)
+
+
+class IndexPutImplBackward0(IndexPutBackward0):
+    """The accumulating index_put that the gradient of indexing is made of."""
 
 
 class CopySlices(Op):
     """self[index] = src: self's gradient is g outside the region; src's is g inside it."""
     args = ("self", "src")
+    def name(self):
+        return "torch::autograd::CopySlices"  # a C++ node in PyTorch, named with its namespace
     def forward(ctx, a, src, index):
         xp = B.ns(a)
         out = a.copy()
@@ -88,11 +103,11 @@ def _is_advanced(i):
     return isinstance(i, (list, Tensor)) or B.is_array(i)
 
 
-def _to_array_index(i):
+def _to_array_index(i, device):
     if isinstance(i, Tensor):
         return i._data
-    if isinstance(i, list):
-        return B.asarray(i._data if isinstance(i, Tensor) else [x.item() if isinstance(x, Tensor) else x for x in i])
+    if isinstance(i, list):  # an index array lives with the data it indexes
+        return B.asarray([x.item() if isinstance(x, Tensor) else x for x in i], device=device)
     return i
 
 
@@ -103,7 +118,8 @@ def _normalize(index):
 def _check_bounds(shape, dim, i):
     n = shape[dim]
     if not -n <= i < n:
-        raise IndexError(f"index {i} is out of bounds for dimension {dim} with size {n}")
+        raise IndexError(errors._explain(f"index {i} is out of bounds for dimension {dim} with size {n}",
+                                         f"Valid positions are 0 to {n - 1} (or -{n} to -1 from the end)."))
     return i % n
 
 
@@ -111,7 +127,10 @@ def getitem(t, index):
     index = _normalize(index)
     if any(_is_advanced(i) and not (isinstance(i, Tensor) and i.ndim == 0 and i.dtype.is_floating_point is False
                                     and i._data.dtype.kind != "b") for i in index):
-        idx = tuple(_to_array_index(i) for i in index)
+        idx = tuple(_to_array_index(i, B.device_of(t._data)) for i in index)
+        if any(B.is_array(i) and i.dtype.kind not in "iub" for i in idx):
+            raise IndexError(errors._explain("tensors used as indices must be long, int, byte or bool tensors",
+                                             "Index with integer positions (or a boolean mask), not floats."))
         try:
             return IndexBackward0.apply(t, index=idx)
         except IndexError as e:
@@ -119,7 +138,8 @@ def getitem(t, index):
     out, dim = t, 0
     n_real = sum(1 for i in index if i is not None and i is not Ellipsis)
     if n_real > t.ndim:
-        raise IndexError(f"too many indices for tensor of dimension {t.ndim}")
+        raise IndexError(errors._explain(f"too many indices for tensor of dimension {t.ndim}",
+                                         "Give at most one index per dimension of the tensor."))
     for i in index:
         if isinstance(i, Tensor):
             i = int(i.item())
@@ -143,7 +163,7 @@ def getitem(t, index):
 
 def setitem(t, index, value):
     """t[index] = value, recorded as CopySlices when a graph is involved (as PyTorch does)."""
-    index = tuple(_to_array_index(i) for i in _normalize(index))
+    index = tuple(_to_array_index(i, B.device_of(t._data)) for i in _normalize(index))
     if len(index) == 1:
         index = index[0]
     value_rg = isinstance(value, Tensor) and value._rg
@@ -154,19 +174,65 @@ def setitem(t, index, value):
         if base is not None and base._rg and base.grad_fn is None:
             raise errors.leaf_inplace(view=True)
         if t._rg or value_rg:
-            src = value if isinstance(value, Tensor) else value
-            return t._assign(CopySlices.apply(t._shallow_copy(), src, index=index))
+            if _all_advanced(index):
+                if value_rg:
+                    value = _strip_leading_ones(value, always=False)
+                return t._assign(IndexPutBackward0.apply(t._shallow_copy(), value, index=index, accumulate=False))
+            if value_rg and value.ndim and tuple(value.shape) != t._data[index].shape:
+                value = _strip_leading_ones(value, always=True)
+                _check_fits(value.shape, t._data[index].shape)
+            return t._assign(CopySlices.apply(t._shallow_copy(), value, index=index))
+    if isinstance(value, Tensor):
+        _check_fits(value.shape, t._data[index].shape)
     t._data[index] = value._data if isinstance(value, Tensor) else value
     t._bump()
     return t
 
 
+def _check_fits(shape, target):
+    """PyTorch expands the value to the region it is written into; say so when it cannot."""
+    from .shape import expandable
+    if not expandable(tuple(s for s in shape), tuple(target)) and not _prefix_ones_fit(shape, target):
+        raise errors.runtime(
+            f"The expanded size of the tensor ({target[-1] if target else 1}) must match the existing size "
+            f"({shape[-1]}) at non-singleton dimension {len(target) - 1}.  Target sizes: {list(target)}.  "
+            f"Tensor sizes: {list(shape)}",
+            "The value you assign must have the shape of the region you write into, or broadcast to it.")
+
+
+def _prefix_ones_fit(shape, target):
+    k = 0
+    while k < len(shape) and shape[k] == 1:
+        k += 1
+    from .shape import expandable
+    return expandable(tuple(shape[k:]), tuple(target))
+
+
+def _all_advanced(index):
+    """Whether PyTorch writes with index_put on the tensor itself (no int or slice part makes a view first)."""
+    parts = index if isinstance(index, tuple) else (index,)
+    return any(B.is_array(i) for i in parts) and all(
+        i is Ellipsis or (B.is_array(i) and (i.ndim > 0 or i.dtype.kind == "b")) for i in parts)
+
+
+def _strip_leading_ones(value, always):
+    """The value viewed without leading size-1 dims, as PyTorch's setitem views it (slicePrefix1sDims)."""
+    shape = tuple(value.shape)
+    k = 0
+    while k < len(shape) and shape[k] == 1:
+        k += 1
+    if k == 0 and not always:
+        return value
+    from .shape import view
+    return view(value, *shape[k:])
+
+
 def select(t, dim, index):
-    dim = dim % t.ndim
+    dim = errors.wrap_dim(dim, t.ndim)
     index = _check_bounds(t.shape, dim, index)
     return _as_view(SelectBackward0.apply(t, dim=dim, index=index), t)
 
 
 def narrow(t, dim, start, length):
-    dim = dim % t.ndim
+    dim = errors.wrap_dim(dim, t.ndim)
     return _as_view(SliceBackward0.apply(t, dim=dim, sl=slice(start, start + length)), t)

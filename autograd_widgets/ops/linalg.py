@@ -3,7 +3,7 @@ from .. import backend as B
 from .. import errors
 from ..node import Op
 from .pointwise import promote
-from .shape import UnsafeViewBackward0, reshape, squeeze, unsqueeze
+from .shape import SqueezeBackward4, UnsafeViewBackward0, _as_view, reshape, squeeze, transpose, unsqueeze
 
 
 def _check(a, b, what):
@@ -20,16 +20,26 @@ def _check(a, b, what):
                              f"respectively", "A dot product needs two vectors of the same length.")
 
 
+def _column_major(a):
+    """PyTorch's test in mm_mat1/mat2_backward: strides (1, rows), in elements."""
+    st = getattr(a, "strides", None)
+    return st is not None and st[0] == a.itemsize and st[1] == a.shape[0] * a.itemsize
+
+
 class MmBackward0(Op):
     args = saves = ("self", "mat2")
     def forward(ctx, a, b):
         _check(a, b, "mm")
+        ctx.column_major = (_column_major(a), _column_major(b))
         a, b = promote(a, b)
         return a @ b
     def backward(ctx, g):
         a, b = ctx.saved_tensors
         need = ctx.needs_input_grad
-        return (g.mm(b.t()) if need[0] else None), (a.t().mm(g) if need[1] else None)
+        col_a, col_b = ctx.column_major  # a column-major input gets its gradient column-major too
+        ga = (b.mm(g.t()).t() if col_a else g.mm(b.t())) if need[0] else None
+        gb = (g.t().mm(a).t() if col_b else a.t().mm(g)) if need[1] else None
+        return ga, gb
 
 
 class MvBackward0(Op):
@@ -87,7 +97,7 @@ def bmm(a, b):
 
 
 def matmul(a, b):
-    """a @ b with PyTorch's dispatch: dot, mv, mm, or folded batches."""
+    """a @ b with PyTorch's dispatch (aten _matmul_impl): dot, mv, mm, folded into mm/mv, or bmm."""
     da, db = a.ndim, b.ndim
     if da == 0 or db == 0:
         raise errors.runtime("both arguments to matmul need to be at least 1D, but they are "
@@ -96,29 +106,73 @@ def matmul(a, b):
         return dot(a, b)
     if da == 2 and db == 1:
         return mv(a, b)
-    if da == 1 and db == 2:
-        return squeeze(mm(unsqueeze(a, 0), b), (0,))
+    if da == 1 and db == 2:  # PyTorch: unsqueeze(0).mm(b).squeeze_(0)
+        out = mm(unsqueeze(a, 0), b)
+        return _as_view(SqueezeBackward4.apply(out, dims=(0,)), out)
     if da == 2 and db == 2:
         return mm(a, b)
-    if da >= 3 and db <= 2:  # fold the batch into the rows, as PyTorch does
-        rows = reshape(a, -1, a.shape[-1])
-        out = mm(rows, b) if db == 2 else mv(rows, b)
-        shape = tuple(a.shape[:-1]) + ((b.shape[-1],) if db == 2 else ())
-        return UnsafeViewBackward0.apply(out, shape=shape)
+    if _should_fold(a, b):
+        return _folded(a, b)
+    if da == 3 and db == 3 and a.shape[0] != b.shape[0]:  # a batch of one that needs grad: drop it
+        if a.shape[0] == 1 and a._rg:
+            return matmul(squeeze(a, 0), b)
+        if b.shape[0] == 1 and b._rg:
+            return matmul(a, squeeze(b, 0))
     return _batched(a, b)
 
 
+def _should_fold(a, b):
+    """PyTorch folds the batch of the larger operand into mm/mv rows when that copies nothing (or saves work)."""
+    larger = a.ndim >= b.ndim
+    t1 = a._data if larger else B.ns(b._data).swapaxes(b._data, -1, -2)
+    small = b if larger else a
+    if not (t1.ndim >= 3 and small.ndim <= 2):
+        return False
+    if small._rg:
+        return True
+    if a.ndim == 2 or t1.size == 0:
+        return False
+    st, sh = B.strides(t1), t1.shape
+    if st is None:  # a namespace that hides memory layout: do not guess
+        return False
+    return all(st[i] == st[i + 1] * sh[i + 1] for i in range(t1.ndim - 1))
+
+
+def _folded(a, b):
+    swap = b.ndim > a.ndim  # then compute (bᵀ @ aᵀ)ᵀ
+    t1 = transpose(b, -1, -2) if swap else a
+    t2 = (a.t() if a.ndim == 2 else a) if swap else b
+    shape = tuple(t1.shape[:-1])
+    rows = reshape(t1, -1, t1.shape[-1])
+    if t2.ndim == 1:
+        return UnsafeViewBackward0.apply(mv(rows, t2), shape=shape)
+    out = UnsafeViewBackward0.apply(mm(rows, t2), shape=shape + (t2.shape[1],))
+    if not swap:
+        return out
+    out = transpose(out, -1, -2)
+    return out if out._data.flags.c_contiguous else _clone(out)  # .contiguous()
+
+
+def _clone(t):
+    from .pointwise import CloneBackward0
+    return CloneBackward0.apply(t)
+
+
 def _batched(a, b):
-    va = unsqueeze(a, 0) if a.ndim == 1 else a
-    vb = unsqueeze(b, -1) if b.ndim == 1 else b
-    batch = tuple(x for x in _broadcast(tuple(va.shape[:-2]), tuple(vb.shape[:-2])))
+    """Broadcast the batch dims, flatten them, bmm, and view the result back (a vector b as a column)."""
+    batch = tuple(_broadcast(tuple(a.shape[:-2]), tuple(b.shape[:-2])))
     n = 1
     for s in batch:
         n *= s
-    ea = reshape(va.expand(*batch, *va.shape[-2:]), n, *va.shape[-2:])
-    eb = reshape(vb.expand(*batch, *vb.shape[-2:]), n, *vb.shape[-2:])
-    out = bmm(ea, eb)
-    shape = batch + ((va.shape[-2],) if a.ndim > 1 else ()) + ((vb.shape[-1],) if b.ndim > 1 else ())
+    rows = a.shape[-2] if a.ndim > 1 else 1
+    ea = reshape(a.expand(*batch, rows, a.shape[-1]), n, rows, a.shape[-1])
+    if b.ndim == 1:
+        eb = unsqueeze(reshape(b.expand(*batch, b.shape[0]), n, b.shape[0]), 2)
+        out = bmm(ea, eb).squeeze(-1)
+    else:
+        eb = reshape(b.expand(*batch, *b.shape[-2:]), n, *b.shape[-2:])
+        out = bmm(ea, eb)
+    shape = batch + ((a.shape[-2],) if a.ndim > 1 else ()) + ((b.shape[-1],) if b.ndim > 1 else ())
     return UnsafeViewBackward0.apply(out, shape=shape)
 
 
@@ -129,6 +183,6 @@ def _broadcast(s1, s2):
     for x, y in zip(s1, s2):
         if x != y and 1 not in (x, y):
             raise errors.runtime(f"The size of tensor a ({x}) must match the size of tensor b ({y}) at "
-                                 "non-singleton dimension", "The batch dimensions must broadcast.")
+                                 f"non-singleton dimension {len(out)}", "The batch dimensions must broadcast.")
         out.append(max(x, y))
     return out

@@ -1,4 +1,6 @@
 """Elementwise ops. Read each class as one row of PyTorch's derivatives.yaml."""
+import math
+
 from .. import backend as B
 from .. import dtypes
 from ..node import Op
@@ -29,6 +31,10 @@ def _float(a):
     return a if a.dtype.kind == "f" else a.astype(dtypes.default_float().array_dtype)
 
 
+def _log(x):
+    return math.log(x) if x > 0 else -math.inf if x == 0 else math.nan
+
+
 def _is_int_like(a):
     return isinstance(a, int) or (not isinstance(a, float) and a.dtype.kind in "iub")
 
@@ -52,6 +58,16 @@ class SubBackward0(Op):
         return a - b if alpha == 1 else a - alpha * b
     def backward(ctx, g):
         return g, -g if ctx.alpha == 1 else g * -ctx.alpha
+
+
+class SubBackward1(Op):
+    """self - number, as backward formulas write it: the number is an attribute."""
+    args = ("self",)
+    def forward(ctx, a, other):
+        a, other = promote(a, other)
+        return a - other
+    def backward(ctx, g):
+        return (g,)
 
 
 class RsubBackward0(Op):
@@ -124,7 +140,7 @@ class ReciprocalBackward0(Op):
         return 1 / _float(a)
     def backward(ctx, g):
         r, = ctx.saved_tensors
-        return (-g * r * r,)
+        return (-g * (r * r),)  # derivatives.yaml: -grad * (result * result)
 
 
 class PowBackward0(Op):
@@ -153,7 +169,7 @@ class PowBackward1(Op):
         a, e, r = ctx.saved_tensors
         need = ctx.needs_input_grad
         # PyTorch's conventions: d/da is 0 where e == 0; d/de is 0 where a == 0 and e >= 0.
-        ga = where(e == 0, 0.0, g * (e * a ** (e - 1))) if need[0] else None
+        ga = where(e == 0, 0.0, g * (e * a ** SubBackward1.apply(e, other=1))) if need[0] else None
         ge = g * where((a == 0) * (e >= 0), 0.0, r * a.log()) if need[1] else None
         return ga, ge
 
@@ -167,7 +183,7 @@ class PowBackward2(Op):
         return base ** e2
     def backward(ctx, g):
         r, = ctx.saved_tensors
-        return (g * r * B.ns(r._data).log(float(ctx.self)),)
+        return (g * MulBackward1.apply(r, other=_log(float(ctx.self))),)  # a Python number: weak, on no device
 
 
 # --- functions of one variable ----------------------------------------------------------
@@ -187,7 +203,7 @@ def _unary(name, fn, saves, vjp, doc):
 ExpBackward0 = _unary("ExpBackward0", "exp", "result", lambda g, r: g * r, "e^x")
 LogBackward0 = _unary("LogBackward0", "log", "self", lambda g, x: g / x, "ln x")
 SinBackward0 = _unary("SinBackward0", "sin", "self", lambda g, x: g * x.cos(), "sin x")
-CosBackward0 = _unary("CosBackward0", "cos", "self", lambda g, x: -g * x.sin(), "cos x")
+CosBackward0 = _unary("CosBackward0", "cos", "self", lambda g, x: g * -x.sin(), "cos x")
 TanhBackward0 = _unary("TanhBackward0", "tanh", "result", lambda g, r: TanhBackwardBackward0.apply(g, r), "tanh x")
 SqrtBackward0 = _unary("SqrtBackward0", "sqrt", "result", lambda g, r: g / MulBackward1.apply(r, other=2), "√x")
 
@@ -275,7 +291,7 @@ class SignBackward0(Op):
     def forward(ctx, a):
         return B.ns(a).sign(a)
     def backward(ctx, g):
-        return (g * 0,)
+        return (zeros_like(g),)  # a constant, as PyTorch's zeros_like(grad): no graph behind it
 
 
 class SgnBackward0(SignBackward0):
@@ -293,6 +309,8 @@ class CloneBackward0(Op):
 class CopyBackwards(Op):
     """self.copy_(src): src broadcast into self's shape and dtype; self's old value gets no gradient."""
     args = ("self", "src")
+    def name(self):
+        return "torch::autograd::CopyBackwards"  # a C++ node in PyTorch, named with its namespace
     def forward(ctx, a, s):
         if isinstance(a, (int, float)):  # a plain differentiable copy of src
             return s.copy()
@@ -305,12 +323,17 @@ class CopyBackwards(Op):
 
 
 class ToCopyBackward0(Op):
+    """_to_copy(self, dtype, device): the gradient goes back to self's dtype and device."""
     args = ("self",)
-    def forward(ctx, a, dtype):
-        ctx.self_dtype = dtypes.of_array(a)
-        return a.astype(dtype.array_dtype)
+    def forward(ctx, a, dtype=None, device=None):
+        ctx.self_dtype, ctx.self_device = dtypes.of_array(a), B.device_of(a)
+        if dtype is None and device is None:  # .to(copy=True)
+            return a.copy()
+        if device is not None:
+            a = B.asarray(a, device=device, copy=dtype is None)
+        return a if dtype is None else a.astype(dtype.array_dtype)
     def backward(ctx, g):
-        return (g.to(ctx.self_dtype),)
+        return (g.to(ctx.self_device, ctx.self_dtype),)
 
 
 class WhereBackward0(Op):
@@ -324,6 +347,26 @@ class WhereBackward0(Op):
         c = ctx.condition
         need = ctx.needs_input_grad
         return (where(c, g, 0.0) if need[0] else None), (where(c, 0.0, g) if need[1] else None)
+
+
+def _extreme_pair(name, fn, loses):
+    """maximum/minimum(self, other): the larger (smaller) one gets the gradient, each half of it at ties."""
+    def forward(ctx, a, b):
+        a, b = promote(a, b)
+        return getattr(B.ns(a), fn)(a, b)
+
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        half = where(a == b, g / 2, g)
+        need = ctx.needs_input_grad
+        return (where(loses(a, b), 0.0, half) if need[0] else None), \
+            (where(loses(b, a), 0.0, half) if need[1] else None)
+    return type(name, (Op,), {"args": ("self", "other"), "saves": ("self", "other"), "forward": forward,
+                              "backward": backward, "__module__": __name__})
+
+
+MaximumBackward0 = _extreme_pair("MaximumBackward0", "maximum", lambda a, b: a < b)
+MinimumBackward0 = _extreme_pair("MinimumBackward0", "minimum", lambda a, b: a > b)
 
 
 # --- public functions -------------------------------------------------------------------
@@ -377,6 +420,10 @@ def pow(a, e):  # noqa: A001 - PyTorch's name
 def where(condition, a, b):
     c = condition._data if isinstance(condition, Tensor) else condition
     return WhereBackward0.apply(a, b, condition=c)
+
+
+def zeros_like(t):
+    return Tensor._make(B.ns(t._data).zeros_like(t._data))
 
 
 def ones_like(t):

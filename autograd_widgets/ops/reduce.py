@@ -2,6 +2,7 @@
 from collections import namedtuple
 
 from .. import backend as B
+from .. import errors
 from ..node import Op
 from ..tensor import Tensor
 from .pointwise import MaskedFillBackward0, MulBackward1, SgnBackward0, _float, promote
@@ -14,16 +15,14 @@ def _dims(dim, ndim):
     dims = (dim,) if isinstance(dim, int) else tuple(dim)
     if not dims:
         return tuple(range(ndim))
-    return tuple(sorted(d % ndim if ndim else 0 for d in dims))
+    return tuple(sorted(errors.wrap_dim(d, ndim) for d in dims))
 
 
 def _unreduce(g, shape, dims, keepdim):
     """g, the gradient of a reduction over `dims`, broadcast back to the input's `shape`."""
-    if not keepdim and dims and len(shape):
-        kept = list(shape)
-        for d in dims:
-            kept[d] = 1
-        g = g.reshape(tuple(kept))
+    if not keepdim and len(shape):
+        for d in dims:  # ascending, as PyTorch's unsqueeze_multiple
+            g = g.unsqueeze(d)
     return g.expand(shape)
 
 
@@ -82,8 +81,9 @@ def _extreme_all(name, pick):
     """max()/min() of all elements: the gradient is shared evenly among ties, as in PyTorch."""
     def forward(ctx, a):
         if a.size == 0:
-            raise RuntimeError(f"{pick}(): Expected reduction dim to be specified for input.numel() == 0. "
-                               "Specify the reduction dim with the 'dim' argument.")
+            raise errors.runtime(f"{pick}(): Expected reduction dim to be specified for input.numel() == 0. "
+                                 "Specify the reduction dim with the 'dim' argument.",
+                                 f"An empty tensor has no {pick}imum; reduce along a dim, or check the tensor.")
         return getattr(a, pick)()
 
     def backward(ctx, g):
@@ -148,6 +148,7 @@ return_types = _ReturnTypes()
 def extreme(t, which, dim=None, keepdim=False):
     if dim is None:
         return (MaxBackward1 if which == "max" else MinBackward1).apply(t)
+    errors.wrap_dim(dim, t.ndim)
     node = MaxBackward0 if which == "max" else MinBackward0
     values = node.apply(t, dim=dim, keepdim=keepdim)
     idx = values.grad_fn.indices if values.grad_fn is not None else _indices(t, which, dim, keepdim)
@@ -158,8 +159,8 @@ def extreme(t, which, dim=None, keepdim=False):
 
 def _indices(t, which, dim, keepdim):
     a = t._data
-    return getattr(B.ns(a), "argmax" if which == "max" else "argmin")(a, axis=dim % a.ndim) if a.ndim \
-        else B.asarray(0)
+    xp = B.ns(a)
+    return getattr(xp, "argmax" if which == "max" else "argmin")(a, axis=dim % a.ndim) if a.ndim else xp.asarray(0)
 
 
 class LinalgVectorNormBackward0(Op):
@@ -306,8 +307,9 @@ def mean(t, dim=None, keepdim=False, dtype=None):
     if dtype is not None:
         t = t.to(dtype)
     if t._data.dtype.kind != "f":
-        raise RuntimeError(f"mean(): could not infer output dtype. Input dtype must be either a floating point or "
-                           f"complex dtype. Got: {t.dtype.name.capitalize()}")
+        raise errors.runtime(f"mean(): could not infer output dtype. Input dtype must be either a floating point "
+                             f"or complex dtype. Got: {t.dtype._legacy[:-6]}",
+                             "The mean of integers is a fraction: convert first, e.g. t.float().mean().")
     if dim is None:
         return MeanBackward0.apply(t)
     return MeanBackward1.apply(t, dim=dim, keepdim=keepdim)
@@ -332,7 +334,7 @@ def log_softmax(t, dim=None, dtype=None):
 
 def _implicit_dim(t, dim):
     if dim is not None:
-        return dim
+        return errors.wrap_dim(dim, t.ndim) if t.ndim else dim
     import warnings
     warnings.warn("Implicit dimension choice for softmax has been deprecated. Change the call to include dim=X as "
                   "an argument.", UserWarning, stacklevel=3)

@@ -19,6 +19,9 @@ def _shape_arg(shape):
 
 
 def _reshape_array(a, shape):
+    if sum(1 for s in shape if s == -1) > 1:
+        raise errors.runtime("only one dimension can be inferred",
+                             "At most one size may be -1 (meaning 'whatever makes the element count fit').")
     try:
         return a.reshape(shape)
     except ValueError:
@@ -39,16 +42,32 @@ class UnsafeViewBackward0(ViewBackward0):
     pass
 
 
-class SqueezeBackward0(ViewBackward0):
-    """squeeze(): every dimension of size 1 removed."""
+class SqueezeBackward0(Op):
+    """squeeze(): every dimension of size 1 removed; the gradient gets them back by unsqueeze."""
+    args = ("self",)
+    def forward(ctx, a, dims):
+        ctx.dims = tuple(sorted(d for d in dims if a.shape[d] == 1))
+        return a.reshape(tuple(n for i, n in enumerate(a.shape) if i not in ctx.dims))
+    def backward(ctx, g):
+        for d in ctx.dims:
+            g = g.unsqueeze(d)
+        return (g,)
 
 
-class SqueezeBackward1(ViewBackward0):
+class SqueezeBackward1(SqueezeBackward0):
     """squeeze(dim)."""
 
 
-class SqueezeBackward4(ViewBackward0):
-    """squeeze(dims), as matmul uses it."""
+class SqueezeBackward2(SqueezeBackward0):
+    """squeeze(dims) with a tuple of dims."""
+
+
+class SqueezeBackward4(SqueezeBackward0):
+    """squeeze_(dim) in place, as matmul uses it on its own result."""
+
+
+class ReshapeAliasBackward0(ViewBackward0):
+    """reshape() of a non-contiguous tensor that can still be a view (no copy)."""
 
 
 class UnsqueezeBackward0(Op):
@@ -156,25 +175,35 @@ def expandable(shape, to):
 
 
 # --- public functions -------------------------------------------------------------------
+def _contiguous(a):
+    return getattr(a, "flags", None) is None or a.flags.c_contiguous or a.size <= 1
+
+
+def _viewable(a, shape):
+    """Whether `a` can take `shape` without copying (NumPy's reshape copies only when it must)."""
+    return B.ns(a).may_share_memory(_reshape_array(a, shape), a)
+
+
 def view(t, *shape):
     shape = _shape_arg(shape)
     a = t._data
-    if not (a.flags.c_contiguous if hasattr(a, "flags") else True) and a.size > 1:
-        trial = a.reshape(shape)
-        if trial.base is None:
-            raise errors.runtime(
-                "view size is not compatible with input tensor's size and stride (at least one dimension spans "
-                "across two contiguous subspaces). Use .reshape(...) instead.",
-                "view() never copies, and this tensor's elements are not laid out in the order the new shape "
-                "needs; reshape() copies when it must.")
+    if not _contiguous(a) and not _viewable(a, shape):
+        raise errors.runtime(
+            "view size is not compatible with input tensor's size and stride (at least one dimension spans "
+            "across two contiguous subspaces). Use .reshape(...) instead.",
+            "view() never copies, and this tensor's elements are not laid out in the order the new shape "
+            "needs; reshape() copies when it must.")
     return _as_view(ViewBackward0.apply(t, shape=shape), t)
 
 
 def reshape(t, *shape):
+    """A view when the layout allows (ViewBackward0, or ReshapeAliasBackward0 if not contiguous), else a copy."""
     shape = _shape_arg(shape)
     a = t._data
-    if getattr(a, "flags", None) is None or a.flags.c_contiguous or a.size <= 1:
+    if _contiguous(a):
         return _as_view(ViewBackward0.apply(t, shape=shape), t)
+    if _viewable(a, shape):
+        return _as_view(ReshapeAliasBackward0.apply(t, shape=shape), t)
     return UnsafeViewBackward0.apply(CloneBackward0_apply(t), shape=shape)
 
 
@@ -186,7 +215,7 @@ def CloneBackward0_apply(t):
 def flatten(t, start_dim=0, end_dim=-1):
     if t.ndim <= 1:
         return t if t.ndim == 1 else reshape(t, 1)
-    s, e = start_dim % t.ndim, end_dim % t.ndim
+    s, e = errors.wrap_dim(start_dim, t.ndim), errors.wrap_dim(end_dim, t.ndim)
     if s == e:
         return t
     shape = t.shape[:s] + (-1,) + t.shape[e + 1:]
@@ -194,23 +223,17 @@ def flatten(t, start_dim=0, end_dim=-1):
 
 
 def squeeze(t, dim=None):
-    a = t._data
+    nd = t.ndim
     if dim is None:
-        shape = tuple(s for s in a.shape if s != 1)
-        return _as_view(SqueezeBackward0.apply(t, shape=shape), t)
-    dims = (dim,) if isinstance(dim, int) else tuple(dim)
-    nd = max(a.ndim, 1)
-    dims = {d % nd for d in dims}
-    shape = tuple(s for i, s in enumerate(a.shape) if not (i in dims and s == 1))
-    node = SqueezeBackward1 if isinstance(dim, int) else SqueezeBackward4
-    return _as_view(node.apply(t, shape=shape), t)
+        return _as_view(SqueezeBackward0.apply(t, dims=tuple(range(nd))), t)
+    dims = {errors.wrap_dim(d, nd) for d in ((dim,) if isinstance(dim, int) else dim)}
+    dims = dims if nd else set()
+    node = SqueezeBackward1 if isinstance(dim, int) else SqueezeBackward2
+    return _as_view(node.apply(t, dims=tuple(dims)), t)
 
 
 def unsqueeze(t, dim):
-    nd = t.ndim + 1
-    if not -nd <= dim < nd:
-        raise IndexError(f"Dimension out of range (expected to be in range of [{-nd}, {nd - 1}], but got {dim})")
-    return _as_view(UnsqueezeBackward0.apply(t, dim=dim % nd), t)
+    return _as_view(UnsqueezeBackward0.apply(t, dim=errors.wrap_dim(dim, t.ndim + 1)), t)
 
 
 def t_(t):
@@ -221,6 +244,7 @@ def t_(t):
 
 
 def transpose(t, dim0, dim1):
+    dim0, dim1 = errors.wrap_dim(dim0, t.ndim), errors.wrap_dim(dim1, t.ndim)
     return _as_view(TransposeBackward0.apply(t, dim0=dim0, dim1=dim1), t)
 
 
@@ -251,13 +275,23 @@ def stack(tensors, dim=0):
                              f"and {list(next(x.shape for x in tensors if tuple(x.shape) != tuple(tensors[0].shape)))}"
                              f" at entry {next(i for i, x in enumerate(tensors) if tuple(x.shape) != tuple(tensors[0].shape))}",
                              "All tensors you stack must have the same shape.")
-    dim = dim % (tensors[0].ndim + 1)
+    dim = errors.wrap_dim(dim, tensors[0].ndim + 1)
     return StackBackward0.apply(*_common(tensors), dim=dim)
 
 
 def cat(tensors, dim=0):
     tensors = [x for x in tensors if not (x.ndim == 1 and x.numel() == 0)] or list(tensors)
-    dim = dim % max(tensors[0].ndim, 1)
+    dim = errors.wrap_dim(dim, tensors[0].ndim)
+    first = tensors[0].shape
+    for i, x in enumerate(tensors):
+        if x.ndim != len(first):
+            raise errors.runtime(f"Tensors must have same number of dimensions: got {len(first)} and {x.ndim}",
+                                 "cat joins tensors along one existing dimension; give them all the same rank.")
+        for d, (m, n) in enumerate(zip(first, x.shape)):
+            if d != dim and m != n:
+                raise errors.runtime(f"Sizes of tensors must match except in dimension {dim}. Expected size {m} but "
+                                     f"got size {n} for tensor number {i} in the list.",
+                                     "Every dimension except the one you concatenate along must agree.")
     return CatBackward0.apply(*_common(tensors), dim=dim)
 
 

@@ -119,8 +119,8 @@ class BackwardPlayground(W.VBox):
         vs, i = [], 0
         for out in self.outputs:
             n = out.numel()
-            vs.append(self.torch.tensor([s.value for s in self.sliders[i:i + n]], dtype=out.dtype)
-                      .reshape(tuple(out.shape)))
+            vs.append(self.torch.tensor([s.value for s in self.sliders[i:i + n]], dtype=out.dtype,
+                                        device=out.device).reshape(tuple(out.shape)))
             i += n
         return vs
 

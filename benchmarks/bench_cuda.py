@@ -1,0 +1,91 @@
+"""The core benchmark's MLP step on a GPU: autograd_widgets on CuPy beside PyTorch CUDA and a hand-written CuPy floor.
+
+    python benchmarks/bench_cuda.py [--reps 30] [--batches 128 4096 65536] [--out results.txt]
+
+One step of a 784-256-256-10 tanh MLP, float32, MSE loss, forward and backward, as in
+benchmarks/run.py (b). Each timed call ends by waiting for the GPU, repeats are interleaved
+after a warm-up (CuPy compiles its kernels on first use), and the median is reported. For
+scale, the CPU rows (ours on NumPy, the NumPy floor) run at the smaller batches.
+"""
+import argparse
+import os
+import sys
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(__file__))
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+import autograd_widgets as aw  # noqa: E402
+from run import interleaved, mlp, mlp_data, mlp_floor  # noqa: E402  (they take device data too)
+
+try:
+    import torch
+except ImportError:
+    torch = None
+
+
+def data(batch):
+    """run.py's weights (seed 0), with a batch of `batch` random inputs and targets."""
+    rng = np.random.default_rng(0)
+    Ws, bs, _, _ = mlp_data(rng)
+    return Ws, bs, rng.standard_normal((batch, 784)).astype(np.float32), \
+        rng.standard_normal((batch, 10)).astype(np.float32)
+
+
+def synced(fn, sync):
+    def run():
+        fn()
+        sync()
+    return run
+
+
+def contenders(batch, with_cpu):
+    """run.py's MLP step for each contender, its data already on the device, each call waiting for the GPU."""
+    import cupy
+    Ws, bs, X, Y = data(batch)
+    sync = cupy.cuda.runtime.deviceSynchronize  # waits for every stream: CuPy's and PyTorch's
+    c = {"ours": synced(mlp(aw, *on(lambda a: aw.tensor(a, device="cuda"), Ws, bs, X, Y)), sync),
+         "floor": synced(mlp_floor(*on(cupy.asarray, Ws, bs, X, Y)), sync)}
+    if torch is not None and torch.cuda.is_available():
+        c["torch"] = synced(mlp(torch, *on(lambda a: torch.tensor(a, device="cuda"), Ws, bs, X, Y)), sync)
+    if with_cpu:
+        c["ours cpu"] = mlp(aw, Ws, bs, X, Y)
+        c["numpy floor"] = mlp_floor(Ws, bs, X, Y)
+    return c
+
+
+def on(move, Ws, bs, X, Y):
+    return [move(a) for a in Ws], [move(a) for a in bs], move(X), move(Y)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--reps", type=int, default=30)
+    ap.add_argument("--batches", type=int, nargs="+", default=[128, 4096, 65536])
+    ap.add_argument("--out", help="also write the table here")
+    args = ap.parse_args()
+    if not aw.cuda.is_available():
+        sys.exit("bench_cuda.py needs CuPy and an NVIDIA GPU (pip install \"autograd_widgets[cuda]\").")
+    import cupy
+    lines = [f"GPU {aw.cuda.get_device_name()}, CuPy {cupy.__version__}, numpy {np.__version__}, "
+             f"torch {torch.__version__ if torch else 'not installed'}; medians of {args.reps} interleaved steps (ms)"]
+    print(lines[0], flush=True)
+    for batch in args.batches:
+        c = contenders(batch, with_cpu=batch <= 4096)
+        interleaved(c, 5)  # warm-up: kernel compilation, allocator pools, cuBLAS handles
+        med = {k: v * 1e3 for k, v in interleaved(c, args.reps).items()}
+        ours = med["ours"]
+        cells = [f"MLP step b={batch:<6d}", f"ours(cupy) {ours:8.3f}"]
+        for other in ("torch", "floor", "ours cpu", "numpy floor"):
+            if other in med:
+                name = {"torch": "torch cuda", "floor": "cupy floor"}.get(other, other)
+                cells.append(f"{name} {med[other]:8.3f} (ours/{name} {ours / med[other]:6.2f}x)")
+        lines.append("  ".join(cells))
+        print(lines[-1], flush=True)
+    if args.out:
+        with open(args.out, "w") as f:
+            f.write("\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    main()
