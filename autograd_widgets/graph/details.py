@@ -16,7 +16,11 @@ def values(t, limit=6):
     if t is None:
         return "None"
     try:
-        data = t.detach().cpu().numpy() if hasattr(t, "detach") else t
+        if hasattr(t, "detach"):
+            t = t.detach()
+            data = (t.cpu() if t.is_cuda else t).numpy()
+        else:
+            data = t
     except Exception:  # noqa: BLE001 - exotic tensors (sparse, meta): show what str() gives
         return str(t)
     if data.size <= limit:
@@ -31,11 +35,9 @@ def _nested(x):
 
 
 def _num(x):
-    """PyTorch's style for whole numbers ('10.'), four significant digits otherwise."""
-    if x != x or x in (float("inf"), float("-inf")):
-        return str(x)
-    if x == int(x) and abs(x) < 1e6:
-        return f"{int(x)}."
+    """PyTorch's style for whole numbers ('10.'), four significant digits otherwise ('nan', 'inf' too)."""
+    if x.is_integer() and -1e6 < x < 1e6:
+        return f"{x:.0f}."
     return f"{x:.4g}"
 
 

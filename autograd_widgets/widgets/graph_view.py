@@ -17,6 +17,7 @@ import anywidget
 import traitlets
 
 from ..graph import fold, is_freed, labels, to_dot, walk
+from ..graph.dot import grad_line, has_grad_line, label_lines
 
 _HERE = Path(__file__).resolve().parent
 BUNDLE = _HERE.parent / "static" / "graph.js"
@@ -76,6 +77,7 @@ class GraphView(anywidget.AnyWidget):
     def _use(self, graph, drawn):
         self.graph, self.drawn = graph, drawn
         self._functions = [n for n in drawn.functions() if n.kind == "fn"]
+        self._tensors = [n for n in drawn.nodes.values() if n.kind in ("leaf", "tensor")]
 
     def update(self, outputs, names=None):
         """Draw the graph behind `outputs` instead. If it has the same structure as the one drawn (the
@@ -89,12 +91,18 @@ class GraphView(anywidget.AnyWidget):
             self._use(graph, drawn)
             self.refresh()
 
-    def refresh(self):
-        """Send the label lines that changed (values, grads), which saved tensors are freed, the panel."""
-        self.set_labels(labels(self.drawn))
-        freed = self._freed()
-        if freed != self.freed:
-            self.freed = freed
+    def refresh(self, freed=True, data=True):
+        """Send the label lines that changed (values, grads), the panel, and, with `freed`, which
+        functions' saved tensors a backward freed. Without `data` only the grad lines are read
+        again (a backward changes nothing else)."""
+        if data:
+            self.set_labels({n.id: label_lines(n) for n in self._tensors})  # functions' labels never change
+        else:
+            self.set_labels({n.id: self.labels[n.id][:2] + [grad_line(n)] for n in self._tensors if has_grad_line(n)})
+        if freed:
+            now = self._freed()
+            if now != self.freed:
+                self.freed = now
         if self.selected:
             self._show(self.selected)
 

@@ -179,7 +179,7 @@ class BackwardPlayground(W.VBox):
         except (RuntimeError, ValueError, TypeError) as e:
             self._set_error(errors.explain(e) if isinstance(e, RuntimeError) else f"{type(e).__name__}: {e}")
             ok = False
-        self._show()
+        self._show(freed=not (ok and retain_graph), data=False)  # a retained backward freed nothing, changed no data
         return ok
 
     def _set_error(self, text):
@@ -188,7 +188,7 @@ class BackwardPlayground(W.VBox):
             "<pre class='aw-error' style='color:#a00;background:#fff4f4;border:1px solid #f3c2c2;padding:6px;"
             "white-space:pre-wrap;margin:4px 0'>" + html.escape(text) + "</pre>")
 
-    def _show(self):
+    def _show(self, freed=True, data=True):
         self.grads = {name: (None if t.grad is None else as_list(t.grad))
                       for name, t in zip(self.input_names, self.inputs)}
         rows = "".join(f"<tr><td><b>{html.escape(k)}</b>.grad</td><td class='aw-grad' data-leaf='{html.escape(k)}' "
@@ -196,7 +196,7 @@ class BackwardPlayground(W.VBox):
                        for k, v in self.grads.items())
         what = "vᵀ·J, from scratch" if self.mode == "fresh" else "sum of every backward since zero_grad"
         self.grad_table.value = (f"<div style='color:#666'>{what}</div><table class='aw-grads'>{rows}</table>")
-        self.view.refresh()
+        self.view.refresh(freed=freed, data=data)
         self._show_grad_graph()
 
     def _show_grad_graph(self):

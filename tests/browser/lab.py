@@ -120,7 +120,7 @@ def write_notebook(path, cells):
 def open_notebook(page, lab, path, run=True, timeout=90_000):
     """Open `path` (under lab.root) in JupyterLab and, with `run`, run all its cells and wait until done."""
     rel = Path(path).resolve().relative_to(lab.root.resolve()).as_posix()
-    page.goto(f"{lab.url}/lab/tree/{rel}")
+    page.goto(f"{lab.url}/lab/tree/{rel}?reset")  # ?reset: no tabs of earlier tests come back
     page.wait_for_function("window.jupyterapp && window.jupyterapp.shell.currentWidget "
                            "&& window.jupyterapp.shell.currentWidget.sessionContext", timeout=timeout)
     page.wait_for_function("window.jupyterapp.shell.currentWidget.sessionContext.session?.kernel?.status === 'idle'",
