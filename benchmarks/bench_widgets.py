@@ -7,7 +7,8 @@
    target <= 10 ms), beside the same playground on PyTorch CPU tensors and a hand-written NumPy
    floor (the same vᵀ·J by hand, no widget);
 2. slider input -> labels patched in the page (JupyterLab + Chromium; target <= 100 ms);
-3. layout of 200 and 2,000 nodes in the browser (Graphviz as WebAssembly; targets <= 50 ms, <= 1 s).
+3. layout of 200 and 2,000 nodes in the browser (Graphviz as WebAssembly; targets <= 50 ms, <= 1 s),
+   and of an RNN whose weights are used at every depth (drawn beside each use, see graph/fold.py).
 One run, medians of interleaved repeats, ratios printed. The machine's load is printed too: on a
 shared 2-core machine every figure moves with it.
 """
@@ -53,6 +54,15 @@ NET_SOURCE = """def net(T, layers, width=3):
         b = T.zeros(width, dtype=T.float64, requires_grad=True)
         h = (h @ w + b).tanh()
     return h
+"""
+
+
+RNN_SOURCE = """def rnn(T, steps):
+    w, u = T.full((3, 3), 0.1, requires_grad=True), T.full((3, 3), 0.2, requires_grad=True)
+    h = T.zeros(1, 3)
+    for t in range(steps):
+        h = (h @ w + T.ones(1, 3) * t @ u).tanh()
+    return h.sum()
 """
 
 
@@ -125,12 +135,13 @@ def browser_side(repeats=15):
         f"p = torch.BackwardPlayground(net(torch, {LAYERS}))\np",
         f"big = net(torch, 290)\nv2000 = torch.show(big, max_nodes=10_000)\nv2000",
         "torch.show(big)",
+        RNN_SOURCE + "torch.show(rnn(torch, 40))",
         "p.view",  # the 200-node graph drawn again: a layout with everything warm
     ]
     with running_lab() as lab, chromium() as browser:
         page = new_page(browser)
         open_notebook(page, lab, write_notebook(lab.root / "bench.ipynb", cells))
-        page.wait_for_function("document.querySelectorAll('.aw-graph[data-layout-ms]').length === 4",
+        page.wait_for_function("document.querySelectorAll('.aw-graph[data-layout-ms]').length === 5",
                                timeout=180_000)
         layouts = page.evaluate("[...document.querySelectorAll('.aw-graph[data-layout-ms]')]"
                                 ".map(g => [Number(g.dataset.nodes), Number(g.dataset.layoutMs), Number(g.dataset.drawMs)])")
@@ -156,7 +167,7 @@ def browser_side(repeats=15):
           f"({repeats} key presses)")
     print("\n3. layout in the browser (Graphviz WebAssembly)")
     names = ["200-node graph, first on the page", "2,000 nodes unfolded", "2,000 nodes folded (default)",
-             "200-node graph again"]
+             "RNN, 2 weights used at 40 depths", "200-node graph again"]
     for name, (nodes, ms, drawn) in zip(names, layouts):
         print(f"   {name:36s} {nodes:5d} drawn nodes   layout {ms:7.1f} ms, in the page {drawn:7.1f} ms")
     return patch, layouts
