@@ -41,8 +41,12 @@ def _free_port():
 
 
 @contextlib.contextmanager
-def running_lab(timeout=90):
-    """Start JupyterLab on a free port of 127.0.0.1 in a temporary root; stop it (by its pid) afterwards."""
+def running_lab(timeout=90, python=sys.executable, checkout_on_path=True):
+    """Start JupyterLab on a free port of 127.0.0.1 in a temporary root; stop it (by its pid) afterwards.
+
+    `python`: the interpreter whose JupyterLab and kernels run. `checkout_on_path=False` leaves this
+    checkout off PYTHONPATH, so kernels import the package installed in that interpreter.
+    """
     tmp = Path(tempfile.mkdtemp(prefix="aw-lab-"))
     root, settings = tmp / "root", tmp / "settings"
     root.mkdir()
@@ -55,9 +59,10 @@ def running_lab(timeout=90):
     (notices / "notification.jupyterlab-settings").write_text(json.dumps({"fetchNews": "false",
                                                                            "checkForUpdates": False}))
     port = _free_port()
+    path = [str(REPO), os.environ.get("PYTHONPATH", "")] if checkout_on_path else []
     env = dict(os.environ, JUPYTER_CONFIG_DIR=str(tmp / "config"), JUPYTER_RUNTIME_DIR=str(tmp / "runtime"),
-               PYTHONPATH=os.pathsep.join(p for p in (str(REPO), os.environ.get("PYTHONPATH", "")) if p))
-    cmd = [sys.executable, "-m", "jupyterlab", "--allow-root", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+               PYTHONPATH=os.pathsep.join(p for p in path if p))
+    cmd = [str(python), "-m", "jupyterlab", "--allow-root", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
            "--ServerApp.token=", "--ServerApp.password=", f"--ServerApp.root_dir={root}",
            "--LabApp.expose_app_in_browser=True", "--LabApp.news_url=", f"--LabServerApp.user_settings_dir={settings}",
            f"--LabServerApp.workspaces_dir={tmp / 'workspaces'}",
