@@ -315,11 +315,13 @@ class Tensor:
         return (_rebuild, (B.to_host(self._data), self._rg))
 
     # --- in-place updates ----------------------------------------------------------------
-    def _check_inplace(self):
-        """Raise PyTorch's error if writing into this tensor would corrupt a graph."""
+    def _check_inplace(self, indexed=False):
+        """Raise PyTorch's error if writing into this tensor would corrupt a graph.
+
+        `indexed`: a write through t[...] = v, which PyTorch reports as a write into a view of the leaf."""
         if GradMode.enabled:
             if self._rg and self.grad_fn is None:
-                raise errors.leaf_inplace(view=False)
+                raise errors.leaf_inplace(view=indexed)
             base = self._base
             if base is not None and base._rg and base.grad_fn is None:
                 raise errors.leaf_inplace(view=True)

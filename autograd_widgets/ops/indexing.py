@@ -167,12 +167,8 @@ def setitem(t, index, value):
     if len(index) == 1:
         index = index[0]
     value_rg = isinstance(value, Tensor) and value._rg
+    t._check_inplace(indexed=True)
     if GradMode.enabled:
-        if t._rg and t.grad_fn is None:
-            raise errors.leaf_inplace(view=True)
-        base = t._base
-        if base is not None and base._rg and base.grad_fn is None:
-            raise errors.leaf_inplace(view=True)
         if t._rg or value_rg:
             if _all_advanced(index):
                 if value_rg:
