@@ -202,6 +202,13 @@ CASES = [
 ]
 
 
+# Rows for each family of ops live in their own table, so adding a family touches one file.
+from op_cases_nn import CASES as _NN_CASES  # noqa: E402  nn.functional: layers and activations
+from op_cases_loss import CASES as _LOSS_CASES  # noqa: E402  nn.functional: losses
+from op_cases_forms import CASES as _FORMS_CASES  # noqa: E402  tensor ops tutorials use (clamp, in-place unary, ...)
+CASES = CASES + _NN_CASES + _LOSS_CASES + _FORMS_CASES
+
+
 def arrays(case, seed=0):
     """Random float64 inputs for `case`; AWAY draws magnitudes in range with a random sign."""
     name, _, shapes, (lo, hi) = case
