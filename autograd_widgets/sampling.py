@@ -5,10 +5,10 @@ stream as ATen's kernel does (DistributionsHelper.h, TransformationHelper.h, cpu
 one 32-bit draw per float32 element, a 64-bit draw (two words) per float64 element, and so on.
 """
 import math
-from fractions import Fraction
 
 from . import backend as B
-from .avx_mathfun import box_muller_16, fma32
+from .avx_mathfun import box_muller_16
+from .fused import fma32, fma64
 
 H = B.namespace("cpu")
 _DIGITS = {"float16": 11, "float32": 24, "float64": 53}   # std::numeric_limits<T>::digits
@@ -33,14 +33,8 @@ def uniform(gen, n, dtype, low=0.0, high=1.0):
     if low == 0 and high == 1:
         return x.astype(dtype)
     if acc is H.float32:
-        return fma32(x, H.full_like(x, span), lo).astype(dtype)
-    return _fma64(x, span, lo)
-
-
-def _fma64(a, b, c):
-    """a*b + c rounded once, for float64 (exact rational arithmetic, element by element)."""
-    fb, fc = Fraction(float(b)), Fraction(float(c))
-    return H.array([float(Fraction(v) * fb + fc) for v in a.tolist()], dtype=H.float64)
+        return fma32(x, span, lo).astype(dtype)
+    return fma64(x, span, lo)
 
 
 def normal(gen, n, dtype, mean=0.0, std=1.0, contiguous=True):
@@ -76,7 +70,7 @@ def _box_muller_16_libm(u, mean, std):
     n = H.concatenate([radius * H.cos(theta), radius * H.sin(theta)], axis=1).reshape(-1)
     if std == 1 and mean == 0:
         return n.reshape(u.shape)
-    return _fma64(n, std, mean).reshape(u.shape)
+    return fma64(n, std, mean).reshape(u.shape)
 
 
 def _normal_double(gen, mean, std):
@@ -91,7 +85,7 @@ def _normal_double(gen, mean, std):
         ret = r * math.cos(theta)
     if std == 1 and mean == 0:
         return ret
-    return float(Fraction(ret) * Fraction(float(std)) + Fraction(float(mean)))
+    return float(fma64(ret, std, mean))
 
 
 def random_from_to(gen, n, dtype, low, high):

@@ -48,6 +48,8 @@ def test_rand_and_uniform_(dtype):
     _same(lambda T, n: T.rand(n, dtype=getattr(T, dtype)))
     _same(lambda T, n: T.empty(n, dtype=getattr(T, dtype)).uniform_(-1.5, 2.25), seeds=range(5))
     _same(lambda T, n: T.empty(n, dtype=getattr(T, dtype)).uniform_(0.1, 0.3), seeds=range(5), sizes=SHORT)
+    for bound in np.random.default_rng(0).uniform(0.01, 3, 8):   # bounds as nn.init computes them
+        _same(lambda T, n: T.empty(n, dtype=getattr(T, dtype)).uniform_(-bound, bound), seeds=range(2), sizes=SHORT)
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
