@@ -17,24 +17,31 @@ _INT_MAX = {"int64": (1 << 63) - 1, "int32": (1 << 31) - 1, "int16": (1 << 15) -
 
 
 def _uniform01(gen, n, dtype):
-    """uniform_real_distribution<T>(0, 1): the top `digits` bits of a draw scaled into [0, 1)."""
-    digits = _DIGITS[H.dtype(dtype).name]
+    """uniform_real_distribution<T>(0, 1): the low `digits` bits of a draw scaled into [0, 1)
+    (float16 takes float32's 24 bits, rounded later, as PyTorch 2.13 does)."""
+    digits = 53 if H.dtype(dtype).name == "float64" else 24
     bits = gen._random64(n) if digits == 53 else gen._random(n)
     acc = H.float64 if digits == 53 else H.float32        # dist_acctype: float for half and float
     return (bits & H.uint64((1 << digits) - 1)).astype(acc) * acc(2.0 ** -digits)
 
 
+def _narrow(values, dtype):
+    """static_cast<scalar_t>: to float16 through float32, as c10::Half converts."""
+    if H.dtype(dtype).name == "float16":
+        values = values.astype(H.float32)
+    return values.astype(dtype)
+
+
 def uniform(gen, n, dtype, low=0.0, high=1.0):
     """Tensor.uniform_(low, high): x * (to - from) + from, fused as the AVX2 build compiles it."""
     x = _uniform01(gen, n, dtype)
-    acc = x.dtype.type
-    lo, hi = H.dtype(dtype).type(low), H.dtype(dtype).type(high)
-    span, lo = acc(acc(hi) - acc(lo)), acc(lo)
-    if low == 0 and high == 1:
-        return x.astype(dtype)
-    if acc is H.float32:
-        return fma32(x, span, lo).astype(dtype)
-    return fma64(x, span, lo)
+    acc = x.dtype.type                      # the bounds are rounded to this type, not to float16
+    span = acc(acc(high) - acc(low))
+    out = fma32(x, span, acc(low)) if acc is H.float32 else fma64(x, span, low)
+    out = out.astype(dtype)
+    if H.dtype(dtype).name == "float16":    # rounding up onto `to` gives `from` instead
+        out[out == H.float16(high)] = H.float16(low)
+    return out
 
 
 def normal(gen, n, dtype, mean=0.0, std=1.0, contiguous=True):
@@ -48,7 +55,7 @@ def normal(gen, n, dtype, mean=0.0, std=1.0, contiguous=True):
     out = H.empty(n, dtype=H.float64)
     for i in range(n):
         out[i] = _normal_double(gen, mean, std)
-    return out.astype(dtype)
+    return _narrow(out, dtype)
 
 
 def _fill16(gen, n, dtype, convert):
@@ -94,7 +101,7 @@ def random_from_to(gen, n, dtype, low, high):
     bits = gen._random64(n) if span >= 1 << 28 else gen._random(n)
     vals = (bits % H.uint64(span)).astype(H.int64) + H.int64(low) if span < (1 << 63) else \
         ((bits % H.uint64(span)) + H.uint64(int(low) & 0xFFFF_FFFF_FFFF_FFFF)).view(H.int64)
-    return vals.astype(dtype)
+    return _narrow(vals, dtype)
 
 
 def random_full(gen, n, dtype):
@@ -134,7 +141,7 @@ def bernoulli_tensor(gen, p, dtype):
 def exponential(gen, n, dtype, lambd=1.0):
     """Tensor.exponential_(lambd): -1/lambd * log1p(-u) in double, u a 53-bit uniform."""
     u = _uniform01(gen, n, H.float64)
-    return ((-1.0 / lambd) * H.log1p(-u)).astype(dtype)
+    return _narrow((-1.0 / lambd) * H.log1p(-u), dtype)
 
 
 def randperm(gen, n):

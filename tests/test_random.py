@@ -124,6 +124,15 @@ def test_multinomial(dtype):
     _same(lambda T, n: T.multinomial(weights(T, n), 2 * n, replacement=True), seeds=range(5), sizes=SHORT)
     _same(lambda T, n: T.tensor(np.tile(np.arange(n) % 5 + 0.25, (3, 1)), dtype=getattr(T, dtype)).multinomial(4, True),
           seeds=range(3), sizes=SHORT)
+    _same(lambda T, n: T.tensor(np.tile(np.arange(n) % 5 + 0.25, (2, 1)), dtype=getattr(T, dtype)).multinomial(
+        min(n, 3)), seeds=range(3), sizes=SHORT)
+
+
+def test_float16_uniform_exponential_and_the_small_normal_path():
+    _same(lambda T, n: T.rand(n, dtype=T.float16), seeds=range(5))
+    _same(lambda T, n: T.empty(n, dtype=T.float16).uniform_(-0.3, 0.7), seeds=range(3), sizes=SHORT)
+    _same(lambda T, n: T.empty(n, dtype=T.float16).exponential_(), seeds=range(3), sizes=SHORT)
+    _same(lambda T, n: T.empty(n, dtype=T.float16).normal_(0.5, 3.0), seeds=range(3), sizes=list(range(1, 16)))
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
