@@ -69,12 +69,18 @@ def _fill16(gen, n, dtype, convert):
     return out
 
 
+def _libm(fn, values):
+    """fn of each double through Python's math module, i.e. the C library, as ATen's scalar loops call it
+    (NumPy may use its own SIMD versions, which can differ in the last bit)."""
+    return H.array([fn(v) for v in values.reshape(-1).tolist()], dtype=H.float64).reshape(values.shape)
+
+
 def _box_muller_16_libm(u, mean, std):
     """normal_fill_16 in double with the C library's log, cos and sin."""
-    u1, u2 = 1 - u[:, :8], u[:, 8:]
-    radius = H.sqrt(-2 * H.log(u1))
+    u1, u2 = 1 - u[:, :8].astype(H.float64), u[:, 8:].astype(H.float64)
+    radius = H.sqrt(-2 * _libm(math.log, u1))
     theta = 2.0 * math.pi * u2
-    n = H.concatenate([radius * H.cos(theta), radius * H.sin(theta)], axis=1).reshape(-1)
+    n = H.concatenate([radius * _libm(math.cos, theta), radius * _libm(math.sin, theta)], axis=1).reshape(-1)
     if std == 1 and mean == 0:
         return n.reshape(u.shape)
     return fma64(n, std, mean).reshape(u.shape)
@@ -141,7 +147,7 @@ def bernoulli_tensor(gen, p, dtype):
 def exponential(gen, n, dtype, lambd=1.0):
     """Tensor.exponential_(lambd): -1/lambd * log1p(-u) in double, u a 53-bit uniform."""
     u = _uniform01(gen, n, H.float64)
-    return _narrow((-1.0 / lambd) * H.log1p(-u), dtype)
+    return _narrow((-1.0 / lambd) * _libm(math.log1p, -u), dtype)
 
 
 def randperm(gen, n):
