@@ -38,10 +38,23 @@ def _float_dtype(dtype):
     return dtype or dtypes.default_float()
 
 
+def _need_float(dtype, kernel):
+    if not dtype.is_floating_point:
+        raise NotImplementedError(errors._explain(f'"{kernel}" not implemented for \'{_scalar_name(dtype)}\'',
+                                                  "This draws real numbers: give a floating-point dtype."))
+
+
+def _scalar_name(dtype):
+    """The name ATen's dispatch errors give a dtype ('Long', 'Float')."""
+    return {"int64": "Long", "int32": "Int", "uint8": "Byte", "bool": "Bool", "float16": "Half", "float32": "Float",
+            "float64": "Double"}[dtype.name]
+
+
 # --- factories ---------------------------------------------------------------------------------
 def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, **kw):
     shape = _size(size, kw.pop("size", None))
     d = _float_dtype(dtype)
+    _need_float(d, "check_uniform_bounds")
     vals = sampling.uniform(_get(generator), _numel(shape), d.array_dtype)
     return _new(vals, shape, d, device, requires_grad)
 
@@ -49,6 +62,7 @@ def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, **
 def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, **kw):
     shape = _size(size, kw.pop("size", None))
     d = _float_dtype(dtype)
+    _need_float(d, "normal_kernel_cpu")
     vals = sampling.normal(_get(generator), _numel(shape), d.array_dtype)
     return _new(vals, shape, d, device, requires_grad)
 
@@ -154,9 +168,6 @@ def _check_multinomial(rows, num_samples, replacement):
     if bool((rows.sum(axis=-1) <= 0).any()):
         fail("invalid multinomial distribution (sum of probabilities <= 0)",
              "Each row needs at least one positive weight.")
-    if not replacement and bool(((rows > 0).sum(axis=-1) < num_samples).any()):
-        fail("invalid multinomial distribution (with replacement=False, not enough non-negative category to sample)",
-             "Without replacement, ask for at most as many samples as there are positive weights.")
 
 
 # --- in-place methods ----------------------------------------------------------------------------
@@ -186,9 +197,7 @@ def _contiguous(data):
 
 def uniform_(self, from_=0, to=1, *, generator=None, **kw):
     from_ = kw.pop("from", from_)
-    if not self.dtype.is_floating_point:
-        raise errors.runtime(f"\"check_uniform_bounds\" not implemented for '{_scalar_name(self)}'",
-                             "uniform_ fills floating-point tensors.")
+    _need_float(self.dtype, "check_uniform_bounds")
     if from_ > to:
         raise errors.runtime(f"uniform_ expects to return a [from, to) range, but found from={from_} > to={to}",
                              "Give the lower bound first.")
@@ -196,6 +205,7 @@ def uniform_(self, from_=0, to=1, *, generator=None, **kw):
 
 
 def normal_(self, mean=0, std=1, *, generator=None):
+    _need_float(self.dtype, "normal_kernel_cpu")
     if std < 0:
         raise errors.runtime(f"normal expects std >= 0.0, but found std {std}",
                              "A standard deviation cannot be negative.")
@@ -227,10 +237,6 @@ def _top(self):
     return {"float32": 1 << 24, "float64": 1 << 53, "float16": 1 << 11}.get(name, sampling._INT_MAX.get(name))
 
 
-def _scalar_name(self):
-    return {"int64": "Long", "int32": "Int", "uint8": "Byte", "bool": "Bool"}.get(self.dtype.name, self.dtype.name)
-
-
 def bernoulli_(self, p=0.5, *, generator=None):
     gen = _get(generator)
     if isinstance(p, Tensor):
@@ -247,6 +253,10 @@ def bernoulli_(self, p=0.5, *, generator=None):
 
 
 def exponential_(self, lambd=1.0, *, generator=None):
+    if not self.dtype.is_floating_point:
+        raise errors.runtime("Exponential distribution is a continuous probability distribution. dtype must be a "
+                             f"floating point but you specified {_scalar_name(self.dtype)}",
+                             "exponential_ fills floating-point tensors.")
     if lambd <= 0:
         raise errors.runtime(f"exponential_ expects lambda > 0.0, but found lambda={lambd}",
                              "The rate of an exponential distribution must be positive.")

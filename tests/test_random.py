@@ -207,11 +207,27 @@ def test_fork_rng_restores_the_default_stream():
     assert np.array_equal(_bits(aw.rand(3)), _bits(torch.rand(3)))
 
 
+def test_empty_and_zero_dimensional_draws():
+    _same(lambda T, n: T.rand(0), seeds=range(1), sizes=[1])
+    _same(lambda T, n: T.randn(()), seeds=range(2), sizes=[1, 2, 3])
+    _same(lambda T, n: T.randint(3, ()), seeds=range(2), sizes=[1, 2])
+    _same(lambda T, n: T.multinomial(T.tensor([1., 0.]), 2), seeds=range(2), sizes=[1, 2])
+
+
 def test_errors_say_what_pytorch_says():
     cases = [(lambda T: T.randint(5, 5, (2,)), RuntimeError), (lambda T: T.empty(2).uniform_(2, 1), RuntimeError),
              (lambda T: T.empty(2).normal_(0, -1), RuntimeError), (lambda T: T.multinomial(T.ones(2), 3), RuntimeError),
              (lambda T: T.Generator().set_state(T.zeros(10, dtype=T.uint8)), RuntimeError),
-             (lambda T: T.Generator().set_state(T.zeros(5056)), TypeError)]
+             (lambda T: T.Generator().set_state(T.zeros(5056)), TypeError),
+             (lambda T: T.rand(2, dtype=T.int64), NotImplementedError),
+             (lambda T: T.randn(2, dtype=T.int64), NotImplementedError),
+             (lambda T: T.zeros(2, dtype=T.int64).exponential_(), RuntimeError),
+             (lambda T: T.empty(2).exponential_(-1), RuntimeError), (lambda T: T.empty(2).bernoulli_(1.5), RuntimeError),
+             (lambda T: T.bernoulli(T.tensor([1.5])), RuntimeError),
+             (lambda T: T.normal(T.zeros(2), T.tensor([-1., 1.])), RuntimeError),
+             (lambda T: T.multinomial(T.tensor([0., 0.]), 1), RuntimeError),
+             (lambda T: T.multinomial(T.tensor([1., -1.]), 1), RuntimeError),
+             (lambda T: T.multinomial(T.tensor([1., 0.]), 0), RuntimeError)]
     for make, exc in cases:
         with pytest.raises(exc) as theirs:
             make(torch)
