@@ -25,3 +25,11 @@ def synchronize(device=None):
     """Wait for the GPU's queued work; time GPU code only after this."""
     B.namespace("cuda")
     B.cuda_synchronize()
+
+
+def manual_seed(seed):
+    """Accepted and ignored, as PyTorch does without a GPU: 'cuda' tensors here take their random values
+    from the CPU generator (torch.manual_seed), then move."""
+
+
+manual_seed_all = manual_seed

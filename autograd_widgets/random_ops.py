@@ -18,6 +18,8 @@ def _size(size, keyword):
     """The shape from varargs sizes, one tuple/list/Size, or size=."""
     if keyword is not None:
         size = (keyword,)
+    if not size:
+        raise TypeError("missing required argument: 'size'")
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
         size = tuple(size[0])
     return tuple(int(s) for s in size)
@@ -51,8 +53,18 @@ def _scalar_name(dtype):
 
 
 # --- factories ---------------------------------------------------------------------------------
+def _factory_size(name, size, kw):
+    """The shape of a factory call; PyTorch's other keywords (layout, pin_memory) are accepted, others refused."""
+    keyword = kw.pop("size", None)
+    for accepted in ("layout", "pin_memory"):
+        kw.pop(accepted, None)
+    if kw:
+        raise TypeError(f"{name}() got an unexpected keyword argument '{next(iter(kw))}'")
+    return _size(size, keyword)
+
+
 def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, **kw):
-    shape = _size(size, kw.pop("size", None))
+    shape = _factory_size("rand", size, kw)
     d = _float_dtype(dtype)
     _need_float(d, "check_uniform_bounds")
     vals = sampling.uniform(_get(generator), _numel(shape), d.array_dtype)
@@ -60,7 +72,7 @@ def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, **
 
 
 def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, **kw):
-    shape = _size(size, kw.pop("size", None))
+    shape = _factory_size("randn", size, kw)
     d = _float_dtype(dtype)
     _need_float(d, "normal_kernel_cpu")
     vals = sampling.normal(_get(generator), _numel(shape), d.array_dtype)
