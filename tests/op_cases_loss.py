@@ -76,4 +76,12 @@ CASES = [
     ("cross_entropy probs smoothing weight", lambda T, x, p: F(T).cross_entropy(
                                x, p, weight=_w(T, x, [0.5, 2.0, 1.5]), label_smoothing=0.2),  [(2, 3), (2, 3)], PROB),
     ("cross_entropy probs 1d sum", lambda T, x, p: F(T).cross_entropy(x, p, reduction="sum"), [(3,), (3,)],   PROB),
+    ("kl_div batchmean",   lambda T, x, p: F(T).kl_div(x, p, reduction="batchmean"),          [(2, 3), (2, 3)], PROB),
+    ("kl_div none",        lambda T, x, p: F(T).kl_div(x, p, reduction="none"),               [(2, 3), (2, 3)], PROB),
+    ("kl_div log_target sum", lambda T, x, y: F(T).kl_div(x, y, reduction="sum", log_target=True), [(2, 3), (2, 3)], ANY),
+    ("soft_margin_loss",   lambda T, x: F(T).soft_margin_loss(x, _w(T, x, [1.0, -1.0, -1.0])),  [(2, 3)],       ANY),
+    ("soft_margin_loss none", lambda T, x: F(T).soft_margin_loss(x, _w(T, x, [[1.0], [-1.0]]), reduction="none"),
+                                                                                              [(2, 3)],       ANY),
+    ("cosine_similarity",  lambda T, x, y: F(T).cosine_similarity(x, y),                      [(2, 3), (2, 3)], ANY),
+    ("cosine_similarity dim 0 broadcast", lambda T, x, y: F(T).cosine_similarity(x, y, dim=0), [(3, 2), (3, 1)], AWAY),
 ]

@@ -68,6 +68,13 @@ FLOAT32_CASES = {
         x, _long(T, [[[0, 1]] * 4, [[2, 2]] * 4]), reduction="none")),
     "cross_entropy 5d": _case(IMG[..., None], lambda T, x: F(T).cross_entropy(
         x, _long(T, [[[[0], [1]]] * 4, [[[2], [2]]] * 4]), reduction="sum")),
+    "kl_div batchmean": _case(X, lambda T, x: F(T).kl_div(F(T).log_softmax(x, 1), T.tensor(Q / Q.sum(1, keepdims=True)),
+                                                            reduction="batchmean")),
+    "kl_div zero targets": _case(X, lambda T, x: F(T).kl_div(x, T.tensor(np.where(Q > 0.5, Q, 0)), reduction="sum")),
+    "kl_div log_target": _case(X, lambda T, x: F(T).kl_div(x, T.tensor(Y), reduction="none", log_target=True)),
+    "soft_margin_loss": _case(X, lambda T, x: F(T).soft_margin_loss(x, T.tensor(np.sign(Y)))),
+    "cosine_similarity": _case(X, lambda T, x: F(T).cosine_similarity(x, T.tensor(Y))),
+    "cosine_similarity zero vector": _case(X, lambda T, x: F(T).cosine_similarity(x, T.zeros(5), dim=1)),
     "nll 3d none": _case(IMG[..., 0], lambda T, x: F(T).nll_loss(x, _long(T, [[0, 1, 2, 0], [2, 2, 1, 0]]),
                                                                reduction="none")),
 }
@@ -179,6 +186,8 @@ ERRORS = {
     "mse shapes do not broadcast": lambda T: F(T).mse_loss(T.tensor(X), T.tensor(Y[:2])),
     "huber delta 0": lambda T: F(T).huber_loss(T.tensor(X), T.tensor(Y), delta=0.0),
     "smooth_l1 beta < 0": lambda T: F(T).smooth_l1_loss(T.tensor(X), T.tensor(Y), beta=-1.0),
+    "soft_margin_loss target requires grad": lambda T: F(T).soft_margin_loss(
+        T.tensor(X), T.tensor(np.sign(Y), requires_grad=True)),
     "mse weight shape": lambda T: F(T).mse_loss(T.tensor(X), T.tensor(Y), weight=T.ones(5)),
 }
 
@@ -201,6 +210,7 @@ WARNINGS = {
     "smooth_l1": lambda T: F(T).smooth_l1_loss(T.tensor(X), T.tensor(Y[:1])),
     "huber": lambda T: F(T).huber_loss(T.tensor(X[:1]), T.tensor(Y)),
     "legacy reduce": lambda T: F(T).nll_loss(T.tensor(X), T.tensor([0, 1, 2, 3]), size_average=True, reduce=True),
+    "kl_div mean": lambda T: F(T).kl_div(T.tensor(X), T.tensor(Q)),
     "elementwise_mean": lambda T: F(T).binary_cross_entropy(T.tensor(P), T.tensor(Q), reduction="elementwise_mean"),
 }
 

@@ -271,3 +271,35 @@ def _check_probabilities(input, target, weight, ignore_index, label_smoothing):
                              "weight gives one factor per class, so it has shape (C,).")
     if label_smoothing > 1.0:
         raise _smoothing_error(label_smoothing)
+
+
+# --- margins, divergences, similarities -----------------------------------------------------
+def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    r = _reduction_enum(reduction, size_average, reduce)
+    if getattr(target, "requires_grad", False):
+        raise errors.runtime("The function 'soft_margin_loss' is not differentiable with respect to argument "
+                             "'target'. This input cannot have requires_grad True.",
+                             "Targets of soft_margin_loss are labels (1 or -1), so they get no gradient: pass "
+                             "target.detach().")
+    return L.SoftMarginLossBackward0.apply(input, target=target._data, reduction=r)
+
+
+def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
+    if size_average is not None or reduce is not None:
+        r = _reduction_enum(_legacy_reduction(size_average, reduce))
+    else:
+        if reduction == "mean":
+            errors.warn("reduction: 'mean' divides the total loss by both the batch size and the support size."
+                        "'batchmean' divides only by the batch size, and aligns with the KL div math definition."
+                        "'mean' will be changed to behave the same as 'batchmean' in the next major release.",
+                        "For the KL divergence of a batch of distributions pass reduction='batchmean'.")
+        r = _reduction_enum("sum" if reduction == "batchmean" else reduction)
+    out = L.kl_div(input, target, r, log_target)
+    return out / input.shape[0] if reduction == "batchmean" and input.ndim else out
+
+
+def cosine_similarity(x1, x2, dim=1, eps=1e-8):
+    if x1.shape != x2.shape:  # PyTorch's expand_outplace: then both sides expand, one of them to its own shape
+        shape = _broadcast(x1, x2)[0].shape
+        x1, x2 = x1.expand(shape), x2.expand(shape)
+    return L.cosine_similarity(x1, x2, dim, eps)
