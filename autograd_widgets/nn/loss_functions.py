@@ -2,8 +2,11 @@
 
 The ops themselves (and the graphs they build) are in ../ops/loss.py.
 """
+from typing import Optional
+
 from .. import errors
 from ..node import _shape_error
+from ..tensor import Tensor
 from ..ops import loss as L
 from ..ops.pointwise import AbsBackward0
 
@@ -78,7 +81,8 @@ def _weighted(loss, weight, input, reduction):
 
 
 # --- regression losses ----------------------------------------------------------------------
-def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+def mse_loss(input: Tensor, target: Tensor, size_average: Optional[bool] = None, reduce: Optional[bool] = None,
+             reduction: str = "mean", weight: Optional[Tensor] = None) -> Tensor:
     _warn_size(input, target)
     if size_average is not None or reduce is not None:
         reduction = _legacy_reduction(size_average, reduce)
@@ -88,7 +92,8 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
     return L.MseLossBackward0.apply(input, target, reduction=_reduction_enum(reduction))
 
 
-def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+def l1_loss(input: Tensor, target: Tensor, size_average: Optional[bool] = None, reduce: Optional[bool] = None,
+            reduction: str = "mean", weight: Optional[Tensor] = None) -> Tensor:
     _warn_size(input, target)
     if size_average is not None or reduce is not None:
         reduction = _legacy_reduction(size_average, reduce)
@@ -103,7 +108,8 @@ def _l1(input, target, reduction):
     return L._reduce(AbsBackward0.apply(input - target), reduction)
 
 
-def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
+def smooth_l1_loss(input: Tensor, target: Tensor, size_average: Optional[bool] = None, reduce: Optional[bool] = None,
+                   reduction: str = "mean", beta: float = 1.0) -> Tensor:
     _warn_size(input, target)
     if size_average is not None or reduce is not None:
         reduction = _legacy_reduction(size_average, reduce)
@@ -117,7 +123,8 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
     return L.SmoothL1LossBackward0.apply(input, target, reduction=r, beta=beta)
 
 
-def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
+def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0,
+               weight: Optional[Tensor] = None) -> Tensor:
     _warn_size(input, target)
     input, target = _broadcast(input, target)
     if weight is not None:
@@ -144,7 +151,9 @@ def _check_unit_interval(t, what):
                              "Targets of binary_cross_entropy are probabilities of the class 1: 0, 1, or between.")
 
 
-def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
+def binary_cross_entropy(input: Tensor, target: Tensor, weight: Optional[Tensor] = None,
+                         size_average: Optional[bool] = None, reduce: Optional[bool] = None,
+                         reduction: str = "mean") -> Tensor:
     r = _reduction_enum(reduction, size_average, reduce)
     if target.shape != input.shape:
         raise errors.value(f"Using a target size ({target.shape}) that is different to the input size "
@@ -163,8 +172,9 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
                                                reduction=r)
 
 
-def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None,
-                                     reduction="mean", pos_weight=None):
+def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Optional[Tensor] = None,
+                                     size_average: Optional[bool] = None, reduce: Optional[bool] = None,
+                                     reduction: str = "mean", pos_weight: Optional[Tensor] = None) -> Tensor:
     r = _reduction_enum(reduction, size_average, reduce)
     if target.shape != input.shape:
         raise errors.value(f"Target size ({target.shape}) must be the same as input size ({input.shape})",
@@ -227,7 +237,8 @@ def _check_nll(input, target, weight, ignore_index):
                            f"(or ignore_index={ignore_index}).")
 
 
-def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):
+def nll_loss(input: Tensor, target: Tensor, weight: Optional[Tensor] = None, size_average: Optional[bool] = None,
+             ignore_index: int = -100, reduce: Optional[bool] = None, reduction: str = "mean") -> Tensor:
     r = _reduction_enum(reduction, size_average, reduce)
     _check_nll(input, target, weight, ignore_index)
     if input.ndim == 1 and target.ndim == 1:
@@ -235,8 +246,9 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     return L.nll_loss_nd(input, target, weight, r, ignore_index)
 
 
-def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
-                  reduction="mean", label_smoothing=0.0):
+def cross_entropy(input: Tensor, target: Tensor, weight: Optional[Tensor] = None, size_average: Optional[bool] = None,
+                  ignore_index: int = -100, reduce: Optional[bool] = None, reduction: str = "mean",
+                  label_smoothing: float = 0.0) -> Tensor:
     r = _reduction_enum(reduction, size_average, reduce)
     if input.shape == target.shape:  # as PyTorch: same shapes mean class probabilities
         _check_probabilities(input, target, weight, ignore_index, label_smoothing)
@@ -274,7 +286,8 @@ def _check_probabilities(input, target, weight, ignore_index, label_smoothing):
 
 
 # --- margins, divergences, similarities -----------------------------------------------------
-def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+def soft_margin_loss(input: Tensor, target: Tensor, size_average: Optional[bool] = None,
+                     reduce: Optional[bool] = None, reduction: str = "mean") -> Tensor:
     r = _reduction_enum(reduction, size_average, reduce)
     if getattr(target, "requires_grad", False):
         raise errors.runtime("The function 'soft_margin_loss' is not differentiable with respect to argument "
@@ -284,7 +297,8 @@ def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="m
     return L.SoftMarginLossBackward0.apply(input, target=target._data, reduction=r)
 
 
-def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
+def kl_div(input: Tensor, target: Tensor, size_average: Optional[bool] = None, reduce: Optional[bool] = None,
+           reduction: str = "mean", log_target: bool = False) -> Tensor:
     if size_average is not None or reduce is not None:
         r = _reduction_enum(_legacy_reduction(size_average, reduce))
     else:
@@ -298,7 +312,7 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
     return out / input.shape[0] if reduction == "batchmean" and input.ndim else out
 
 
-def cosine_similarity(x1, x2, dim=1, eps=1e-8):
+def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -> Tensor:
     if x1.shape != x2.shape:  # PyTorch's expand_outplace: then both sides expand, one of them to its own shape
         shape = _broadcast(x1, x2)[0].shape
         x1, x2 = x1.expand(shape), x2.expand(shape)
