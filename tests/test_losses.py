@@ -128,6 +128,27 @@ def test_one_sample_with_a_target_of_size_1_as_pytorch():
         np.testing.assert_allclose(ours.item(), theirs.item(), rtol=1e-6)
 
 
+MIXED_DTYPES = {
+    "bce double weight": lambda T: F(T).binary_cross_entropy(T.tensor(P), T.tensor(Q), weight=T.tensor(Q, dtype=T.float64)),
+    "bce logits double weight": lambda T: F(T).binary_cross_entropy_with_logits(
+        T.tensor(X), T.tensor(Q), weight=T.tensor(Q, dtype=T.float64), pos_weight=T.tensor(Q[0], dtype=T.float64)),
+    "bce logits double target": lambda T: F(T).binary_cross_entropy_with_logits(T.tensor(X), T.tensor(Q, dtype=T.float64)),
+    "bce logits double input": lambda T: F(T).binary_cross_entropy_with_logits(T.tensor(X, dtype=T.float64), T.tensor(Q)),
+    "soft_margin double target": lambda T: F(T).soft_margin_loss(T.tensor(X), T.tensor(np.sign(Y), dtype=T.float64)),
+    "huber double input": lambda T: F(T).huber_loss(T.tensor(X, dtype=T.float64), T.tensor(Y)),
+    "mse double target": lambda T: F(T).mse_loss(T.tensor(X), T.tensor(Y, dtype=T.float64)),
+    "cross_entropy double probs": lambda T: F(T).cross_entropy(T.tensor(X), T.tensor(Q, dtype=T.float64)),
+    "kl_div double target": lambda T: F(T).kl_div(T.tensor(X), T.tensor(Q, dtype=T.float64), reduction="sum"),
+}
+
+
+@pytest.mark.parametrize("name", MIXED_DTYPES)
+def test_mixed_dtypes_give_pytorchs_result_dtype(name):
+    ours, theirs = MIXED_DTYPES[name](aw), MIXED_DTYPES[name](torch)
+    assert str(ours.dtype) == str(theirs.dtype)
+    np.testing.assert_allclose(ours.item(), theirs.item(), rtol=1e-6)
+
+
 def test_legacy_size_average_and_reduce_choose_the_reduction_with_pytorchs_warning():
     for T in (aw, torch):
         x = T.tensor(X)
@@ -182,6 +203,7 @@ ERRORS = {
     "3-d target shape": lambda T: F(T).nll_loss(T.tensor(IMG[..., 0]), T.zeros(2, 3, dtype=T.long)),
     "4-d target shape": lambda T: F(T).nll_loss(T.tensor(IMG), T.zeros(2, 2, 4, dtype=T.long)),
     "weight size": lambda T: F(T).cross_entropy(T.tensor(X), T.tensor([0, 1, 2, 1]), weight=T.ones(3)),
+    "weight dtype": lambda T: F(T).nll_loss(T.tensor(X), T.tensor([0, 1, 2, 1]), weight=T.ones(5, dtype=T.float64)),
     "weight size probs": lambda T: F(T).cross_entropy(T.tensor(X), T.tensor(Q), weight=T.ones(3)),
     "ignore_index with probs": lambda T: F(T).cross_entropy(T.tensor(X), T.tensor(Q), ignore_index=0),
     "label_smoothing > 1": lambda T: F(T).cross_entropy(T.tensor(X), T.tensor([0, 1, 2, 1]), label_smoothing=1.5),

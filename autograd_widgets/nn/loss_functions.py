@@ -168,8 +168,8 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Optional[Tensor]
         weight = weight.expand(_broadcast(target, weight)[0].shape)
     _check_unit_interval(input, "input")
     _check_unit_interval(target, "target")
-    return L.BinaryCrossEntropyBackward0.apply(input, target, weight=None if weight is None else weight._data,
-                                               reduction=r)
+    weight = None if weight is None else weight._data.astype(input._data.dtype, copy=False)  # the result keeps input's dtype
+    return L.BinaryCrossEntropyBackward0.apply(input, target, weight=weight, reduction=r)
 
 
 def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Optional[Tensor] = None,
@@ -224,6 +224,9 @@ def _check_nll(input, target, weight, ignore_index):
                f"weight tensor should be defined either for all {n_classes} classes or no classes but got "
                f"weight tensor of shape: {list(weight.shape)}")
         raise errors.runtime(msg, "weight gives one factor per class, so it has shape (C,).")
+    if weight is not None and weight.dtype != input.dtype:
+        raise errors.runtime(f"expected scalar type {input.dtype._legacy[:-6]} but found {weight.dtype._legacy[:-6]}",
+                             "Give weight the input's dtype, e.g. weight.to(input.dtype).")
     if target.dtype._legacy not in ("LongTensor", "ByteTensor"):
         raise errors.runtime(f"expected target dtype to be Long or Byte, but got {target.dtype._legacy[:-6]}",
                              "Targets of nll_loss / cross_entropy are class indices, integers of dtype "

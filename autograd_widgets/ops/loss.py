@@ -169,7 +169,8 @@ class BinaryCrossEntropyWithLogitsBackward0(Op):
         if pos_weight is not None:
             log_sigmoid = log_sigmoid * ((pos_weight - 1) * t + 1)
         loss = (1 - t) * x - log_sigmoid
-        return _reduce(loss if weight is None else loss * weight, reduction)
+        loss = loss if weight is None else loss * weight
+        return _reduce(loss.astype(t.dtype, copy=False), reduction)  # PyTorch works in place on (1 - target)
     def backward(ctx, g):
         # PyTorch writes this gradient in tensor ops (no fused node): the same ops, in the same order
         x, t = ctx.saved_tensors
@@ -200,7 +201,7 @@ class SoftMarginLossBackward0(Op):
     def forward(ctx, x, target, reduction):
         xp = B.ns(x)
         ctx.target, ctx.reduction = target, reduction
-        return _reduce(xp.log1p(xp.exp(-x * target)), reduction)
+        return _reduce(xp.log1p(xp.exp(-x * target)).astype(x.dtype, copy=False), reduction)  # PyTorch: in place on -input
     def backward(ctx, g):
         x, = ctx.saved_tensors
         return (SoftMarginLossBackwardBackward0.apply(g, x, target=ctx.target, reduction=ctx.reduction),)
