@@ -226,6 +226,8 @@ ERRORS = {
     "smooth_l1 beta < 0": lambda T: F(T).smooth_l1_loss(T.tensor(X), T.tensor(Y), beta=-1.0),
     "soft_margin_loss target requires grad": lambda T: F(T).soft_margin_loss(
         T.tensor(X), T.tensor(np.sign(Y), requires_grad=True)),
+    "huber weight, bad reduction": lambda T: F(T).huber_loss(T.tensor(X), T.tensor(Y), reduction="avg",
+                                                             weight=T.tensor(P)),
     "mse weight shape": lambda T: F(T).mse_loss(T.tensor(X), T.tensor(Y), weight=T.ones(5)),
 }
 

@@ -64,8 +64,9 @@ def _broadcast(input, target):
            (target if tuple(target.shape) == shape else target.expand(shape))
 
 
-def _weighted(loss, weight, input, reduction):
-    """mse_loss / l1_loss with `weight`: PyTorch multiplies, then sums (÷ Σ weight for 'mean')."""
+def _weighted(loss, weight, input, reduction, mean=None):
+    """A loss with `weight` (mse, l1, huber), as PyTorch's Python: multiply, then reduce; 'mean' divides
+    by Σ weight unless `mean` says otherwise."""
     if weight.shape != input.shape:
         raise errors.value("Weights and input must have the same size.",
                            "weight gives one factor per element of input, so it must have input's shape.")
@@ -75,7 +76,7 @@ def _weighted(loss, weight, input, reduction):
     if reduction == "sum":
         return loss.sum()
     if reduction == "mean":
-        return loss.sum() / weight.sum()
+        return mean(loss) if mean else loss.sum() / weight.sum()
     raise errors.value(f"Invalid reduction mode: {reduction}. Expected one of 'none', 'mean', 'sum'.",
                        "reduction is 'mean' (the default), 'sum' or 'none'.")
 
@@ -128,11 +129,9 @@ def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: fl
     _warn_size(input, target)
     input, target = _broadcast(input, target)
     if weight is not None:
-        if weight.shape != input.shape:
-            raise errors.value("Weights and input must have the same size.",
-                               "weight gives one factor per element of input, so it must have input's shape.")
-        loss = huber_loss(input, target, "none", delta) * weight
-        return loss if reduction == "none" else loss.sum() if reduction == "sum" else loss.mean()
+        if weight.shape != input.shape:  # before the loss is computed, as in PyTorch
+            _weighted(None, weight, input, reduction)
+        return _weighted(huber_loss(input, target, "none", delta), weight, input, reduction, mean=lambda l: l.mean())
     r = _reduction_enum(reduction)
     if delta <= 0:
         raise errors.runtime("huber_loss does not support non-positive values for delta.",
