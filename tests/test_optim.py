@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import autograd_widgets as aw
+from raised import raised
 from autograd_widgets import optim
 
 torch = pytest.importorskip("torch")
@@ -209,14 +210,6 @@ def test_state_dict_format_is_pytorch_s():
     assert isinstance(ours.state, type(ref.state))
 
 
-def _error(fn):
-    try:
-        fn()
-    except Exception as e:  # noqa: BLE001 - the type is what we compare
-        return type(e), str(e).split("\n\n[autograd_widgets]")[0]
-    return None
-
-
 ERRORS = [
     lambda lib: lib.optim.SGD([], lr=0.1),
     lambda lib: lib.optim.SGD(lib.ones(3), lr=0.1),
@@ -235,9 +228,9 @@ ERRORS = [
 
 @pytest.mark.parametrize("make", ERRORS)
 def test_errors_are_pytorch_s(make):
-    expected = _error(lambda: make(torch))
+    expected = raised(lambda: make(torch))
     assert expected is not None
-    assert _error(lambda: make(aw)) == expected
+    assert raised(lambda: make(aw)) == expected
 
 
 def test_add_param_group_errors_are_pytorch_s():
@@ -254,8 +247,8 @@ def test_add_param_group_errors_are_pytorch_s():
         opt.load_state_dict(lib.optim.SGD(_groups(lib), lr=0.1).state_dict())
 
     for fn in (duplicate, not_a_dict, wrong_load):
-        expected = _error(lambda: fn(torch))
-        assert expected is not None and _error(lambda: fn(aw)) == expected
+        expected = raised(lambda: fn(torch))
+        assert expected is not None and raised(lambda: fn(aw)) == expected
 
 
 def test_added_group_takes_the_defaults():
