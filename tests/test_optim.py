@@ -265,6 +265,7 @@ SCHEDULERS = [
     ("MultiStepLR", dict(milestones=[2, 5, 5, 9], gamma=0.3)),
     ("ExponentialLR", dict(gamma=0.9)),
     ("CosineAnnealingLR", dict(T_max=7, eta_min=0.001)),
+    ("LinearLR", dict(start_factor=0.25, total_iters=6)),
     ("LambdaLR", dict(lr_lambda=lambda epoch: 0.95 ** epoch)),
     ("LambdaLR", dict(lr_lambda=[lambda e: 1 / (e + 1), lambda e: 0.5])),
 ]
@@ -299,6 +300,23 @@ def test_scheduler_state_dict_resumes(name, kwargs):
     sched2.optimizer.load_state_dict(opt.state_dict())
     sched2.load_state_dict(saved)
     assert sched2.last_epoch == 6 and sched2.get_last_lr() == lrs[-1]
+
+
+def test_reduce_lr_on_plateau_is_pytorch_s():
+    metrics = [1.0, 0.9, 0.95, 0.91, 0.92, 0.93, 0.5, 0.6, 0.7, 0.8, 0.9, 0.9, 0.9, 0.9, 0.9]
+
+    def run(lib, **kwargs):
+        opt = lib.optim.SGD(_groups(lib), lr=0.1)
+        sched = lib.optim.lr_scheduler.ReduceLROnPlateau(opt, **kwargs)
+        out = []
+        for m in metrics:
+            opt.step()
+            sched.step(lib.tensor(m))
+            out.append((sched.get_last_lr(), sched.num_bad_epochs, sched.best))
+        return out, sorted(sched.state_dict())
+    for kwargs in (dict(patience=2), dict(mode="max", factor=0.5, patience=1, cooldown=2, min_lr=[0.02, 0.2]),
+                   dict(threshold=0.05, threshold_mode="abs", patience=0)):
+        assert run(aw, **kwargs) == run(torch, **kwargs)
 
 
 def _warnings(lib, fn):
