@@ -1,5 +1,6 @@
 """torch.utils.data: batches, their order and the random draws behind shuffles, against PyTorch."""
 import collections
+import inspect
 import warnings
 
 import numpy as np
@@ -229,5 +230,6 @@ def test_training_loop_with_shuffled_batches_matches_pytorch():
 def test_utils_data_resolves_from_the_package():
     import autograd_widgets.utils.data as d
     assert aw.utils.data is d and d.DataLoader is data.DataLoader
+    assert inspect.signature(d.random_split).parameters["generator"].default is aw.default_generator
     with pytest.raises(AttributeError, match="does not support 'torch.utils.data.WeightedRandomSampler'"):
         d.WeightedRandomSampler

@@ -4,24 +4,16 @@ import copy
 import re
 
 from ... import backend as B
+from ...creation import as_tensor, tensor
+from ...dtypes import float64
+from ...ops.shape import stack
 from ...tensor import Tensor
 
 _STRING_OR_OBJECT_ARRAY = re.compile(r"[SaUO]")
 _ERROR = "default_collate: batch must contain tensors, numpy arrays, numbers, dicts or lists; found {}"
 
 
-def _as_tensor(x):
-    from ... import as_tensor
-    return as_tensor(x)
-
-
-def _tensor(data, dtype=None):
-    from ... import tensor
-    return tensor(data, dtype=dtype)
-
-
 def _stack(batch):
-    from ... import stack
     return stack(batch, 0)
 
 
@@ -29,17 +21,16 @@ def _host_array(batch):
     elem = batch[0]
     if _STRING_OR_OBJECT_ARRAY.search(elem.dtype.str) is not None:
         raise TypeError(_ERROR.format(elem.dtype))
-    return collate([_as_tensor(b) for b in batch])
+    return collate([as_tensor(b) for b in batch])
 
 
 def _float64(batch):
-    from ... import float64
-    return _tensor(batch, dtype=float64)
+    return tensor(batch, dtype=float64)
 
 
 # first the exact type, then the first isinstance match, as PyTorch's default_collate_fn_map is searched
-_BY_TYPE = {Tensor: _stack, B.host_array_type: _host_array, B.host_scalar_types: _as_tensor,
-            float: _float64, int: _tensor, str: list, bytes: list}
+_BY_TYPE = {Tensor: _stack, B.host_array_type: _host_array, B.host_scalar_types: as_tensor,
+            float: _float64, int: tensor, str: list, bytes: list}
 
 
 def collate(batch):
@@ -94,7 +85,7 @@ def default_convert(data):
     if isinstance(data, (B.host_array_type,) + B.host_scalar_types) and not isinstance(data, (str, bytes)):
         if isinstance(data, B.host_array_type) and _STRING_OR_OBJECT_ARRAY.search(data.dtype.str) is not None:
             return data
-        return _as_tensor(data)
+        return as_tensor(data)
     if isinstance(data, collections.abc.Mapping):
         return {key: default_convert(data[key]) for key in data}
     if isinstance(data, tuple) and hasattr(data, "_fields"):

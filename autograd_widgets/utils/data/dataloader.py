@@ -1,6 +1,8 @@
 """DataLoader: batches of a dataset's examples, in the order (and from the random draws) PyTorch's loader uses."""
 import warnings
 
+from ...creation import empty
+from ...dtypes import int64
 from ._collate import default_collate, default_convert
 from .dataset import IterableDataset
 from .sampler import BatchSampler, RandomSampler, SequentialSampler
@@ -92,7 +94,6 @@ class _DataLoaderIter:
     """One pass over the loader (PyTorch's _SingleProcessDataLoaderIter)."""
 
     def __init__(self, loader: DataLoader) -> None:
-        from ... import empty, int64
         if loader.pin_memory:
             warnings.warn("'pin_memory' argument is set as true but no accelerator is found, then device pinned "
                           "memory won't be used.", stacklevel=3)

@@ -4,6 +4,9 @@ import itertools
 import math
 import warnings
 
+from ...random import default_generator
+from ...random_ops import randperm
+
 
 class Dataset:
     """A map-style dataset: subclasses give `__getitem__(index)` and usually `__len__()`."""
@@ -97,15 +100,12 @@ def _fraction_lengths(n: int, fractions) -> list:
     return lengths
 
 
-def random_split(dataset, lengths, generator=None):
-    """Subsets of the given lengths (or fractions of the whole) over one random permutation of the indices.
-
-    Without `generator` the permutation comes from the default generator, as PyTorch's default does."""
+def random_split(dataset, lengths, generator=default_generator):
+    """Subsets of the given lengths (or fractions of the whole) over one random permutation of the indices."""
     if math.isclose(sum(lengths), 1) and sum(lengths) <= 1:
         lengths = _fraction_lengths(len(dataset), lengths)
     if sum(lengths) != len(dataset):
         raise ValueError("Sum of input lengths does not equal the length of the input dataset!")
-    from ... import randperm
     indices = randperm(sum(lengths), generator=generator).tolist()
     return [Subset(dataset, indices[offset - length:offset])
             for offset, length in zip(itertools.accumulate(lengths), lengths)]

@@ -1,6 +1,11 @@
 """Samplers: the order of example indices (sequential, or a permutation drawn as PyTorch draws it), and batches."""
 import itertools
 
+from ...creation import empty
+from ...dtypes import int64
+from ...random import Generator
+from ...random_ops import randint, randperm
+
 
 class Sampler:
     """Base class: `__iter__` yields indices (or lists of indices, for a batch sampler)."""
@@ -24,7 +29,6 @@ class SequentialSampler(Sampler):
 
 def _fresh_generator():
     """PyTorch's sampler without a generator: a new one seeded by a 64-bit draw from the default generator."""
-    from ... import Generator, empty, int64
     seed = int(empty((), dtype=int64).random_().item())
     generator = Generator()
     generator.manual_seed(seed)
@@ -49,7 +53,6 @@ class RandomSampler(Sampler):
         return len(self.data_source) if self._num_samples is None else self._num_samples
 
     def __iter__(self):
-        from ... import int64, randint, randperm
         n = len(self.data_source)
         generator = _fresh_generator() if self.generator is None else self.generator
         if self.replacement:  # in chunks of 32 draws, as PyTorch draws them
@@ -73,7 +76,6 @@ class SubsetRandomSampler(Sampler):
         self.generator = generator
 
     def __iter__(self):
-        from ... import randperm
         for i in randperm(len(self.indices), generator=self.generator).tolist():
             yield self.indices[i]
 
