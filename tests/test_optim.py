@@ -355,6 +355,8 @@ def test_optim_resolves_from_the_package():
     assert aw.optim is optim and aw.optim.lr_scheduler is sched
     with pytest.raises(AttributeError, match="does not support 'torch.optim.LBFGS'"):
         aw.optim.LBFGS
+    with pytest.raises(AttributeError, match="does not support 'torch.optim.lr_scheduler.OneCycleLR'"):
+        aw.optim.lr_scheduler.OneCycleLR
 
 
 def test_optimizers_work_through_the_backend_seam():

@@ -364,3 +364,8 @@ class ReduceLROnPlateau(LRScheduler):
     def load_state_dict(self, state_dict):
         self.__dict__.update(state_dict)
         self._init_is_better(mode=self.mode, threshold=self.threshold, threshold_mode=self.threshold_mode)
+
+
+def __getattr__(name):
+    from .. import errors
+    raise errors.not_supported(f"torch.optim.lr_scheduler.{name}")
