@@ -266,6 +266,8 @@ SCHEDULERS = [
     ("ExponentialLR", dict(gamma=0.9)),
     ("CosineAnnealingLR", dict(T_max=7, eta_min=0.001)),
     ("LinearLR", dict(start_factor=0.25, total_iters=6)),
+    ("OneCycleLR", dict(max_lr=[0.5, 1.0], total_steps=25)),
+    ("OneCycleLR", dict(max_lr=0.3, epochs=5, steps_per_epoch=6, anneal_strategy="linear", three_phase=True)),
     ("LambdaLR", dict(lr_lambda=lambda epoch: 0.95 ** epoch)),
     ("LambdaLR", dict(lr_lambda=[lambda e: 1 / (e + 1), lambda e: 0.5])),
 ]
@@ -287,6 +289,7 @@ def test_scheduler_lr_sequence_is_pytorch_s(name, kwargs):
     mine, sched, opt = _schedule(aw, name, kwargs)
     theirs, tsched, topt = _schedule(torch, name, kwargs)
     assert mine == theirs  # the same Python float arithmetic
+    assert opt.param_groups == [{**g, "params": mg["params"]} for g, mg in zip(topt.param_groups, opt.param_groups)]
     assert sched.last_epoch == tsched.last_epoch
     assert sorted(sched.state_dict()) == sorted(tsched.state_dict())
     assert repr(opt) == repr(topt)  # initial_lr included
@@ -300,6 +303,19 @@ def test_scheduler_state_dict_resumes(name, kwargs):
     sched2.optimizer.load_state_dict(opt.state_dict())
     sched2.load_state_dict(saved)
     assert sched2.last_epoch == 6 and sched2.get_last_lr() == lrs[-1]
+
+
+def test_one_cycle_cycles_adam_s_beta1_as_pytorch():
+    def run(lib):
+        opt = lib.optim.Adam(_params(lib, _init()), lr=0.1)
+        sched = lib.optim.lr_scheduler.OneCycleLR(opt, max_lr=0.01, total_steps=10)
+        betas = []
+        for _ in range(10):
+            opt.step()
+            sched.step()
+            betas.append((opt.param_groups[0]["betas"], sched.get_last_lr()))
+        return betas
+    assert run(aw) == run(torch)
 
 
 def test_reduce_lr_on_plateau_is_pytorch_s():
@@ -355,8 +371,8 @@ def test_optim_resolves_from_the_package():
     assert aw.optim is optim and aw.optim.lr_scheduler is sched
     with pytest.raises(AttributeError, match="does not support 'torch.optim.LBFGS'"):
         aw.optim.LBFGS
-    with pytest.raises(AttributeError, match="does not support 'torch.optim.lr_scheduler.OneCycleLR'"):
-        aw.optim.lr_scheduler.OneCycleLR
+    with pytest.raises(AttributeError, match="does not support 'torch.optim.lr_scheduler.CyclicLR'"):
+        aw.optim.lr_scheduler.CyclicLR
 
 
 def test_optimizers_work_through_the_backend_seam():
