@@ -6,7 +6,7 @@ from copy import deepcopy
 from itertools import chain
 from typing import Any, Callable, Iterable, Optional
 
-from ..grad_mode import GradMode, enable_grad
+from ..grad_mode import enable_grad, no_grad
 from ..tensor import Tensor
 
 
@@ -35,12 +35,8 @@ def _use_grad_for_differentiable(step):
     """Run `step` without recording a graph (PyTorch turns grad mode to the group's `differentiable`)."""
     @functools.wraps(step)
     def wrapper(self, *args, **kwargs):
-        prev = GradMode.enabled
-        GradMode.enabled = False
-        try:
+        with no_grad():
             return step(self, *args, **kwargs)
-        finally:
-            GradMode.enabled = prev
     return wrapper
 
 
