@@ -6,6 +6,8 @@ from copy import deepcopy
 from itertools import chain
 from typing import Any, Callable, Iterable, Optional
 
+from .. import dtypes
+from ..creation import tensor
 from ..grad_mode import enable_grad, no_grad
 from ..tensor import Tensor
 
@@ -49,13 +51,11 @@ def _closure_loss(closure: Optional[Callable]):
 
 
 def _scalar_dtype():
-    from .. import dtypes
     return dtypes.float64 if dtypes.default_float() is dtypes.float64 else dtypes.float32
 
 
 def _step_tensor(value: float = 0.0) -> Tensor:
     """state['step']: a 0-d CPU tensor of the default float kind, as PyTorch keeps it (not capturable)."""
-    from ..creation import tensor
     return tensor(float(value), dtype=_scalar_dtype())
 
 
