@@ -104,14 +104,15 @@ def test_custom_dataset_subclass():
 
 
 def test_iterable_dataset():
-    def make(lib):
+    """A stream whose iterator draws its order at once: after the loader's seed draw, as in PyTorch."""
+    def run(lib, **kwargs):
         class Stream(lib.utils.data.IterableDataset):
             def __iter__(self):
-                return iter(range(7))
-        return Stream()
+                return iter(lib.randperm(7).tolist())
+        lib.manual_seed(1)
+        return [_plain(b) for b in lib.utils.data.DataLoader(Stream(), **kwargs)]
     for kwargs in (dict(batch_size=3), dict(batch_size=3, drop_last=True), dict(batch_size=None)):
-        got = [_plain(b) for b in aw.utils.data.DataLoader(make(aw), **kwargs)]
-        assert got == [_plain(b) for b in torch.utils.data.DataLoader(make(torch), **kwargs)]
+        assert run(aw, **kwargs) == run(torch, **kwargs)
 
 
 def test_subset_and_concat():

@@ -99,13 +99,13 @@ class _DataLoaderIter:
                           "memory won't be used.", stacklevel=3)
         self._loader = loader
         self._collate_fn = loader.collate_fn
-        if loader._iterable:
-            self._batches = _stream_batches(iter(loader.dataset), loader.batch_size, loader.drop_last)
-        else:
+        if not loader._iterable:
             self._batches = iter(loader._index_sampler)
         # PyTorch draws a base seed for worker processes at the start of every pass, even without workers:
         # the draw moves the generator on, so later random numbers depend on it.
         self._base_seed = empty((), dtype=int64).random_(generator=loader.generator).item()
+        if loader._iterable:  # PyTorch's fetcher starts the dataset's iterator after that draw
+            self._batches = _stream_batches(iter(loader.dataset), loader.batch_size, loader.drop_last)
         self._num_yielded = 0
 
     def __iter__(self):
