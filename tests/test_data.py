@@ -202,6 +202,18 @@ def test_samplers_are_pytorch_s():
     assert run(aw) == run(torch)
 
 
+def test_loader_with_its_own_sampler_or_batch_sampler():
+    def run(lib):
+        d = lib.utils.data
+        lib.manual_seed(4)
+        by_sampler = [_plain(b) for b in d.DataLoader(_tensor_dataset(lib), batch_size=2,
+                                                      sampler=d.SubsetRandomSampler([1, 3, 5, 7, 9]))]
+        batches = d.BatchSampler(d.RandomSampler(range(10)), batch_size=4, drop_last=True)
+        loader = d.DataLoader(_tensor_dataset(lib), batch_sampler=batches)
+        return by_sampler, len(loader), [_plain(b) for b in loader], lib.rand(2).tolist()
+    assert run(aw) == run(torch)
+
+
 def test_training_loop_with_shuffled_batches_matches_pytorch():
     """The loop learners write: DataLoader(shuffle=True), a model of plain tensors, SGD with momentum."""
     rng = np.random.default_rng(0)
