@@ -62,8 +62,8 @@ class DataLoader:
         self.batch_size, self.drop_last = batch_size, drop_last
         self.sampler, self.batch_sampler = sampler, batch_sampler
         self.generator = generator
-        if collate_fn is None:
-            collate_fn = default_collate if batch_size is not None else default_convert
+        if collate_fn is None:  # batches (from a batch sampler, or a stream's batch_size) are collated
+            collate_fn = default_collate if self._auto_collation else default_convert
         self.collate_fn = collate_fn
         self.persistent_workers = persistent_workers
         self._initialized = True
@@ -73,6 +73,10 @@ class DataLoader:
                                           "persistent_workers"):
             raise ValueError(f"{attr} attribute should not be set after {self.__class__.__name__} is initialized")
         super().__setattr__(attr, val)
+
+    @property
+    def _auto_collation(self):
+        return self.batch_sampler is not None or (self._iterable and self.batch_size is not None)
 
     @property
     def _index_sampler(self):
