@@ -137,6 +137,7 @@ ERRORS = [
     lambda lib: lib.utils.data.random_split(_tensor_dataset(lib), [3, 3]),
     lambda lib: lib.utils.data.random_split(_tensor_dataset(lib), [1.5, -0.5]),
     lambda lib: lib.utils.data.RandomSampler(range(3), num_samples=0),
+    lambda lib: lib.utils.data.WeightedRandomSampler([[0.5, 0.5]], 2),
     lambda lib: lib.utils.data.default_collate([object(), object()]),
     lambda lib: lib.utils.data.default_collate([[1, 2], [3]]),
 ]
@@ -198,7 +199,9 @@ def test_samplers_are_pytorch_s():
         longer = list(d.RandomSampler(range(5), num_samples=12))
         subset = list(d.SubsetRandomSampler([10, 20, 30, 40]))
         batches = list(d.BatchSampler(d.RandomSampler(range(7)), 3, drop_last=False))
-        return replaced, longer, subset, batches, lib.rand(2).tolist()
+        weighted = list(d.WeightedRandomSampler([0.1, 0.5, 2.0, 0.0, 1.0], 12))
+        unique = list(d.WeightedRandomSampler([0.1, 0.5, 2.0, 3.0, 1.0], 4, replacement=False))
+        return replaced, longer, subset, batches, weighted, unique, lib.rand(2).tolist()
     assert run(aw) == run(torch)
 
 
@@ -244,5 +247,5 @@ def test_utils_data_resolves_from_the_package():
     import autograd_widgets.utils.data as d
     assert aw.utils.data is d and d.DataLoader is data.DataLoader
     assert inspect.signature(d.random_split).parameters["generator"].default is aw.default_generator
-    with pytest.raises(AttributeError, match="does not support 'torch.utils.data.WeightedRandomSampler'"):
-        d.WeightedRandomSampler
+    with pytest.raises(AttributeError, match="does not support 'torch.utils.data.DistributedSampler'"):
+        d.DistributedSampler
