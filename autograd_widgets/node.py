@@ -13,6 +13,9 @@ side, its forward on arrays and its backward (a vector-Jacobian product) in tens
 `args` names the differentiable inputs (one `next_functions` edge each, Python numbers give
 `(None, 0)`); `saves` names the inputs (or "result") kept for backward, released after a
 backward unless the graph is retained; anything else forward stores on `ctx` stays.
+`saves_if` keeps a saved input only when one of the named inputs requires grad, as PyTorch's
+formulas do (`mul` keeps `other` for self's gradient only): `saves_if = {"other": ("self",)}`.
+An unsaved one is None in `saved_tensors` and `_saved_<name>`.
 """
 import itertools
 import sys
@@ -133,7 +136,10 @@ class Node:
                 if self._released:
                     raise errors.freed_graph()
                 i = saves.index(key)
-                return self._unpack(self._saved[i], self._versions[i])
+                value = self._unpack(self._saved[i], self._versions[i])
+                if isinstance(value, (bool, int, float)):  # PyTorch saves a Python number as a 0-d tensor
+                    return Tensor._make(B.asarray(value))
+                return value
             if key in self.__dict__:
                 value = self.__dict__[key]
                 return Tensor._make(value) if B.is_array(value) else value  # e.g. max's indices, as a tensor
@@ -174,7 +180,7 @@ def _modified_error(t, version, expected, output_of=None):
     fn = output_of or t.grad_fn
     output_of = None
     if fn is not None:
-        name = type(fn).__name__
+        name = fn.name()
         base = name.split("Backward")[0] if "Backward" in name else name
         output_of = (base, t._output_nr)
     return errors.modified_saved(desc, output_of, version, expected)
@@ -275,11 +281,15 @@ def as_array(x):
 class Op(Node):
     """A built-in op: forward on arrays, backward in tensor ops (see the module docstring)."""
     saves_result = False
+    saves_if = None
 
     def __init_subclass__(cls, **kw):
         super().__init_subclass__(**kw)
         cls.saves_result = "result" in cls.saves
         cls._save_index = tuple(cls.args.index(s) if s != "result" else -1 for s in cls.saves)
+        when = cls.saves_if or {}  # per saved value: the input positions whose requires_grad keeps it
+        cls._save_when = tuple(tuple(cls.args.index(a) for a in when[s]) if s in when else None
+                               for s in cls.saves) if when else None
 
     @classmethod
     def apply(cls, *inputs, **params):
@@ -315,7 +325,10 @@ class Op(Node):
         node._meta = ((data.shape, data.dtype),)
         node._seq = next(_sequence)
         if cls.saves:
-            saved = tuple([inputs[i] if i >= 0 else _OutputRef(out) for i in cls._save_index])
+            if cls._save_when is None:
+                saved = tuple([inputs[i] if i >= 0 else _OutputRef(out) for i in cls._save_index])
+            else:
+                saved = _saved_if(cls, inputs, out)
             node._saved = saved
             node._versions = tuple([s._version if isinstance(s, Tensor) else 0 if type(s) is _OutputRef else None
                                     for s in saved])
@@ -328,3 +341,14 @@ class Op(Node):
 
     def backward(ctx, grad):
         raise NotImplementedError
+
+
+def _saved_if(cls, inputs, out):
+    """What `cls` saves of `inputs`: each value only if an input its `saves_if` names requires grad."""
+    saved = []
+    for i, when in zip(cls._save_index, cls._save_when):
+        if when is None or any(isinstance(inputs[j], Tensor) and inputs[j]._rg for j in when):
+            saved.append(inputs[i] if i >= 0 else _OutputRef(out))
+        else:
+            saved.append(None)
+    return tuple(saved)
