@@ -71,6 +71,7 @@ class Node:
     _post_hooks = None
     _tensor_hooks = None   # {output_nr: {key: fn}} from Tensor.register_hook on outputs
     _retains = None        # {output_nr: weakref to a tensor that retain_grad()}
+    _renumber = False      # made ahead of use (a view's regenerated grad_fn): numbered when first used
     next_functions = ()
 
     def name(self):
@@ -239,6 +240,9 @@ def edge_to(t):
     if t._rg:
         fn = t.grad_fn
         if fn is not None:
+            if fn._renumber:  # PyTorch makes it when the view is used, so it runs in that order
+                fn._renumber = False
+                fn._seq = next(_sequence)
             return (fn, t._output_nr)
         ag = t._ag() if t._ag is not None else None
         if ag is None:

@@ -173,6 +173,8 @@ def sum_to(g, shape):
     shape = tuple(shape)
     if g.shape == shape:
         return g
+    if not shape:  # as PyTorch's sum_to: one SumBackward0 for a 0-d target
+        return g.sum()
     lead = g.ndim - len(shape)
     dims = tuple(range(lead)) + tuple(lead + i for i, s in enumerate(shape) if s == 1 and g.shape[lead + i] != 1)
     if dims:

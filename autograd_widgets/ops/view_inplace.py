@@ -165,7 +165,7 @@ def regenerate(root):
         data = v._data
         node = _node(AsStridedBackward0, (edge,), data)
         node.region = Region(v._chain, root._data.shape)
-        node.overlapping = B.overlaps(data)
+        node.overlapping, node._renumber = B.overlaps(data), True
         node.stride = tuple(s // data.itemsize for s in data.strides)
         v.grad_fn, v._rg, v._output_nr = node, True, 0
     root._views = live
