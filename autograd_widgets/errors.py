@@ -60,6 +60,17 @@ def nograd_view_inplace():
         "recording a change through it now would give a wrong graph.")
 
 
+def multi_output_view_inplace(index, op, changed=False):
+    what = "its base or another view of its base has been modified inplace" if changed else \
+        "is being modified inplace"
+    return runtime(
+        f"Output {index} of {op} is a view and {what}. This view is the output of a function that returns "
+        "multiple views. Such functions do not allow the output views to be modified inplace. You should replace "
+        "the inplace operation by an out-of-place one.",
+        f"{op.lower()}() gives several views of one tensor at once, and autograd cannot record a change to one of "
+        "them. Change a copy instead (`piece = piece.clone()`), or use an out-of-place op.")
+
+
 def overlapping_inplace():
     return runtime(
         "unsupported operation: more than one element of the written-to tensor refers to a single memory location. "

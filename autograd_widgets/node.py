@@ -13,9 +13,9 @@ side, its forward on arrays and its backward (a vector-Jacobian product) in tens
 `args` names the differentiable inputs (one `next_functions` edge each, Python numbers give
 `(None, 0)`); `saves` names the inputs (or "result") kept for backward, released after a
 backward unless the graph is retained; anything else forward stores on `ctx` stays.
-`saves_if` keeps a saved input only when one of the named inputs requires grad, as PyTorch's
-formulas do (`mul` keeps `other` for self's gradient only): `saves_if = {"other": ("self",)}`.
-An unsaved one is None in `saved_tensors` and `_saved_<name>`.
+`saves_if` keeps a saved input only when the named input requires grad, as PyTorch's formulas
+do (`mul` keeps `other` for self's gradient only): `saves_if = {"other": "self"}`. An unsaved
+one is None in `saved_tensors` and `_saved_<name>`.
 """
 import itertools
 import sys
@@ -172,6 +172,10 @@ class Node:
     def __call__(self, *grads):
         return self.backward(*grads)
 
+    def _first_use(self):
+        self._renumber = False
+        self._seq = next(_sequence)
+
 
 def _modified_error(t, version, expected, output_of=None):
     """PyTorch's message names the node that produced the tensor: its saver for outputs, else its grad_fn."""
@@ -241,8 +245,7 @@ def edge_to(t):
         fn = t.grad_fn
         if fn is not None:
             if fn._renumber:  # PyTorch makes it when the view is used, so it runs in that order
-                fn._renumber = False
-                fn._seq = next(_sequence)
+                fn._first_use()
             return (fn, t._output_nr)
         ag = t._ag() if t._ag is not None else None
         if ag is None:
@@ -291,9 +294,9 @@ class Op(Node):
         super().__init_subclass__(**kw)
         cls.saves_result = "result" in cls.saves
         cls._save_index = tuple(cls.args.index(s) if s != "result" else -1 for s in cls.saves)
-        when = cls.saves_if or {}  # per saved value: the input positions whose requires_grad keeps it
-        cls._save_when = tuple(tuple(cls.args.index(a) for a in when[s]) if s in when else None
-                               for s in cls.saves) if when else None
+        when = cls.saves_if  # per saved value: (its position, that of the input whose requires_grad keeps it)
+        cls._save_when = tuple((i, cls.args.index(when[s]) if s in when else -1)
+                               for i, s in zip(cls._save_index, cls.saves)) if when else None
 
     @classmethod
     def apply(cls, *inputs, **params):
@@ -331,8 +334,9 @@ class Op(Node):
         if cls.saves:
             if cls._save_when is None:
                 saved = tuple([inputs[i] if i >= 0 else _OutputRef(out) for i in cls._save_index])
-            else:
-                saved = _saved_if(cls, inputs, out)
+            else:  # only what the gradients of the inputs that require grad need
+                saved = tuple([None if j >= 0 and not (isinstance(inputs[j], Tensor) and inputs[j]._rg)
+                               else inputs[i] if i >= 0 else _OutputRef(out) for i, j in cls._save_when])
             node._saved = saved
             node._versions = tuple([s._version if isinstance(s, Tensor) else 0 if type(s) is _OutputRef else None
                                     for s in saved])
@@ -346,13 +350,3 @@ class Op(Node):
     def backward(ctx, grad):
         raise NotImplementedError
 
-
-def _saved_if(cls, inputs, out):
-    """What `cls` saves of `inputs`: each value only if an input its `saves_if` names requires grad."""
-    saved = []
-    for i, when in zip(cls._save_index, cls._save_when):
-        if when is None or any(isinstance(inputs[j], Tensor) and inputs[j]._rg for j in when):
-            saved.append(inputs[i] if i >= 0 else _OutputRef(out))
-        else:
-            saved.append(None)
-    return tuple(saved)

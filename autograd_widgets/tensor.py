@@ -23,6 +23,7 @@ class Tensor:
     _vsrc = None           # the tensor whose version counter this one shares (views, detach())
     _chain = ()            # a view's steps from its root: ((view op class, params), ...)
     _nograd_view = False   # a view made under no_grad: PyTorch forbids recording an in-place op on it
+    _multi_output = None   # (i, op) for piece i of unbind/split: in-place on it is forbidden too
     _views = None          # weak references to the views of this root (their grad_fn follows its history)
     _hooks = None
     _retains_grad = False
@@ -346,6 +347,8 @@ class Tensor:
             if base is not None and (self._rg or base._rg):  # PyTorch: a view requires grad if its base does
                 if self._nograd_view:
                     raise errors.nograd_view_inplace()
+                if self._multi_output:
+                    raise errors.multi_output_view_inplace(*self._multi_output)
                 if base.grad_fn is None:
                     raise errors.leaf_inplace(view=True)
         if base is not None and B.overlaps(self._data):

@@ -226,6 +226,9 @@ CASES = [
     ("in-place on views", _inplace_on_views,                              [(3, 4), (4,)],     ANY),
     ("setitem via views", _setitem_through_views,                         [(3, 4), (4,)],     ANY),
     ("views follow base", _views_follow_their_base,                       [(3, 4), (4,)],     POS),
+    ("unbind",           lambda T, x: x.unbind(1)[2] * x.unbind()[0][1],  [(3, 4)],           ANY),
+    ("split chunk",      lambda T, x: T.cat([x.split(2, 1)[1], x.chunk(2, 1)[0]], 0) * 2, [(3, 4)], ANY),
+    ("split sizes",      lambda T, x: (lambda a, b: a.sum(0) * b[1])(*T.split(x, [1, 2])), [(3, 2)], ANY),
 ]
 
 

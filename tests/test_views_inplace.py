@@ -297,7 +297,40 @@ def views_in_no_grad_stay_untracked(T):
     return seen(y), grad_of(x), y._version
 
 
+def pieces_of_unbind_split_chunk(T):
+    x = _x(T)
+    y = x * 2
+    pieces = y.unbind(1) + y.split(2) + T.split(y, [1, 3], 1) + y.chunk(2, 1) + T.chunk(y, 4)
+    (pieces[0] * pieces[5].sum() + pieces[9][0]).sum().backward()
+    return [seen(p) for p in pieces], grad_of(x)
+
+
+def in_place_on_pieces(T):
+    x = _x(T)
+    y = x * 2
+    words = []
+    for piece in (y.unbind()[1], y.split(2)[1], y.split([1, 2])[0], y.chunk(2, 1)[1], x.unbind()[0]):
+        try:
+            piece.mul_(2)
+        except RuntimeError as e:
+            words.append(str(e).split("\n\n[autograd_widgets]")[0])
+    z = T.zeros(3, 4, dtype=T.float64)
+    z.unbind()[0].mul_(2)  # no graph involved: allowed
+    with T.no_grad():
+        y.unbind()[0].mul_(2)
+    return words, seen(z), seen(y)
+
+
+def a_piece_used_after_its_base_changed(T):
+    x = _x(T)
+    y = x * 2
+    u = y.unbind()[0]
+    y.add_(1)
+    return u * 2
+
+
 PROGRAMS = {f.__name__: f for f in (
+    pieces_of_unbind_split_chunk, in_place_on_pieces, a_piece_used_after_its_base_changed,
     detach_zero_on_a_leaf, detach_then_saved_leaf_changed, data_has_its_own_version_counter, detach_of_a_view,
     saves_only_what_the_formula_needs, changing_an_unsaved_factor_is_no_error, changing_a_saved_factor_is_an_error,
     views_and_non_views, in_place_on_non_view_results, setitem_through_a_view, mul_on_a_column,
@@ -327,7 +360,8 @@ def test_program_observes_the_same(name):
 @pytest.mark.parametrize("name", ["detach_then_saved_leaf_changed", "changing_a_saved_factor_is_an_error",
                                   "retain_graph_through_copyslices", "a_saved_tensor_changed_through_a_view",
                                   "a_saved_view_changed_through_its_base", "in_place_on_an_expanded_view",
-                                  "in_place_on_a_view_made_in_no_grad", "in_place_on_a_view_of_a_leaf"])
+                                  "in_place_on_a_view_made_in_no_grad", "in_place_on_a_view_of_a_leaf",
+                                  "a_piece_used_after_its_base_changed"])
 def test_errors_come_with_an_explanation(name):
     with pytest.raises(RuntimeError, match=r"\n\n\[autograd_widgets\] \w"):
         PROGRAMS[name](aw)

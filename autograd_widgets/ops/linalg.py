@@ -30,7 +30,7 @@ def _column_major(a):
 
 class MmBackward0(Op):
     args = saves = ("self", "mat2")
-    saves_if = {"self": ("mat2",), "mat2": ("self",)}  # each factor is needed only for the other's gradient
+    saves_if = {"self": "mat2", "mat2": "self"}  # each factor is needed only for the other's gradient
     def forward(ctx, a, b):
         _check(a, b, "mm")
         ctx.column_major = (_column_major(a), _column_major(b))
@@ -47,7 +47,7 @@ class MmBackward0(Op):
 
 class MvBackward0(Op):
     args = saves = ("self", "vec")
-    saves_if = {"self": ("vec",), "vec": ("self",)}  # each factor is needed only for the other's gradient
+    saves_if = {"self": "vec", "vec": "self"}  # each factor is needed only for the other's gradient
     def forward(ctx, a, v):
         _check(a, v, "mv")
         a, v = promote(a, v)
@@ -61,7 +61,7 @@ class MvBackward0(Op):
 
 class DotBackward0(Op):
     args = saves = ("self", "tensor")
-    saves_if = {"self": ("tensor",), "tensor": ("self",)}  # each factor is needed only for the other's gradient
+    saves_if = {"self": "tensor", "tensor": "self"}  # each factor is needed only for the other's gradient
     def forward(ctx, a, b):
         _check(a, b, "dot")
         a, b = promote(a, b)
@@ -74,7 +74,7 @@ class DotBackward0(Op):
 
 class BmmBackward0(Op):
     args = saves = ("self", "mat2")
-    saves_if = {"self": ("mat2",), "mat2": ("self",)}  # each factor is needed only for the other's gradient
+    saves_if = {"self": "mat2", "mat2": "self"}  # each factor is needed only for the other's gradient
     def forward(ctx, a, b):
         a, b = promote(a, b)
         return a @ b

@@ -92,7 +92,7 @@ class RsubBackward1(Op):
 
 class MulBackward0(Op):
     args = saves = ("self", "other")
-    saves_if = {"self": ("other",), "other": ("self",)}  # each factor is needed only for the other's gradient
+    saves_if = {"self": "other", "other": "self"}  # each factor is needed only for the other's gradient
     def forward(ctx, a, b):
         a, b = promote(a, b)
         return a * b
@@ -115,7 +115,7 @@ class MulBackward1(Op):
 
 class DivBackward0(Op):
     args = saves = ("self", "other")
-    saves_if = {"self": ("other",)}  # self appears only in d/d other = -g·self/other²
+    saves_if = {"self": "other"}  # self appears only in d/d other = -g·self/other²
     def forward(ctx, a, b):
         a, b = promote(a, b)
         if _is_int_like(a) and _is_int_like(b):  # true division of integers gives the default float

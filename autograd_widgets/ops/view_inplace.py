@@ -9,6 +9,7 @@ node for a regenerated view) whose edge leads to the root's.
 import math
 
 from .. import backend as B
+from .. import errors
 from ..node import Op, _SCRATCH, _sequence, edge_to
 from ..tensor import Tensor
 from .indexing import IndexPutImplBackward0
@@ -74,6 +75,13 @@ class AsStridedBackward0(Op):
         if out._rg:
             out = AsStridedBackward0.apply(out, region=Region((), region.shape))
         return (out,)
+
+    multi_output = None  # (i, op) if the view was piece i of unbind/split: PyTorch refuses to use it now
+
+    def _first_use(self):
+        if self.multi_output:
+            raise errors.multi_output_view_inplace(*self.multi_output, changed=True)
+        super()._first_use()
 
     @property
     def _saved_size(self):
@@ -166,6 +174,7 @@ def regenerate(root):
         node = _node(AsStridedBackward0, (edge,), data)
         node.region = Region(v._chain, root._data.shape)
         node.overlapping, node._renumber = B.overlaps(data), True
+        node.multi_output = v._multi_output
         node.stride = tuple(s // data.itemsize for s in data.strides)
         v.grad_fn, v._rg, v._output_nr = node, True, 0
     root._views = live
