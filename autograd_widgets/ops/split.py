@@ -18,7 +18,7 @@ class UnbindBackward0(Op):
         ctx.dim = dim
         return tuple(a[(slice(None),) * dim + (i,)] for i in range(a.shape[dim]))
     def pieces(ctx):
-        return [(SelectBackward0, {"dim": ctx.dim, "index": i}) for i in range(len(ctx.sizes))]
+        return [(SelectBackward0, {"dim": ctx.dim, "index": i}) for i in range(len(ctx._sizes))]
     def backward(ctx, *grads):
         from .shape import stack
         return (stack(_zeros_for_missing(ctx, grads), ctx.dim),)
@@ -36,7 +36,7 @@ class SplitBackward0(Op):
         return tuple(out)
     def pieces(ctx):
         out, start = [], 0
-        for shape in ctx.sizes:
+        for shape in ctx._sizes:
             n = shape[ctx.dim]
             out.append((SliceBackward0, {"dim": ctx.dim, "sl": slice(start, start + n)}))
             start += n
@@ -51,8 +51,8 @@ class SplitWithSizesBackward0(SplitBackward0):
 
 
 def _zeros_for_missing(ctx, grads):
-    return [g if g is not None else Tensor._make(B.ns(ctx.like).zeros(shape, dtype=ctx.like.dtype))
-            for g, shape in zip(grads, ctx.sizes)]
+    return [g if g is not None else Tensor._make(B.ns(ctx._like).zeros(shape, dtype=ctx._like.dtype))
+            for g, shape in zip(grads, ctx._sizes)]
 
 
 def _cut(op, t, **params):
@@ -61,7 +61,8 @@ def _cut(op, t, **params):
     node = op.__new__(op) if record else _SCRATCH
     arrays = op.forward(node, t._data, **params)
     ctx = op.__new__(op)  # where each piece lies, kept whether or not a graph is recorded
-    ctx.dim, ctx.sizes, ctx.like = params["dim"], [a.shape for a in arrays], t._data
+    like = B.ns(t._data).empty(0, dtype=t._data.dtype)  # dtype and device for the zeros of unused pieces
+    ctx.dim, ctx._sizes, ctx._like = params["dim"], [a.shape for a in arrays], like
     root = t if t._base is None else t._base
     outs = []
     for i, (a, step) in enumerate(zip(arrays, ctx.pieces())):
@@ -74,7 +75,7 @@ def _cut(op, t, **params):
             root._add_view(out)
         outs.append(out)
     if record:
-        node.sizes, node.like = ctx.sizes, t._data
+        node._sizes, node._like = ctx._sizes, like
         node.next_functions = (edge_to(t),)
         node._meta = tuple((a.shape, a.dtype) for a in arrays)
         node._seq = next(_sequence)

@@ -104,7 +104,7 @@ class CopySlices(Op):
     of g goes back through `fn`, whose gradient for the view's old value replaces it in g for the root.
     """
     args = ("self", "src")
-    fn = None
+    _fn = None  # the in-place op's node, when this records one through a view
 
     def name(self):
         return "torch::autograd::CopySlices"  # a C++ node in PyTorch, named with its namespace
@@ -115,14 +115,14 @@ class CopySlices(Op):
     def forward(ctx, a, src, region):
         out = a.copy()
         region.write(out, src)
-        ctx.region = region
+        ctx._region = region
         return out
 
     def backward(ctx, g):
         # PyTorch's steps, so that a create_graph=True graph shows its nodes: copy g, take the region and
         # clone it, send that through fn, write fn's gradient for the view's old value into the region
         need = ctx.needs_input_grad
-        fn, region = ctx.fn, ctx.region
+        fn, region = ctx._fn, ctx._region
         result = CopyBackwards.apply(0.0, g) if g._rg else g
         piece = region.read(result)
         if piece._rg:
@@ -138,8 +138,8 @@ class CopySlices(Op):
         return (root,) + tuple(grads[1:])
 
     def _release(self):
-        if self.fn is not None:
-            self.fn._release()
+        if self._fn is not None:
+            self._fn._release()
         super()._release()
 
 
@@ -155,7 +155,7 @@ def rebase_history(view, fn):
     """The in-place op recorded as `fn` wrote into `view`: its root's grad_fn becomes CopySlices over fn."""
     root = view._base
     node = _node(CopySlices, (edge_to(root),) + fn.next_functions[1:], root._data)
-    node.fn, node.region = fn, Region(view._chain, root._data.shape)
+    node._fn, node._region = fn, Region(view._chain, root._data.shape)
     root.grad_fn, root._rg, root._output_nr = node, True, 0
 
 
