@@ -346,7 +346,5 @@ class Op(Node):
 
     def forward(ctx, *arrays, **params):
         raise NotImplementedError
-
     def backward(ctx, grad):
         raise NotImplementedError
-

@@ -362,9 +362,8 @@ class Tensor:
                                  f"{list(result._data.shape)}",
                                  "An in-place op must give a result of the shape of the tensor it writes into.")
         fn = result.grad_fn
-        if fn is not None and fn.next_functions and fn.next_functions[0][0] is not None \
-                and fn.next_functions[0][0].__dict__.get("_original_self"):
-            fn.next_functions = fn.next_functions[0][0].next_functions + fn.next_functions[1:]
+        if fn is not None:
+            _edge_from_original_self(fn)
         if fn is not None and self._base is not None:
             if self._nograd_view:
                 raise errors.nograd_view_inplace()
@@ -409,16 +408,17 @@ class Tensor:
         return t
 
     def zero_(self):
-        return self.fill_(_ZERO)
+        return self._fill(0, "ZeroBackward0")
 
     def fill_(self, value):
-        value = value.item() if isinstance(value, Tensor) else value
+        return self._fill(value.item() if isinstance(value, Tensor) else value, "FillBackward2")
+
+    def _fill(self, value, node):
         self._check_inplace()
-        if GradMode.enabled and self._rg:
-            from .ops.pointwise import FillBackward2, ZeroBackward0
-            op = ZeroBackward0 if value is _ZERO else FillBackward2
-            return self._assign(op.apply(self._shallow_copy(), value=0 if value is _ZERO else value))
-        self._data[...] = 0 if value is _ZERO else value
+        if GradMode.enabled and self._rg:  # recorded: PyTorch's node for it, whose gradient is zero
+            from .ops import pointwise
+            return self._assign(getattr(pointwise, node).apply(self._shallow_copy(), value=value))
+        self._data[...] = value
         self._bump()
         return self
 
@@ -431,7 +431,12 @@ class Tensor:
         indexing.setitem(self, index, value)
 
 
-_ZERO = object()  # zero_(), which PyTorch records as its own node (ZeroBackward0)
+def _edge_from_original_self(fn):
+    """An in-place op ran on a clone of self (`_shallow_copy`): its first edge goes to self's own history."""
+    edges = fn.next_functions
+    first = edges[0][0] if edges else None
+    if first is not None and first.__dict__.get("_original_self"):
+        fn.next_functions = first.next_functions + edges[1:]
 
 
 def _rebuild(array, requires_grad):

@@ -109,6 +109,17 @@ def changing_a_saved_factor_is_an_error(T):
     z.sum().backward()
 
 
+def in_place_ops_save_a_clone_of_self(T):
+    x = _x(T)
+    w = T.linspace(0.5, 2, 4, dtype=T.float64).requires_grad_()
+    z = x * 1
+    z.mul_(w)  # w's gradient needs z's old value: PyTorch saves original_self, a clone
+    z.div_(w)
+    saved = z.grad_fn._saved_self
+    g, = T.autograd.grad(z.sum(), w, create_graph=True)
+    return seen(z), seen(saved), names(g.grad_fn), np.round(g.detach().numpy(), 6).tolist()
+
+
 # --- which results are views -----------------------------------------------------------------
 def views_and_non_views(T):
     x = _x(T)
@@ -334,6 +345,7 @@ PROGRAMS = {f.__name__: f for f in (
     pieces_of_unbind_split_chunk, in_place_on_pieces, a_piece_used_after_its_base_changed,
     detach_zero_on_a_leaf, detach_then_saved_leaf_changed, data_has_its_own_version_counter, detach_of_a_view,
     saves_only_what_the_formula_needs, changing_an_unsaved_factor_is_no_error, changing_a_saved_factor_is_an_error,
+    in_place_ops_save_a_clone_of_self,
     views_and_non_views, in_place_on_non_view_results, setitem_through_a_view, mul_on_a_column,
     setitem_on_a_held_view, add_on_a_transpose, views_of_views, a_value_with_its_own_graph,
     in_place_on_the_base_updates_its_views, writing_a_graph_into_a_plain_tensor, fill_and_zero,

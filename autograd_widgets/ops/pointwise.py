@@ -125,7 +125,7 @@ class DivBackward0(Op):
     def backward(ctx, g):
         a, b = ctx.saved_tensors
         need = ctx.needs_input_grad
-        return (g / b if need[0] else None), (-g * a / (b * b) if need[1] else None)
+        return (g / b if need[0] else None), (-g * (a / b / b) if need[1] else None)  # as div_tensor_other_backward
 
 
 class NegBackward0(Op):
