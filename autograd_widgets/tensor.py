@@ -336,10 +336,12 @@ class Tensor:
         return (_rebuild, (B.to_host(self._data), self._rg))
 
     # --- in-place updates ----------------------------------------------------------------
-    def _check_inplace(self, indexed=False):
+    def _check_inplace(self, indexed=False, computed=True):
         """Raise PyTorch's error if writing into this tensor would corrupt a graph.
 
-        `indexed`: a write through t[...] = v, which PyTorch reports as a write into a view of the leaf."""
+        `indexed`: a write through t[...] = v, which PyTorch reports as a write into a view of the leaf.
+        `computed`: the new values are computed from the old ones, which PyTorch refuses where elements
+        share memory (expand); a fill or an indexed write does not."""
         base = self._base
         if GradMode.enabled:
             if self._rg and self.grad_fn is None:
@@ -351,7 +353,7 @@ class Tensor:
                     raise errors.multi_output_view_inplace(*self._multi_output)
                 if base.grad_fn is None:
                     raise errors.leaf_inplace(view=True)
-        if base is not None and B.overlaps(self._data):
+        if computed and base is not None and B.overlaps(self._data):
             raise errors.overlapping_inplace()
 
     def _assign(self, result):
@@ -414,7 +416,7 @@ class Tensor:
         return self._fill(value.item() if isinstance(value, Tensor) else value, "FillBackward2")
 
     def _fill(self, value, node):
-        self._check_inplace()
+        self._check_inplace(computed=False)
         if GradMode.enabled and self._rg:  # recorded: PyTorch's node for it, whose gradient is zero
             from .ops import pointwise
             return self._assign(getattr(pointwise, node).apply(self._shallow_copy(), value=value))

@@ -291,6 +291,16 @@ def _view_made_in_no_grad(T):
     return x, y, v
 
 
+def writes_into_expanded_tensors(T):
+    """A computed in-place op is refused where elements share memory; fills and single elements are not."""
+    z = T.zeros(1, 3, dtype=T.float64)
+    e = z.expand(2, 3)
+    e.fill_(2.)
+    e[0, 1] = 5.
+    e[1].mul_(3)  # one row: no element of it shares memory with another of it
+    return seen(z), seen(e)
+
+
 def in_place_on_a_view_made_in_no_grad(T):
     _, _, v = _view_made_in_no_grad(T)
     v.mul_(2)
@@ -350,7 +360,7 @@ PROGRAMS = {f.__name__: f for f in (
     setitem_on_a_held_view, add_on_a_transpose, views_of_views, a_value_with_its_own_graph,
     in_place_on_the_base_updates_its_views, writing_a_graph_into_a_plain_tensor, fill_and_zero,
     retain_graph_through_copyslices, create_graph_through_copyslices, a_saved_tensor_changed_through_a_view,
-    a_saved_view_changed_through_its_base, in_place_on_an_expanded_view, in_place_on_a_view_made_in_no_grad,
+    a_saved_view_changed_through_its_base, in_place_on_an_expanded_view, writes_into_expanded_tensors, in_place_on_a_view_made_in_no_grad,
     in_place_on_a_view_of_a_leaf, views_in_no_grad_stay_untracked)}
 
 

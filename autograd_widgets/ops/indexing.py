@@ -151,7 +151,7 @@ def setitem(t, index, value):
     if len(index) == 1:
         index = index[0]
     value_rg = isinstance(value, Tensor) and value._rg
-    t._check_inplace(indexed=True)
+    t._check_inplace(indexed=True, computed=False)
     if GradMode.enabled:
         if t._rg or value_rg:
             if _all_advanced(index):

@@ -127,7 +127,7 @@ class ExpandBackward0(Op):
         ctx.self_sym_sizes = a.shape
         shape = tuple(a.shape[i - (len(shape) - a.ndim)] if s == -1 else s for i, s in enumerate(shape))
         try:
-            return B.ns(a).broadcast_to(a, shape)
+            return B.expand(a, shape)
         except ValueError:
             raise errors.runtime(
                 f"The expanded size of the tensor ({shape[-1]}) must match the existing size ({a.shape[-1]}) at "
