@@ -21,6 +21,7 @@ from .ops.linalg import bmm, dot, matmul, mm, mv
 from .ops.reduce import mean, norm, sum, return_types  # noqa: A004
 from .ops.shape import cat, flatten, permute, reshape, squeeze, stack, transpose, unsqueeze
 from .ops.indexing import narrow, select
+from .ops.split import chunk, split, unbind
 from .printing import set_printoptions
 from . import autograd, nn  # noqa: F401
 

@@ -171,6 +171,20 @@ def asarray(data, dtype=None, device=None, copy=None):
     return xp.asarray(data, dtype=dtype)
 
 
+def expand(a, shape):
+    """`a` broadcast to `shape` as a view that, as PyTorch's expand(), can be written through."""
+    xp = ns(a)
+    out = xp.broadcast_to(a, shape)
+    if xp is numpy and a.flags.writeable:  # NumPy hands out broadcasts read-only
+        out = numpy.lib.stride_tricks.as_strided(a, out.shape, out.strides, writeable=True)
+    return out
+
+
+def overlaps(a):
+    """Whether two elements of `a` share one memory location (a stride 0 along a dimension of size > 1)."""
+    return any(s == 0 and n > 1 for s, n in zip(a.strides, a.shape))
+
+
 def to_host(a):
     """A NumPy array with the values of `a` (copied from the device where it lives elsewhere)."""
     return a if isinstance(a, numpy.ndarray) else a.get()

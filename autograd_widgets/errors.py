@@ -64,6 +64,35 @@ def leaf_inplace(view=False):
         "inside `with torch.no_grad():` (as optimizers do), or work on a copy (`x = x + 1` instead of `x += 1`).")
 
 
+def nograd_view_inplace():
+    return runtime(
+        "A view was created in no_grad mode and is being modified inplace with grad mode enabled. Given that this "
+        "use case is ambiguous and error-prone, it is forbidden. You can clarify your code by moving both the view "
+        "and the inplace either both inside the no_grad block (if you don't want the inplace to be tracked) or both "
+        "outside (if you want the inplace to be tracked).",
+        "This view was made under torch.no_grad(), so autograd does not know how it relates to its base; "
+        "recording a change through it now would give a wrong graph.")
+
+
+def multi_output_view_inplace(index, op, changed=False):
+    what = "its base or another view of its base has been modified inplace" if changed else \
+        "is being modified inplace"
+    return runtime(
+        f"Output {index} of {op} is a view and {what}. This view is the output of a function that returns "
+        "multiple views. Such functions do not allow the output views to be modified inplace. You should replace "
+        "the inplace operation by an out-of-place one.",
+        f"{op.lower()}() gives several views of one tensor at once, and autograd cannot record a change to one of "
+        "them. Change a copy instead (`piece = piece.clone()`), or use an out-of-place op.")
+
+
+def overlapping_inplace():
+    return runtime(
+        "unsupported operation: more than one element of the written-to tensor refers to a single memory location. "
+        "Please clone() the tensor before performing the operation.",
+        "This tensor comes from expand() (or similar), so several of its elements are one number in memory; "
+        "writing to them in place is ambiguous. Write into x.clone() instead.")
+
+
 def modified_saved(tensor_desc, output_of, version, expected):
     where = f", which is output {output_of[1]} of {output_of[0]}," if output_of else ""
     return runtime(

@@ -1,6 +1,6 @@
 """Tensor methods and operators: each is one line that calls the op that defines it."""
 from . import dtypes
-from .ops import indexing, linalg, pointwise as P, reduce as R, shape as S
+from .ops import indexing, linalg, pointwise as P, reduce as R, shape as S, split
 from .tensor import Tensor
 
 
@@ -133,6 +133,7 @@ _METHODS = {
 
 for _name, _fn in _METHODS.items():
     setattr(Tensor, _name, _fn)
+Tensor.unbind, Tensor.split, Tensor.chunk = split.unbind, split.split, split.chunk
 Tensor.T = property(S.T)
 Tensor.mT = property(lambda s: S.transpose(s, -2, -1))
 Tensor.__hash__ = lambda self: id(self)

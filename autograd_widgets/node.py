@@ -13,6 +13,9 @@ side, its forward on arrays and its backward (a vector-Jacobian product) in tens
 `args` names the differentiable inputs (one `next_functions` edge each, Python numbers give
 `(None, 0)`); `saves` names the inputs (or "result") kept for backward, released after a
 backward unless the graph is retained; anything else forward stores on `ctx` stays.
+`saves_if` keeps a saved input only when the named input requires grad, as PyTorch's formulas
+do (`mul` keeps `other` for self's gradient only): `saves_if = {"other": "self"}`. An unsaved
+one is None in `saved_tensors` and `_saved_<name>`.
 """
 import itertools
 import sys
@@ -68,6 +71,7 @@ class Node:
     _post_hooks = None
     _tensor_hooks = None   # {output_nr: {key: fn}} from Tensor.register_hook on outputs
     _retains = None        # {output_nr: weakref to a tensor that retain_grad()}
+    _renumber = False      # made ahead of use (a view's regenerated grad_fn): numbered when first used
     next_functions = ()
 
     def name(self):
@@ -133,7 +137,10 @@ class Node:
                 if self._released:
                     raise errors.freed_graph()
                 i = saves.index(key)
-                return self._unpack(self._saved[i], self._versions[i])
+                value = self._unpack(self._saved[i], self._versions[i])
+                if isinstance(value, (bool, int, float)):  # PyTorch saves a Python number as a 0-d tensor
+                    return Tensor._make(B.asarray(value))
+                return value
             if key in self.__dict__:
                 value = self.__dict__[key]
                 return Tensor._make(value) if B.is_array(value) else value  # e.g. max's indices, as a tensor
@@ -165,6 +172,10 @@ class Node:
     def __call__(self, *grads):
         return self.backward(*grads)
 
+    def _first_use(self):
+        self._renumber = False
+        self._seq = next(_sequence)
+
 
 def _modified_error(t, version, expected, output_of=None):
     """PyTorch's message names the node that produced the tensor: its saver for outputs, else its grad_fn."""
@@ -174,7 +185,7 @@ def _modified_error(t, version, expected, output_of=None):
     fn = output_of or t.grad_fn
     output_of = None
     if fn is not None:
-        name = type(fn).__name__
+        name = fn.name()
         base = name.split("Backward")[0] if "Backward" in name else name
         output_of = (base, t._output_nr)
     return errors.modified_saved(desc, output_of, version, expected)
@@ -233,6 +244,8 @@ def edge_to(t):
     if t._rg:
         fn = t.grad_fn
         if fn is not None:
+            if fn._renumber:  # PyTorch makes it when the view is used, so it runs in that order
+                fn._first_use()
             return (fn, t._output_nr)
         ag = t._ag() if t._ag is not None else None
         if ag is None:
@@ -275,11 +288,15 @@ def as_array(x):
 class Op(Node):
     """A built-in op: forward on arrays, backward in tensor ops (see the module docstring)."""
     saves_result = False
+    saves_if = None
 
     def __init_subclass__(cls, **kw):
         super().__init_subclass__(**kw)
         cls.saves_result = "result" in cls.saves
         cls._save_index = tuple(cls.args.index(s) if s != "result" else -1 for s in cls.saves)
+        when = cls.saves_if  # per saved value: (its position, that of the input whose requires_grad keeps it)
+        cls._save_when = tuple((i, cls.args.index(when[s]) if s in when else -1)
+                               for i, s in zip(cls._save_index, cls.saves)) if when else None
 
     @classmethod
     def apply(cls, *inputs, **params):
@@ -315,7 +332,11 @@ class Op(Node):
         node._meta = ((data.shape, data.dtype),)
         node._seq = next(_sequence)
         if cls.saves:
-            saved = tuple([inputs[i] if i >= 0 else _OutputRef(out) for i in cls._save_index])
+            if cls._save_when is None:
+                saved = tuple([inputs[i] if i >= 0 else _OutputRef(out) for i in cls._save_index])
+            else:  # only what the gradients of the inputs that require grad need
+                saved = tuple([None if j >= 0 and not (isinstance(inputs[j], Tensor) and inputs[j]._rg)
+                               else inputs[i] if i >= 0 else _OutputRef(out) for i, j in cls._save_when])
             node._saved = saved
             node._versions = tuple([s._version if isinstance(s, Tensor) else 0 if type(s) is _OutputRef else None
                                     for s in saved])
@@ -325,6 +346,5 @@ class Op(Node):
 
     def forward(ctx, *arrays, **params):
         raise NotImplementedError
-
     def backward(ctx, grad):
         raise NotImplementedError

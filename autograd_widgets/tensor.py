@@ -19,7 +19,12 @@ class Tensor:
     _grad = None
     _ver = 0
     _output_nr = 0
-    _base = None
+    _base = None           # the root tensor this one is a (differentiable) view of
+    _vsrc = None           # the tensor whose version counter this one shares (views, detach())
+    _chain = ()            # a view's steps from its root: ((view op class, params), ...)
+    _nograd_view = False   # a view made under no_grad: PyTorch forbids recording an in-place op on it
+    _multi_output = None   # (i, op) for piece i of unbind/split: in-place on it is forbidden too
+    _views = None          # weak references to the views of this root (their grad_fn follows its history)
     _hooks = None
     _retains_grad = False
     _ag = None
@@ -131,12 +136,28 @@ class Tensor:
     def output_nr(self):
         return self._output_nr
 
+    def _is_view(self):
+        return self._base is not None
+
     @property
     def _version(self):
-        return (self if self._base is None else self._base)._ver
+        return (self if self._vsrc is None else self._vsrc)._ver
 
     def _bump(self):
-        (self if self._base is None else self._base)._ver += 1
+        (self if self._vsrc is None else self._vsrc)._ver += 1
+        root = self if self._base is None else self._base
+        if root._views and root._rg:  # its views now see new values: their history goes through the root's
+            from .ops.view_inplace import regenerate
+            regenerate(root)
+
+    def _add_view(self, view):
+        views = self._views
+        if views is None:
+            views = self._views = []
+        views.append(weakref.ref(view))
+        n = len(views)
+        if n >= 32 and not n & (n - 1):  # drop dead references now and then, so a long-lived root keeps few
+            views[:] = [r for r in views if r() is not None]
 
     @property
     def grad(self):
@@ -211,7 +232,7 @@ class Tensor:
 
     def detach(self):
         t = Tensor._make(self._data)
-        t._base = self if self._base is None else self._base  # shares the version counter, as PyTorch's detach does
+        t._vsrc = self if self._vsrc is None else self._vsrc  # shares data and version counter, but is no view
         return t
 
     def detach_(self):
@@ -315,16 +336,25 @@ class Tensor:
         return (_rebuild, (B.to_host(self._data), self._rg))
 
     # --- in-place updates ----------------------------------------------------------------
-    def _check_inplace(self, indexed=False):
+    def _check_inplace(self, indexed=False, computed=True):
         """Raise PyTorch's error if writing into this tensor would corrupt a graph.
 
-        `indexed`: a write through t[...] = v, which PyTorch reports as a write into a view of the leaf."""
+        `indexed`: a write through t[...] = v, which PyTorch reports as a write into a view of the leaf.
+        `computed`: the new values are computed from the old ones, which PyTorch refuses where elements
+        share memory (expand); a fill or an indexed write does not."""
+        base = self._base
         if GradMode.enabled:
             if self._rg and self.grad_fn is None:
                 raise errors.leaf_inplace(view=indexed)
-            base = self._base
-            if base is not None and base._rg and base.grad_fn is None:
-                raise errors.leaf_inplace(view=True)
+            if base is not None and (self._rg or base._rg):  # PyTorch: a view requires grad if its base does
+                if self._nograd_view:
+                    raise errors.nograd_view_inplace()
+                if self._multi_output:
+                    raise errors.multi_output_view_inplace(*self._multi_output)
+                if base.grad_fn is None:
+                    raise errors.leaf_inplace(view=True)
+        if computed and base is not None and B.overlaps(self._data):
+            raise errors.overlapping_inplace()
 
     def _assign(self, result):
         """Make this tensor hold `result` in place: same array, new history, version bumped."""
@@ -333,15 +363,20 @@ class Tensor:
             raise errors.runtime(f"output with shape {list(data.shape)} doesn't match the broadcast shape "
                                  f"{list(result._data.shape)}",
                                  "An in-place op must give a result of the shape of the tensor it writes into.")
-        data[...] = result._data
-        if result.grad_fn is not None:
-            if self._base is not None and self._base._rg:
-                raise NotImplementedError(
-                    "autograd_widgets: an in-place op on a view of a non-leaf tensor that requires grad is not "
-                    "supported yet. Write `y = y.clone()` before changing part of it, or index-assign on the "
-                    "base tensor (`base[idx] = value`).")
-            self.grad_fn, self._rg, self._output_nr = result.grad_fn, True, 0
-            result.grad_fn = None
+        fn = result.grad_fn
+        if fn is not None:
+            _edge_from_original_self(fn)
+        if fn is not None and self._base is not None:
+            if self._nograd_view:
+                raise errors.nograd_view_inplace()
+            data[...] = result._data
+            from .ops.view_inplace import rebase_history
+            rebase_history(self, fn)  # the root's history: CopySlices over fn
+        else:
+            data[...] = result._data
+            if fn is not None:
+                self.grad_fn, self._rg, self._output_nr = fn, True, 0
+        result.grad_fn = None
         self._bump()
         return self
 
@@ -365,20 +400,26 @@ class Tensor:
         return self
 
     def _shallow_copy(self):
-        """A tensor standing for this one's current value and history (kept for backward)."""
-        t = Tensor._make(self._data.copy())
-        t._rg, t.grad_fn, t._output_nr = self._rg, self.grad_fn, self._output_nr
+        """This tensor's current value as an in-place op's input: PyTorch's `original_self`, a clone that
+        the op may save; `_assign` points the op's first edge back at this tensor's own history."""
+        if not self._rg:
+            return Tensor._make(self._data.copy())
+        from .ops.pointwise import CloneBackward0
+        t = CloneBackward0.apply(self)
+        t.grad_fn._original_self = True
         return t
 
     def zero_(self):
-        return self.fill_(0)
+        return self._fill(0, "ZeroBackward0")
 
     def fill_(self, value):
-        value = value.item() if isinstance(value, Tensor) else value
-        self._check_inplace()
-        if GradMode.enabled and self._rg:
-            raise NotImplementedError("autograd_widgets: fill_/zero_ on a tensor that is part of a graph is not "
-                                      "supported; use `y = torch.zeros_like(y)` or do it under torch.no_grad().")
+        return self._fill(value.item() if isinstance(value, Tensor) else value, "FillBackward2")
+
+    def _fill(self, value, node):
+        self._check_inplace(computed=False)
+        if GradMode.enabled and self._rg:  # recorded: PyTorch's node for it, whose gradient is zero
+            from .ops import pointwise
+            return self._assign(getattr(pointwise, node).apply(self._shallow_copy(), value=value))
         self._data[...] = value
         self._bump()
         return self
@@ -390,6 +431,14 @@ class Tensor:
     def __setitem__(self, index, value):
         from .ops import indexing
         indexing.setitem(self, index, value)
+
+
+def _edge_from_original_self(fn):
+    """An in-place op ran on a clone of self (`_shallow_copy`): its first edge goes to self's own history."""
+    edges = fn.next_functions
+    first = edges[0][0] if edges else None
+    if first is not None and first.__dict__.get("_original_self"):
+        fn.next_functions = first.next_functions + edges[1:]
 
 
 def _rebuild(array, requires_grad):

@@ -50,6 +50,30 @@ def _inplace_operators(T, x, y):
     return z
 
 
+def _inplace_on_views(T, x, y):
+    z = x * 1
+    z[:, 1].mul_(y[0])          # a column of a non-leaf: CopySlices over MulBackward0
+    z[0].add_(y)                # a row, with a value that needs grad
+    z.t()[2].sub_(y[1:4])       # through a transpose
+    return z
+
+
+def _setitem_through_views(T, x, y):
+    z = x.sin()
+    u = z[1]
+    u[0] = y.sum()              # u[0] = v: a view of a view
+    z[0][1:3] = y[:2] * 2
+    return z * u[2]             # u, read after the writes: AsStridedBackward0
+
+
+def _views_follow_their_base(T, x, y):
+    z = x * x
+    v = z[0]
+    z[1].div_(y)                # a sibling changes: v's history now goes through CopySlices
+    z.add_(1)                   # the base changes: so does v's value
+    return v * z[2]
+
+
 def _function2(T, x, y):
     class MulAdd(T.autograd.Function):
         """x * y + k, with a non-tensor argument k that gets no gradient."""
@@ -199,6 +223,12 @@ CASES = [
     ("where broadcast",  lambda T, x, y: T.where(x > y, x, y),            [(3, 1), (4,)],     ANY),
     ("Function 2 inputs", _function2,                                     [(3,), (3,)],       ANY),
     ("mlp",              lambda T, x, w: (x @ w).tanh().sum(1).sigmoid(), [(2, 3), (3, 4)],   ANY),
+    ("in-place on views", _inplace_on_views,                              [(3, 4), (4,)],     ANY),
+    ("setitem via views", _setitem_through_views,                         [(3, 4), (4,)],     ANY),
+    ("views follow base", _views_follow_their_base,                       [(3, 4), (4,)],     POS),
+    ("unbind",           lambda T, x: x.unbind(1)[2] * x.unbind()[0][1],  [(3, 4)],           ANY),
+    ("split chunk",      lambda T, x: T.cat([x.split(2, 1)[1], x.chunk(2, 1)[0]], 0) * 2, [(3, 4)], ANY),
+    ("split sizes",      lambda T, x: (lambda a, b: a.sum(0) * b[1])(*T.split(x, [1, 2])), [(3, 2)], ANY),
 ]
 
 

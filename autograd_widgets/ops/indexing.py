@@ -4,7 +4,7 @@ from .. import errors
 from ..grad_mode import GradMode
 from ..node import Op
 from ..tensor import Tensor
-from .shape import _as_view, unsqueeze
+from .shape import _view, unsqueeze
 
 
 class SelectBackward0(Op):
@@ -80,24 +80,6 @@ class IndexPutImplBackward0(IndexPutBackward0):
     """The accumulating index_put that the gradient of indexing is made of."""
 
 
-class CopySlices(Op):
-    """self[index] = src: self's gradient is g outside the region; src's is g inside it."""
-    args = ("self", "src")
-    def name(self):
-        return "torch::autograd::CopySlices"  # a C++ node in PyTorch, named with its namespace
-    def forward(ctx, a, src, index):
-        xp = B.ns(a)
-        out = a.copy()
-        out[index] = src
-        keep = xp.ones(a.shape, dtype=bool)
-        keep[index] = False
-        ctx.index, ctx.keep = index, keep
-        return out
-    def backward(ctx, g):
-        need = ctx.needs_input_grad
-        return (g * Tensor._make(ctx.keep) if need[0] else None), (g[ctx.index] if need[1] else None)
-
-
 # --- index parsing ------------------------------------------------------------------------
 def _is_advanced(i):
     return isinstance(i, (list, Tensor)) or B.is_array(i)
@@ -150,24 +132,26 @@ def getitem(t, index):
             dim += t.ndim - n_real
         elif isinstance(i, slice):
             if i != slice(None):
-                out = _as_view(SliceBackward0.apply(out, dim=dim, sl=i), out)
+                out = _view(SliceBackward0, out, dim=dim, sl=i)
             dim += 1
         else:
             i = _check_bounds(out.shape, dim, int(i))
-            out = _as_view(SelectBackward0.apply(out, dim=dim, index=i), out)
+            out = _view(SelectBackward0, out, dim=dim, index=i)
     if out is t:
         from .shape import AliasBackward0
-        out = _as_view(AliasBackward0.apply(t), t)
+        out = _view(AliasBackward0, t)
     return out
 
 
 def setitem(t, index, value):
-    """t[index] = value, recorded as CopySlices when a graph is involved (as PyTorch does)."""
+    """t[index] = value as PyTorch runs it: a copy_ into the view t[index] (CopySlices when a graph is
+    involved), or index_put_ for an index of tensors and lists alone."""
+    raw = index
     index = tuple(_to_array_index(i, B.device_of(t._data)) for i in _normalize(index))
     if len(index) == 1:
         index = index[0]
     value_rg = isinstance(value, Tensor) and value._rg
-    t._check_inplace(indexed=True)
+    t._check_inplace(indexed=True, computed=False)
     if GradMode.enabled:
         if t._rg or value_rg:
             if _all_advanced(index):
@@ -177,7 +161,13 @@ def setitem(t, index, value):
             if value_rg and value.ndim and tuple(value.shape) != t._data[index].shape:
                 value = _strip_leading_ones(value, always=True)
                 _check_fits(value.shape, t._data[index].shape)
-            return t._assign(CopySlices.apply(t._shallow_copy(), value, index=index))
+            if any(B.is_array(i) for i in _normalize(index)):
+                from .view_inplace import CopySlices, Index
+                return t._assign(CopySlices.apply(t._shallow_copy(), value, region=Index(index)))
+            from .pointwise import CopyBackwards
+            region = getitem(t, raw)
+            region._assign(CopyBackwards.apply(region._shallow_copy(), value))
+            return t
     if isinstance(value, Tensor):
         _check_fits(value.shape, t._data[index].shape)
     t._data[index] = value._data if isinstance(value, Tensor) else value
@@ -226,9 +216,9 @@ def _strip_leading_ones(value, always):
 def select(t, dim, index):
     dim = errors.wrap_dim(dim, t.ndim)
     index = _check_bounds(t.shape, dim, index)
-    return _as_view(SelectBackward0.apply(t, dim=dim, index=index), t)
+    return _view(SelectBackward0, t, dim=dim, index=index)
 
 
 def narrow(t, dim, start, length):
     dim = errors.wrap_dim(dim, t.ndim)
-    return _as_view(SliceBackward0.apply(t, dim=dim, sl=slice(start, start + length)), t)
+    return _view(SliceBackward0, t, dim=dim, sl=slice(start, start + length))

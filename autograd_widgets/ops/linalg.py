@@ -3,7 +3,7 @@ from .. import backend as B
 from .. import errors
 from ..node import Op
 from .pointwise import promote
-from .shape import SqueezeBackward4, UnsafeViewBackward0, _as_view, reshape, squeeze, transpose, unsqueeze
+from .shape import SqueezeBackward4, UnsafeViewBackward0, reshape, squeeze, transpose, unsqueeze
 
 
 def _check(a, b, what):
@@ -30,6 +30,7 @@ def _column_major(a):
 
 class MmBackward0(Op):
     args = saves = ("self", "mat2")
+    saves_if = {"self": "mat2", "mat2": "self"}  # each factor is needed only for the other's gradient
     def forward(ctx, a, b):
         _check(a, b, "mm")
         ctx.column_major = (_column_major(a), _column_major(b))
@@ -46,6 +47,7 @@ class MmBackward0(Op):
 
 class MvBackward0(Op):
     args = saves = ("self", "vec")
+    saves_if = {"self": "vec", "vec": "self"}  # each factor is needed only for the other's gradient
     def forward(ctx, a, v):
         _check(a, v, "mv")
         a, v = promote(a, v)
@@ -59,6 +61,7 @@ class MvBackward0(Op):
 
 class DotBackward0(Op):
     args = saves = ("self", "tensor")
+    saves_if = {"self": "tensor", "tensor": "self"}  # each factor is needed only for the other's gradient
     def forward(ctx, a, b):
         _check(a, b, "dot")
         a, b = promote(a, b)
@@ -71,6 +74,7 @@ class DotBackward0(Op):
 
 class BmmBackward0(Op):
     args = saves = ("self", "mat2")
+    saves_if = {"self": "mat2", "mat2": "self"}  # each factor is needed only for the other's gradient
     def forward(ctx, a, b):
         a, b = promote(a, b)
         return a @ b
@@ -110,8 +114,9 @@ def matmul(a, b):
     if da == 2 and db == 1:
         return mv(a, b)
     if da == 1 and db == 2:  # PyTorch: unsqueeze(0).mm(b).squeeze_(0)
-        out = mm(unsqueeze(a, 0), b)
-        return _as_view(SqueezeBackward4.apply(out, dims=(0,)), out)
+        out = SqueezeBackward4.apply(mm(unsqueeze(a, 0), b), dims=(0,))  # squeeze_ in place: not a view
+        out._ver = 1  # and, as an in-place op, it counts as a version
+        return out
     if da == 2 and db == 2:
         return mm(a, b)
     if _should_fold(a, b):

@@ -102,6 +102,7 @@ class RsubBackward1(Op):
 
 class MulBackward0(Op):
     args = saves = ("self", "other")
+    saves_if = {"self": "other", "other": "self"}  # each factor is needed only for the other's gradient
     def forward(ctx, a, b):
         a, b = promote(a, b)
         return a * b
@@ -124,6 +125,7 @@ class MulBackward1(Op):
 
 class DivBackward0(Op):
     args = saves = ("self", "other")
+    saves_if = {"self": "other"}  # self appears only in d/d other = -g·self/other²
     def forward(ctx, a, b):
         a, b = promote(a, b)
         if _is_int_like(a) and _is_int_like(b):  # true division of integers gives the default float
@@ -357,7 +359,20 @@ class CopyBackwards(Op):
         return out
     def backward(ctx, g):
         need = ctx.needs_input_grad
-        return (g * 0 if need[0] else None), g
+        return (zeros_like(g) if need[0] else None), g  # PyTorch's zeros_like: a constant
+
+
+class FillBackward2(Op):
+    """self.fill_(value): every element replaced, so self's old value gets no gradient."""
+    args = ("self",)
+    def forward(ctx, a, value):
+        return B.ns(a).full_like(a, value)
+    def backward(ctx, g):
+        return (zeros_like(g),)
+
+
+class ZeroBackward0(FillBackward2):
+    """self.zero_()."""
 
 
 class ToCopyBackward0(Op):

@@ -1,14 +1,27 @@
 """Ops that change the shape, not the values: views, concatenation, broadcasting."""
 from .. import backend as B
 from .. import errors
+from ..grad_mode import GradMode
 from ..node import Op
 from ..tensor import Tensor
 
 
-def _as_view(out, base):
-    """Mark `out` as a view of `base`: they share data and one version counter, as in PyTorch."""
+def _view(op, base, **params):
+    """`op` (a view op's node class) applied to `base`, its result marked as a view of `base`'s root.
+
+    A view shares data and one version counter with its root and remembers the steps that
+    made it from the root, so that an in-place write through it can be recorded (CopySlices).
+    """
+    out = op.apply(base, **params)
     if out._data.base is not None or out._data is base._data:
-        out._base = base if base._base is None else base._base
+        root = base if base._base is None else base._base
+        out._base = root
+        out._vsrc = root if root._vsrc is None else root._vsrc
+        out._chain = base._chain + ((op, params),)
+        if not GradMode.enabled:
+            out._nograd_view = True
+        if not root._rg or root.grad_fn is not None:  # a leaf that requires grad never changes history
+            root._add_view(out)
     return out
 
 
@@ -114,7 +127,7 @@ class ExpandBackward0(Op):
         ctx.self_sym_sizes = a.shape
         shape = tuple(a.shape[i - (len(shape) - a.ndim)] if s == -1 else s for i, s in enumerate(shape))
         try:
-            return B.ns(a).broadcast_to(a, shape)
+            return B.expand(a, shape)
         except ValueError:
             raise errors.runtime(
                 f"The expanded size of the tensor ({shape[-1]}) must match the existing size ({a.shape[-1]}) at "
@@ -160,6 +173,8 @@ def sum_to(g, shape):
     shape = tuple(shape)
     if g.shape == shape:
         return g
+    if not shape:  # as PyTorch's sum_to: one SumBackward0 for a 0-d target
+        return g.sum()
     lead = g.ndim - len(shape)
     dims = tuple(range(lead)) + tuple(lead + i for i, s in enumerate(shape) if s == 1 and g.shape[lead + i] != 1)
     if dims:
@@ -193,7 +208,7 @@ def view(t, *shape):
             "across two contiguous subspaces). Use .reshape(...) instead.",
             "view() never copies, and this tensor's elements are not laid out in the order the new shape "
             "needs; reshape() copies when it must.")
-    return _as_view(ViewBackward0.apply(t, shape=shape), t)
+    return _view(ViewBackward0, t, shape=shape)
 
 
 def reshape(t, *shape):
@@ -201,9 +216,9 @@ def reshape(t, *shape):
     shape = _shape_arg(shape)
     a = t._data
     if _contiguous(a):
-        return _as_view(ViewBackward0.apply(t, shape=shape), t)
+        return _view(ViewBackward0, t, shape=shape)
     if _viewable(a, shape):
-        return _as_view(ReshapeAliasBackward0.apply(t, shape=shape), t)
+        return _view(ReshapeAliasBackward0, t, shape=shape)
     return UnsafeViewBackward0.apply(CloneBackward0_apply(t), shape=shape)
 
 
@@ -225,27 +240,27 @@ def flatten(t, start_dim=0, end_dim=-1):
 def squeeze(t, dim=None):
     nd = t.ndim
     if dim is None:
-        return _as_view(SqueezeBackward0.apply(t, dims=tuple(range(nd))), t)
+        return _view(SqueezeBackward0, t, dims=tuple(range(nd)))
     dims = {errors.wrap_dim(d, nd) for d in ((dim,) if isinstance(dim, int) else dim)}
     dims = dims if nd else set()
     node = SqueezeBackward1 if isinstance(dim, int) else SqueezeBackward2
-    return _as_view(node.apply(t, dims=tuple(dims)), t)
+    return _view(node, t, dims=tuple(dims))
 
 
 def unsqueeze(t, dim):
-    return _as_view(UnsqueezeBackward0.apply(t, dim=errors.wrap_dim(dim, t.ndim + 1)), t)
+    return _view(UnsqueezeBackward0, t, dim=errors.wrap_dim(dim, t.ndim + 1))
 
 
 def t_(t):
     if t.ndim > 2:
         raise errors.runtime(f"t() expects a tensor with <= 2 dimensions, but self is {t.ndim}D",
                              "Use transpose(dim0, dim1) or permute(...) for tensors with more dimensions.")
-    return _as_view(TBackward0.apply(t), t)
+    return _view(TBackward0, t)
 
 
 def transpose(t, dim0, dim1):
     dim0, dim1 = errors.wrap_dim(dim0, t.ndim), errors.wrap_dim(dim1, t.ndim)
-    return _as_view(TransposeBackward0.apply(t, dim0=dim0, dim1=dim1), t)
+    return _view(TransposeBackward0, t, dim0=dim0, dim1=dim1)
 
 
 def permute(t, *dims):
@@ -254,15 +269,15 @@ def permute(t, *dims):
         raise errors.runtime(f"permute(sparse_coo): number of dimensions in the tensor input does not match the "
                              f"length of the desired ordering of dimensions i.e. input.dim() = {t.ndim} is not "
                              f"equal to len(dims) = {len(dims)}", "Give one position for every dimension.")
-    return _as_view(PermuteBackward0.apply(t, dims=dims), t)
+    return _view(PermuteBackward0, t, dims=dims)
 
 
 def T(t):
-    return _as_view(PermuteBackward0.apply(t, dims=tuple(reversed(range(t.ndim)))), t)
+    return _view(PermuteBackward0, t, dims=tuple(reversed(range(t.ndim))))
 
 
 def expand(t, *shape):
-    return _as_view(ExpandBackward0.apply(t, shape=_shape_arg(shape)), t)
+    return _view(ExpandBackward0, t, shape=_shape_arg(shape))
 
 
 def stack(tensors, dim=0):
