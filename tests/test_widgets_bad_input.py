@@ -207,6 +207,24 @@ def test_stepper_refuses_a_position_outside_its_steps():
     assert s.position == 0 and "about to start" in s.panel.value
 
 
+@pytest.mark.parametrize("module", MODULES)
+@pytest.mark.parametrize("make, expected", [
+    (lambda T, x, y: aw.BackwardStepper(y, T.ones(3)), lambda T, x, y: y.backward(T.ones(3))),
+    (lambda T, x, y: aw.BackwardStepper(y), lambda T, x, y: y.backward()),
+    (lambda T, x, y: aw.BackwardStepper(T.ones(2)), lambda T, x, y: T.ones(2).backward(T.ones(2))),
+    (lambda T, x, y: aw.BackwardPlayground(y, inputs=[x, 1]), lambda T, x, y: y.sum().backward(inputs=[x, 1])),
+])
+def test_a_refused_widget_leaves_no_widget_open(module, make, expected):
+    T = pytest.importorskip(module)
+    x, y = _graph(T)
+    aw.show(y).close()
+    start = len(_instances)
+    with pytest.raises(RuntimeError) as e:
+        make(T, x, y)
+    assert_pytorch_words(e, pytorch_error(lambda torch: expected(torch, *_graph(torch))))
+    assert len(_instances) == start and x.grad is None
+
+
 # --- close() -------------------------------------------------------------------------------------------
 def _composites(T):
     a, b, out = seed000(T)

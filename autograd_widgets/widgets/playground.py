@@ -43,11 +43,12 @@ class BackwardPlayground(ClosesParts, W.VBox):
 
     def __init__(self, outputs, inputs=None, names=None, low=-3.0, high=3.0, step=0.1):
         outputs = _outputs(outputs)
+        inputs = _inputs(inputs) if inputs is not None else None  # refused before any widget is made
         self.outputs = outputs
         self.torch = module_of(outputs[0])
         self.view = GraphView(outputs, names=names)
         graph = self.view.graph
-        self.inputs = _inputs(inputs) if inputs is not None else [n.ref for n in graph.leaves()]
+        self.inputs = inputs if inputs is not None else [n.ref for n in graph.leaves()]
         self.input_names = _names(self.inputs, graph)
         self.output_names = [graph.nodes[i].title for i in graph.outputs]
         self.sliders, rows = [], []

@@ -20,6 +20,7 @@ import numbers
 
 import ipywidgets as W
 
+from .. import errors
 from ..graph import values
 from ..graph.dot import label_lines
 from ._autograd import module_of
@@ -45,10 +46,14 @@ class BackwardStepper(ClosesParts, W.VBox):
                 self._where[id(m.ref)] = n.id
         before = {id(n.ref): _array(n.ref.grad) for n in self.view.graph.leaves()}
         self._grad_before = {n.id: values(before[id(n.ref)]) for n in self.view.drawn.leaves() if not n.copy_of}
-        if self.torch.__name__ == "autograd_widgets":
-            raw = self._record_engine(gradient, retain_graph)
-        else:
-            raw = self._record_hooks(gradient, retain_graph)
+        record = self._record_engine if self.torch.__name__ == "autograd_widgets" else self._record_hooks
+        try:
+            raw = record(gradient, retain_graph)
+        except Exception as e:
+            self.view.close()  # the stepper is not made: leave no view open behind it
+            if isinstance(e, RuntimeError):  # PyTorch's words, then the explanation (if one is known)
+                raise RuntimeError(errors.explain(e)) from None
+            raise
         self.steps = self._describe(raw, before)
         self._freed_after = set(self.view._freed())
         self._position = 0
