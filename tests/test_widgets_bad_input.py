@@ -253,6 +253,9 @@ def test_close_also_closes_the_gradients_graph_view():
     start = len(_instances)
     p.create_graph = True
     assert p.grad_view is not None and len(_instances) > start
+    p.create_graph = False                                # the gradients' view goes: closed, not just hidden
+    assert p.grad_view is None and len(_instances) == start
+    p.create_graph = True
     p.close()
     assert p.grad_view.comm is None and p.view.comm is None and p.sliders[0].comm is None
     assert p.view.runtime.comm is not None                # shared by every view: stays open

@@ -26,6 +26,13 @@ def parts(root: W.Widget) -> list:
     return list(found.values())
 
 
+def close_with_parts(widget: W.Widget):
+    """Close `widget` and every widget it is made of (a plain ipywidget's close() leaves its layout open)."""
+    for w in parts(widget):
+        w.close()
+    widget.close()
+
+
 class ClosesParts:
     """Mixin for a composite widget: `close()` closes every widget it is made of, then itself."""
 

@@ -24,7 +24,7 @@ import traitlets
 from .. import errors
 from ..graph import is_tensor
 from ._autograd import as_list, fmt as _fmt, index_text as _index, module_of
-from ._parts import ClosesParts, Slider
+from ._parts import ClosesParts, Slider, close_with_parts
 from .graph_view import GraphView
 
 MODES = ("fresh", "accumulate")
@@ -237,8 +237,10 @@ class BackwardPlayground(ClosesParts, W.VBox):
         """With create_graph, the gradients are outputs of a graph of their own: draw it."""
         grads = [t.grad for t in self.inputs if t.grad is not None and t.grad.grad_fn is not None]
         if not grads:
-            if self.grad_view is not None:
-                self.grad_view, self.grad_box.children = None, ()
+            if self.grad_view is not None:  # the title and the view go for good: close them
+                gone, self.grad_view, self.grad_box.children = self.grad_box.children, None, ()
+                for w in gone:
+                    close_with_parts(w)
             return
         names = {f"{name}.grad": t.grad for name, t in zip(self.input_names, self.inputs) if t.grad is not None}
         if self.grad_view is None:
