@@ -20,6 +20,10 @@ def index(torch_message, explanation):
     return IndexError(_explain(torch_message, explanation))
 
 
+def type_error(torch_message, explanation):
+    return TypeError(_explain(torch_message, explanation))
+
+
 def warn(torch_message, explanation, stacklevel=2):
     """PyTorch's UserWarning, explained; stacklevel counts from the caller of warn."""
     import warnings

@@ -60,8 +60,17 @@ class _Scratch:
 _SCRATCH = _Scratch()
 
 
-class Node:
+class _NodeType(type):
+    """Prints a backward-function class as PyTorch prints its C++ ones, `<class 'AddBackward0'>`, while
+    `__module__` keeps the real module (so the source can be read and the class imported)."""
+
+    def __repr__(cls):
+        return f"<class '{cls.__qualname__}'>" if cls._cpp_class else super().__repr__()
+
+
+class Node(metaclass=_NodeType):
     """A backward function: `next_functions`, `name()`, hooks, saved tensors."""
+    _cpp_class = True      # made in C++ in PyTorch (a custom Function's node is a Python class there)
     args = ()
     saves = ()
     _saved = ()

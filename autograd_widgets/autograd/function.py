@@ -7,6 +7,7 @@ from ..tensor import Tensor
 
 class BackwardCFunction(Node):
     """The node of a custom Function; it is also the `ctx` its forward and backward receive."""
+    _cpp_class = False  # a Python class in PyTorch too: printed with its module
     _function = None
     materialize_grads = True
 

@@ -18,6 +18,7 @@ import traitlets
 
 from ..graph import fold, is_freed, labels, to_dot, walk
 from ..graph.dot import grad_line, has_grad_line, label_lines
+from ._parts import ClosesParts
 
 _HERE = Path(__file__).resolve().parent
 BUNDLE = _HERE.parent / "static" / "graph.js"
@@ -27,6 +28,7 @@ MAX_NODES = 300  # larger graphs are folded to about this many nodes (a layout o
 class _Runtime(anywidget.AnyWidget):
     """Never displayed: carries the front-end bundle once; GraphViews reach it through anywidget's host."""
     _esm = BUNDLE
+    _shared = True  # every GraphView uses it: closing a view leaves it open (widgets/_parts.py)
 
     def __repr__(self):
         return "GraphView runtime"
@@ -47,13 +49,15 @@ def shared_runtime():
     return _runtime
 
 
-class GraphView(anywidget.AnyWidget):
+class GraphView(ClosesParts, anywidget.AnyWidget):
     """The graph behind `outputs`, drawn with pan and zoom; values and grads update in place.
 
     Click a node: its id lands in `selected` and its details (data, grad, saved tensors, version)
     in the side panel. Saved tensors freed by a backward without retain_graph are drawn greyed.
     """
-    _esm = _HERE / "loader.js"
+    # The loader's text, not its path: anywidget ties every widget made from a path to that file's
+    # change signal for good, which would keep each view (and its graph) alive after close().
+    _esm = (_HERE / "loader.js").read_text(encoding="utf-8")
     runtime = anywidget.WidgetTrait().tag(sync=True)
     dot = traitlets.Unicode("").tag(sync=True)
     freed = traitlets.List().tag(sync=True)

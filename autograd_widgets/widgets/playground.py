@@ -2,6 +2,7 @@
 
     p = BackwardPlayground(out)             # or (outputs=[y1, y2], inputs=[a], names={"a": a})
     p.sliders[1].value = 2.0                # fresh mode: a.grad is recomputed from scratch
+    p.gradient = torch.tensor([[1., 5.]])   # all sliders at once, as backward's gradient; ranges widen to fit
     p.mode = "accumulate"; p.backward(); p.backward()
     p.grads, p.history, p.error
 
@@ -11,21 +12,25 @@ Attributes: `sliders` (one FloatSlider per element of each output, in order), `m
 output), "grads" ({name: nested list or None} after the call), "error" ("" when none)), `grads`
 ({name: nested list or None} now), `error` (the message shown, "" when none), `view` (the
 GraphView), `grad_view` (a GraphView of the gradients' own graph after create_graph, else None).
+Bad arguments (`inputs=[1]`, an output that does not require grad, a gradient of the wrong shape)
+raise PyTorch's error for the same backward() call; `close()` closes every widget inside.
 """
 import html
 import re
 
 import ipywidgets as W
+import traitlets
 
 from .. import errors
 from ..graph import is_tensor
 from ._autograd import as_list, fmt as _fmt, index_text as _index, module_of
+from ._parts import ClosesParts, Slider, close_with_parts
 from .graph_view import GraphView
 
 MODES = ("fresh", "accumulate")
 
 
-class BackwardPlayground(W.VBox):
+class BackwardPlayground(ClosesParts, W.VBox):
     """One slider per element of each output's `gradient`, the graph, and every leaf's .grad.
 
     mode "fresh": every slider change sets the inputs' grads to None and runs backward(v) again on
@@ -37,15 +42,13 @@ class BackwardPlayground(W.VBox):
     """
 
     def __init__(self, outputs, inputs=None, names=None, low=-3.0, high=3.0, step=0.1):
-        outputs = list(outputs) if isinstance(outputs, (list, tuple)) else [outputs]
-        if not outputs or not all(is_tensor(o) and o.requires_grad for o in outputs):
-            raise TypeError("BackwardPlayground takes an output tensor (or a list of them) that requires grad, "
-                            "e.g. BackwardPlayground(loss); build it from tensors created with requires_grad=True.")
+        outputs = _outputs(outputs)
+        inputs = _inputs(inputs) if inputs is not None else None  # refused before any widget is made
         self.outputs = outputs
         self.torch = module_of(outputs[0])
         self.view = GraphView(outputs, names=names)
         graph = self.view.graph
-        self.inputs = list(inputs) if inputs is not None else [n.ref for n in graph.leaves()]
+        self.inputs = inputs if inputs is not None else [n.ref for n in graph.leaves()]
         self.input_names = _names(self.inputs, graph)
         self.output_names = [graph.nodes[i].title for i in graph.outputs]
         self.sliders, rows = [], []
@@ -82,8 +85,8 @@ class BackwardPlayground(W.VBox):
         self._recompute()
 
     def _slider(self, description, low, high, step):
-        s = W.FloatSlider(value=1.0, min=low, max=high, step=step, continuous_update=True, description=description,
-                          readout_format=".2f", layout=W.Layout(width="300px"))
+        s = Slider(value=1.0, min=low, max=high, step=step, continuous_update=True, description=description,
+                   readout_format=".2f", layout=W.Layout(width="300px"))
         s.observe(self._on_slider, "value")
         return s
 
@@ -124,6 +127,35 @@ class BackwardPlayground(W.VBox):
             i += n
         return vs
 
+    @property
+    def gradient(self):
+        """The `gradient` of backward() the sliders hold: one tensor per output (what `v()` returns).
+
+        Set it as backward's `gradient` is given: a tensor for one output, or a list with a tensor (or
+        None, for a one-element output) per output. A value outside a slider's range widens the range;
+        a wrong shape raises PyTorch's error, and nothing changes."""
+        return self.v()
+
+    @gradient.setter
+    def gradient(self, gradient):
+        values = []
+        for out, g in zip(self.outputs, _gradients(gradient, self.outputs)):
+            values += [1.0] * out.numel() if g is None else [float(x) for x in g.detach().cpu().reshape(-1).tolist()]
+        before = [s.value for s in self.sliders]
+        self._batch = True  # one backward for the whole gradient, not one per slider
+        try:
+            try:
+                for s, x in zip(self.sliders, values):
+                    s.value = x
+            except traitlets.TraitError:  # a value no slider can hold (inf, nan): all or nothing
+                for s, x in zip(self.sliders, before):
+                    s.value = x
+                raise
+        finally:
+            self._batch = False
+        if self.mode == "fresh":
+            self._recompute()
+
     def backward(self):
         """What the backward button does: one backward(v) that adds into .grad, recorded in `history`."""
         vs = self.v()
@@ -142,8 +174,10 @@ class BackwardPlayground(W.VBox):
         self._show_history()
 
     # --- reactions -------------------------------------------------------------------------------
+    _batch = False
+
     def _on_slider(self, _change):
-        if self.mode == "fresh":
+        if self.mode == "fresh" and not self._batch:
             self._recompute()
 
     def _on_mode(self, change):
@@ -203,8 +237,10 @@ class BackwardPlayground(W.VBox):
         """With create_graph, the gradients are outputs of a graph of their own: draw it."""
         grads = [t.grad for t in self.inputs if t.grad is not None and t.grad.grad_fn is not None]
         if not grads:
-            if self.grad_view is not None:
-                self.grad_view, self.grad_box.children = None, ()
+            if self.grad_view is not None:  # the title and the view go for good: close them
+                gone, self.grad_view, self.grad_box.children = self.grad_box.children, None, ()
+                for w in gone:
+                    close_with_parts(w)
             return
         names = {f"{name}.grad": t.grad for name, t in zip(self.input_names, self.inputs) if t.grad is not None}
         if self.grad_view is None:
@@ -239,6 +275,73 @@ class BackwardPlayground(W.VBox):
 def _headline(error):
     """PyTorch's first words of an error: 'Trying to backward through the graph a second time'."""
     return re.split(r" \(|\. |\n", error, maxsplit=1)[0]
+
+
+def _outputs(outputs):
+    """The outputs as a list, refused (PyTorch's error where backward() has one) unless each is a tensor
+    that requires grad."""
+    outputs = list(outputs) if isinstance(outputs, (list, tuple)) else [outputs]
+    if not outputs:
+        raise TypeError("BackwardPlayground takes an output tensor (or a list of them), e.g. BackwardPlayground(loss).")
+    for i, o in enumerate(outputs):
+        if not is_tensor(o):
+            raise TypeError(f"BackwardPlayground takes an output tensor (or a list of them), e.g. "
+                            f"BackwardPlayground(loss); output {i} is of type {type(o).__name__}.")
+        if not o.requires_grad:
+            raise errors.runtime(f"element {i} of tensors does not require grad and does not have a grad_fn",
+                                 f"Output {i} of the playground was not computed from anything that requires "
+                                 "grad, so backward() has no graph to run. Build it from tensors created with "
+                                 "requires_grad=True (and not inside torch.no_grad()).")
+    return outputs
+
+
+def _inputs(inputs):
+    """`inputs=` as backward() takes it (a tensor or a sequence of them), checked with PyTorch's words
+    before the first backward rather than on every slider move."""
+    if is_tensor(inputs):
+        return [inputs]
+    try:
+        inputs = list(inputs)
+    except TypeError as e:
+        raise errors.type_error(str(e), "inputs= takes a tensor or a list of tensors, e.g. inputs=[a, b].") from None
+    if not inputs:
+        raise errors.runtime("`inputs` argument to `backward()` cannot be empty.",
+                             "Pass the leaves whose .grad you want, or leave inputs=None for all of them.")
+    for t in inputs:
+        if not is_tensor(t):
+            raise errors.runtime(f"all inputs have to be Tensors or GradientEdges, but got {type(t).__name__}",
+                                 "Each of inputs= must be a tensor of the graph (a leaf created with "
+                                 "requires_grad=True, or an intermediate result) whose .grad you want to see.")
+        if not t.requires_grad:
+            raise errors.runtime("can't retain_grad on Tensor that has requires_grad=False",
+                                 "An input of the playground must require grad: backward() fills .grad only "
+                                 "for tensors autograd tracks. Create it with requires_grad=True.")
+    return inputs
+
+
+def _gradients(gradient, outputs):
+    """backward()'s `gradient` for `outputs` as one tensor (or None) per output, checked in PyTorch's
+    order and words: each one's type and shape, then the count (extra ones are ignored, as there)."""
+    if gradient is None or is_tensor(gradient):
+        grads = [gradient] * (len(outputs) if gradient is None else 1)
+    else:
+        try:
+            grads = list(gradient)
+        except TypeError as e:
+            raise errors.type_error(str(e), "The gradient is a tensor, or a list with one per output.") from None
+    for i, (out, g) in enumerate(zip(outputs, grads)):
+        if g is None:
+            if out.numel() != 1:
+                raise errors.not_scalar()
+        elif not is_tensor(g):
+            raise errors.type_error(f"gradients can be either Tensors or None, but got {type(g).__name__}",
+                                    "Make the gradient a tensor of the output's shape, e.g. torch.tensor([1., 2.]).")
+        elif tuple(g.shape) != tuple(out.shape):
+            raise errors.gradient_shape(i, tuple(g.shape), tuple(out.shape))
+    if len(grads) < len(outputs):
+        raise errors.runtime(f"got {len(outputs)} tensors and {len(grads)} gradients",
+                             "backward() takes one gradient per output: a list as long as the outputs.")
+    return grads[:len(outputs)]
 
 
 def _names(inputs, graph):

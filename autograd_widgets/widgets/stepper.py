@@ -2,7 +2,7 @@
 
     s = BackwardStepper(out)                 # runs out.backward() once, for real, recording it
     s.next(); s.previous(); s.run_to_end()
-    s.steps[0]["name"], s.position
+    s.steps[0]["name"], s.position          # s.position = 3 jumps (0 to len(s.steps), else IndexError)
 
 The run is real: leaves' .grad receive the gradients, and, as with PyTorch's default
 (`retain_graph=False`), saved tensors are freed; pass retain_graph=True to keep the graph usable.
@@ -16,16 +16,19 @@ does not expose them), "freed" (its saved tensors were released), "leaf" / "leaf
 AccumulateGrad: the leaf's id and its .grad after the step).
 """
 import html
+import numbers
 
 import ipywidgets as W
 
+from .. import errors
 from ..graph import values
 from ..graph.dot import label_lines
 from ._autograd import module_of
+from ._parts import ClosesParts
 from .graph_view import GraphView
 
 
-class BackwardStepper(W.VBox):
+class BackwardStepper(ClosesParts, W.VBox):
     """Next / previous / run to end through the recorded steps; the graph marks the current node,
     the ready queue, the nodes still waiting for gradients, and freed saved tensors."""
 
@@ -43,13 +46,17 @@ class BackwardStepper(W.VBox):
                 self._where[id(m.ref)] = n.id
         before = {id(n.ref): _array(n.ref.grad) for n in self.view.graph.leaves()}
         self._grad_before = {n.id: values(before[id(n.ref)]) for n in self.view.drawn.leaves() if not n.copy_of}
-        if self.torch.__name__ == "autograd_widgets":
-            raw = self._record_engine(gradient, retain_graph)
-        else:
-            raw = self._record_hooks(gradient, retain_graph)
+        record = self._record_engine if self.torch.__name__ == "autograd_widgets" else self._record_hooks
+        try:
+            raw = record(gradient, retain_graph)
+        except Exception as e:
+            self.view.close()  # the stepper is not made: leave no view open behind it
+            if isinstance(e, RuntimeError):  # PyTorch's words, then the explanation (if one is known)
+                raise RuntimeError(errors.explain(e)) from None
+            raise
         self.steps = self._describe(raw, before)
         self._freed_after = set(self.view._freed())
-        self.position = 0
+        self._position = 0
         self.prev_button = W.Button(description="◀ previous")
         self.next_button = W.Button(description="next ▶", button_style="primary")
         self.end_button = W.Button(description="run to end ▶▶")
@@ -114,19 +121,33 @@ class BackwardStepper(W.VBox):
         return steps
 
     # --- replay ------------------------------------------------------------------------------------
-    def next(self):
-        """Run one more node."""
-        self.position = min(self.position + 1, len(self.steps))
+    @property
+    def position(self):
+        """How many steps have run: 0 (backward about to start) to len(steps) (done)."""
+        return self._position
+
+    @position.setter
+    def position(self, value):
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+            raise TypeError(f"position is a whole number of steps (0 to {len(self.steps)}), not "
+                            f"{type(value).__name__}.")
+        if not 0 <= value <= len(self.steps):
+            raise IndexError(f"position {value} is outside the steps of this backward: it runs {len(self.steps)} "
+                             f"nodes, so position goes from 0 (before the first) to {len(self.steps)} (after the "
+                             "last).")
+        self._position = int(value)
         self._draw()
 
+    def next(self):
+        """Run one more node (nothing happens after the last)."""
+        self.position = min(self.position + 1, len(self.steps))
+
     def previous(self):
-        """Go back one node."""
+        """Go back one node (nothing happens before the first)."""
         self.position = max(self.position - 1, 0)
-        self._draw()
 
     def run_to_end(self):
         self.position = len(self.steps)
-        self._draw()
 
     def _draw(self):
         done = self.steps[:self.position]
