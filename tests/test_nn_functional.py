@@ -100,14 +100,18 @@ def test_dropout_keeps_or_scales_each_element_and_is_identity_when_off():
     assert F.dropout(z, 0.5, inplace=True) is z
 
 
-@pytest.mark.skipif(not hasattr(aw.Tensor, "bernoulli_"), reason="PyTorch's random stream not merged yet")
-@pytest.mark.parametrize("seed", [0, 3])
-def test_dropout_mask_matches_pytorch_for_a_seed(seed):
+@pytest.mark.parametrize("seed, dtype, shape, p", [(0, "float32", (4, 50), 0.3), (3, "float64", (7,), 0.5),
+                                                    (11, "float32", (2, 3, 20), 0.9)])
+def test_dropout_mask_matches_pytorch_for_a_seed(seed, dtype, shape, p):
     outs = []
     for T in (aw, torch):
         T.manual_seed(seed)
-        outs.append(T.nn.functional.dropout(T.ones(4, 50), 0.3).numpy())
-    np.testing.assert_array_equal(*outs)
+        x = T.randn(*shape, dtype=getattr(T, dtype))
+        y = T.nn.functional.dropout(x, p)
+        z = T.nn.functional.dropout(x.clone(), p, inplace=True)
+        outs.append((y.numpy(), z.numpy()))
+    for a, b in zip(*outs):
+        np.testing.assert_array_equal(a, b)
 
 
 @pytest.mark.parametrize("kw", [{"padding_idx": 1}, {"padding_idx": -1}, {"scale_grad_by_freq": True}])

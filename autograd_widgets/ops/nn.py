@@ -1,6 +1,6 @@
 """The ops behind torch.nn.functional's linear, embedding, one_hot and dropout."""
 from .. import backend as B
-from .. import dtypes, errors
+from .. import errors
 from ..node import Op
 from ..tensor import Tensor
 from .linalg import _check, _column_major, matmul, mm_grads
@@ -132,10 +132,6 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
 
 
 def _bernoulli(like, prob):
-    """A tensor shaped like `like`, each element 1 with probability `prob`, from the generator torch.manual_seed seeds."""
+    """A tensor shaped like `like`, each element 1 with probability `prob`, from PyTorch's own random stream."""
     from .. import creation
-    t = creation.empty_like(like)
-    if hasattr(Tensor, "bernoulli_"):  # PyTorch's own stream (autograd_widgets.random)
-        return t.bernoulli_(prob)
-    t._data[...] = creation.rand(*like.shape, dtype=dtypes.float64)._data < prob
-    return t
+    return creation.empty_like(like).bernoulli_(prob)
