@@ -41,6 +41,8 @@ CASES = [
     ("F.conv2d bias",       lambda T, b, x, w: _F(T).conv2d(x, w, b, stride=(2, 1)),    [(3,), (1, 2, 5, 5), (3, 2, 3, 3)], ANY),
     ("F.conv2d groups same", lambda T, x, w: _F(T).conv2d(x, w, groups=2, padding="same"),
                                                                                         [(1, 4, 5, 5), (4, 2, 3, 3)], ANY),
+    ("F.conv2d same even",  lambda T, x, w: _F(T).conv2d(x, w, padding="same"),         [(1, 1, 5, 5), (2, 1, 2, 4)], ANY),
+    ("F.pad",               lambda T, x: _F(T).pad(x, (1, -1, 2, 0), value=0.5),        [(2, 3)],                  ANY),
     ("F.conv2d unbatched",  lambda T, x, w: _F(T).conv2d(x, w, padding="valid"),        [(2, 5, 5), (3, 2, 3, 3)], ANY),
     ("F.conv1d",            lambda T, x, w, b: _F(T).conv1d(x, w, b, stride=2, padding=2), [(2, 2, 7), (3, 2, 3), (3,)], ANY),
     ("F.max_pool2d",        lambda T, x: _F(T).max_pool2d(x, 2),                        [(1, 2, 4, 5)],            ANY),

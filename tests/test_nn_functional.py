@@ -47,6 +47,8 @@ MISUSES = [
     ("one_hot negative", lambda T: T.nn.functional.one_hot(T.tensor([-1, 2]))),
     ("one_hot float", lambda T: T.nn.functional.one_hot(T.tensor([0., 2.]))),
     ("one_hot empty", lambda T: T.nn.functional.one_hot(T.tensor([], dtype=T.int64))),
+    ("pad odd length", lambda T: T.nn.functional.pad(_t(T, np.ones((2, 3))), (1,))),
+    ("pad too long", lambda T: T.nn.functional.pad(_t(T, np.ones((2, 3))), (1, 1, 1, 1, 1, 1))),
     ("dropout p", lambda T: T.nn.functional.dropout(_t(T, np.ones(3)), 1.5)),
     ("dropout negative p", lambda T: T.nn.functional.dropout(_t(T, np.ones(3)), -0.1)),
     ("batch_norm one value", lambda T: T.nn.functional.batch_norm(_t(T, np.ones((1, 3))), None, None, training=True)),
@@ -184,3 +186,9 @@ def test_activations_in_float32_as_pytorch(fn):
     theirs = getattr(torch.nn.functional, fn)(torch.tensor(x, dtype=torch.float32)).numpy()
     assert ours.dtype == theirs.dtype
     np.testing.assert_allclose(ours, theirs, rtol=1e-6, atol=3e-7)  # gelu's tail: 1 + erf(x) cancels in float32
+
+
+def test_same_padding_with_an_even_kernel_warns_as_pytorch():
+    for T in (aw, torch):
+        with pytest.warns(UserWarning, match="Using padding='same' with even kernel lengths"):
+            T.nn.functional.conv2d(T.ones(1, 1, 5, 5), T.ones(1, 1, 2, 2), padding="same")

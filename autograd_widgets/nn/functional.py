@@ -17,7 +17,7 @@ def tanh(input):
 
 # --- layers and activations (ops/nn.py, ops/conv.py, ops/normalization.py, ops/activation.py) ----------
 from ..ops import activation as _act, conv as _conv  # noqa: E402
-from ..ops.nn import dropout, embedding, linear, one_hot  # noqa: E402,F401
+from ..ops.nn import dropout, embedding, linear, one_hot, pad  # noqa: E402,F401
 from ..ops.normalization import batch_norm, layer_norm  # noqa: E402,F401
 
 
