@@ -67,6 +67,8 @@ CASES = [
     ("F.embedding",         _embedding,                                                 [(3, 4)],                  ANY),
     ("F.dropout eval",      lambda T, x: _F(T).dropout(x * 2, 0.3, training=False),     [(3,)],                    ANY),
     ("F.dropout p=1",       lambda T, x: _F(T).dropout(x, 1.0),                         [(3,)],                    ANY),
+    ("F.softmin",           lambda T, x: _F(T).softmin(x, dim=0),                       [(3, 2)],                  ANY),
+    ("F.log_softmax dtype", lambda T, x: _F(T).log_softmax(x, 1, dtype=T.float64),      [(2, 3)],                  ANY),
     ("F.gelu",              lambda T, x: _F(T).gelu(x),                                 [(5,)],                    ANY),
     ("F.gelu tanh",         lambda T, x: _F(T).gelu(x, approximate="tanh"),             [(5,)],                    ANY),
     ("F.leaky_relu",        lambda T, x: _F(T).leaky_relu(x, 0.2),                      [(5,)],                    AWAY),

@@ -192,3 +192,11 @@ def test_same_padding_with_an_even_kernel_warns_as_pytorch():
     for T in (aw, torch):
         with pytest.warns(UserWarning, match="Using padding='same' with even kernel lengths"):
             T.nn.functional.conv2d(T.ones(1, 1, 5, 5), T.ones(1, 1, 2, 2), padding="same")
+
+
+@pytest.mark.parametrize("name", ["softmax", "log_softmax", "softmin"])
+def test_softmax_family_without_dim_warns_at_the_callers_line_as_pytorch(name):
+    for T in (aw, torch):
+        with pytest.warns(UserWarning, match=f"Implicit dimension choice for {name} has been deprecated") as w:
+            getattr(T.nn.functional, name)(T.ones(2, 3))
+        assert w[0].filename == __file__
