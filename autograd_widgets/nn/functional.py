@@ -68,7 +68,19 @@ def leaky_relu_(input, negative_slope=0.01):
 
 
 def elu(input, alpha=1.0, inplace=False):
-    return _activation(_act.EluBackward0, input, inplace, alpha=alpha)
+    return _activation(_act.EluBackward1 if inplace else _act.EluBackward0, input, inplace, alpha=alpha)
+
+
+def selu(input, inplace=False):
+    return _activation(_act.EluBackward1 if inplace else _act.EluBackward0, input, inplace, alpha=_SELU_ALPHA,
+                       scale=_SELU_SCALE)
+
+
+_SELU_ALPHA, _SELU_SCALE = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
+
+
+def silu(input, inplace=False):
+    return _activation(_act.SiluBackward0, input, inplace)
 
 
 def softplus(input, beta=1.0, threshold=20.0):
