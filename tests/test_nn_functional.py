@@ -52,6 +52,12 @@ MISUSES = [
     ("dropout p", lambda T: T.nn.functional.dropout(_t(T, np.ones(3)), 1.5)),
     ("dropout negative p", lambda T: T.nn.functional.dropout(_t(T, np.ones(3)), -0.1)),
     ("batch_norm one value", lambda T: T.nn.functional.batch_norm(_t(T, np.ones((1, 3))), None, None, training=True)),
+    ("batch_norm running_mean", lambda T: T.nn.functional.batch_norm(_t(T, np.ones((2, 8))), T.zeros(2), T.ones(2),
+                                                                     training=True)),
+    ("batch_norm weight", lambda T: T.nn.functional.batch_norm(_t(T, np.ones((2, 8))), T.zeros(8), T.ones(8),
+                                                               T.ones(3))),
+    ("batch_norm 1d input", lambda T: T.nn.functional.batch_norm(_t(T, np.ones(8)), T.zeros(8), T.ones(8))),
+    ("layer_norm weight", lambda T: T.nn.functional.layer_norm(_t(T, np.ones((2, 3))), (3,), T.ones(2))),
     ("layer_norm shape", lambda T: T.nn.functional.layer_norm(_t(T, np.ones((2, 3))), (4,))),
 ]
 
