@@ -1,5 +1,7 @@
 """nn.functional's layers and activations beyond the op table: options, errors, batch_norm's running
 statistics, dropout, embedding's padding and frequency scaling, and whole graphs, each against PyTorch."""
+import warnings
+
 import numpy as np
 import pytest
 
@@ -49,6 +51,8 @@ MISUSES = [
     ("one_hot empty", lambda T: T.nn.functional.one_hot(T.tensor([], dtype=T.int64))),
     ("pad odd length", lambda T: T.nn.functional.pad(_t(T, np.ones((2, 3))), (1,))),
     ("pad too long", lambda T: T.nn.functional.pad(_t(T, np.ones((2, 3))), (1, 1, 1, 1, 1, 1))),
+    ("dropout1d rank", lambda T: T.nn.functional.dropout1d(_t(T, np.ones((2, 3, 4, 4))))),
+    ("gelu approximate", lambda T: T.nn.functional.gelu(_t(T, np.ones(3)), approximate="fast")),
     ("dropout p", lambda T: T.nn.functional.dropout(_t(T, np.ones(3)), 1.5)),
     ("dropout negative p", lambda T: T.nn.functional.dropout(_t(T, np.ones(3)), -0.1)),
     ("batch_norm one value", lambda T: T.nn.functional.batch_norm(_t(T, np.ones((1, 3))), None, None, training=True)),
@@ -120,6 +124,21 @@ def test_dropout_mask_matches_pytorch_for_a_seed(seed, dtype, shape, p):
         outs.append((y.numpy(), z.numpy()))
     for a, b in zip(*outs):
         np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("name, shape", [("dropout2d", (2, 3, 4, 4)), ("dropout2d", (2, 3, 5)), ("dropout1d", (4, 6)),
+                                         ("dropout1d", (2, 3, 5))])
+def test_channel_dropout_matches_pytorch_for_a_seed(name, shape):
+    outs = []
+    for T in (aw, torch):
+        T.manual_seed(7)
+        x = T.randn(*shape, requires_grad=True)
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter("always")
+            y = getattr(T.nn.functional, name)(x, 0.4)
+        outs.append((y.detach().numpy(), _graph(y.grad_fn), [str(m.message) for m in w]))
+    np.testing.assert_array_equal(outs[0][0], outs[1][0])
+    assert outs[0][1:] == outs[1][1:]
 
 
 @pytest.mark.parametrize("kw", [{"padding_idx": 1}, {"padding_idx": -1}, {"scale_grad_by_freq": True}])
