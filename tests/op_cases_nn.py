@@ -43,6 +43,8 @@ CASES = [
                                                                                         [(1, 4, 5, 5), (4, 2, 3, 3)], ANY),
     ("F.conv2d same even",  lambda T, x, w: _F(T).conv2d(x, w, padding="same"),         [(1, 1, 5, 5), (2, 1, 2, 4)], ANY),
     ("F.pad",               lambda T, x: _F(T).pad(x, (1, -1, 2, 0), value=0.5),        [(2, 3)],                  ANY),
+    ("F.pad reflect",       lambda T, x: _F(T).pad(x, (1, 2, 1, 0), mode="reflect"),     [(1, 1, 4, 4)],            ANY),
+    ("F.pad replicate",     lambda T, x: _F(T).pad(x, (2, 1), mode="replicate"),         [(2, 4)],                  ANY),
     ("F.conv2d unbatched",  lambda T, x, w: _F(T).conv2d(x, w, padding="valid"),        [(2, 5, 5), (3, 2, 3, 3)], ANY),
     ("F.conv1d",            lambda T, x, w, b: _F(T).conv1d(x, w, b, stride=2, padding=2), [(2, 2, 7), (3, 2, 3), (3,)], ANY),
     ("F.max_pool2d",        lambda T, x: _F(T).max_pool2d(x, 2),                        [(1, 2, 4, 5)],            ANY),

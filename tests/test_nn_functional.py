@@ -53,6 +53,8 @@ MISUSES = [
     ("pad too long", lambda T: T.nn.functional.pad(_t(T, np.ones((2, 3))), (1, 1, 1, 1, 1, 1))),
     ("dropout1d rank", lambda T: T.nn.functional.dropout1d(_t(T, np.ones((2, 3, 4, 4))))),
     ("gelu approximate", lambda T: T.nn.functional.gelu(_t(T, np.ones(3)), approximate="fast")),
+    ("pad reflect too wide", lambda T: T.nn.functional.pad(_t(T, np.ones((1, 1, 4, 4))), (1, 1, 4, 4), "reflect")),
+    ("pad reflect rank", lambda T: T.nn.functional.pad(_t(T, np.ones((1, 4, 4))), (1, 1) * 3, mode="reflect")),
     ("dropout p", lambda T: T.nn.functional.dropout(_t(T, np.ones(3)), 1.5)),
     ("dropout negative p", lambda T: T.nn.functional.dropout(_t(T, np.ones(3)), -0.1)),
     ("batch_norm one value", lambda T: T.nn.functional.batch_norm(_t(T, np.ones((1, 3))), None, None, training=True)),

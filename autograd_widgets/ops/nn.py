@@ -169,10 +169,58 @@ class ConstantPadNdBackward0(Op):
         return (ConstantPadNdBackward0.apply(g, pad=tuple(-p for p in ctx.pad)),)
 
 
+def _source_positions(n, lo, hi, mode):
+    """For each position of a dim padded by (lo, hi), the input position it copies (reflect or replicate)."""
+    xp = B.namespace("cpu")
+    i = xp.arange(-lo, n + hi)
+    if mode == "replicate":
+        return xp.clip(i, 0, n - 1)
+    i = xp.abs(i)  # reflect about the first element, then about the last
+    return (n - 1) - xp.abs((n - 1) - i)
+
+
+def _index_pad(mode, dims):
+    """ReflectionPad{dims}DBackward0 / ReplicationPad...: each output element copies one input element, so the
+    gradient adds each output's gradient into the element it copied (the ...BackwardBackward0 op)."""
+    base = f"{'Reflection' if mode == 'reflect' else 'Replication'}Pad{dims}D"
+
+    def index(ctx, shape):
+        k = len(ctx.pad) // 2
+        pos = [_source_positions(shape[-1 - i], ctx.pad[2 * i], ctx.pad[2 * i + 1], mode) for i in range(k)][::-1]
+        return (Ellipsis,) + tuple(p.reshape((-1,) + (1,) * (k - 1 - j)) for j, p in enumerate(pos))
+
+    def forward(ctx, a, pad):
+        ctx.pad = pad
+        idx = index(ctx, a.shape)
+        return a[(Ellipsis,) + tuple(B.asarray(i, device=B.device_of(a)) for i in idx[1:])]
+
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        return (grad_cls.apply(g, x, pad=ctx.pad),)
+
+    def grad_forward(ctx, g, x, pad):
+        ctx.pad = pad
+        idx = (Ellipsis,) + tuple(B.asarray(i, device=B.device_of(g)) for i in index(ctx, x.shape)[1:])
+        out = B.ns(g).zeros(x.shape, dtype=g.dtype)
+        B.scatter_add(out, idx, g)
+        return out
+
+    def grad_backward(ctx, gg):
+        need = ctx.needs_input_grad
+        return (cls.apply(gg, pad=ctx.pad) if need[0] else None), (gg * 0 if need[1] else None)
+
+    cls = type(base + "Backward0", (Op,), {"args": ("self",), "saves": ("self",), "forward": forward,
+                                            "backward": backward, "__module__": __name__})
+    grad_cls = type(base + "BackwardBackward0", (Op,), {"args": ("grad_output", "self"), "forward": grad_forward,
+                                                         "backward": grad_backward, "__module__": __name__})
+    return cls
+
+
+_INDEX_PADS = {(mode, d): _index_pad(mode, d) for mode in ("reflect", "replicate") for d in (1, 2, 3)}
+
+
 def pad(input: Tensor, pad, mode: str = "constant", value=None) -> Tensor:
-    """torch.nn.functional.pad; the constant mode (the others are not supported yet)."""
-    if mode != "constant":
-        raise errors.not_supported(f"torch.nn.functional.pad with mode='{mode}'")
+    """torch.nn.functional.pad: constant, reflect or replicate (circular is not supported yet)."""
     pad = tuple(int(p) for p in pad)
     if len(pad) % 2:
         raise errors.runtime("Padding length must be divisible by 2",
@@ -181,4 +229,24 @@ def pad(input: Tensor, pad, mode: str = "constant", value=None) -> Tensor:
         raise errors.runtime(f"Padding length should be less than or equal to two times the input dimension but got "
                              f"padding length {len(pad)} and input of dimension {input.ndim}",
                              "Give at most one (before, after) pair per dimension.")
-    return ConstantPadNdBackward0.apply(input, pad=pad, value=0 if value is None else value)
+    if mode == "constant":
+        return ConstantPadNdBackward0.apply(input, pad=pad, value=0 if value is None else value)
+    if mode not in ("reflect", "replicate"):
+        raise errors.not_supported(f"torch.nn.functional.pad with mode='{mode}'")
+    dims = len(pad) // 2
+    if input.ndim not in (dims + 1, dims + 2):
+        raise NotImplementedError(errors._explain(
+            f"Padding size {len(pad)} is not supported for {input.ndim}D input tensor.\nSupported combinations for "
+            "non-constant padding:\n  - 2D or 3D input: padding size = 2 (pads last dimension)\n  - 3D or 4D input: "
+            "padding size = 4 (pads last 2 dimensions)\n  - 4D or 5D input: padding size = 6 (pads last 3 dimensions)",
+            "Reflect and replicate padding pad the last 1, 2 or 3 dims of a tensor with one or two more dims."))
+    if mode == "reflect":
+        for i in range(dims):
+            d = input.ndim - 1 - i
+            if max(pad[2 * i], pad[2 * i + 1]) >= input.shape[d]:
+                raise errors.runtime(f"Argument #{4 + 2 * i}: Padding size should be less than the "
+                                     f"corresponding input dimension, but got: padding ({pad[2 * i]}, "
+                                     f"{pad[2 * i + 1]}) at dimension {d} of input {list(input.shape)}",
+                                     "Reflection mirrors the tensor's own elements, so a pad must be shorter than "
+                                     "the dimension it pads.")
+    return _INDEX_PADS[mode, dims].apply(input, pad=pad)
