@@ -83,6 +83,8 @@ CASES = [
     ("F.silu",              lambda T, x: _F(T).silu(x),                                 [(5,)],                    ANY),
     ("F.softplus",          lambda T, x: _F(T).softplus(x, beta=2, threshold=1.5),      [(5,)],                    AWAY),
     ("F.hardtanh",          lambda T, x: _F(T).hardtanh(x, -0.5, 0.6),                  [(5,)],                    AWAY),
+    ("F.hardtanh inplace",  lambda T, x: _F(T).hardtanh(x * 1, -0.5, 0.6, inplace=True), [(5,)],                  AWAY),
+    ("F.silu inplace",      lambda T, x: _F(T).silu(x * 1, inplace=True),               [(5,)],                    ANY),
     ("F.relu6",             lambda T, x: _F(T).relu6(x * 8),                            [(5,)],                    AWAY),
     ("lenet",               lambda T, x, w, v: _F(T).linear(_F(T).max_pool2d(_F(T).relu(_F(T).conv2d(x, w)), 2)
                                                             .flatten(1), v),            [(2, 1, 6, 6), (2, 1, 3, 3), (3, 8)], ANY),
