@@ -177,6 +177,7 @@ def convolution(input: Tensor, weight: Tensor, bias, stride, padding, dilation, 
                                  "'valid'.")
     else:
         pads = tuple((p, p) for p in _tuple(padding, dims))
+    _check_dtypes(input, weight, bias)
     c = input.shape[1]
     if weight.shape[1] * groups != c:
         raise errors.runtime(f"Given groups={groups}, weight of size {list(weight.shape)}, expected "
@@ -195,6 +196,18 @@ def convolution(input: Tensor, weight: Tensor, bias, stride, padding, dilation, 
                              "size can't be greater than actual input size",
                              "The input (with its padding) is smaller than the kernel; pad it or use a smaller kernel.")
     return ConvolutionBackward0.apply(input, weight, bias, params=_ConvParams(stride, pads, dilation, groups))
+
+
+def _check_dtypes(input, weight, bias):
+    from .linalg import _CPP_NAME, _SCALAR_NAME
+    why = "The input must have the weight's dtype: convert it with .float() (or the layer with .double())."
+    a = input._data.dtype.name
+    if bias is not None and bias._data.dtype.name != a:
+        raise errors.runtime(f"Input type ({_CPP_NAME[a]}) and bias type ({_CPP_NAME[bias._data.dtype.name]}) should "
+                             "be the same", why)
+    if weight._data.dtype.name != a:
+        raise errors.runtime(f"expected scalar type {_SCALAR_NAME[a]} but found {_SCALAR_NAME[weight._data.dtype.name]}",
+                             why)
 
 
 # --- pooling --------------------------------------------------------------------------------

@@ -3,7 +3,7 @@ from .. import backend as B
 from .. import errors
 from ..node import Op
 from ..tensor import Tensor
-from .linalg import _check, _column_major, matmul, mm_grads
+from .linalg import _check, _column_major, _dtype_mismatch, matmul, mm_grads
 from .pointwise import MaskedFillBackward0, promote
 from .shape import reshape, view
 
@@ -12,6 +12,8 @@ class AddmmBackward0(Op):
     """addmm(self, mat1, mat2) = self + mat1 @ mat2 (self broadcast; the engine sums its gradient back)."""
     args, saves = ("self", "mat1", "mat2"), ("mat1", "mat2")
     def forward(ctx, c, a, b):
+        if a.dtype != b.dtype or c.dtype != b.dtype:
+            raise _dtype_mismatch(a, b, "addmm") if a.dtype != b.dtype else _dtype_mismatch(c, b, "addmm self")
         _check(a, b, "mm")
         ctx.column_major = (_column_major(a), _column_major(b))
         a, b = promote(a, b)

@@ -39,6 +39,12 @@ class _Norm:
         return xc, ((xc * xc).mean(self.axes, keepdim=True) + self.eps) ** -0.5
 
 
+def _check_dtypes(input, *params):
+    if any(t is not None and t._data.dtype != input._data.dtype for t in params):
+        raise errors.runtime("mixed dtype (CPU): all inputs must share same datatype.",
+                             "The input, weight and bias must share one dtype: convert with .float() or .double().")
+
+
 def _sum_to_array(a, shape):
     lead = a.ndim - len(shape)
     axes = tuple(range(lead)) + tuple(lead + i for i, s in enumerate(shape) if s == 1 and a.shape[lead + i] != 1)
@@ -146,6 +152,7 @@ def layer_norm(input: Tensor, normalized_shape, weight=None, bias=None, eps: flo
             raise errors.runtime(f"Expected {name} to be of same shape as normalized_shape, but got {name} of "
                                  f"shape {list(t.shape)} and normalized_shape = {list(shape)}",
                                  f"{name} holds one number per normalized element.")
+    _check_dtypes(input, weight, bias)
     norm = _Norm(tuple(range(input.ndim - k, input.ndim)), shape, eps)
     return NativeLayerNormBackward0.apply(input, weight, bias, norm=norm)
 
@@ -216,6 +223,7 @@ def batch_norm(input: Tensor, running_mean, running_var, weight=None, bias=None,
         if t is not None and t.numel() != c:
             raise errors.runtime(f"{name} should contain {c} elements not {t.numel()}",
                                  f"batch_norm keeps one {name} value per channel (dimension 1 of the input).")
+    _check_dtypes(input, weight, bias)
     axes = (0,) + tuple(range(2, input.ndim))
     norm = _Norm(axes, (c,) + (1,) * (input.ndim - 2), eps)
     rm = running_mean._data if running_mean is not None else None
