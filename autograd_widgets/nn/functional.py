@@ -155,15 +155,8 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
 
 
 def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
-    """max_pool2d over a height of 1, as PyTorch computes it."""
-    def one(v, default=None):
-        v = default if v is None else v
-        return (1, v[0] if isinstance(v, (tuple, list)) else v)
-    out = _conv.max_pool2d(input.unsqueeze(-2), one(kernel_size), one(stride, kernel_size), (0, one(padding)[1]),
-                           one(dilation), ceil_mode, return_indices)
-    if return_indices:
-        return out[0].squeeze(-2), out[1].squeeze(-2)
-    return out.squeeze(-2)
+    return _pool1d(_conv.max_pool2d, input, _one(kernel_size), _one(stride, kernel_size), (0, _one(padding)[1]),
+                   _one(dilation), ceil_mode, return_indices)
 
 
 def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
@@ -173,6 +166,35 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
 
 def adaptive_avg_pool2d(input, output_size):
     return _conv.adaptive_avg_pool2d(input, output_size)
+
+
+def adaptive_max_pool2d(input, output_size, return_indices=False):
+    return _conv.adaptive_max_pool2d(input, output_size, return_indices)
+
+
+# the 1-d pools run their 2-d twins over a height of 1, as PyTorch does
+def _pool1d(pool2d, input, *args, **kwargs):
+    out = pool2d(input.unsqueeze(-2), *args, **kwargs)
+    return (out[0].squeeze(-2), out[1].squeeze(-2)) if isinstance(out, tuple) else out.squeeze(-2)
+
+
+def _one(v, default=None):
+    """A 1-d pooling argument as its 2-d form over a height of 1."""
+    v = default if v is None else v
+    return (1, v[0] if isinstance(v, (tuple, list)) else v)
+
+
+def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
+    return _pool1d(_conv.avg_pool2d, input, _one(kernel_size), _one(stride, kernel_size), (0, _one(padding)[1]),
+                   ceil_mode, count_include_pad)
+
+
+def adaptive_avg_pool1d(input, output_size):
+    return _pool1d(_conv.adaptive_avg_pool2d, input, _one(output_size))
+
+
+def adaptive_max_pool1d(input, output_size, return_indices=False):
+    return _pool1d(_conv.adaptive_max_pool2d, input, _one(output_size), return_indices)
 # --- end of layers and activations --------------------------------------------------------------------
 
 

@@ -275,7 +275,7 @@ class MaxPool2DWithIndicesBackward0(Op):
         return out
     def backward(ctx, g):
         x, = ctx.saved_tensors
-        return (MaxPool2DWithIndicesBackwardBackward0.apply(g, x, indices=ctx.result1),)
+        return (ctx.grad_node.apply(g, x, indices=ctx.result1),)
 
 
 class MaxPool2DWithIndicesBackwardBackward0(Op):
@@ -297,6 +297,9 @@ class MaxPool2DWithIndicesBackwardBackward0(Op):
             index = (xp.arange(n)[:, None], ctx.indices.reshape(n, -1))
             picked = gg.reshape(n, -1)[tuple(Tensor._make(i) for i in index)].reshape(ctx.indices.shape)
         return picked, (zeros_like(gg) if need[1] else None)
+
+
+MaxPool2DWithIndicesBackward0.grad_node = MaxPool2DWithIndicesBackwardBackward0
 
 
 def _avg_divisor(x_shape, pool, count_include_pad, divisor_override):
@@ -404,10 +407,48 @@ class AdaptiveAvgPool2DBackwardBackward0(Op):
             (zeros_like(gg) if need[1] else None)
 
 
-def adaptive_avg_pool2d(input, output_size):
-    shape = _pool_input(input, "adaptive_avg_pool2d")
+class AdaptiveMaxPool2DBackwardBackward0(MaxPool2DWithIndicesBackwardBackward0):
+    """adaptive_max_pool2d_backward(grad_output, self, indices)."""
+
+
+def adaptive_max_arrays(x, output_size):
+    """Maxima over aten's adaptive regions, and their flat positions in the input plane."""
+    xp = B.ns(x)
+    rows, cols = (_adaptive_regions(n, o) for n, o in zip(x.shape[-2:], output_size))
+    out = xp.empty(x.shape[:-2] + tuple(output_size), dtype=x.dtype)
+    idx = xp.empty(out.shape, dtype=B.int64)
+    for i, (r0, r1) in enumerate(rows):
+        for j, (c0, c1) in enumerate(cols):
+            region = x[..., r0:r1, c0:c1].reshape(x.shape[:-2] + (-1,))
+            k = region.argmax(axis=-1)
+            out[..., i, j] = xp.take_along_axis(region, k[..., None], axis=-1)[..., 0]
+            idx[..., i, j] = (r0 + k // (c1 - c0)) * x.shape[-1] + c0 + k % (c1 - c0)
+    return out, idx
+
+
+class AdaptiveMaxPool2DBackward0(MaxPool2DWithIndicesBackward0):
+    grad_node = AdaptiveMaxPool2DBackwardBackward0
+    def forward(ctx, x, output_size):
+        out, ctx.result1 = adaptive_max_arrays(x, output_size)
+        return out
+
+
+def _adaptive_size(shape, output_size):
     size = _tuple(output_size, 2)
-    size = tuple(shape[2 + i] if s is None else s for i, s in enumerate(size))
+    return tuple(shape[2 + i] if s is None else s for i, s in enumerate(size))
+
+
+def adaptive_max_pool2d(input, output_size, return_indices=False):
+    size = _adaptive_size(_pool_input(input, "adaptive_max_pool2d"), output_size)
+    out = AdaptiveMaxPool2DBackward0.apply(input, output_size=size)
+    if not return_indices:
+        return out
+    idx = out.grad_fn.result1 if out.grad_fn is not None else adaptive_max_arrays(input._data, size)[1]
+    return out, Tensor._make(idx)
+
+
+def adaptive_avg_pool2d(input, output_size):
+    size = _adaptive_size(_pool_input(input, "adaptive_avg_pool2d"), output_size)
     if size == (1, 1):  # PyTorch takes the mean
         return input.mean((-1, -2), keepdim=True)
     return AdaptiveAvgPool2DBackward0.apply(input, output_size=size)

@@ -78,8 +78,8 @@ class EmbeddingDenseBackwardBackward0(Op):
 
 def embedding(input: Tensor, weight: Tensor, padding_idx=None, max_norm=None, norm_type=2.0,
               scale_grad_by_freq=False, sparse=False) -> Tensor:
-    if max_norm is not None or sparse:
-        raise errors.not_supported("torch.nn.functional.embedding with max_norm or sparse=True")
+    if sparse:
+        raise errors.not_supported("torch.nn.functional.embedding with sparse=True")
     idx = input._data
     if idx.dtype.kind not in "iu":
         raise errors.runtime(f"Expected tensor for argument #1 'indices' to have one of the following scalar types: "
@@ -93,8 +93,22 @@ def embedding(input: Tensor, weight: Tensor, padding_idx=None, max_norm=None, no
         if not -n <= padding_idx < n:
             raise AssertionError("Padding_idx must be within num_embeddings")
         padding_idx %= n
+    if max_norm is not None:
+        _renorm_rows(weight, idx, max_norm, norm_type)
     return EmbeddingBackward0.apply(weight, indices=idx, padding_idx=padding_idx,
                                     scale_grad_by_freq=scale_grad_by_freq)
+
+
+def _renorm_rows(weight, idx, max_norm, norm_type):
+    """embedding_renorm_: rows the batch looks up whose norm exceeds max_norm are scaled down in place
+    (outside autograd, as PyTorch does it under no_grad)."""
+    xp = B.ns(weight._data)
+    rows = xp.unique(idx.reshape(-1))
+    w = weight._data[rows]
+    norms = (abs(w) ** norm_type).sum(axis=1) ** (1.0 / norm_type)
+    scale = xp.where(norms > max_norm, max_norm / (norms + 1e-7), 1.0).astype(w.dtype)
+    weight._data[rows] = w * scale[:, None]
+    weight._bump()
 
 
 def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
