@@ -150,6 +150,16 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     return _conv.convolution(input, weight, bias, stride, padding, dilation, groups, dims=2)
 
 
+def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+    return _conv.convolution(input, weight, bias, stride, padding, dilation, groups, dims=1, transposed=True,
+                             output_padding=output_padding)
+
+
+def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+    return _conv.convolution(input, weight, bias, stride, padding, dilation, groups, dims=2, transposed=True,
+                             output_padding=output_padding)
+
+
 def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
     return _conv.max_pool2d(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
 

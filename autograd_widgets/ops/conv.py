@@ -61,20 +61,48 @@ def _out_size(size, pads, kernel, stride, dilation, ceil_mode=False):
 
 # --- convolution ----------------------------------------------------------------------------
 class _ConvParams:
-    """stride, (lo, hi) padding per dim, dilation, groups: what every convolution node keeps."""
-    def __init__(self, stride, pads, dilation, groups):
+    """stride, (lo, hi) padding per dim, dilation, groups, transposed: what every convolution node keeps."""
+    def __init__(self, stride, pads, dilation, groups, transposed=False, output_padding=None):
         self.stride, self.pads, self.dilation, self.groups = stride, pads, dilation, groups
+        self.transposed, self.output_padding = transposed, output_padding
 
 
-def _conv_arrays(x, w, p):
-    """(N, C, *S) ⋆ (O, C/G, *K) → (N, O, *out), and the window array (N, G, C/G·K, L) it used."""
-    kernel, g = w.shape[2:], p.groups
-    out = _out_size(x.shape[2:], p.pads, kernel, p.stride, p.dilation)
+def _cols(x, kernel, groups, p, out):
+    """The windows of x as (N, G, C/G·K, L) for a kernel that gives spatial size `out`."""
     cols = _windows(_pad(x, p.pads), kernel, p.stride, p.dilation, out)
-    n, c = x.shape[:2]
-    cols = cols.reshape(n, g, -1, _prod(out))
-    y = B.ns(x).matmul(w.reshape(g, w.shape[0] // g, -1)[None], cols)
-    return y.reshape((n, w.shape[0]) + out), cols, out
+    return cols.reshape(x.shape[0], groups, -1, _prod(out))
+
+
+def _conv(x, w, p):
+    """(N, C, *S) ⋆ (O, C/G, *K) → (N, O, *out): windows times the weight, a batched matmul per group."""
+    g, out = p.groups, _out_size(x.shape[2:], p.pads, w.shape[2:], p.stride, p.dilation)
+    y = B.ns(x).matmul(w.reshape(g, w.shape[0] // g, -1)[None], _cols(x, w.shape[2:], g, p, out))
+    return y.reshape((x.shape[0], w.shape[0]) + out)
+
+
+def _conv_input_grad(g, w, x_shape, p):
+    """The adjoint of `_conv` in its input: weightᵀ times g, folded back onto an input of `x_shape`."""
+    xp, groups, kernel = B.ns(g), p.groups, w.shape[2:]
+    gm = g.reshape(g.shape[0], groups, w.shape[0] // groups, -1)
+    cols = xp.matmul(xp.swapaxes(w.reshape(groups, w.shape[0] // groups, -1), -1, -2)[None], gm)
+    cols = cols.reshape(tuple(x_shape[:2]) + tuple(kernel) + tuple(g.shape[2:]))
+    padded = tuple(x_shape[:2]) + tuple(s + lo + hi for s, (lo, hi) in zip(x_shape[2:], p.pads))
+    return _fold(cols, padded, p.pads, kernel, p.stride, p.dilation, g.shape[2:])
+
+
+def _conv_weight_grad(g, x, w_shape, p):
+    """The adjoint of `_conv` in its weight: g times the input's windows, summed over the batch."""
+    xp, groups = B.ns(g), p.groups
+    gm = g.reshape(g.shape[0], groups, w_shape[0] // groups, -1)
+    cols = _cols(x, w_shape[2:], groups, p, g.shape[2:])
+    return xp.matmul(gm, xp.swapaxes(cols, -1, -2)).sum(axis=0).reshape(w_shape)
+
+
+def _transposed_shape(x, w, p):
+    """conv_transpose's output: the input shape whose convolution has x's shape, widened by output_padding."""
+    size = tuple((n - 1) * s - lo - hi + d * (k - 1) + op + 1 for n, s, (lo, hi), d, k, op in
+                 zip(x.shape[2:], p.stride, p.pads, p.dilation, w.shape[2:], p.output_padding))
+    return (x.shape[0], w.shape[1] * p.groups) + size
 
 
 def _prod(shape):
@@ -90,7 +118,8 @@ class ConvolutionBackward0(Op):
     def forward(ctx, x, w, b, params):
         x, w = promote(x, w)
         ctx.params = params
-        y = _conv_arrays(x, w, params)[0]
+        # a transposed convolution is the adjoint of the convolution with the same weight and geometry
+        y = _conv_input_grad(x, w, _transposed_shape(x, w, params), params) if params.transposed else _conv(x, w, params)
         return y if b is None else y + b.reshape((-1,) + (1,) * (x.ndim - 2))
     def backward(ctx, g):
         x, w = ctx.saved_tensors
@@ -101,24 +130,18 @@ class ConvolutionBackwardBackward0(MultiOp):
     """convolution_backward(grad_output, input, weight) → (grad_input, grad_weight, grad_bias), as output_mask asks."""
     args = saves = ("grad_output", "input", "weight")
     def forward(ctx, g, x, w, params, output_mask):
-        ctx.params = params
-        xp, p = B.ns(g), params
-        n, groups, kernel = x.shape[0], p.groups, w.shape[2:]
+        ctx.params = p = params
         gi = gw = gb = None
-        gm = g.reshape(n, groups, w.shape[0] // groups, -1)  # (N, G, O/G, L)
         if output_mask[0]:
-            cols = xp.matmul(xp.swapaxes(w.reshape(groups, w.shape[0] // groups, -1), -1, -2)[None], gm)
-            cols = cols.reshape(x.shape[:2] + tuple(kernel) + tuple(g.shape[2:]))
-            padded = x.shape[:2] + tuple(s + lo + hi for s, (lo, hi) in zip(x.shape[2:], p.pads))
-            gi = _fold(cols, padded, p.pads, kernel, p.stride, p.dilation, g.shape[2:])
+            gi = _conv(g, w, p) if p.transposed else _conv_input_grad(g, w, x.shape, p)
         if output_mask[1]:
-            cols = _conv_arrays(x, w, p)[1]
-            gw = xp.matmul(gm, xp.swapaxes(cols, -1, -2)).sum(axis=0).reshape(w.shape)
+            gw = _conv_weight_grad(x, g, w.shape, p) if p.transposed else _conv_weight_grad(g, x, w.shape, p)
         if len(output_mask) > 2 and output_mask[2]:
             gb = g.sum(axis=(0,) + tuple(range(2, g.ndim)))
         return gi, gw, gb
     def backward(ctx, ggi, ggw, ggb):
-        """_convolution_double_backward: each output is bilinear in (grad_output, input or weight)."""
+        """_convolution_double_backward: each output is bilinear in (grad_output, input or weight), so each
+        term is a convolution (or its backward) again; the same holds, term for term, for a transposed one."""
         g, x, w = ctx.saved_tensors
         need, p = ctx.needs_input_grad, ctx.params
         gg_out = gx = gw = None
@@ -137,16 +160,21 @@ class ConvolutionBackwardBackward0(MultiOp):
         return gg_out, gx, gw
 
 
-def convolution(input: Tensor, weight: Tensor, bias, stride, padding, dilation, groups, dims: int) -> Tensor:
-    """conv1d (dims=1) / conv2d (dims=2) with PyTorch's checks; an unbatched input is unsqueezed and squeezed back."""
-    name = f"conv{dims}d"
+def convolution(input: Tensor, weight: Tensor, bias, stride, padding, dilation, groups, dims: int,
+                transposed: bool = False, output_padding=0) -> Tensor:
+    """conv1d/conv2d (dims 1, 2) and conv_transpose1d/2d with PyTorch's checks; an unbatched input is unsqueezed
+    and squeezed back."""
+    name = f"conv_transpose{dims}d" if transposed else f"conv{dims}d"
+    if transposed and isinstance(padding, str):
+        raise TypeError(f"{name}(): argument 'padding' must be tuple of ints, not str")
     if input.ndim not in (dims + 1, dims + 2):
         raise errors.runtime(f"Expected {dims + 1}D (unbatched) or {dims + 2}D (batched) input to {name}, but got "
                              f"input of size: {list(input.shape)}",
                              f"{name} takes (batch, channels, {'length' if dims == 1 else 'height, width'}), or the "
                              "same without the batch dimension.")
     if input.ndim == dims + 1:
-        out = convolution(input.unsqueeze(0), weight, bias, stride, padding, dilation, groups, dims)
+        out = convolution(input.unsqueeze(0), weight, bias, stride, padding, dilation, groups, dims, transposed,
+                          output_padding)
         return out.squeeze(0)
     for label, v in (("stride", stride), ("dilation", dilation)) + ((("padding", padding),)
                                                                     if not isinstance(padding, str) else ()):
@@ -178,6 +206,8 @@ def convolution(input: Tensor, weight: Tensor, bias, stride, padding, dilation, 
     else:
         pads = tuple((p, p) for p in _tuple(padding, dims))
     _check_dtypes(input, weight, bias)
+    if transposed:
+        return _transposed(input, weight, bias, stride, pads, dilation, groups, _tuple(output_padding, dims))
     c = input.shape[1]
     if weight.shape[1] * groups != c:
         raise errors.runtime(f"Given groups={groups}, weight of size {list(weight.shape)}, expected "
@@ -196,6 +226,27 @@ def convolution(input: Tensor, weight: Tensor, bias, stride, padding, dilation, 
                              "size can't be greater than actual input size",
                              "The input (with its padding) is smaller than the kernel; pad it or use a smaller kernel.")
     return ConvolutionBackward0.apply(input, weight, bias, params=_ConvParams(stride, pads, dilation, groups))
+
+
+def _transposed(input, weight, bias, stride, pads, dilation, groups, output_padding):
+    c, out_channels = input.shape[1], weight.shape[1] * groups
+    if weight.shape[0] != c:
+        raise errors.runtime(f"Given transposed=1, weight of size {list(weight.shape)}, expected input"
+                             f"{list(input.shape)} to have {weight.shape[0]} channels, but got {c} channels instead",
+                             "A transposed convolution's weight is (in_channels, out_channels/groups, *kernel): its "
+                             "first dimension must match the input's channels.")
+    if bias is not None and tuple(bias.shape) != (out_channels,):
+        raise errors.runtime(f"Given transposed=1, weight of size {list(weight.shape)}, expected bias to be "
+                             f"1-dimensional with {out_channels} elements, but got bias of size {list(bias.shape)} "
+                             "instead", "The bias holds one number per output channel.")
+    if any(op >= s and op >= d for op, s, d in zip(output_padding, stride, dilation)):
+        hw = ("height", "width") if len(stride) == 2 else ("width",)
+        raise errors.runtime("output padding must be smaller than either stride or dilation, but got " + " ".join(
+            f"{label}_{k}: {v}" for label, vals in (("output_padding", output_padding), ("stride", stride),
+                                                    ("dilation", dilation)) for k, v in zip(hw, vals)),
+            "output_padding only picks among the output sizes a stride allows, so it must be below the stride.")
+    params = _ConvParams(stride, pads, dilation, groups, transposed=True, output_padding=output_padding)
+    return ConvolutionBackward0.apply(input, weight, bias, params=params)
 
 
 def _check_dtypes(input, weight, bias):
