@@ -206,7 +206,8 @@ def test_inplace_activations_write_into_their_input():
     F = aw.nn.functional
     for fn in (lambda t: F.relu(t, inplace=True), lambda t: F.leaky_relu(t, 0.1, inplace=True),
                lambda t: F.elu(t, inplace=True), lambda t: F.hardtanh(t, inplace=True),
-               lambda t: F.selu(t, inplace=True), lambda t: F.silu(t, inplace=True)):
+               lambda t: F.selu(t, inplace=True), lambda t: F.silu(t, inplace=True),
+               lambda t: F.celu(t, inplace=True), lambda t: F.hardswish(t, inplace=True)):
         t = aw.tensor([-2., 0.5, 3.])
         assert fn(t) is t and t._version == 1
 
@@ -238,7 +239,8 @@ def test_lenet_on_32x32_as_pytorch():
         np.testing.assert_allclose(a, b, rtol=1e-3, atol=1e-5)
 
 
-@pytest.mark.parametrize("fn", ["gelu", "leaky_relu", "elu", "selu", "silu", "softplus", "hardtanh", "relu6"])
+@pytest.mark.parametrize("fn", ["gelu", "leaky_relu", "elu", "selu", "celu", "silu", "softplus", "hardtanh", "relu6",
+                                "hardswish", "logsigmoid", "softshrink", "hardshrink"])
 def test_activations_in_float32_as_pytorch(fn):
     x = np.linspace(-4, 4, 41)
     ours = getattr(aw.nn.functional, fn)(aw.tensor(x, dtype=aw.float32)).numpy()

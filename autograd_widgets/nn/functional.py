@@ -124,6 +124,27 @@ def silu(input, inplace=False):
     return _activation(_act.SiluBackward0, input, inplace)
 
 
+def celu(input, alpha=1.0, inplace=False):
+    node = _act.CeluBackward1 if inplace else _act.CeluBackward0
+    return _activation(node, input, inplace, alpha=alpha, input_scale=1 / alpha)
+
+
+def hardswish(input, inplace=False):
+    return _activation(_act.HardswishBackward0, input, inplace)
+
+
+def logsigmoid(input):
+    return _act.LogSigmoidBackward0.apply(input)
+
+
+def softshrink(input, lambd=0.5):
+    return _act.SoftshrinkBackward0.apply(input, lambd=lambd)
+
+
+def hardshrink(input, lambd=0.5):
+    return _act.HardshrinkBackward0.apply(input, lambd=lambd)
+
+
 def softplus(input, beta=1.0, threshold=20.0):
     return _act.SoftplusBackward0.apply(input, beta=beta, threshold=threshold)
 

@@ -188,3 +188,77 @@ class SiluBackward0(Op):
         s = x.sigmoid()
         one = Tensor._make(B.ns(s._data).asarray(1.0, dtype=s._data.dtype))  # the C++ literal 1.0, a wrapped number
         return (g * s * AddBackward1.apply(x * SubBackward0.apply(one, s), other=1.0),)
+
+
+class CeluBackward0(EluBackward0):
+    """celu(x, alpha) = elu(x, alpha, scale=1, input_scale=1/alpha), differentiated by elu's own op."""
+
+
+class CeluBackward1(EluBackward1):
+    """celu_ in place: saves the result."""
+
+
+def _hardswish_d1(x):
+    xp = B.ns(x)
+    return xp.where(x < -3, 0.0, xp.where(x <= 3, x / 3 + 0.5, 1.0)).astype(x.dtype)
+
+
+def _hardswish_d2(x):
+    return where((x > -3) * (x < 3), 1 / 3 + x * 0, 0.0)
+
+
+HardswishBackwardBackward0 = _backward_node("HardswishBackwardBackward0", _hardswish_d1, _hardswish_d2)
+
+
+class HardswishBackward0(_Activation):
+    """hardswish(x) = x·relu6(x + 3)/6."""
+    grad_node = HardswishBackwardBackward0
+    def forward(ctx, a):
+        ctx.params = {}
+        xp = B.ns(a)
+        return (a * xp.minimum(xp.maximum(a + 3, 0), 6) / 6).astype(a.dtype)
+
+
+def _logsigmoid_d1(x):
+    return 1 / (1 + B.ns(x).exp(x))  # σ(−x)
+
+
+def _logsigmoid_d2(x):
+    s = x.sigmoid()
+    return -(s * (1 - s))
+
+
+LogSigmoidBackwardBackward0 = _backward_node("LogSigmoidBackwardBackward0", _logsigmoid_d1, _logsigmoid_d2)
+
+
+class LogSigmoidBackward0(_Activation):
+    """log σ(x) = −softplus(−x), computed without overflow."""
+    grad_node = LogSigmoidBackwardBackward0
+    def forward(ctx, a):
+        ctx.params = {}
+        a = _float(a)
+        xp = B.ns(a)
+        return xp.minimum(a, 0) - xp.log1p(xp.exp(-abs(a)))
+
+
+def _shrink_d1(x, lambd):
+    return (abs(x) > lambd).astype(x.dtype)
+
+
+SoftshrinkBackwardBackward0 = _backward_node("SoftshrinkBackwardBackward0", _shrink_d1, _no_second)
+HardshrinkBackwardBackward0 = _backward_node("HardshrinkBackwardBackward0", _shrink_d1, _no_second)
+
+
+class SoftshrinkBackward0(_Activation):
+    grad_node = SoftshrinkBackwardBackward0
+    def forward(ctx, a, lambd):
+        ctx.params = {"lambd": lambd}
+        xp = B.ns(a)
+        return xp.where(a > lambd, a - lambd, xp.where(a < -lambd, a + lambd, 0)).astype(a.dtype)
+
+
+class HardshrinkBackward0(_Activation):
+    grad_node = HardshrinkBackwardBackward0
+    def forward(ctx, a, lambd):
+        ctx.params = {"lambd": lambd}
+        return B.ns(a).where(abs(a) > lambd, a, 0).astype(a.dtype)
