@@ -70,6 +70,7 @@ CASES = [
     ("F.layer_norm weight", lambda T, w, x, b: _F(T).layer_norm(x, [3], w, b),          [(3,), (2, 3), (3,)],      ANY),
     ("F.layer_norm 2 dims", lambda T, x, w, b: _F(T).layer_norm(x, (2, 3), w, b, eps=1e-3), [(2, 2, 3), (2, 3), (2, 3)], ANY),
     ("F.layer_norm plain",  lambda T, x: _F(T).layer_norm(x, (4,)),                     [(3, 4)],                  ANY),
+    ("F.layer_norm bias only", lambda T, b, x: _F(T).layer_norm(x, (2, 3), None, b),    [(2, 3), (2, 2, 3)],       ANY),
     ("F.batch_norm",        lambda T, x, w, b: _F(T).batch_norm(x, None, None, w, b, training=True), [(4, 3), (3,), (3,)], ANY),
     ("F.batch_norm weight", lambda T, w, x, b: _F(T).batch_norm(x, None, None, w, b, True), [(3,), (4, 3, 2), (3,)], ANY),
     ("F.batch_norm running", _batch_norm_running,                                       [(3, 3, 2, 2), (3,), (3,)], ANY),

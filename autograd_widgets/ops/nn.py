@@ -1,10 +1,10 @@
-"""The ops behind torch.nn.functional's linear, embedding, one_hot and dropout."""
+"""The ops behind torch.nn.functional's linear, embedding, one_hot, dropout and pad."""
 from .. import backend as B
 from .. import errors
 from ..node import Op
 from ..tensor import Tensor
 from .linalg import _check, _column_major, _dtype_mismatch, matmul, mm_grads
-from .pointwise import MaskedFillBackward0, promote
+from .pointwise import MaskedFillBackward0
 from .shape import reshape, view
 
 
@@ -16,7 +16,6 @@ class AddmmBackward0(Op):
             raise _dtype_mismatch(a, b, "addmm") if a.dtype != b.dtype else _dtype_mismatch(c, b, "addmm self")
         _check(a, b, "mm")
         ctx.column_major = (_column_major(a), _column_major(b))
-        a, b = promote(a, b)
         return c + a @ b
     def backward(ctx, g):
         a, b = ctx.saved_tensors

@@ -14,9 +14,10 @@ from .shape import sum_to
 
 
 class _Norm:
-    """Where the statistics are taken (axes R) and how weight (w_shape) lines up with the input."""
-    def __init__(self, axes, w_shape, eps):
-        self.axes, self.w_shape, self.eps = axes, w_shape, eps  # w_shape: weight's shape broadcast against input
+    """Where the statistics are taken (axes R), the shape of weight and bias (param_shape), and how they line up
+    with the input (w_shape, broadcastable against it)."""
+    def __init__(self, axes, param_shape, w_shape, eps):
+        self.axes, self.param_shape, self.w_shape, self.eps = axes, param_shape, w_shape, eps
 
     def grads(self, g, x, mean, rstd, w, mask):
         """grad_input, grad_weight, grad_bias on arrays (None where mask says not needed)."""
@@ -27,13 +28,13 @@ class _Norm:
         if mask[0]:
             gi = rstd * (a - a.mean(axis=R, keepdims=True) - xhat * (a * xhat).mean(axis=R, keepdims=True))
         if mask[1]:
-            gw = _sum_to_array(g * xhat, self.w_shape).reshape(w.shape)
+            gw = _sum_to_array(g * xhat, self.w_shape).reshape(self.param_shape)
         if mask[2]:
-            gb = _sum_to_array(g, self.w_shape).reshape(w.shape if w is not None else (-1,))
+            gb = _sum_to_array(g, self.w_shape).reshape(self.param_shape)
         return gi, gw, gb
 
     def stats(self, x):
-        """mean and rstd = 1/√(var + eps) as tensor ops of x (so every derivative order sees them depend on x)."""
+        """x − mean and rstd = 1/√(var + eps) as tensor ops of x (so every derivative order sees them depend on x)."""
         mean = x.mean(self.axes, keepdim=True)
         xc = x - mean
         return xc, ((xc * xc).mean(self.axes, keepdim=True) + self.eps) ** -0.5
@@ -153,7 +154,7 @@ def layer_norm(input: Tensor, normalized_shape, weight=None, bias=None, eps: flo
                                  f"shape {list(t.shape)} and normalized_shape = {list(shape)}",
                                  f"{name} holds one number per normalized element.")
     _check_dtypes(input, weight, bias)
-    norm = _Norm(tuple(range(input.ndim - k, input.ndim)), shape, eps)
+    norm = _Norm(tuple(range(input.ndim - k, input.ndim)), shape, shape, eps)
     return NativeLayerNormBackward0.apply(input, weight, bias, norm=norm)
 
 
@@ -225,7 +226,7 @@ def batch_norm(input: Tensor, running_mean, running_var, weight=None, bias=None,
                                  f"batch_norm keeps one {name} value per channel (dimension 1 of the input).")
     _check_dtypes(input, weight, bias)
     axes = (0,) + tuple(range(2, input.ndim))
-    norm = _Norm(axes, (c,) + (1,) * (input.ndim - 2), eps)
+    norm = _Norm(axes, (c,), (c,) + (1,) * (input.ndim - 2), eps)
     rm = running_mean._data if running_mean is not None else None
     rv = running_var._data if running_var is not None else None
     # the running statistics change in place without a version bump, as in PyTorch
