@@ -261,3 +261,18 @@ def test_softmax_family_without_dim_warns_at_the_callers_line_as_pytorch(name):
         with pytest.warns(UserWarning, match=f"Implicit dimension choice for {name} has been deprecated") as w:
             getattr(T.nn.functional, name)(T.ones(2, 3))
         assert w[0].filename == __file__
+
+
+@pytest.mark.skipif(not hasattr(aw.Tensor, "clamp_min"), reason="needs clamp_min (branch forms)")
+@pytest.mark.parametrize("kw", [{}, {"p": 1.0, "dim": 0}, {"dim": -1, "eps": 0.5}])
+def test_normalize_as_pytorch(kw):
+    x0, v = RNG.standard_normal((3, 4)), RNG.standard_normal((3, 4))
+    results = []
+    for T in (aw, torch):
+        x = T.tensor(x0, requires_grad=True)
+        y = T.nn.functional.normalize(x, **kw)
+        g, = T.autograd.grad(y, x, T.tensor(v), create_graph=True)
+        results.append((y.detach().numpy(), _graph(y.grad_fn), g.detach().numpy()))
+    np.testing.assert_allclose(results[0][0], results[1][0], rtol=1e-12)
+    assert results[0][1] == results[1][1]
+    np.testing.assert_allclose(results[0][2], results[1][2], rtol=1e-10)

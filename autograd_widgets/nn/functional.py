@@ -163,6 +163,15 @@ def relu_(input):
     return input.relu_()
 
 
+def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
+    """input / max(‖input‖_p along dim, eps), composed as PyTorch composes it (norm, clamp_min, expand_as, div)."""
+    if out is not None:
+        from .. import errors
+        raise errors.not_supported("torch.nn.functional.normalize with out=")
+    denom = input.norm(p, dim, keepdim=True).clamp_min(eps).expand_as(input)
+    return input / denom
+
+
 def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     return _conv.convolution(input, weight, bias, stride, padding, dilation, groups, dims=1)
 
