@@ -83,6 +83,9 @@ MISUSES = [
     ("gelu approximate", lambda T: T.nn.functional.gelu(_t(T, np.ones(3)), approximate="fast")),
     ("pad reflect too wide", lambda T: T.nn.functional.pad(_t(T, np.ones((1, 1, 4, 4))), (1, 1, 4, 4), "reflect")),
     ("pad reflect rank", lambda T: T.nn.functional.pad(_t(T, np.ones((1, 4, 4))), (1, 1) * 3, mode="reflect")),
+    ("interpolate corners", lambda T: T.nn.functional.interpolate(_t(T, np.ones((1, 1, 2, 2))), scale_factor=2,
+                                                                  align_corners=True)),
+    ("interpolate both", lambda T: T.nn.functional.interpolate(_t(T, np.ones((1, 1, 2, 2))), 3, 2)),
     ("dropout p", lambda T: T.nn.functional.dropout(_t(T, np.ones(3)), 1.5)),
     ("dropout negative p", lambda T: T.nn.functional.dropout(_t(T, np.ones(3)), -0.1)),
     ("batch_norm one value", lambda T: T.nn.functional.batch_norm(_t(T, np.ones((1, 3))), None, None, training=True)),
@@ -276,3 +279,14 @@ def test_normalize_as_pytorch(kw):
     np.testing.assert_allclose(results[0][0], results[1][0], rtol=1e-12)
     assert results[0][1] == results[1][1]
     np.testing.assert_allclose(results[0][2], results[1][2], rtol=1e-10)
+
+
+@pytest.mark.parametrize("kw", [{"scale_factor": 2}, {"scale_factor": 1.7, "mode": "nearest-exact"},
+                                {"size": (7, 5), "mode": "bilinear"}, {"scale_factor": 3, "mode": "bilinear",
+                                                                       "align_corners": True}])
+def test_interpolate_in_float32_as_pytorch(kw):
+    x = RNG.standard_normal((2, 3, 4, 6))
+    ours = aw.nn.functional.interpolate(aw.tensor(x, dtype=aw.float32), **kw).numpy()
+    theirs = torch.nn.functional.interpolate(torch.tensor(x, dtype=torch.float32), **kw).numpy()
+    assert ours.dtype == theirs.dtype and ours.shape == theirs.shape
+    np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=1e-6)

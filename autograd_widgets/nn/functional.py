@@ -19,6 +19,7 @@ def tanh(input):
 from ..ops import activation as _act, conv as _conv, nn as _nn, reduce as _reduce  # noqa: E402
 from ..ops.nn import dropout, embedding, linear, one_hot, pad  # noqa: E402,F401
 from ..ops.normalization import batch_norm, layer_norm  # noqa: E402,F401
+from ..ops.upsample import interpolate  # noqa: E402,F401
 
 
 def _softmax_dim(name, ndim, stacklevel):
