@@ -253,9 +253,10 @@ def test_activations_in_float32_as_pytorch(fn):
 
 
 def test_same_padding_with_an_even_kernel_warns_as_pytorch():
-    for T in (aw, torch):
-        with pytest.warns(UserWarning, match="Using padding='same' with even kernel lengths"):
-            T.nn.functional.conv2d(T.ones(1, 1, 5, 5), T.ones(1, 1, 2, 2), padding="same")
+    # PyTorch 2.13's words (it warns once per process, so an earlier test may have used its one warning up)
+    with pytest.warns(UserWarning, match="^Using padding='same' with even kernel lengths and odd dilation may require a "
+                                         "zero-padded copy of the input be created"):
+        aw.nn.functional.conv2d(aw.ones(1, 1, 5, 5), aw.ones(1, 1, 2, 2), padding="same")
 
 
 @pytest.mark.parametrize("name", ["softmax", "log_softmax", "softmin"])
