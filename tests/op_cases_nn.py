@@ -101,6 +101,8 @@ CASES = [
     ("F.logsigmoid",        lambda T, x: _F(T).logsigmoid(x * 3),                       [(5,)],                    ANY),
     ("F.softshrink",        lambda T, x: _F(T).softshrink(x, 0.1),                      [(5,)],                    AWAY),
     ("F.hardshrink",        lambda T, x: _F(T).hardshrink(x, lambd=0.1),                [(5,)],                    AWAY),
+    ("F.prelu",             lambda T, x, w: _F(T).prelu(x, w),                          [(2, 3, 2), (3,)],         AWAY),
+    ("F.prelu weight",      lambda T, w, x: _F(T).prelu(x, w),                          [(1,), (2, 3)],            AWAY),
     ("F.softplus",          lambda T, x: _F(T).softplus(x, beta=2, threshold=1.5),      [(5,)],                    AWAY),
     ("F.hardtanh",          lambda T, x: _F(T).hardtanh(x, -0.5, 0.6),                  [(5,)],                    AWAY),
     ("F.hardtanh inplace",  lambda T, x: _F(T).hardtanh(x * 1, -0.5, 0.6, inplace=True), [(5,)],                  AWAY),

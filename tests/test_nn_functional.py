@@ -86,6 +86,7 @@ MISUSES = [
     ("interpolate corners", lambda T: T.nn.functional.interpolate(_t(T, np.ones((1, 1, 2, 2))), scale_factor=2,
                                                                   align_corners=True)),
     ("interpolate both", lambda T: T.nn.functional.interpolate(_t(T, np.ones((1, 1, 2, 2))), 3, 2)),
+    ("prelu weights", lambda T: T.nn.functional.prelu(_t(T, np.ones((2, 3))), _t(T, np.ones(2)))),
     ("dropout p", lambda T: T.nn.functional.dropout(_t(T, np.ones(3)), 1.5)),
     ("dropout negative p", lambda T: T.nn.functional.dropout(_t(T, np.ones(3)), -0.1)),
     ("batch_norm one value", lambda T: T.nn.functional.batch_norm(_t(T, np.ones((1, 3))), None, None, training=True)),

@@ -146,6 +146,19 @@ def hardshrink(input, lambd=0.5):
     return _act.HardshrinkBackward0.apply(input, lambd=lambd)
 
 
+def prelu(input, weight):
+    """max(0, x) + weight·min(0, x), one weight per channel (dimension 1) or one for all."""
+    channels = input.shape[1] if input.ndim >= 2 else 1
+    if weight.numel() != 1 and weight.numel() != channels:
+        from .. import errors
+        raise errors.runtime(f"Mismatch of parameter numbers and input channel size. Found parameter numbers = "
+                             f"{weight.numel()} and channel size = {channels}.",
+                             "PReLU has one weight per channel (dimension 1 of the input), or one for all.")
+    if input.ndim >= 2:  # as aten: the weight viewed as (1, C, 1, ...) to broadcast over the channel dim
+        weight = weight.view(1, weight.numel(), *([1] * (input.ndim - 2)))
+    return _act.PreluKernelBackward0.apply(input, weight)
+
+
 def softplus(input, beta=1.0, threshold=20.0):
     return _act.SoftplusBackward0.apply(input, beta=beta, threshold=threshold)
 

@@ -6,7 +6,7 @@ create_graph=True gradient shows `XBackwardBackward0`; each of those is differen
 import math
 
 from .. import backend as B
-from ..node import Op
+from ..node import MultiOp, Op
 from ..tensor import Tensor
 from .pointwise import AddBackward1, SubBackward0, _float, where, zeros_like
 
@@ -262,3 +262,34 @@ class HardshrinkBackward0(_Activation):
     def forward(ctx, a, lambd):
         ctx.params = {"lambd": lambd}
         return B.ns(a).where(abs(a) > lambd, a, 0).astype(a.dtype)
+
+
+# --- prelu ------------------------------------------------------------------------------------
+class PreluKernelBackward0(Op):
+    """_prelu_kernel(self, weight) = self where self > 0, else weight·self (weight broadcast per channel)."""
+    args = saves = ("self", "weight")
+    def forward(ctx, x, w):
+        return B.ns(x).where(x > 0, x, w * x)
+    def backward(ctx, g):
+        x, w = ctx.saved_tensors
+        return PreluKernelBackwardBackward0.apply(g, x, w, output_mask=ctx.needs_input_grad)
+
+
+class PreluKernelBackwardBackward0(MultiOp):
+    """_prelu_kernel_backward(grad_output, self, weight) → (grad_self, grad_weight), both of self's shape
+    (the engine sums grad_weight down to the weight's)."""
+    args = saves = ("grad_output", "self", "weight")
+    def forward(ctx, g, x, w, output_mask):
+        xp = B.ns(g)
+        pos = x > 0
+        return (xp.where(pos, g, w * g) if output_mask[0] else None), \
+            (xp.where(pos, 0, x * g).astype(g.dtype) if output_mask[1] else None)
+    def backward(ctx, gg_x, gg_w):
+        g, x, w = ctx.saved_tensors
+        need, pos = ctx.needs_input_grad, x > 0
+        terms = ([where(pos, gg_x, w * gg_x)] if gg_x is not None else []) + \
+            ([where(pos, 0.0, x * gg_w)] if gg_w is not None else [])
+        d_g = (terms[0] if len(terms) == 1 else terms[0] + terms[1]) if need[0] and terms else None
+        d_x = where(pos, 0.0, gg_w * g) if need[1] and gg_w is not None else None
+        d_w = where(pos, 0.0, gg_x * g) if need[2] and gg_x is not None else None
+        return d_g, d_x, d_w
