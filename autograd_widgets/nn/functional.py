@@ -16,7 +16,7 @@ def tanh(input):
 
 
 # --- layers and activations (ops/nn.py, ops/conv.py, ops/normalization.py, ops/activation.py) ----------
-from ..ops import activation as _act, conv as _conv, nn as _nn, reduce as _reduce  # noqa: E402
+from ..ops import activation as _act, conv as _conv, nn as _nn, pooling as _pool, reduce as _reduce  # noqa: E402
 from ..ops.nn import dropout, embedding, linear, one_hot, pad  # noqa: E402,F401
 from ..ops.normalization import batch_norm, layer_norm  # noqa: E402,F401
 from ..ops.upsample import interpolate  # noqa: E402,F401
@@ -205,25 +205,25 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
 
 
 def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
-    return _conv.max_pool2d(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
+    return _pool.max_pool2d(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
 
 
 def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
-    return _pool1d(_conv.max_pool2d, input, _one(kernel_size), _one(stride, kernel_size), (0, _one(padding)[1]),
+    return _pool1d(_pool.max_pool2d, input, _one(kernel_size), _one(stride, kernel_size), (0, _one(padding)[1]),
                    _one(dilation), ceil_mode, return_indices)
 
 
 def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
                divisor_override=None):
-    return _conv.avg_pool2d(input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override)
+    return _pool.avg_pool2d(input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override)
 
 
 def adaptive_avg_pool2d(input, output_size):
-    return _conv.adaptive_avg_pool2d(input, output_size)
+    return _pool.adaptive_avg_pool2d(input, output_size)
 
 
 def adaptive_max_pool2d(input, output_size, return_indices=False):
-    return _conv.adaptive_max_pool2d(input, output_size, return_indices)
+    return _pool.adaptive_max_pool2d(input, output_size, return_indices)
 
 
 # the 1-d pools run their 2-d twins over a height of 1, as PyTorch does
@@ -239,16 +239,16 @@ def _one(v, default=None):
 
 
 def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
-    return _pool1d(_conv.avg_pool2d, input, _one(kernel_size), _one(stride, kernel_size), (0, _one(padding)[1]),
+    return _pool1d(_pool.avg_pool2d, input, _one(kernel_size), _one(stride, kernel_size), (0, _one(padding)[1]),
                    ceil_mode, count_include_pad)
 
 
 def adaptive_avg_pool1d(input, output_size):
-    return _pool1d(_conv.adaptive_avg_pool2d, input, _one(output_size))
+    return _pool1d(_pool.adaptive_avg_pool2d, input, _one(output_size))
 
 
 def adaptive_max_pool1d(input, output_size, return_indices=False):
-    return _pool1d(_conv.adaptive_max_pool2d, input, _one(output_size), return_indices)
+    return _pool1d(_pool.adaptive_max_pool2d, input, _one(output_size), return_indices)
 # --- end of layers and activations --------------------------------------------------------------------
 
 
