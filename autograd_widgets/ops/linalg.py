@@ -6,7 +6,30 @@ from .pointwise import promote
 from .shape import SqueezeBackward4, UnsafeViewBackward0, reshape, squeeze, transpose, unsqueeze
 
 
+_SCALAR_NAME = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
+                "bool": "Bool"}
+_CPP_NAME = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int", "int32": "int",
+             "bool": "bool"}
+
+
+def _dtype_mismatch(a, b, what):
+    """PyTorch multiplies matrices of one dtype only: each kernel words the refusal its own way."""
+    sa, sb = _SCALAR_NAME[a.dtype.name], _SCALAR_NAME[b.dtype.name]
+    words = {"mm": f"expected m1 and m2 to have the same dtype, but got: {_CPP_NAME[a.dtype.name]} != "
+                   f"{_CPP_NAME[b.dtype.name]}",
+             "mv": f"addmv input tensors must have the same dtype, but got {sb}, {sa}, and {sb}",
+             "dot": f"dot : expected both vectors to have same dtype, but found {sa} and {sb}",
+             "bmm": f"expected scalar type {sa} but found {sb}",
+             "addmm": f"mat1 and mat2 must have the same dtype, but got {sa} and {sb}",
+             "addmm self": f"self and mat2 must have the same dtype, but got {sa} and {sb}"}[what]
+    return errors.runtime(words, f"Both operands must have the same dtype ({a.dtype.name} and {b.dtype.name} here), "
+                                 "e.g. a float64 NumPy array against float32 weights: convert one with .float() or "
+                                 ".double().")
+
+
 def _check(a, b, what):
+    if a.dtype != b.dtype:
+        raise _dtype_mismatch(a, b, what)
     if what == "mm" and a.shape[1] != b.shape[0]:
         raise errors.runtime(f"mat1 and mat2 shapes cannot be multiplied ({a.shape[0]}x{a.shape[1]} and "
                              f"{b.shape[0]}x{b.shape[1]})",
@@ -38,11 +61,15 @@ class MmBackward0(Op):
         return a @ b
     def backward(ctx, g):
         a, b = ctx.saved_tensors
-        need = ctx.needs_input_grad
-        col_a, col_b = ctx.column_major  # a column-major input gets its gradient column-major too
-        ga = (b.mm(g.t()).t() if col_a else g.mm(b.t())) if need[0] else None
-        gb = (g.t().mm(a).t() if col_b else a.t().mm(g)) if need[1] else None
-        return ga, gb
+        return mm_grads(ctx, g, a, b, ctx.needs_input_grad)
+
+
+def mm_grads(ctx, g, a, b, need):
+    """PyTorch's mm_mat1_backward and mm_mat2_backward: a column-major input gets its gradient column-major too."""
+    col_a, col_b = ctx.column_major
+    ga = (b.mm(g.t()).t() if col_a else g.mm(b.t())) if need[0] else None
+    gb = (g.t().mm(a).t() if col_b else a.t().mm(g)) if need[1] else None
+    return ga, gb
 
 
 class MvBackward0(Op):
@@ -76,6 +103,8 @@ class BmmBackward0(Op):
     args = saves = ("self", "mat2")
     saves_if = {"self": "mat2", "mat2": "self"}  # each factor is needed only for the other's gradient
     def forward(ctx, a, b):
+        if a.dtype != b.dtype:
+            raise _dtype_mismatch(a, b, "bmm")
         a, b = promote(a, b)
         return a @ b
     def backward(ctx, g):
