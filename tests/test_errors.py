@@ -275,12 +275,3 @@ def test_private_and_dunder_names_stay_plain_attribute_errors():
     assert not hasattr(t, "__array_interface__")
     with pytest.raises(AttributeError, match="no attribute '_not_there'"):
         t._not_there  # noqa: B018
-
-
-def test_known_difference_in_place_on_a_view_of_a_non_leaf():
-    """PyTorch records CopySlices over AsStridedBackward0 here; we refuse, and say how to get the same result."""
-    a = _rg(aw)
-    b = a * 1
-    with pytest.raises(NotImplementedError, match=r"clone\(\)|base\[idx\] = value"):
-        b[0:1].mul_(3)
-
