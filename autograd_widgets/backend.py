@@ -8,6 +8,7 @@ operations that differ between libraries or need care.
 """
 import importlib
 import importlib.util
+import math
 
 import numpy
 
@@ -177,6 +178,15 @@ def scatter_add(target, index, values):
     """target[index] += values, summing where `index` repeats (index_put_ with accumulate)."""
     _DEVICES[device_of(target)][2](target, index, values)
     return target
+
+
+def erf(a):
+    """The error function elementwise: CuPy's own on a GPU; NumPy has none, so math.erf on host values."""
+    if getattr(ns(a), "__name__", "") == "cupy":
+        return importlib.import_module("cupyx.scipy.special").erf(a)
+    host = to_host(a)
+    out = numpy.asarray(numpy.frompyfunc(math.erf, 1, 1)(host), dtype=host.dtype)
+    return out if isinstance(a, numpy.ndarray) else asarray(out, device=device_of(a))
 
 
 def random_state(seed=None):

@@ -328,3 +328,29 @@ class Op(Node):
 
     def backward(ctx, grad):
         raise NotImplementedError
+
+
+class MultiOp(Op):
+    """An op with several outputs (PyTorch's convolution_backward, native_layer_norm_backward, ...).
+
+    forward returns a tuple of arrays, None for an output not asked for; `apply` returns a tuple
+    of tensors (None likewise), output i with `output_nr` i; backward gets one gradient per
+    output, None for an output nothing depended on.
+    """
+
+    @classmethod
+    def apply(cls, *inputs, **params):
+        arrays = [x._data if isinstance(x, Tensor) else x for x in inputs]
+        record = GradMode.enabled and any(isinstance(x, Tensor) and x._rg for x in inputs)
+        node = cls.__new__(cls) if record else _SCRATCH
+        datas = cls.forward(node, *arrays, **params)
+        outs = tuple([None if d is None else Tensor._make(as_array(d)) for d in datas])
+        if record:
+            node.next_functions = tuple([edge_to(x) if isinstance(x, Tensor) else _NO_EDGE for x in inputs])
+            node._meta = tuple([((), None) if d is None else (d.shape, d.dtype) for d in datas])
+            node._seq = next(_sequence)
+            node.save_for_backward(*[inputs[i] for i in cls._save_index])
+            for i, o in enumerate(outs):
+                if o is not None:
+                    o._rg, o.grad_fn, o._output_nr = True, node, i
+        return outs

@@ -1,10 +1,10 @@
-"""torch.nn.functional: relu, sigmoid, tanh, softmax, log_softmax, mse_loss."""
+"""torch.nn.functional: activations, layers (linear, conv, pooling, normalization, embedding, dropout), losses."""
 from ..ops.pointwise import ReluBackward0, SigmoidBackward0, TanhBackward0
 from ..ops.reduce import log_softmax, mse_loss, softmax  # noqa: F401
 
 
 def relu(input, inplace=False):
-    return ReluBackward0.apply(input)
+    return input.relu_() if inplace else ReluBackward0.apply(input)
 
 
 def sigmoid(input):
@@ -13,6 +13,90 @@ def sigmoid(input):
 
 def tanh(input):
     return TanhBackward0.apply(input)
+
+
+# --- layers and activations (ops/nn.py, ops/conv.py, ops/normalization.py, ops/activation.py) ----------
+from ..ops import activation as _act, conv as _conv  # noqa: E402
+from ..ops.nn import dropout, embedding, linear, one_hot  # noqa: E402,F401
+from ..ops.normalization import batch_norm, layer_norm  # noqa: E402,F401
+
+
+def _activation(node, input, inplace, **params):
+    """node applied to input; inplace=True writes the result into input (its node then the in-place variant)."""
+    if not inplace:
+        return node.apply(input, **params)
+    return input._inplace(lambda t: node.apply(t, **params))
+
+
+def gelu(input, approximate="none"):
+    if approximate not in ("none", "tanh"):
+        raise RuntimeError(f"approximate argument must be either none or tanh.")
+    return _act.GeluBackward0.apply(input, approximate=approximate)
+
+
+def leaky_relu(input, negative_slope=0.01, inplace=False):
+    node = _act.LeakyReluBackward1 if inplace else _act.LeakyReluBackward0
+    return _activation(node, input, inplace, negative_slope=negative_slope)
+
+
+def leaky_relu_(input, negative_slope=0.01):
+    return leaky_relu(input, negative_slope, inplace=True)
+
+
+def elu(input, alpha=1.0, inplace=False):
+    return _activation(_act.EluBackward0, input, inplace, alpha=alpha)
+
+
+def softplus(input, beta=1.0, threshold=20.0):
+    return _act.SoftplusBackward0.apply(input, beta=beta, threshold=threshold)
+
+
+def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
+    if min_val > max_val:
+        raise ValueError("min_val cannot be greater than max_val")
+    return _activation(_act.HardtanhBackward0, input, inplace, min_val=min_val, max_val=max_val)
+
+
+def relu6(input, inplace=False):
+    return hardtanh(input, 0.0, 6.0, inplace)
+
+
+def relu_(input):
+    return input.relu_()
+
+
+def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    return _conv.convolution(input, weight, bias, stride, padding, dilation, groups, dims=1)
+
+
+def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    return _conv.convolution(input, weight, bias, stride, padding, dilation, groups, dims=2)
+
+
+def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+    return _conv.max_pool2d(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
+
+
+def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+    """max_pool2d over a height of 1, as PyTorch computes it."""
+    def one(v, default=None):
+        v = default if v is None else v
+        return (1, v[0] if isinstance(v, (tuple, list)) else v)
+    out = _conv.max_pool2d(input.unsqueeze(-2), one(kernel_size), one(stride, kernel_size), (0, one(padding)[1]),
+                           one(dilation), ceil_mode, return_indices)
+    if return_indices:
+        return out[0].squeeze(-2), out[1].squeeze(-2)
+    return out.squeeze(-2)
+
+
+def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
+               divisor_override=None):
+    return _conv.avg_pool2d(input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override)
+
+
+def adaptive_avg_pool2d(input, output_size):
+    return _conv.adaptive_avg_pool2d(input, output_size)
+# --- end of layers and activations --------------------------------------------------------------------
 
 
 def __getattr__(name):

@@ -37,11 +37,15 @@ class MmBackward0(Op):
         return a @ b
     def backward(ctx, g):
         a, b = ctx.saved_tensors
-        need = ctx.needs_input_grad
-        col_a, col_b = ctx.column_major  # a column-major input gets its gradient column-major too
-        ga = (b.mm(g.t()).t() if col_a else g.mm(b.t())) if need[0] else None
-        gb = (g.t().mm(a).t() if col_b else a.t().mm(g)) if need[1] else None
-        return ga, gb
+        return mm_grads(ctx, g, a, b, ctx.needs_input_grad)
+
+
+def mm_grads(ctx, g, a, b, need):
+    """PyTorch's mm_mat1_backward and mm_mat2_backward: a column-major input gets its gradient column-major too."""
+    col_a, col_b = ctx.column_major
+    ga = (b.mm(g.t()).t() if col_a else g.mm(b.t())) if need[0] else None
+    gb = (g.t().mm(a).t() if col_b else a.t().mm(g)) if need[1] else None
+    return ga, gb
 
 
 class MvBackward0(Op):

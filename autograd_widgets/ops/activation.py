@@ -1,0 +1,160 @@
+"""Activation functions of torch.nn.functional (gelu, leaky_relu, elu, softplus, hardtanh).
+
+As PyTorch, each differentiates through a fused `*_backward(grad_output, self)` op, so a
+create_graph=True gradient shows `XBackwardBackward0`; each of those is differentiable again.
+"""
+import math
+
+from .. import backend as B
+from ..node import Op
+from .pointwise import _float, where, zeros_like
+
+_SQRT_2PI = math.sqrt(2 * math.pi)
+_TANH_K, _TANH_C = math.sqrt(2 / math.pi), 0.044715  # gelu's tanh approximation: tanh(k·(x + c·x³))
+
+
+class _Activation(Op):
+    """An activation f(self; params) whose backward is the fused op `grad_node(grad, self, **params)`."""
+    args = saves = ("self",)
+    grad_node = None
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        return (ctx.grad_node.apply(g, x, **ctx.params),)
+
+
+def _backward_node(name, derivative, second):
+    """`XBackwardBackward0`: grad_output·f'(self); its own VJP is f'(self) for grad_output and
+    grad·grad_output·f''(self) for self (`second(ctx, x)` in tensor ops, None where f'' = 0)."""
+    def forward(ctx, g, x, **params):
+        ctx.params = params
+        return g * derivative(x, **params)
+
+    def vjp(ctx, gg):
+        g, x = ctx.saved_tensors
+        need = ctx.needs_input_grad
+        gx = None
+        if need[1]:
+            f2 = second(x, **ctx.params)
+            gx = zeros_like(gg) if f2 is None else gg * g * f2
+        return (cls.apply(gg, x, **ctx.params) if need[0] else None), gx
+    cls = type(name, (Op,), {"args": ("grad_output", "self"), "saves": ("grad_output", "self"), "forward": forward,
+                             "backward": vjp, "__module__": __name__, "__doc__": _backward_node.__doc__})
+    return cls
+
+
+# --- gelu ---------------------------------------------------------------------------------
+def _gelu(x, approximate):
+    xp = B.ns(x)
+    if approximate == "tanh":
+        return 0.5 * x * (1 + xp.tanh(_TANH_K * (x + _TANH_C * x ** 3)))
+    return 0.5 * x * (1 + B.erf(x / math.sqrt(2)))
+
+
+def _gelu_d1(x, approximate):
+    xp = B.ns(x)
+    if approximate == "tanh":
+        t = xp.tanh(_TANH_K * (x + _TANH_C * x ** 3))
+        return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * _TANH_K * (1 + 3 * _TANH_C * x * x)
+    return 0.5 * (1 + B.erf(x / math.sqrt(2))) + x * xp.exp(-0.5 * x * x) / _SQRT_2PI
+
+
+def _gelu_d2(x, approximate):
+    """f'' in tensor ops: φ(x)(2 − x²) exactly; for tanh, (1−t²)(u' − x·t·u'² + x·u''/2) with u = k(x + c·x³)."""
+    if approximate == "tanh":
+        t = (_TANH_K * (x + _TANH_C * x ** 3)).tanh()
+        du = _TANH_K * (1 + 3 * _TANH_C * x * x)
+        return (1 - t * t) * (du - x * t * du * du + x * (3 * _TANH_K * _TANH_C) * x)
+    return (-0.5 * x * x).exp() / _SQRT_2PI * (2 - x * x)
+
+
+GeluBackwardBackward0 = _backward_node("GeluBackwardBackward0", _gelu_d1, _gelu_d2)
+
+
+class GeluBackward0(_Activation):
+    grad_node = GeluBackwardBackward0
+    def forward(ctx, a, approximate):
+        ctx.params = {"approximate": approximate}
+        return _gelu(_float(a), approximate)
+
+
+# --- leaky_relu, elu, softplus, hardtanh ----------------------------------------------------
+def _no_second(x, **params):
+    return None  # piecewise linear: f'' = 0 almost everywhere
+
+
+def _leaky_d1(x, negative_slope):
+    return B.ns(x).where(x > 0, 1.0, negative_slope).astype(x.dtype)
+
+
+LeakyReluBackwardBackward0 = _backward_node("LeakyReluBackwardBackward0", _leaky_d1, _no_second)
+
+
+class LeakyReluBackward0(_Activation):
+    grad_node = LeakyReluBackwardBackward0
+    def forward(ctx, a, negative_slope):
+        ctx.params = {"negative_slope": negative_slope}
+        return B.ns(a).where(a > 0, a, a * negative_slope)
+
+
+class LeakyReluBackward1(LeakyReluBackward0):
+    """leaky_relu_ in place: it saves the result (same sign as self, so the same derivative)."""
+    saves = ("result",)
+
+
+def _elu_d1(x, alpha):
+    xp = B.ns(x)
+    return xp.where(x > 0, 1.0, alpha * xp.exp(xp.minimum(x, 0))).astype(x.dtype)
+
+
+def _elu_d2(x, alpha):
+    return where(x > 0, 0.0, (x * (x <= 0)).exp() * alpha)
+
+
+EluBackwardBackward0 = _backward_node("EluBackwardBackward0", _elu_d1, _elu_d2)
+
+
+class EluBackward0(_Activation):
+    grad_node = EluBackwardBackward0
+    def forward(ctx, a, alpha):
+        ctx.params = {"alpha": alpha}
+        a = _float(a)
+        xp = B.ns(a)
+        return xp.where(a > 0, a, alpha * xp.expm1(xp.minimum(a, 0)))
+
+
+def _softplus_d1(x, beta, threshold):
+    xp = B.ns(x)
+    bx = x * beta
+    return xp.where(bx > threshold, 1.0, 1 / (1 + xp.exp(-xp.minimum(bx, threshold)))).astype(x.dtype)
+
+
+def _softplus_d2(x, beta, threshold):
+    s = (x * beta).sigmoid()
+    return where(x * beta < threshold, s * (1 - s) * beta, 0.0)
+
+
+SoftplusBackwardBackward0 = _backward_node("SoftplusBackwardBackward0", _softplus_d1, _softplus_d2)
+
+
+class SoftplusBackward0(_Activation):
+    grad_node = SoftplusBackwardBackward0
+    def forward(ctx, a, beta, threshold):
+        ctx.params = {"beta": beta, "threshold": threshold}
+        a = _float(a)
+        xp = B.ns(a)
+        bx = a * beta
+        return xp.where(bx > threshold, a, xp.log1p(xp.exp(xp.minimum(bx, threshold))) / beta)
+
+
+def _hardtanh_d1(x, min_val, max_val):
+    return ((x > min_val) & (x < max_val)).astype(x.dtype)
+
+
+HardtanhBackwardBackward0 = _backward_node("HardtanhBackwardBackward0", _hardtanh_d1, _no_second)
+
+
+class HardtanhBackward0(_Activation):
+    grad_node = HardtanhBackwardBackward0
+    def forward(ctx, a, min_val, max_val):
+        ctx.params = {"min_val": min_val, "max_val": max_val}
+        return B.ns(a).minimum(B.ns(a).maximum(a, min_val), max_val).astype(a.dtype)
