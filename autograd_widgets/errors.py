@@ -12,6 +12,20 @@ def runtime(torch_message, explanation):
     return RuntimeError(_explain(torch_message, explanation))
 
 
+def value(torch_message, explanation):
+    return ValueError(_explain(torch_message, explanation))
+
+
+def index(torch_message, explanation):
+    return IndexError(_explain(torch_message, explanation))
+
+
+def warn(torch_message, explanation, stacklevel=2):
+    """PyTorch's UserWarning, explained; stacklevel counts from the caller of warn."""
+    import warnings
+    warnings.warn(_explain(torch_message, explanation), UserWarning, stacklevel=stacklevel + 1)
+
+
 def _size(shape):
     return f"torch.Size([{', '.join(str(s) for s in shape)}])"
 

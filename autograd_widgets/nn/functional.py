@@ -1,6 +1,6 @@
 """torch.nn.functional: activations, layers (linear, conv, pooling, normalization, embedding, dropout), losses."""
 from ..ops.pointwise import ReluBackward0, SigmoidBackward0, TanhBackward0
-from ..ops.reduce import log_softmax, mse_loss, softmax  # noqa: F401
+from ..ops.reduce import log_softmax, softmax  # noqa: F401
 
 
 def relu(input, inplace=False):
@@ -97,6 +97,12 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
 def adaptive_avg_pool2d(input, output_size):
     return _conv.adaptive_avg_pool2d(input, output_size)
 # --- end of layers and activations --------------------------------------------------------------------
+
+
+# --- losses (helper `losses`; the functions and their checks are in loss_functions.py) --------------------
+from .loss_functions import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy,  # noqa: E402,F401
+                             huber_loss, l1_loss, mse_loss, nll_loss, smooth_l1_loss)
+# --- end of losses -------------------------------------------------------------------------------------------
 
 
 def __getattr__(name):

@@ -70,6 +70,16 @@ class SubBackward1(Op):
         return (g,)
 
 
+class AddBackward1(Op):
+    """self + number (add.Scalar), as PyTorch's C++ formulas write it: the number is an attribute."""
+    args = ("self",)
+    def forward(ctx, a, other):
+        a, other = promote(a, other)
+        return a + other
+    def backward(ctx, g):
+        return (g,)
+
+
 class RsubBackward0(Op):
     """torch.rsub(self, other) = other - self, both tensors."""
     args = ("self", "other")
@@ -124,6 +134,17 @@ class DivBackward0(Op):
         a, b = ctx.saved_tensors
         need = ctx.needs_input_grad
         return (g / b if need[0] else None), (-g * a / (b * b) if need[1] else None)
+
+
+class DivBackward1(Op):
+    """self / number (div.Scalar), as PyTorch's C++ formulas write it: the number is an attribute."""
+    args = ("self",)
+    def forward(ctx, a, other):
+        ctx.other = other
+        a, other = promote(a, other)
+        return a / other
+    def backward(ctx, g):
+        return (DivBackward1.apply(g, other=ctx.other),)
 
 
 class NegBackward0(Op):

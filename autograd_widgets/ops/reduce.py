@@ -1,11 +1,11 @@
-"""Reductions and the ops built on them (softmax, norms, losses)."""
+"""Reductions and the ops built on them (softmax, norms); the losses are in loss.py."""
 from collections import namedtuple
 
 from .. import backend as B
 from .. import errors
 from ..node import Op
 from ..tensor import Tensor
-from .pointwise import MaskedFillBackward0, MulBackward1, SgnBackward0, _float, promote
+from .pointwise import MaskedFillBackward0, SgnBackward0, _float
 
 
 def _dims(dim, ndim):
@@ -247,52 +247,6 @@ class LogSoftmaxBackwardDataBackward0(Op):
         gg_g = (gg - (gg * y.exp()).sum(d, keepdim=True) if need[0] else None)
         gg_y = (-g.sum(d, keepdim=True) * y.exp() * gg if need[1] else None)
         return gg_g, gg_y
-
-
-class MseLossBackward0(Op):
-    args = saves = ("self", "target")
-    def forward(ctx, a, b, reduction):
-        a, b = promote(a, b)
-        ctx.reduction = reduction
-        d = (a - b) ** 2
-        return d.mean() if reduction == "mean" else d.sum() if reduction == "sum" else d
-    def backward(ctx, g):
-        a, b = ctx.saved_tensors
-        need, r = ctx.needs_input_grad, ctx.reduction
-        return (MseLossBackwardBackward0.apply(g, a, b, reduction=r) if need[0] else None), \
-               (MseLossBackwardBackward0.apply(g, b, a, reduction=r) if need[1] else None)
-
-
-class MseLossBackwardBackward0(Op):
-    """mse_loss_backward(grad_output, self, target) = 2·(self − target)·grad_output (/ N for 'mean')"""
-    args = saves = ("grad_output", "self", "target")
-    def forward(ctx, g, a, b, reduction):
-        a, b = promote(a, b)
-        diff = a - b
-        ctx.reduction = reduction
-        ctx.scale = 2 / max(1, diff.size) if reduction == "mean" else 2
-        return diff * (g * ctx.scale)
-    def backward(ctx, gg):
-        g, a, b = ctx.saved_tensors
-        need, k = ctx.needs_input_grad, ctx.scale
-        d = MulBackward1.apply(gg * g, other=k)  # mse_loss_double_backward(grad·grad_output)
-        gg_g = None
-        if need[0]:
-            gg_g = MulBackward1.apply((a - b) * gg, other=k)
-            if ctx.reduction != "none":
-                gg_g = gg_g.sum()
-        return gg_g, (d if need[1] else None), (-d if need[2] else None)
-
-
-def mse_loss(input, target, size_average=None, reduce=None, reduction="mean"):
-    if input.shape != getattr(target, "shape", input.shape):
-        import warnings
-        warnings.warn(f"Using a target size ({target.shape}) that is different to the input size ({input.shape}). "
-                      "This will likely lead to incorrect results due to broadcasting. Please ensure they have the "
-                      "same size.", UserWarning, stacklevel=2)
-    if reduction not in ("mean", "sum", "none"):
-        raise ValueError(f"{reduction} is not a valid value for reduction")
-    return MseLossBackward0.apply(input, target, reduction=reduction)
 
 
 def sum(t, dim=None, keepdim=False, dtype=None):  # noqa: A001
