@@ -38,8 +38,9 @@ class AvgPool1d(Module):
         self.padding, self.ceil_mode, self.count_include_pad = tup(padding), ceil_mode, count_include_pad
 
     def forward(self, input):
-        return F.avg_pool1d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
-                            self.count_include_pad)
+        # avg_pool2d over a height of 1, as PyTorch's avg_pool1d computes it (unsqueeze, pool, squeeze)
+        return F.avg_pool2d(input.unsqueeze(-2), (1, *self.kernel_size), (1, *self.stride), (0, *self.padding),
+                            self.ceil_mode, self.count_include_pad).squeeze(-2)
 
     def extra_repr(self):
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
