@@ -8,11 +8,14 @@ from . import methods as _methods  # noqa: F401  (binds the op methods onto Tens
 from . import transfer as _transfer  # noqa: F401
 from .size import Size
 from .device import device
-from .dtypes import float32, float64, float16, int64, int32, bool, get_default_dtype, set_default_dtype  # noqa: A004
+from .dtypes import float32, float64, float16, int64, int32, uint8, bool, get_default_dtype, set_default_dtype  # noqa: A004
 from .grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .creation import (BoolTensor, DoubleTensor, FloatTensor, LongTensor, arange, as_tensor, empty, empty_like, eye,
-                       from_numpy, full, full_like, linspace, manual_seed, ones, ones_like, rand, randint, randn,
-                       tensor, zeros, zeros_like)
+                       from_numpy, full, full_like, linspace, ones, ones_like, tensor, zeros, zeros_like)
+from . import random  # noqa: F401  (torch.random)
+from .random import Generator, default_generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
+from .random_ops import (bernoulli, multinomial, normal, rand, rand_like, randint, randint_like, randn, randn_like,
+                         randperm)
 from .ops.pointwise import add, div, mul, pow, rsub, sub, where  # noqa: A004
 from .ops.linalg import bmm, dot, matmul, mm, mv
 from .ops.reduce import mean, norm, sum, return_types  # noqa: A004

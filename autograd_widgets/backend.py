@@ -194,9 +194,18 @@ def random_state(seed=None):
     return numpy.random.default_rng(seed)
 
 
+def mt19937(seed32):
+    """The host 32-bit Mersenne Twister seeded as `std::mt19937(seed32)` (PyTorch's CPU generator engine).
+
+    Its `random_raw(n)` gives the next n 32-bit outputs; its `state` holds the 624 words and the position."""
+    bit_generator = numpy.random.MT19937()
+    bit_generator._legacy_seeding(seed32)
+    return bit_generator
+
+
 # dtype handles of the host library; dtypes.py maps them to torch-like dtype objects (CuPy shares them)
-float32, float64, int64, int32, bool_, float16 = (numpy.float32, numpy.float64, numpy.int64,
-                                                    numpy.int32, numpy.bool_, numpy.float16)
+float32, float64, int64, int32, bool_, float16, uint8 = (numpy.float32, numpy.float64, numpy.int64,
+                                                           numpy.int32, numpy.bool_, numpy.float16, numpy.uint8)
 host_dtype = numpy.dtype
 promote_types = numpy.promote_types
 finfo = numpy.finfo

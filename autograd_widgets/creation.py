@@ -1,10 +1,8 @@
-"""Making tensors: tensor(), zeros(), arange(), randn(), ..."""
+"""Making tensors: tensor(), zeros(), arange(), ... (random ones: random_ops.py)"""
 from . import backend as B
 from . import dtypes, errors
 from .device import type_of as _device
 from .tensor import Tensor
-
-_rng = [B.random_state(0)]
 
 
 def _plain(data):
@@ -139,33 +137,6 @@ def eye(n, m=None, dtype=None, device=None, requires_grad=False):
     d = dtype or dtypes.default_float()
     xp = B.namespace(_device(device))
     return _finish(xp.eye(n, m, dtype=d.array_dtype), requires_grad)
-
-
-def manual_seed(seed):
-    """Seed rand/randn. Values differ from PyTorch's generator: seed-for-seed equality is not promised."""
-    _rng[0] = B.random_state(seed)
-
-
-def _random(method, size, dtype, device, requires_grad):
-    d = dtype or dtypes.default_float()
-    arr = getattr(_rng[0], method)(size=_shape(size)).astype(d.array_dtype)
-    arr = B.asarray(arr, device=_device(device))
-    return _finish(arr, requires_grad)
-
-
-def rand(*size, dtype=None, device=None, requires_grad=False):
-    return _random("random", size, dtype, device, requires_grad)
-
-
-def randn(*size, dtype=None, device=None, requires_grad=False):
-    return _random("standard_normal", size, dtype, device, requires_grad)
-
-
-def randint(low, high=None, size=(), dtype=None, device=None):
-    if high is None:
-        low, high = 0, low
-    arr = _rng[0].integers(low, high, size=tuple(size)).astype((dtype or dtypes.int64).array_dtype)
-    return Tensor._make(B.asarray(arr, device=_device(device)))
 
 
 def FloatTensor(*args):

@@ -30,8 +30,9 @@ float64 = dtype("float64", B.float64, "DoubleTensor")
 float16 = dtype("float16", B.float16, "HalfTensor")
 int64 = dtype("int64", B.int64, "LongTensor")
 int32 = dtype("int32", B.int32, "IntTensor")
+uint8 = dtype("uint8", B.uint8, "ByteTensor")
 bool = dtype("bool", B.bool_, "BoolTensor")  # noqa: A001 - PyTorch's name
-ALL = (float32, float64, float16, int64, int32, bool)
+ALL = (float32, float64, float16, int64, int32, uint8, bool)
 _FROM_ARRAY = {d.array_dtype: d for d in ALL}
 _DEFAULT_FLOAT = float32
 

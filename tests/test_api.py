@@ -152,7 +152,7 @@ def test_the_table_covers_every_fact():
 
 
 def test_randn_is_standard_normal():
-    """Random values differ from PyTorch's (a different generator); their distribution does not."""
+    """The distribution of many draws (tests/test_random.py checks them bit for bit against PyTorch)."""
     aw.manual_seed(1)
     x = aw.randn(20000, dtype=aw.float64).numpy()
     assert abs(x.mean()) < 0.03 and abs(x.std() - 1) < 0.03
