@@ -296,3 +296,38 @@ def test_clip_grad_value_errors_and_vectors_match_pytorch():
         out += [[p.tolist() for p in ps], error(lambda: T.nn.utils.vector_to_parameters([1.], ps))]
         return out
     same(program)
+
+
+def test_full_backward_hooks_see_and_replace_gradients_as_pytorchs():
+    def program(T):
+        m = affine(T)()
+        log = []
+
+        def hook(mod, grad_input, grad_output):
+            log.append((type(mod).__name__, [g if g is None else g.tolist() for g in grad_input],
+                        [g.tolist() for g in grad_output]))
+
+        def pre(mod, grad_output):
+            log.append([g.tolist() for g in grad_output])
+            return (grad_output[0] * 2,)
+        handles = [m.register_full_backward_hook(hook), m.register_full_backward_pre_hook(pre)]
+        x = T.tensor([[1., -2.]], requires_grad=True)
+        y = m(x)
+        add = y.grad_fn.next_functions[0][0]  # the outputs pass through the hook's identity node
+        names = [type(y.grad_fn).__name__, [type(f).__name__ for f, _ in add.next_functions]]
+        y.sum().backward()
+        out = [names, list(log), x.grad.tolist(), m.weight.grad.tolist()]
+        log.clear()
+        import warnings
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            m(T.ones(1, 2)).sum().backward()  # no input requires grad: grad_input is (None,)
+        out += [list(log), [str(w.message)[:40] for w in caught]]
+        for h in handles:
+            h.remove()
+        m.register_full_backward_hook(lambda mod, gin, gout: (gin[0] * 0,))
+        x.grad = None
+        m(x).sum().backward()
+        return out + [x.grad.tolist()]
+    result = same(program)
+    assert result[0] == ["BackwardHookFunctionBackward", ["MmBackward0", "AccumulateGrad"]]

@@ -190,7 +190,7 @@ class Module:
 
     # --- calling -------------------------------------------------------------------------
     def __call__(self, *args, **kwargs):
-        if not (self._forward_pre_hooks or self._forward_hooks):
+        if not (self._forward_pre_hooks or self._forward_hooks or self._backward_hooks or self._backward_pre_hooks):
             return self.forward(*args, **kwargs)
         for key, hook in list(self._forward_pre_hooks.items()):
             if key in self._forward_pre_hooks_with_kwargs:
@@ -204,12 +204,19 @@ class Module:
                 new = hook(self, args)
                 if new is not None:
                     args = new if isinstance(new, tuple) else (new,)
+        bw_hook = None
+        if self._backward_hooks or self._backward_pre_hooks:
+            from .backward_hook import BackwardHook
+            bw_hook = BackwardHook(self, list(self._backward_hooks.values()), list(self._backward_pre_hooks.values()))
+            args = bw_hook.setup_input_hook(args)
         result = self.forward(*args, **kwargs)
         for key, hook in list(self._forward_hooks.items()):
             new = hook(self, args, kwargs, result) if key in self._forward_hooks_with_kwargs else \
                 hook(self, args, result)
             if new is not None:
                 result = new
+        if bw_hook is not None:
+            result = bw_hook.setup_output_hook(result)
         return result
 
     def _hook(self, table, hook, with_kwargs=False, kwargs_table=None, prepend=False):
@@ -227,6 +234,16 @@ class Module:
     def register_forward_hook(self, hook, *, prepend=False, with_kwargs=False, always_call=False):
         """hook(module, args, output) runs after forward; it may return a new output."""
         return self._hook("_forward_hooks", hook, with_kwargs, "_forward_hooks_with_kwargs", prepend)
+
+    def register_full_backward_hook(self, hook, prepend=False):
+        """hook(module, grad_input, grad_output) runs once the gradients of a call's inputs are computed;
+        it may return a new grad_input."""
+        return self._hook("_backward_hooks", hook, prepend=prepend)
+
+    def register_full_backward_pre_hook(self, hook, prepend=False):
+        """hook(module, grad_output) runs once the gradients of a call's outputs are computed; it may return
+        a new grad_output."""
+        return self._hook("_backward_pre_hooks", hook, prepend=prepend)
 
     # --- traversal -----------------------------------------------------------------------
     def named_modules(self, memo=None, prefix="", remove_duplicate=True):
