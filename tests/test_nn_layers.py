@@ -237,7 +237,10 @@ def test_default_initialisation_is_pytorchs_bit_for_bit(make):
     lambda init, w, g: init.xavier_uniform_(w, gain=2., generator=g), lambda init, w, g: init.xavier_normal_(w),
     lambda init, w, g: init.kaiming_uniform_(w, a=0.1, mode="fan_out", nonlinearity="relu", generator=g),
     lambda init, w, g: init.kaiming_normal_(w, generator=g),
-], ids=["uniform_", "normal_", "xavier_uniform_", "xavier_normal_", "kaiming_uniform_", "kaiming_normal_"])
+    lambda init, w, g: init.trunc_normal_(w, 0.5, 1., -1., 1., generator=g),
+    lambda init, w, g: init.trunc_normal_(w, 0.3, 0.2, 0.0, 0.35),  # a narrow window: the rejection sampler
+], ids=["uniform_", "normal_", "xavier_uniform_", "xavier_normal_", "kaiming_uniform_", "kaiming_normal_",
+        "trunc_normal_", "trunc_normal_-narrow"])
 def test_random_init_functions_give_pytorchs_values(fill):
     def program(T):
         T.manual_seed(1)

@@ -6,7 +6,9 @@ the same torch.manual_seed they give PyTorch's values bit for bit.
 import math
 import warnings
 
-from ..creation import eye
+from ..creation import empty_like, eye
+from ..creation import tensor as tensor_
+from ..ops.pointwise import where
 from ..grad_mode import no_grad
 
 _LINEAR = ("linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d")
@@ -41,6 +43,39 @@ def uniform_(tensor, a=0.0, b=1.0, generator=None):
 def normal_(tensor, mean=0.0, std=1.0, generator=None):
     with no_grad():
         return tensor.normal_(mean, std, generator=generator)
+
+
+def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
+    """N(mean, std^2) restricted to [a, b], drawn as PyTorch 2.13 draws it: redrawing the values outside
+    [a, b] while the window holds more than 30% of the mass, else by rejection from U(a, b)."""
+    def norm_cdf(x):
+        return (1.0 + math.erf(x / math.sqrt(2.0))) / 2.0
+    if mean < a - 2 * std or mean > b + 2 * std:
+        warnings.warn("mean is more than 2 std from [a, b] in nn.init.trunc_normal_. The distribution of values may "
+                      "be incorrect.", stacklevel=2)
+    with no_grad():
+        if norm_cdf((b - mean) / std) - norm_cdf((a - mean) / std) > 0.3:
+            lo, hi = (tensor_(v, dtype=tensor.dtype).item() for v in (a, b))
+            tensor.normal_(mean, std, generator=generator)
+            while True:
+                outside = (tensor < lo)._data | (tensor > hi)._data
+                if not outside.any():
+                    return tensor
+                fresh = empty_like(tensor).normal_(mean, std, generator=generator)
+                tensor._data[outside] = fresh._data[outside]
+
+        def log_density(t):  # log of the normal density at t, less its log at the window's mode
+            return t.sub_(mean).div_(std).pow_(2).mul_(-0.5).sub_(log_peak)
+        log_peak = -0.5 * ((max(a, min(mean, b)) - mean) / std) ** 2
+        candidates = log_density(tensor.uniform_(a, b, generator=generator).clone())
+        pending = empty_like(tensor).uniform_(generator=generator).log() > candidates
+        result = tensor.clone()
+        while pending.any():
+            fresh = empty_like(tensor).uniform_(a, b, generator=generator)
+            result = where(pending, fresh, result)
+            candidates = log_density(fresh.clone())
+            pending = where(pending, empty_like(tensor).uniform_(generator=generator).log() > candidates, pending)
+        return tensor.copy_(result)
 
 
 def constant_(tensor, val):
