@@ -16,9 +16,33 @@ def tanh(input):
 
 
 # --- layers and activations (ops/nn.py, ops/conv.py, ops/normalization.py, ops/activation.py) ----------
-from ..ops import activation as _act, conv as _conv  # noqa: E402
-from ..ops.nn import dropout, embedding, linear, one_hot  # noqa: E402,F401
+from ..ops import activation as _act, conv as _conv, reduce as _reduce  # noqa: E402
+from ..ops.nn import dropout, embedding, linear, one_hot, pad  # noqa: E402,F401
 from ..ops.normalization import batch_norm, layer_norm  # noqa: E402,F401
+
+
+def _softmax_dim(name, ndim, stacklevel):
+    import warnings
+    warnings.warn(f"Implicit dimension choice for {name} has been deprecated. Change the call to include dim=X as an "
+                  "argument.", UserWarning, stacklevel=stacklevel)
+    return 0 if ndim in (0, 1, 3) else 1
+
+
+# F's softmax family (these replace the plain imports above): PyTorch's signature, with _stacklevel, and a
+# missing dim warns naming the function called
+def softmax(input, dim=None, _stacklevel=3, dtype=None):
+    dim = _softmax_dim("softmax", input.ndim, _stacklevel) if dim is None else dim
+    return _reduce.softmax(input, dim, dtype)
+
+
+def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
+    dim = _softmax_dim("log_softmax", input.ndim, _stacklevel) if dim is None else dim
+    return _reduce.log_softmax(input, dim, dtype)
+
+
+def softmin(input, dim=None, _stacklevel=3, dtype=None):
+    dim = _softmax_dim("softmin", input.ndim, _stacklevel) if dim is None else dim
+    return _reduce.softmax(-input if dtype is None else -input.to(dtype), dim)
 
 
 def _activation(node, input, inplace, **params):

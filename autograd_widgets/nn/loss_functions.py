@@ -9,21 +9,21 @@ from ..ops.pointwise import AbsBackward0
 
 
 # --- reduction ------------------------------------------------------------------------------
-def _legacy_reduction(size_average, reduce):
+def _legacy_reduction(size_average, reduce, stacklevel=3):
     """The reduction the deprecated size_average / reduce flags mean, with PyTorch's warning."""
     size_average = True if size_average is None else size_average
     reduce = True if reduce is None else reduce
     reduction = "mean" if size_average and reduce else "sum" if reduce else "none"
     errors.warn(f"size_average and reduce args will be deprecated, please use reduction='{reduction}' instead.",
                 f"Write reduction='{reduction}' instead of size_average / reduce: the same loss, today's spelling.",
-                stacklevel=3)
+                stacklevel=stacklevel)
     return reduction
 
 
 def _reduction_enum(reduction, size_average=None, reduce=None):
     """'none' / 'mean' / 'sum' as PyTorch's enum (legacy flags win, as in PyTorch)."""
     if size_average is not None or reduce is not None:
-        reduction = _legacy_reduction(size_average, reduce)
+        reduction = _legacy_reduction(size_average, reduce, stacklevel=4)
     if reduction == "elementwise_mean":
         errors.warn("reduction='elementwise_mean' is deprecated. Please use reduction='mean' instead.",
                     "'elementwise_mean' is the old name of 'mean'.", stacklevel=3)

@@ -164,7 +164,14 @@ def convolution(input: Tensor, weight: Tensor, bias, stride, padding, dilation, 
                 raise errors.runtime("padding='same' is not supported for strided convolutions",
                                      "'same' keeps the size only with stride 1; give the padding as numbers.")
             total = [d * (k - 1) for d, k in zip(dilation, kernel)]
-            pads = tuple((t // 2, t - t // 2) for t in total)
+            pads = tuple((t // 2, t // 2) for t in total)
+            extra = [t - 2 * (t // 2) for t in total]
+            if any(extra):  # as aten: the odd element of padding goes on the right, in a padded copy of the input
+                import warnings
+                warnings.warn("Using padding='same' with even kernel lengths and odd dilation may require a zero-padded "
+                              "copy of the input be created", UserWarning, stacklevel=3)
+                from .nn import pad
+                input = pad(input, [p for e in reversed(extra) for p in (0, e)])
         else:
             raise errors.runtime(f"Invalid padding string: '{padding}'", "padding is a number, a tuple, 'same' or "
                                  "'valid'.")

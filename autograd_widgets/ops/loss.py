@@ -212,7 +212,7 @@ class NllLossBackward0(Op):
         safe, w = _picked(x, target, weight, ignore_index)
         losses = -xp.squeeze(xp.take_along_axis(x, xp.expand_dims(safe, cd), axis=cd), axis=cd) * w
         ctx.target, ctx.weight, ctx.reduction, ctx.ignore_index = target, weight, reduction, ignore_index
-        ctx.total_weight = w.sum()
+        ctx.total_weight = as_array(w.sum())
         if reduction == NONE:
             return losses
         total = losses.sum()

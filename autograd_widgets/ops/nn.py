@@ -1,6 +1,6 @@
 """The ops behind torch.nn.functional's linear, embedding, one_hot and dropout."""
 from .. import backend as B
-from .. import dtypes, errors
+from .. import errors
 from ..node import Op
 from ..tensor import Tensor
 from .linalg import _check, _column_major, matmul, mm_grads
@@ -132,10 +132,42 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
 
 
 def _bernoulli(like, prob):
-    """A tensor shaped like `like`, each element 1 with probability `prob`, from the generator torch.manual_seed seeds."""
+    """A tensor shaped like `like`, each element 1 with probability `prob`, from PyTorch's own random stream."""
     from .. import creation
-    t = creation.empty_like(like)
-    if hasattr(Tensor, "bernoulli_"):  # PyTorch's own stream (autograd_widgets.random)
-        return t.bernoulli_(prob)
-    t._data[...] = creation.rand(*like.shape, dtype=dtypes.float64)._data < prob
-    return t
+    return creation.empty_like(like).bernoulli_(prob)
+
+
+class ConstantPadNdBackward0(Op):
+    """constant_pad_nd(self, pad, value): pad = (lo, hi) pairs from the last dim backwards; negative pads crop."""
+    args = ("self",)
+    def forward(ctx, a, pad, value=0.0):
+        ctx.pad = pad
+        k = len(pad) // 2
+        pairs = [(0, 0)] * (a.ndim - k) + [(pad[2 * i], pad[2 * i + 1]) for i in reversed(range(k))]
+        shape = tuple(s + lo + hi for s, (lo, hi) in zip(a.shape, pairs))
+        if any(s < 0 for s in shape):
+            raise errors.runtime(f"The input size {a.shape[-1]}, plus negative padding {pad[0]} and {pad[1]} resulted "
+                                 f"in a negative output size, which is invalid. Check dimension {a.ndim - 1} of your "
+                                 "input.", "Negative padding crops; it cannot crop more than the tensor holds.")
+        out = B.ns(a).full(shape, value, dtype=a.dtype)
+        src = tuple(slice(max(-lo, 0), s - max(-hi, 0)) for s, (lo, hi) in zip(a.shape, pairs))
+        dst = tuple(slice(max(lo, 0), n - max(hi, 0)) for n, (lo, hi) in zip(shape, pairs))
+        out[dst] = a[src]
+        return out
+    def backward(ctx, g):
+        return (ConstantPadNdBackward0.apply(g, pad=tuple(-p for p in ctx.pad)),)
+
+
+def pad(input: Tensor, pad, mode: str = "constant", value=None) -> Tensor:
+    """torch.nn.functional.pad; the constant mode (the others are not supported yet)."""
+    if mode != "constant":
+        raise errors.not_supported(f"torch.nn.functional.pad with mode='{mode}'")
+    pad = tuple(int(p) for p in pad)
+    if len(pad) % 2:
+        raise errors.runtime("Padding length must be divisible by 2",
+                             "pad lists (before, after) pairs, starting with the last dimension.")
+    if len(pad) // 2 > input.ndim:
+        raise errors.runtime(f"Padding length should be less than or equal to two times the input dimension but got "
+                             f"padding length {len(pad)} and input of dimension {input.ndim}",
+                             "Give at most one (before, after) pair per dimension.")
+    return ConstantPadNdBackward0.apply(input, pad=pad, value=0 if value is None else value)

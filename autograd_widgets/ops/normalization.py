@@ -216,9 +216,6 @@ def batch_norm(input: Tensor, running_mean, running_var, weight=None, bias=None,
     norm = _Norm(axes, (c,) + (1,) * (input.ndim - 2), eps)
     rm = running_mean._data if running_mean is not None else None
     rv = running_var._data if running_var is not None else None
-    out = NativeBatchNormBackward0.apply(input, weight, bias, running_mean=rm, running_var=rv, training=training,
-                                         momentum=momentum, norm=norm)
-    if training and running_mean is not None:
-        running_mean._bump()
-        running_var._bump()
-    return out
+    # the running statistics change in place without a version bump, as in PyTorch
+    return NativeBatchNormBackward0.apply(input, weight, bias, running_mean=rm, running_var=rv, training=training,
+                                          momentum=momentum, norm=norm)
