@@ -1,5 +1,7 @@
 """nn.functional's layers and activations beyond the op table: options, errors, batch_norm's running
 statistics, dropout, embedding's padding and frequency scaling, and whole graphs, each against PyTorch."""
+import warnings
+
 import numpy as np
 import pytest
 
@@ -49,9 +51,17 @@ MISUSES = [
     ("one_hot empty", lambda T: T.nn.functional.one_hot(T.tensor([], dtype=T.int64))),
     ("pad odd length", lambda T: T.nn.functional.pad(_t(T, np.ones((2, 3))), (1,))),
     ("pad too long", lambda T: T.nn.functional.pad(_t(T, np.ones((2, 3))), (1, 1, 1, 1, 1, 1))),
+    ("dropout1d rank", lambda T: T.nn.functional.dropout1d(_t(T, np.ones((2, 3, 4, 4))))),
+    ("gelu approximate", lambda T: T.nn.functional.gelu(_t(T, np.ones(3)), approximate="fast")),
     ("dropout p", lambda T: T.nn.functional.dropout(_t(T, np.ones(3)), 1.5)),
     ("dropout negative p", lambda T: T.nn.functional.dropout(_t(T, np.ones(3)), -0.1)),
     ("batch_norm one value", lambda T: T.nn.functional.batch_norm(_t(T, np.ones((1, 3))), None, None, training=True)),
+    ("batch_norm running_mean", lambda T: T.nn.functional.batch_norm(_t(T, np.ones((2, 8))), T.zeros(2), T.ones(2),
+                                                                     training=True)),
+    ("batch_norm weight", lambda T: T.nn.functional.batch_norm(_t(T, np.ones((2, 8))), T.zeros(8), T.ones(8),
+                                                               T.ones(3))),
+    ("batch_norm 1d input", lambda T: T.nn.functional.batch_norm(_t(T, np.ones(8)), T.zeros(8), T.ones(8))),
+    ("layer_norm weight", lambda T: T.nn.functional.layer_norm(_t(T, np.ones((2, 3))), (3,), T.ones(2))),
     ("layer_norm shape", lambda T: T.nn.functional.layer_norm(_t(T, np.ones((2, 3))), (4,))),
 ]
 
@@ -116,6 +126,21 @@ def test_dropout_mask_matches_pytorch_for_a_seed(seed, dtype, shape, p):
         np.testing.assert_array_equal(a, b)
 
 
+@pytest.mark.parametrize("name, shape", [("dropout2d", (2, 3, 4, 4)), ("dropout2d", (2, 3, 5)), ("dropout1d", (4, 6)),
+                                         ("dropout1d", (2, 3, 5))])
+def test_channel_dropout_matches_pytorch_for_a_seed(name, shape):
+    outs = []
+    for T in (aw, torch):
+        T.manual_seed(7)
+        x = T.randn(*shape, requires_grad=True)
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter("always")
+            y = getattr(T.nn.functional, name)(x, 0.4)
+        outs.append((y.detach().numpy(), _graph(y.grad_fn), [str(m.message) for m in w]))
+    np.testing.assert_array_equal(outs[0][0], outs[1][0])
+    assert outs[0][1:] == outs[1][1:]
+
+
 @pytest.mark.parametrize("kw", [{"padding_idx": 1}, {"padding_idx": -1}, {"scale_grad_by_freq": True}])
 def test_embedding_gradient_options_as_pytorch(kw):
     w0, v = RNG.standard_normal((3, 4)), RNG.standard_normal((2, 3, 4))
@@ -147,7 +172,8 @@ def test_max_pool2d_return_indices_as_pytorch():
 def test_inplace_activations_write_into_their_input():
     F = aw.nn.functional
     for fn in (lambda t: F.relu(t, inplace=True), lambda t: F.leaky_relu(t, 0.1, inplace=True),
-               lambda t: F.elu(t, inplace=True), lambda t: F.hardtanh(t, inplace=True)):
+               lambda t: F.elu(t, inplace=True), lambda t: F.hardtanh(t, inplace=True),
+               lambda t: F.selu(t, inplace=True), lambda t: F.silu(t, inplace=True)):
         t = aw.tensor([-2., 0.5, 3.])
         assert fn(t) is t and t._version == 1
 
@@ -179,7 +205,7 @@ def test_lenet_on_32x32_as_pytorch():
         np.testing.assert_allclose(a, b, rtol=1e-3, atol=1e-5)
 
 
-@pytest.mark.parametrize("fn", ["gelu", "leaky_relu", "elu", "softplus", "hardtanh", "relu6"])
+@pytest.mark.parametrize("fn", ["gelu", "leaky_relu", "elu", "selu", "silu", "softplus", "hardtanh", "relu6"])
 def test_activations_in_float32_as_pytorch(fn):
     x = np.linspace(-4, 4, 41)
     ours = getattr(aw.nn.functional, fn)(aw.tensor(x, dtype=aw.float32)).numpy()

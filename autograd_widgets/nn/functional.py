@@ -16,7 +16,7 @@ def tanh(input):
 
 
 # --- layers and activations (ops/nn.py, ops/conv.py, ops/normalization.py, ops/activation.py) ----------
-from ..ops import activation as _act, conv as _conv, reduce as _reduce  # noqa: E402
+from ..ops import activation as _act, conv as _conv, nn as _nn, reduce as _reduce  # noqa: E402
 from ..ops.nn import dropout, embedding, linear, one_hot, pad  # noqa: E402,F401
 from ..ops.normalization import batch_norm, layer_norm  # noqa: E402,F401
 
@@ -52,9 +52,42 @@ def _activation(node, input, inplace, **params):
     return input._inplace(lambda t: node.apply(t, **params))
 
 
+def dropout1d(input, p=0.5, training=True, inplace=False):
+    if input.ndim not in (2, 3):
+        from .. import errors
+        raise errors.runtime(f"dropout1d: Expected 2D or 3D input, but received a {input.ndim}D input. Note that "
+                             "dropout1d exists to provide channel-wise dropout on inputs with 1 spatial dimension, a "
+                             "channel dimension, and an optional batch dimension (i.e. 2D or 3D inputs).",
+                             "dropout1d zeroes whole channels of (batch, channels, length) inputs.")
+    if input.ndim == 2:
+        return _nn.feature_dropout(input.unsqueeze(0), p, training, inplace).squeeze(0)
+    return _nn.feature_dropout(input, p, training, inplace)
+
+
+def dropout2d(input, p=0.5, training=True, inplace=False):
+    import warnings
+    if p < 0.0 or p > 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if input.ndim not in (3, 4):
+        warnings.warn(f"dropout2d: Received a {input.ndim}-D input to dropout2d, which is deprecated and will result "
+                      "in an error in a future release. To retain the behavior and silence this warning, please use "
+                      "dropout instead. Note that dropout2d exists to provide channel-wise dropout on inputs with 2 "
+                      "spatial dimensions, a channel dimension, and an optional batch dimension (i.e. 3D or 4D "
+                      "inputs).", stacklevel=2)
+    if input.ndim == 3:
+        warnings.warn("dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D dropout behavior "
+                      "is desired - input is interpreted as shape (N, C, L), where C is the channel dim. This behavior "
+                      "will change in a future release to interpret the input as one without a batch dimension, i.e. "
+                      "shape (C, H, W). To maintain the 1D channel-wise dropout behavior, please switch to using "
+                      "dropout1d instead.", stacklevel=2)
+    return _nn.feature_dropout(input, p, training, inplace)
+
+
 def gelu(input, approximate="none"):
     if approximate not in ("none", "tanh"):
-        raise RuntimeError(f"approximate argument must be either none or tanh.")
+        from .. import errors
+        raise errors.runtime("approximate argument must be either none or tanh.", "gelu's approximate is 'none' "
+                             "(the exact erf form) or 'tanh'.")
     return _act.GeluBackward0.apply(input, approximate=approximate)
 
 
@@ -68,7 +101,19 @@ def leaky_relu_(input, negative_slope=0.01):
 
 
 def elu(input, alpha=1.0, inplace=False):
-    return _activation(_act.EluBackward0, input, inplace, alpha=alpha)
+    return _activation(_act.EluBackward1 if inplace else _act.EluBackward0, input, inplace, alpha=alpha)
+
+
+def selu(input, inplace=False):
+    return _activation(_act.EluBackward1 if inplace else _act.EluBackward0, input, inplace, alpha=_SELU_ALPHA,
+                       scale=_SELU_SCALE)
+
+
+_SELU_ALPHA, _SELU_SCALE = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
+
+
+def silu(input, inplace=False):
+    return _activation(_act.SiluBackward0, input, inplace)
 
 
 def softplus(input, beta=1.0, threshold=20.0):

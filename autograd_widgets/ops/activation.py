@@ -7,7 +7,8 @@ import math
 
 from .. import backend as B
 from ..node import Op
-from .pointwise import _float, where, zeros_like
+from ..tensor import Tensor
+from .pointwise import AddBackward1, SubBackward0, _float, where, zeros_like
 
 _SQRT_2PI = math.sqrt(2 * math.pi)
 _TANH_K, _TANH_C = math.sqrt(2 / math.pi), 0.044715  # gelu's tanh approximation: tanh(k·(x + c·x³))
@@ -101,25 +102,40 @@ class LeakyReluBackward1(LeakyReluBackward0):
     saves = ("result",)
 
 
-def _elu_d1(x, alpha):
+def _elu_d1(x, alpha, scale, input_scale, is_result=False):
+    """f' from the input x, or (is_result, after elu_ in place) from the result y = scale·alpha·(e^(x·input_scale) − 1)."""
     xp = B.ns(x)
-    return xp.where(x > 0, 1.0, alpha * xp.exp(xp.minimum(x, 0))).astype(x.dtype)
+    if is_result:
+        neg = input_scale * (x + alpha * scale)
+    else:
+        neg = alpha * scale * input_scale * xp.exp(xp.minimum(x, 0) * input_scale)
+    return xp.where(x > 0, scale, neg).astype(x.dtype)
 
 
-def _elu_d2(x, alpha):
-    return where(x > 0, 0.0, (x * (x <= 0)).exp() * alpha)
+def _elu_d2(x, alpha, scale, input_scale, is_result=False):
+    if is_result:
+        return where(x > 0, 0.0, input_scale + x * 0)
+    return where(x > 0, 0.0, (x * (x <= 0) * input_scale).exp() * (alpha * scale * input_scale * input_scale))
 
 
 EluBackwardBackward0 = _backward_node("EluBackwardBackward0", _elu_d1, _elu_d2)
 
 
 class EluBackward0(_Activation):
+    """elu(self, alpha, scale, input_scale): scale·x for x > 0, else scale·alpha·(exp(x·input_scale) − 1); selu too."""
     grad_node = EluBackwardBackward0
-    def forward(ctx, a, alpha):
-        ctx.params = {"alpha": alpha}
+    def forward(ctx, a, alpha, scale=1.0, input_scale=1.0):
+        ctx.params = {"alpha": alpha, "scale": scale, "input_scale": input_scale}
+        if getattr(ctx, "saves_result", False):  # EluBackward1 (no node to record: the scratch ctx lacks it)
+            ctx.params["is_result"] = True
         a = _float(a)
         xp = B.ns(a)
-        return xp.where(a > 0, a, alpha * xp.expm1(xp.minimum(a, 0)))
+        return xp.where(a > 0, a * scale, (alpha * scale) * xp.expm1(xp.minimum(a, 0) * input_scale))
+
+
+class EluBackward1(EluBackward0):
+    """elu_ in place: it saves the result and differentiates from it."""
+    saves = ("result",)
 
 
 def _softplus_d1(x, beta, threshold):
@@ -158,3 +174,17 @@ class HardtanhBackward0(_Activation):
     def forward(ctx, a, min_val, max_val):
         ctx.params = {"min_val": min_val, "max_val": max_val}
         return B.ns(a).minimum(B.ns(a).maximum(a, min_val), max_val).astype(a.dtype)
+
+
+class SiluBackward0(Op):
+    """silu(x) = x·sigmoid(x); its gradient is composed as PyTorch composes it under grad mode
+    (infinitely_differentiable_silu_backward): grad·s·(1 + x·(1 − s))."""
+    args = saves = ("self",)
+    def forward(ctx, a):
+        a = _float(a)
+        return a / (1 + B.ns(a).exp(-a))
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        s = x.sigmoid()
+        one = Tensor._make(B.ns(s._data).asarray(1.0, dtype=s._data.dtype))  # the C++ literal 1.0, a wrapped number
+        return (g * s * AddBackward1.apply(x * SubBackward0.apply(one, s), other=1.0),)

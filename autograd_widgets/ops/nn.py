@@ -119,6 +119,15 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
 def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
     """Zero each element with probability p and scale the rest by 1/(1-p), as aten's _dropout_impl on the CPU:
     noise = empty_like(input).bernoulli_(1 - p) / (1 - p), then input * noise."""
+    return _dropout(input, p, training, inplace, feature=False)
+
+
+def feature_dropout(input: Tensor, p: float, training: bool, inplace: bool) -> Tensor:
+    """Dropout of whole channels: one noise value per (sample, channel), as aten's feature_dropout."""
+    return _dropout(input, p, training, inplace, feature=True)
+
+
+def _dropout(input, p, training, inplace, feature):
     if p < 0.0 or p > 1.0:
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
     if p == 0 or not training or input.numel() == 0:
@@ -126,15 +135,17 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
     if p == 1:
         noise = Tensor._make(B.ns(input._data).zeros((), dtype=input._data.dtype))
     else:
-        noise = _bernoulli(input, 1 - p)
+        shape = tuple(input.shape[:2]) + (1,) * (input.ndim - 2) if feature else tuple(input.shape)
+        noise = _bernoulli(input, shape, 1 - p)
         noise._data /= 1 - p
     return input.mul_(noise) if inplace else input * noise
 
 
-def _bernoulli(like, prob):
-    """A tensor shaped like `like`, each element 1 with probability `prob`, from PyTorch's own random stream."""
+def _bernoulli(like, shape, prob):
+    """A tensor of `shape` (dtype and device of `like`), each element 1 with probability `prob`, from PyTorch's
+    own random stream."""
     from .. import creation
-    return creation.empty_like(like).bernoulli_(prob)
+    return creation.empty(*shape, dtype=like.dtype, device=like.device).bernoulli_(prob)
 
 
 class ConstantPadNdBackward0(Op):

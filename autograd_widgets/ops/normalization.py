@@ -211,7 +211,11 @@ def batch_norm(input: Tensor, running_mean, running_var, weight=None, bias=None,
     elif running_mean is None or running_var is None:
         raise errors.runtime("running_mean must be defined in evaluation mode",
                              "Outside training, batch_norm normalizes with the running statistics; pass them.")
-    c = input.shape[1]
+    c = input.shape[1] if input.ndim > 1 else 0
+    for name, t in (("weight", weight), ("bias", bias), ("running_mean", running_mean), ("running_var", running_var)):
+        if t is not None and t.numel() != c:
+            raise errors.runtime(f"{name} should contain {c} elements not {t.numel()}",
+                                 f"batch_norm keeps one {name} value per channel (dimension 1 of the input).")
     axes = (0,) + tuple(range(2, input.ndim))
     norm = _Norm(axes, (c,) + (1,) * (input.ndim - 2), eps)
     rm = running_mean._data if running_mean is not None else None
