@@ -25,6 +25,10 @@ CASES = [
     ("l1_loss",            lambda T, x, y: F(T).l1_loss(x, y),                                [(2, 3), (2, 3)], ANY),
     ("l1_loss sum",        lambda T, x, y: F(T).l1_loss(x, y, reduction="sum"),               [(3,), (3,)],   ANY),
     ("l1_loss none",       lambda T, x, y: F(T).l1_loss(x, y, reduction="none"),              [(2, 2), (2, 2)], ANY),
+    ("mse_loss weight",    lambda T, x, y: F(T).mse_loss(x, y, weight=_w(T, x, [[0.5, 2.0], [1.0, 1.5]])), [(2, 2), (2, 2)], ANY),
+    ("l1_loss weight sum", lambda T, x, y: F(T).l1_loss(x, y, weight=_w(T, x, [0.5, 2.0, 1.0]), reduction="sum"),
+                                                                                              [(3,), (3,)],   AWAY),
+    ("huber_loss weight",  lambda T, x, y: F(T).huber_loss(x, y, weight=_w(T, x, [0.5, 2.0, 1.0])), [(3,), (3,)], ANY),
     ("smooth_l1_loss",     lambda T, x, y: F(T).smooth_l1_loss(x, y),                         [(2, 3), (2, 3)], ANY),
     ("smooth_l1 sum beta", lambda T, x, y: F(T).smooth_l1_loss(x, y, reduction="sum", beta=0.5), [(4,), (4,)], ANY),
     ("smooth_l1 none",     lambda T, x, y: F(T).smooth_l1_loss(x, y, reduction="none"),       [(2, 2), (2, 2)], ANY),
@@ -76,4 +80,12 @@ CASES = [
     ("cross_entropy probs smoothing weight", lambda T, x, p: F(T).cross_entropy(
                                x, p, weight=_w(T, x, [0.5, 2.0, 1.5]), label_smoothing=0.2),  [(2, 3), (2, 3)], PROB),
     ("cross_entropy probs 1d sum", lambda T, x, p: F(T).cross_entropy(x, p, reduction="sum"), [(3,), (3,)],   PROB),
+    ("kl_div batchmean",   lambda T, x, p: F(T).kl_div(x, p, reduction="batchmean"),          [(2, 3), (2, 3)], PROB),
+    ("kl_div none",        lambda T, x, p: F(T).kl_div(x, p, reduction="none"),               [(2, 3), (2, 3)], PROB),
+    ("kl_div log_target sum", lambda T, x, y: F(T).kl_div(x, y, reduction="sum", log_target=True), [(2, 3), (2, 3)], ANY),
+    ("soft_margin_loss",   lambda T, x: F(T).soft_margin_loss(x, _w(T, x, [1.0, -1.0, -1.0])),  [(2, 3)],       ANY),
+    ("soft_margin_loss none", lambda T, x: F(T).soft_margin_loss(x, _w(T, x, [[1.0], [-1.0]]), reduction="none"),
+                                                                                              [(2, 3)],       ANY),
+    ("cosine_similarity",  lambda T, x, y: F(T).cosine_similarity(x, y),                      [(2, 3), (2, 3)], ANY),
+    ("cosine_similarity dim 0 broadcast", lambda T, x, y: F(T).cosine_similarity(x, y, dim=0), [(3, 2), (3, 1)], AWAY),
 ]

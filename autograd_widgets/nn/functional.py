@@ -169,8 +169,9 @@ def adaptive_avg_pool2d(input, output_size):
 
 
 # --- losses (helper `losses`; the functions and their checks are in loss_functions.py) --------------------
-from .loss_functions import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy,  # noqa: E402,F401
-                             huber_loss, l1_loss, mse_loss, nll_loss, smooth_l1_loss)
+from .loss_functions import (binary_cross_entropy, binary_cross_entropy_with_logits, cosine_similarity,  # noqa: E402,F401
+                             cross_entropy, huber_loss, kl_div, l1_loss, mse_loss, nll_loss, smooth_l1_loss,
+                             soft_margin_loss)
 # --- end of losses -------------------------------------------------------------------------------------------
 
 

@@ -2,8 +2,11 @@
 
 The ops themselves (and the graphs they build) are in ../ops/loss.py.
 """
+from typing import Optional
+
 from .. import errors
 from ..node import _shape_error
+from ..tensor import Tensor
 from ..ops import loss as L
 from ..ops.pointwise import AbsBackward0
 
@@ -61,8 +64,9 @@ def _broadcast(input, target):
            (target if tuple(target.shape) == shape else target.expand(shape))
 
 
-def _weighted(loss, weight, input, reduction):
-    """mse_loss / l1_loss with `weight`: PyTorch multiplies, then sums (÷ Σ weight for 'mean')."""
+def _weighted(loss, weight, input, reduction, mean=None):
+    """A loss with `weight` (mse, l1, huber), as PyTorch's Python: multiply, then reduce; 'mean' divides
+    by Σ weight unless `mean` says otherwise."""
     if weight.shape != input.shape:
         raise errors.value("Weights and input must have the same size.",
                            "weight gives one factor per element of input, so it must have input's shape.")
@@ -72,13 +76,14 @@ def _weighted(loss, weight, input, reduction):
     if reduction == "sum":
         return loss.sum()
     if reduction == "mean":
-        return loss.sum() / weight.sum()
+        return mean(loss) if mean else loss.sum() / weight.sum()
     raise errors.value(f"Invalid reduction mode: {reduction}. Expected one of 'none', 'mean', 'sum'.",
                        "reduction is 'mean' (the default), 'sum' or 'none'.")
 
 
 # --- regression losses ----------------------------------------------------------------------
-def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+def mse_loss(input: Tensor, target: Tensor, size_average: Optional[bool] = None, reduce: Optional[bool] = None,
+             reduction: str = "mean", weight: Optional[Tensor] = None) -> Tensor:
     _warn_size(input, target)
     if size_average is not None or reduce is not None:
         reduction = _legacy_reduction(size_average, reduce)
@@ -88,7 +93,8 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
     return L.MseLossBackward0.apply(input, target, reduction=_reduction_enum(reduction))
 
 
-def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+def l1_loss(input: Tensor, target: Tensor, size_average: Optional[bool] = None, reduce: Optional[bool] = None,
+            reduction: str = "mean", weight: Optional[Tensor] = None) -> Tensor:
     _warn_size(input, target)
     if size_average is not None or reduce is not None:
         reduction = _legacy_reduction(size_average, reduce)
@@ -103,7 +109,8 @@ def _l1(input, target, reduction):
     return L._reduce(AbsBackward0.apply(input - target), reduction)
 
 
-def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
+def smooth_l1_loss(input: Tensor, target: Tensor, size_average: Optional[bool] = None, reduce: Optional[bool] = None,
+                   reduction: str = "mean", beta: float = 1.0) -> Tensor:
     _warn_size(input, target)
     if size_average is not None or reduce is not None:
         reduction = _legacy_reduction(size_average, reduce)
@@ -117,15 +124,14 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
     return L.SmoothL1LossBackward0.apply(input, target, reduction=r, beta=beta)
 
 
-def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
+def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0,
+               weight: Optional[Tensor] = None) -> Tensor:
     _warn_size(input, target)
     input, target = _broadcast(input, target)
     if weight is not None:
-        if weight.shape != input.shape:
-            raise errors.value("Weights and input must have the same size.",
-                               "weight gives one factor per element of input, so it must have input's shape.")
-        loss = huber_loss(input, target, "none", delta) * weight
-        return loss if reduction == "none" else loss.sum() if reduction == "sum" else loss.mean()
+        if weight.shape != input.shape:  # before the loss is computed, as in PyTorch
+            _weighted(None, weight, input, reduction)
+        return _weighted(huber_loss(input, target, "none", delta), weight, input, reduction, mean=lambda l: l.mean())
     r = _reduction_enum(reduction)
     if delta <= 0:
         raise errors.runtime("huber_loss does not support non-positive values for delta.",
@@ -144,7 +150,9 @@ def _check_unit_interval(t, what):
                              "Targets of binary_cross_entropy are probabilities of the class 1: 0, 1, or between.")
 
 
-def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
+def binary_cross_entropy(input: Tensor, target: Tensor, weight: Optional[Tensor] = None,
+                         size_average: Optional[bool] = None, reduce: Optional[bool] = None,
+                         reduction: str = "mean") -> Tensor:
     r = _reduction_enum(reduction, size_average, reduce)
     if target.shape != input.shape:
         raise errors.value(f"Using a target size ({target.shape}) that is different to the input size "
@@ -159,12 +167,13 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
         weight = weight.expand(_broadcast(target, weight)[0].shape)
     _check_unit_interval(input, "input")
     _check_unit_interval(target, "target")
-    return L.BinaryCrossEntropyBackward0.apply(input, target, weight=None if weight is None else weight._data,
-                                               reduction=r)
+    weight = None if weight is None else weight._data.astype(input._data.dtype, copy=False)  # the result keeps input's dtype
+    return L.BinaryCrossEntropyBackward0.apply(input, target, weight=weight, reduction=r)
 
 
-def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None,
-                                     reduction="mean", pos_weight=None):
+def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Optional[Tensor] = None,
+                                     size_average: Optional[bool] = None, reduce: Optional[bool] = None,
+                                     reduction: str = "mean", pos_weight: Optional[Tensor] = None) -> Tensor:
     r = _reduction_enum(reduction, size_average, reduce)
     if target.shape != input.shape:
         raise errors.value(f"Target size ({target.shape}) must be the same as input size ({input.shape})",
@@ -214,6 +223,9 @@ def _check_nll(input, target, weight, ignore_index):
                f"weight tensor should be defined either for all {n_classes} classes or no classes but got "
                f"weight tensor of shape: {list(weight.shape)}")
         raise errors.runtime(msg, "weight gives one factor per class, so it has shape (C,).")
+    if weight is not None and weight.dtype != input.dtype:
+        raise errors.runtime(f"expected scalar type {input.dtype._legacy[:-6]} but found {weight.dtype._legacy[:-6]}",
+                             "Give weight the input's dtype, e.g. weight.to(input.dtype).")
     if target.dtype._legacy not in ("LongTensor", "ByteTensor"):
         raise errors.runtime(f"expected target dtype to be Long or Byte, but got {target.dtype._legacy[:-6]}",
                              "Targets of nll_loss / cross_entropy are class indices, integers of dtype "
@@ -227,7 +239,8 @@ def _check_nll(input, target, weight, ignore_index):
                            f"(or ignore_index={ignore_index}).")
 
 
-def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):
+def nll_loss(input: Tensor, target: Tensor, weight: Optional[Tensor] = None, size_average: Optional[bool] = None,
+             ignore_index: int = -100, reduce: Optional[bool] = None, reduction: str = "mean") -> Tensor:
     r = _reduction_enum(reduction, size_average, reduce)
     _check_nll(input, target, weight, ignore_index)
     if input.ndim == 1 and target.ndim == 1:
@@ -235,8 +248,9 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     return L.nll_loss_nd(input, target, weight, r, ignore_index)
 
 
-def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
-                  reduction="mean", label_smoothing=0.0):
+def cross_entropy(input: Tensor, target: Tensor, weight: Optional[Tensor] = None, size_average: Optional[bool] = None,
+                  ignore_index: int = -100, reduce: Optional[bool] = None, reduction: str = "mean",
+                  label_smoothing: float = 0.0) -> Tensor:
     r = _reduction_enum(reduction, size_average, reduce)
     if input.shape == target.shape:  # as PyTorch: same shapes mean class probabilities
         _check_probabilities(input, target, weight, ignore_index, label_smoothing)
@@ -271,3 +285,37 @@ def _check_probabilities(input, target, weight, ignore_index, label_smoothing):
                              "weight gives one factor per class, so it has shape (C,).")
     if label_smoothing > 1.0:
         raise _smoothing_error(label_smoothing)
+
+
+# --- margins, divergences, similarities -----------------------------------------------------
+def soft_margin_loss(input: Tensor, target: Tensor, size_average: Optional[bool] = None,
+                     reduce: Optional[bool] = None, reduction: str = "mean") -> Tensor:
+    r = _reduction_enum(reduction, size_average, reduce)
+    if getattr(target, "requires_grad", False):
+        raise errors.runtime("The function 'soft_margin_loss' is not differentiable with respect to argument "
+                             "'target'. This input cannot have requires_grad True.",
+                             "Targets of soft_margin_loss are labels (1 or -1), so they get no gradient: pass "
+                             "target.detach().")
+    return L.SoftMarginLossBackward0.apply(input, target=target._data, reduction=r)
+
+
+def kl_div(input: Tensor, target: Tensor, size_average: Optional[bool] = None, reduce: Optional[bool] = None,
+           reduction: str = "mean", log_target: bool = False) -> Tensor:
+    if size_average is not None or reduce is not None:
+        r = _reduction_enum(_legacy_reduction(size_average, reduce))
+    else:
+        if reduction == "mean":
+            errors.warn("reduction: 'mean' divides the total loss by both the batch size and the support size."
+                        "'batchmean' divides only by the batch size, and aligns with the KL div math definition."
+                        "'mean' will be changed to behave the same as 'batchmean' in the next major release.",
+                        "For the KL divergence of a batch of distributions pass reduction='batchmean'.")
+        r = _reduction_enum("sum" if reduction == "batchmean" else reduction)
+    out = L.kl_div(input, target, r, log_target)
+    return out / input.shape[0] if reduction == "batchmean" and input.ndim else out
+
+
+def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -> Tensor:
+    if x1.shape != x2.shape:  # PyTorch's expand_outplace: then both sides expand, one of them to its own shape
+        shape = _broadcast(x1, x2)[0].shape
+        x1, x2 = x1.expand(shape), x2.expand(shape)
+    return L.cosine_similarity(x1, x2, dim, eps)

@@ -9,9 +9,9 @@ add the same sums, products and masks. PyTorch's signatures and argument checks 
 from .. import backend as B
 from ..node import Op, as_array
 from ..tensor import Tensor
-from .pointwise import (AddBackward1, DivBackward1, MaskedFillBackward0, MulBackward1, promote, where,
-                        zeros_like)
-from .reduce import log_softmax
+from .pointwise import (AddBackward1, DivBackward1, MaskedFillBackward0, MulBackward1, XlogyBackward0, promote,
+                        where, zeros_like)
+from .reduce import log_softmax, norm
 
 NONE, MEAN, SUM = 0, 1, 2  # PyTorch's Reduction enum, which nodes save as `_saved_reduction`
 REDUCTIONS = {"none": NONE, "mean": MEAN, "sum": SUM}
@@ -169,7 +169,8 @@ class BinaryCrossEntropyWithLogitsBackward0(Op):
         if pos_weight is not None:
             log_sigmoid = log_sigmoid * ((pos_weight - 1) * t + 1)
         loss = (1 - t) * x - log_sigmoid
-        return _reduce(loss if weight is None else loss * weight, reduction)
+        loss = loss if weight is None else loss * weight
+        return _reduce(loss.astype(t.dtype, copy=False), reduction)  # PyTorch works in place on (1 - target)
     def backward(ctx, g):
         # PyTorch writes this gradient in tensor ops (no fused node): the same ops, in the same order
         x, t = ctx.saved_tensors
@@ -191,6 +192,65 @@ class BinaryCrossEntropyWithLogitsBackward0(Op):
 
 def _mean(g, reduction, x):
     return DivBackward1.apply(g, other=x.numel()) if reduction == MEAN else g
+
+
+# --- soft margin ----------------------------------------------------------------------------
+class SoftMarginLossBackward0(Op):
+    """soft_margin_loss(self, target) = log(1 + exp(−target·self)); target gets no gradient"""
+    args, saves = ("self",), ("self",)
+    def forward(ctx, x, target, reduction):
+        xp = B.ns(x)
+        ctx.target, ctx.reduction = target, reduction
+        return _reduce(xp.log1p(xp.exp(-x * target)).astype(x.dtype, copy=False), reduction)  # PyTorch: in place on -input
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        return (SoftMarginLossBackwardBackward0.apply(g, x, target=ctx.target, reduction=ctx.reduction),)
+
+
+class SoftMarginLossBackwardBackward0(Op):
+    """soft_margin_loss_backward(grad_output, self, target) = −target·grad_output·z / (1 + z), z = e^(−target·self)"""
+    args = saves = ("grad_output", "self")
+    def forward(ctx, g, x, target, reduction):
+        z = B.ns(x).exp(-target * x)
+        ctx.target, ctx.reduction = target, reduction
+        ctx.scale = 1 / max(1, x.size) if reduction == MEAN else 1
+        return -ctx.scale * target * z / (1 + z) * g
+    def backward(ctx, gg):
+        g, x = ctx.saved_tensors
+        need, k, y = ctx.needs_input_grad, ctx.scale, _const(ctx.target)
+        gg_g = gg_x = None
+        if need[0]:  # soft_margin_loss_double_backward_grad_output
+            gg_g = SoftMarginLossBackwardBackward0.apply(gg, x, target=ctx.target, reduction=NONE)
+            gg_g = _scale(gg_g.sum() if ctx.reduction != NONE else gg_g, k)
+        if need[1]:  # soft_margin_loss_double_backward
+            z = (x * -y).exp()
+            gg_x = _scale(gg * g * (y * y) * z / ((z + 1) * (z + 1)), k)
+        return gg_g, gg_x
+
+
+# --- Kullback-Leibler divergence and cosine similarity (compositions, as in PyTorch) ----------
+def kl_div(input, target, reduction, log_target):
+    """target·(log target − input) elementwise, input being log-probabilities, then reduced.
+
+    PyTorch's compiled C++ evaluates the right operand first, so its nodes are made in that order
+    (it decides in which order gradients meet at the target).
+    """
+    if log_target:
+        diff = target - input
+        out = target.exp() * diff
+    else:
+        cross = target * input
+        out = XlogyBackward0.apply(target, target) - cross
+    return _reduce(out, reduction)
+
+
+def cosine_similarity(x1, x2, dim, eps):
+    """Σ (x1 / ‖x1‖)·(x2 / ‖x2‖) along dim, each norm at least eps (clamped outside the graph, as PyTorch)."""
+    n1 = norm(x1, 2, dim, keepdim=True).clone()
+    n2 = norm(x2, 2, dim, keepdim=True).clone()
+    for n in (n1, n2):  # PyTorch: clamp_min_ in place under no_grad
+        n._data = B.ns(n._data).maximum(n._data, eps)
+    return ((x1 / n1) * (x2 / n2)).sum(dim)
 
 
 # --- negative log likelihood ----------------------------------------------------------------

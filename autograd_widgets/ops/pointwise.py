@@ -133,7 +133,7 @@ class DivBackward0(Op):
     def backward(ctx, g):
         a, b = ctx.saved_tensors
         need = ctx.needs_input_grad
-        return (g / b if need[0] else None), (-g * a / (b * b) if need[1] else None)
+        return (g / b if need[0] else None), (-g * ((a / b) / b) if need[1] else None)  # PyTorch's grouping
 
 
 class DivBackward1(Op):
@@ -145,6 +145,23 @@ class DivBackward1(Op):
         return a / other
     def backward(ctx, g):
         return (DivBackward1.apply(g, other=ctx.other),)
+
+
+class XlogyBackward0(Op):
+    """xlogy(self, other) = self·log(other), 0 where self is 0 (unless other is nan)"""
+    args = saves = ("self", "other")
+    def forward(ctx, a, b):
+        a, b = promote(a, b)
+        xp = B.ns(b)
+        zero = a == 0
+        out = xp.where(zero, 0, a * xp.log(xp.where(zero, 1, b)))
+        return xp.where(xp.isnan(b), b, out)
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        need = ctx.needs_input_grad
+        ga = MaskedFillBackward0.apply(XlogyBackward0.apply(g, b), mask=((a._data == 0) & (b._data <= 0)), value=0.0) \
+            if need[0] else None
+        return ga, (g * a / b if need[1] else None)
 
 
 class NegBackward0(Op):
