@@ -26,7 +26,13 @@ LAYERS = [  # (id, constructor of (nn, T), input shape)
     ("LogSoftmax", lambda nn, T: nn.LogSoftmax(dim=-1), (2, 5)),
     ("ELU", lambda nn, T: nn.ELU(alpha=0.5), (2, 5)),
     ("Softplus", lambda nn, T: nn.Softplus(beta=2, threshold=1), (2, 5)),
+    ("Hardtanh", lambda nn, T: nn.Hardtanh(-0.5, 0.8), (2, 5)),
+    ("ReLU6", lambda nn, T: nn.ReLU6(), (2, 5)),
+    ("SiLU", lambda nn, T: nn.SiLU(), (2, 5)),
+    ("SELU", lambda nn, T: nn.SELU(), (2, 5)),
+    ("Softmin", lambda nn, T: nn.Softmin(dim=0), (2, 5)),
     ("Dropout-eval", lambda nn, T: nn.Dropout(0.3).eval(), (2, 5)),
+    ("Dropout2d-eval", lambda nn, T: nn.Dropout2d().eval(), (2, 3, 2, 2)),
     ("LayerNorm", lambda nn, T: nn.LayerNorm(5), (2, 3, 5)),
     ("LayerNorm-2d-nobias", lambda nn, T: nn.LayerNorm((3, 5), bias=False), (2, 3, 5)),
     ("BatchNorm1d", lambda nn, T: nn.BatchNorm1d(3), (4, 3)),
@@ -45,6 +51,7 @@ LAYERS = [  # (id, constructor of (nn, T), input shape)
     ("AvgPool2d", lambda nn, T: nn.AvgPool2d(2), (1, 2, 4, 4)),
     ("AvgPool2d-options", lambda nn, T: nn.AvgPool2d(3, stride=1, padding=1, count_include_pad=False), (1, 1, 4, 4)),
     ("AvgPool1d", lambda nn, T: nn.AvgPool1d(2), (1, 2, 6)),
+    ("AdaptiveAvgPool2d", lambda nn, T: nn.AdaptiveAvgPool2d((2, 1)), (1, 2, 5, 3)),
     ("Sequential", lambda nn, T: nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2)), (3, 4)),
 ]
 
@@ -66,15 +73,17 @@ def _inputs(shape, seed=0):
     return np.random.default_rng(seed).uniform(-1.5, 1.5, size=shape).astype(np.float32)
 
 
-def run_pair(make, args):
-    """(ours, theirs, our outputs, their outputs) for the module `make` builds applied to `args` (arrays)."""
+def run_pair(make, args, differentiated=None):
+    """(ours, theirs, our args, their args, our output, their output) for the module `make` builds applied to
+    `args` (arrays); the first `differentiated` float args (default all) require grad."""
     torch.manual_seed(0)
     theirs = make(torch.nn, torch)
     ours = make(aw.nn, aw)
     copy_state(ours, theirs)
     ours.train(theirs.training)
-    a_args = [aw.tensor(a, requires_grad=a.dtype.kind == "f") for a in args]
-    t_args = [torch.tensor(a, requires_grad=a.dtype.kind == "f") for a in args]
+    grad = [a.dtype.kind == "f" and (differentiated is None or i < differentiated) for i, a in enumerate(args)]
+    a_args = [aw.tensor(a, requires_grad=g) for a, g in zip(args, grad)]
+    t_args = [torch.tensor(a, requires_grad=g) for a, g in zip(args, grad)]
     return ours, theirs, a_args, t_args, ours(*a_args), theirs(*t_args)
 
 
@@ -116,19 +125,28 @@ LOSSES = [  # (id, constructor, input shape, target maker(rng))
     ("CrossEntropyLoss-probs", lambda nn, T: nn.CrossEntropyLoss(), (4, 5),
      lambda r: r.dirichlet(np.ones(5), size=4).astype(np.float32)),
     ("NLLLoss", lambda nn, T: nn.NLLLoss(weight=T.tensor([1., 2., .5])), (4, 3), lambda r: r.integers(0, 3, size=4)),
+    ("KLDivLoss", lambda nn, T: nn.KLDivLoss(reduction="batchmean"), (3, 4),
+     lambda r: r.dirichlet(np.ones(4), size=3).astype(np.float32)),
+    ("SoftMarginLoss", lambda nn, T: nn.SoftMarginLoss(), (3, 4), lambda r: r.choice([-1., 1.], size=(3, 4)).astype(np.float32)),
 ]
 
 
 @pytest.mark.parametrize("make,shape,target", [c[1:] for c in LOSSES], ids=[c[0] for c in LOSSES])
 def test_loss_matches_pytorch(make, shape, target):
-    ours, theirs, a_args, t_args, y_a, y_t = run_pair(make, [_inputs(shape), target(np.random.default_rng(2))])
+    ours, theirs, a_args, t_args, y_a, y_t = run_pair(make, [_inputs(shape), target(np.random.default_rng(2))], 1)
     compare(ours, theirs, a_args[:1], t_args[:1], y_a, y_t)
+
+
+def test_cosine_similarity_matches_pytorch():
+    ours, theirs, a_args, t_args, y_a, y_t = run_pair(lambda nn, T: nn.CosineSimilarity(dim=0), [_inputs((4, 3)),
+                                                                                             _inputs((4, 3), 1)])
+    compare(ours, theirs, a_args, t_args, y_a, y_t)
 
 
 def test_bce_loss_on_probabilities_matches_pytorch():
     p = np.random.default_rng(3).uniform(0.05, 0.95, size=(3, 4)).astype(np.float32)
     t = np.random.default_rng(4).uniform(size=(3, 4)).astype(np.float32)
-    ours, theirs, a_args, t_args, y_a, y_t = run_pair(lambda nn, T: nn.BCELoss(), [p, t])
+    ours, theirs, a_args, t_args, y_a, y_t = run_pair(lambda nn, T: nn.BCELoss(), [p, t], 1)
     compare(ours, theirs, a_args[:1], t_args[:1], y_a, y_t)
 
 
@@ -137,7 +155,7 @@ def test_losses_print_and_keep_their_weights_as_buffers_as_pytorch():
         nn = T.nn
         mods = [nn.MSELoss(), nn.L1Loss(reduction="sum"), nn.SmoothL1Loss(beta=0.5), nn.HuberLoss(delta=2.),
                 nn.BCELoss(), nn.BCEWithLogitsLoss(pos_weight=T.ones(2)), nn.CrossEntropyLoss(label_smoothing=0.1),
-                nn.NLLLoss(weight=T.ones(3))]
+                nn.NLLLoss(weight=T.ones(3)), nn.KLDivLoss(log_target=True), nn.SoftMarginLoss()]
         return [(repr(m), m.reduction, [n for n, _ in m.named_buffers()], list(m.state_dict())) for m in mods] + \
             [nn.CrossEntropyLoss().ignore_index, nn.NLLLoss().weight]
     assert program(aw) == program(torch)
@@ -151,7 +169,8 @@ def test_reprs_and_defaults_of_every_layer_match_pytorch():
                                               scale_grad_by_freq=True), nn.Dropout(0.2, inplace=True),
             nn.ReLU(inplace=True), nn.LeakyReLU(inplace=True), nn.ELU(inplace=True), nn.Softmax(),
             nn.BatchNorm2d(3, affine=False, track_running_stats=False), nn.LayerNorm(4, elementwise_affine=False),
-            nn.Conv2d(1, 2, 3, padding_mode="reflect")]
+            nn.Conv2d(1, 2, 3, padding_mode="reflect"), nn.ReLU6(inplace=True), nn.Hardtanh(-2, 2, True),
+            nn.SiLU(inplace=True), nn.Dropout1d(0.1), nn.CosineSimilarity(0, 1e-6)]
         return [repr(m) for m in mods] + [list(m.state_dict()) for m in mods]
     assert program(aw) == program(torch)
 
@@ -163,7 +182,7 @@ def test_layer_argument_errors_match_pytorch():
         for make in (lambda: nn.Conv2d(3, 4, 3, groups=2), lambda: nn.Conv2d(2, 3, 3, groups=2),
                      lambda: nn.Conv2d(2, 2, 3, stride=2, padding="same"), lambda: nn.Dropout(1.5),
                      lambda: nn.BatchNorm1d(3)(T.ones(2, 3, 4, 5)), lambda: nn.BatchNorm2d(3)(T.ones(2, 3)),
-                     lambda: nn.HuberLoss(delta="1")):
+                     lambda: nn.HuberLoss(delta="1"), lambda: nn.Hardtanh(1, 1)):
             try:
                 make()
                 out.append("no error")

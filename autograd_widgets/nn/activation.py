@@ -7,16 +7,31 @@ def _inplace_text(inplace, first=False):
     return ("inplace=True" if first else ", inplace=True") if inplace else ""
 
 
-class ReLU(Module):
+class _InplaceActivation(Module):
+    """An activation whose only option is `inplace`: F.<_functional>(input, inplace=...)."""
+    _functional = ""
+
     def __init__(self, inplace=False):
         super().__init__()
         self.inplace = inplace
 
     def forward(self, input):
-        return F.relu(input, inplace=self.inplace)
+        return getattr(F, self._functional)(input, inplace=self.inplace)
 
     def extra_repr(self):
         return _inplace_text(self.inplace, first=True)
+
+
+class ReLU(_InplaceActivation):
+    _functional = "relu"
+
+
+class SiLU(_InplaceActivation):
+    _functional = "silu"
+
+
+class SELU(_InplaceActivation):
+    _functional = "selu"
 
 
 class LeakyReLU(Module):
@@ -41,6 +56,28 @@ class ELU(Module):
 
     def extra_repr(self):
         return f"alpha={self.alpha}" + _inplace_text(self.inplace)
+
+
+class Hardtanh(Module):
+    def __init__(self, min_val=-1.0, max_val=1.0, inplace=False):
+        super().__init__()
+        self.min_val, self.max_val, self.inplace = min_val, max_val, inplace
+        if max_val <= min_val:
+            raise AssertionError(f"max_val ({max_val}) must be greater than min_val ({min_val})")
+
+    def forward(self, input):
+        return F.hardtanh(input, self.min_val, self.max_val, self.inplace)
+
+    def extra_repr(self):
+        return f"min_val={self.min_val}, max_val={self.max_val}" + _inplace_text(self.inplace)
+
+
+class ReLU6(Hardtanh):
+    def __init__(self, inplace=False):
+        super().__init__(0.0, 6.0, inplace)
+
+    def extra_repr(self):
+        return _inplace_text(self.inplace, first=True)
 
 
 class GELU(Module):
@@ -79,18 +116,22 @@ class Sigmoid(Module):
 
 class Softmax(Module):
     """softmax along `dim` (None: PyTorch's legacy choice of dim, with its warning, in F.softmax)."""
+    _functional = "softmax"
 
     def __init__(self, dim=None):
         super().__init__()
         self.dim = dim
 
     def forward(self, input):
-        return F.softmax(input, self.dim)
+        return getattr(F, self._functional)(input, self.dim, _stacklevel=5)
 
     def extra_repr(self):
         return f"dim={self.dim}"
 
 
 class LogSoftmax(Softmax):
-    def forward(self, input):
-        return F.log_softmax(input, self.dim)
+    _functional = "log_softmax"
+
+
+class Softmin(Softmax):
+    _functional = "softmin"

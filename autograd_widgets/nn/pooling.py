@@ -1,4 +1,5 @@
-"""MaxPool1d/2d and AvgPool1d/2d: a window slides over the last dims, taking the max or the mean."""
+"""MaxPool1d/2d and AvgPool1d/2d: a window slides over the last dims, taking the max or the mean;
+AdaptiveAvgPool2d picks the windows that give an output size."""
 from . import functional as F
 from .module import Module
 from ._tuples import _ntuple
@@ -61,3 +62,17 @@ class AvgPool2d(Module):
 
     def extra_repr(self):
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+class AdaptiveAvgPool2d(Module):
+    """Average pooling to a fixed output size, whatever the input's."""
+
+    def __init__(self, output_size):
+        super().__init__()
+        self.output_size = output_size
+
+    def forward(self, input):
+        return F.adaptive_avg_pool2d(input, self.output_size)
+
+    def extra_repr(self):
+        return f"output_size={self.output_size}"
