@@ -58,6 +58,7 @@ def equal(a, b):
     return tuple(a.shape) == tuple(b.shape) and (a == b).all().item()  # `bool` here is torch.bool
 
 
+_SUBMODULES = ("cuda", "optim", "utils")  # loaded on first use
 _WIDGETS = ("show", "GraphView", "BackwardPlayground", "JacobianExplorer", "BackwardStepper")
 
 
@@ -66,8 +67,8 @@ def __getattr__(name):
     if name in _WIDGETS:
         from . import widgets
         return getattr(widgets, name)
-    if name == "cuda":  # not `from . import cuda`: that asks this __getattr__ for "cuda" again
+    if name in _SUBMODULES:  # not `from . import cuda`: that asks this __getattr__ for the name again
         import importlib
-        return importlib.import_module(__name__ + ".cuda")
+        return importlib.import_module(f"{__name__}.{name}")
     from . import errors
     raise errors.not_supported(f"torch.{name}")

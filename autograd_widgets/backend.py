@@ -19,6 +19,9 @@ _DEVICES = {}
 _NS = {}       # array type -> namespace (the hot lookup)
 _DEVICE = {}   # array type -> device type
 generic_scalar = numpy.generic
+# host data a dataset may hand the DataLoader (its default collate makes tensors of them)
+host_array_type = numpy.ndarray
+host_scalar_types = (numpy.bool_, numpy.number, numpy.object_)
 
 
 def use_device(device_type, xp, array_type, scatter_add=None):

@@ -8,4 +8,4 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__)))) 
 from autograd_widgets import backend as B  # noqa: E402
 
 if B.cuda_device_count() == 0:
-    collect_ignore = ["test_cupy_suite.py", "test_cuda_vs_pytorch.py"]
+    collect_ignore = ["test_cupy_suite.py", "test_cuda_vs_pytorch.py", "test_cuda_optim.py"]

@@ -1,0 +1,79 @@
+"""The in-place tensor arithmetic of PyTorch's optimizer formulas, on arrays, rounded as ATen's CPU kernels round.
+
+Each function writes into its first array (the tensor PyTorch's method would change) and takes Python
+numbers as PyTorch takes Scalars: converted to the array's dtype first. Where ATen's kernels compute a
+fused multiply-add (`add_` with alpha, `addcmul_`, `lerp_`), so do these: the product and sum are formed
+in float64 (exact for a float32 product) and rounded to float32 once. Square roots differ from PyTorch's
+CPU build by at most one unit in the last place (it calls MKL's vsSqrt, which is not correctly rounded).
+"""
+from .. import backend as B
+
+
+def _scalar(a, value):
+    return a.dtype.type(value)
+
+
+def _fma(x, y, z, like):
+    """x * y + z rounded once to `like`'s dtype (float32); float64 arrays round twice."""
+    if like.dtype.itemsize >= 8:
+        return x * y + z
+    wide = B.float64
+    return (B.ns(like).asarray(x, dtype=wide) * y + B.ns(like).asarray(z, dtype=wide)).astype(like.dtype)
+
+
+def add_(a, b, alpha=1):
+    """a.add_(b, alpha=alpha): a + alpha * b."""
+    a[...] = _fma(_scalar(a, alpha), b, a, a) if alpha != 1 else a + b
+    return a
+
+
+def add(a, b, alpha=1):
+    """a.add(b, alpha=alpha), a new array."""
+    return add_(a.copy(), b, alpha)
+
+
+def mul_(a, value):
+    a *= _scalar(a, value)
+    return a
+
+
+def addcmul_(a, t1, t2, value=1):
+    """a.addcmul_(t1, t2, value=value): a + (value * t1) * t2, the last product fused with the sum."""
+    a[...] = _fma(_scalar(a, value) * t1, t2, a, a)
+    return a
+
+
+def addcdiv_(a, t1, t2, value=1):
+    """a.addcdiv_(t1, t2, value=value): a + (value * t1) / t2."""
+    a += (_scalar(a, value) * t1) / t2
+    return a
+
+
+def lerp_(a, end, weight):
+    """a.lerp_(end, weight) as ATen computes it: from the nearer end, with one fused multiply-add."""
+    w = _scalar(a, weight)
+    if abs(w) < 0.5:
+        a[...] = _fma(w, end - a, a, a)
+    else:
+        a[...] = _fma(w - _scalar(a, 1), end - a, end, a)
+    return a
+
+
+def sqrt(a):
+    return B.ns(a).sqrt(a)
+
+
+def div(a, value):
+    """a / value for a Python number."""
+    return a / _scalar(a, value)
+
+
+def add_scalar_(a, value):
+    a += _scalar(a, value)
+    return a
+
+
+def maximum_(a, b):
+    """torch.maximum(a, b, out=a)."""
+    B.ns(a).maximum(a, b, out=a)
+    return a
