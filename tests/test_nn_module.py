@@ -242,7 +242,8 @@ def test_parameter_and_buffer_classes():
         import copy
         d = copy.deepcopy(p)
         return [repr(p), str(q), p.is_leaf, type(p * 2).__name__, type(d).__name__, d.requires_grad,
-                [n for n, _ in m.named_buffers()], list(m.state_dict()), repr(T.nn.Parameter())]
+                [n for n, _ in m.named_buffers()], list(m.state_dict()), repr(T.nn.Parameter()),
+                error(lambda: T.nn.Parameter(T.tensor([1, 2]))), repr(T.nn.Parameter(T.tensor([1, 2]), False))]
     same(program)
 
 

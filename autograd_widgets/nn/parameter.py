@@ -12,6 +12,9 @@ class Parameter(Tensor):
         data = empty(0) if data is None else data
         t = cls._make(data.detach()._data)
         if requires_grad:
+            if not t.is_floating_point():
+                from .. import errors
+                raise errors.integer_requires_grad()  # _make_subclass's words, as for a factory function
             t.requires_grad_(True)
         return t
 
