@@ -158,6 +158,13 @@ def test_a_models_parameters_are_named_by_their_path_in_it(module):
         assert {n.title for n in walk(ns["loss"]).leaves()} == leaves - {"fc1.weight"} | {"w"}
     finally:
         InteractiveShell.clear_instance()
+    from autograd_widgets.graph import details
+    assert not details.is_module(ns["Net"]) and not details.is_module(ns["torch"])  # a class, a package
+
+    class Proxy:  # an object whose __getattr__ raises something other than AttributeError is no model
+        def __getattr__(self, name):
+            raise KeyError(name)
+    assert not details.is_module(Proxy())
     g = walk(ns["loss"], names=ns["model"])  # outside IPython: the model passed as names
     assert {n.title for n in g.leaves()} == leaves
     g = walk(ns["loss"], names=dict(ns["model"].layers.named_parameters()))

@@ -13,7 +13,10 @@ def is_tensor(x):
 
 def is_module(x):
     """A model of this core or of PyTorch (an object, not a class, with a `named_parameters()` method)."""
-    return not isinstance(x, type) and callable(getattr(x, "named_parameters", None))
+    try:
+        return not isinstance(x, type) and callable(getattr(x, "named_parameters", None))
+    except Exception:  # noqa: BLE001 - a notebook object whose __getattr__ raises something else: not a model
+        return False
 
 
 def parameter_names(module):
