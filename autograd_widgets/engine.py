@@ -178,7 +178,7 @@ def run_backward(roots, root_grads, keep_graph, create_graph, inputs=None, accum
         while ready:
             _, _, fn = heapq.heappop(ready)
             grads = buffers.pop(fn)
-            if fn._tensor_hooks or fn._retains:
+            if (fn._tensor_hooks or fn._retains) and any(g is not None for g in grads):
                 grads = _call_tensor_hooks(fn, grads)
             if fn in captures:
                 for pos, nr in captures[fn]:
@@ -193,10 +193,12 @@ def run_backward(roots, root_grads, keep_graph, create_graph, inputs=None, accum
                     continue
                 if fn in captures and not _runs_past(fn, needed) and not (accumulate and type(fn) is AccumulateGrad):
                     continue
-            if type(fn) is AccumulateGrad:
+            if all(g is None for g in grads) and type(fn) is not AccumulateGrad:
+                sent = (None,) * len(fn.next_functions)  # nothing arrived: pass "no gradient" on, fn not run
+            elif type(fn) is AccumulateGrad:
                 var = fn.variable
                 g = grads[0]
-                if var._hooks:
+                if var._hooks and g is not None:
                     for hook in list(var._hooks.values()):
                         out = hook(g)
                         if out is not None:
@@ -204,30 +206,28 @@ def run_backward(roots, root_grads, keep_graph, create_graph, inputs=None, accum
                 if accumulate and g is not None:
                     fn.accumulate(g, create_graph)
                 sent = ()
+            elif fn._pre_hooks or fn._post_hooks:
+                sent = _run_node(fn, grads, create_graph)
             else:
-                if fn._pre_hooks or fn._post_hooks:
-                    sent = _run_node(fn, grads, create_graph)
-                else:
-                    sent = fn.backward(*grads)
-                    if type(sent) is not tuple:
-                        sent = (sent,)
-                for i, (nxt, nr) in enumerate(fn.next_functions):
-                    if nxt is None:
-                        continue
-                    g = sent[i]
-                    if g is None or (needed is not None and nxt not in needed):
-                        continue
+                sent = fn.backward(*grads)
+                if type(sent) is not tuple:
+                    sent = (sent,)
+            for i, (nxt, nr) in enumerate(fn.next_functions):
+                if nxt is None or (needed is not None and nxt not in needed):
+                    continue
+                g = sent[i]
+                buf = buffers.get(nxt)
+                if buf is None:
+                    buf = buffers[nxt] = [None] * len(nxt._meta)
+                if g is not None:  # None (no gradient) still counts as arrived, so nxt runs once all have
                     shape, dt = nxt._meta[nr]
                     if g._data.shape != shape or g._data.dtype != dt:
                         g = _validate(fn, i, g, shape, dt)
-                    buf = buffers.get(nxt)
-                    if buf is None:
-                        buf = buffers[nxt] = [None] * len(nxt._meta)
                     buf[nr] = g if buf[nr] is None else buf[nr] + g
-                    left = deps[nxt] - 1
-                    deps[nxt] = left
-                    if left == 0:
-                        heapq.heappush(ready, (-nxt._seq, id(nxt), nxt))
+                left = deps[nxt] - 1
+                deps[nxt] = left
+                if left == 0:
+                    heapq.heappush(ready, (-nxt._seq, id(nxt), nxt))
             if not keep_graph:
                 fn._release()
             if trace is not None:

@@ -236,7 +236,8 @@ CASES = [
 from op_cases_nn import CASES as _NN_CASES  # noqa: E402  nn.functional: layers and activations
 from op_cases_loss import CASES as _LOSS_CASES  # noqa: E402  nn.functional: losses
 from op_cases_forms import CASES as _FORMS_CASES  # noqa: E402  tensor ops tutorials use (clamp, in-place unary, ...)
-CASES = CASES + _NN_CASES + _LOSS_CASES + _FORMS_CASES
+from op_cases_modules import CASES as _MODULE_CASES  # noqa: E402  torch.nn modules: whole models
+CASES = CASES + _NN_CASES + _LOSS_CASES + _FORMS_CASES + _MODULE_CASES
 
 
 def arrays(case, seed=0):

@@ -233,3 +233,28 @@ def test_a_node_runs_only_when_all_its_gradients_have_arrived():
         for nr, g in enumerate(step.grad_outputs):
             if (step.node, nr) in sent:
                 np.testing.assert_allclose(g.numpy(), sum(np.broadcast_to(x, g.shape) for x in sent[(step.node, nr)]))
+
+
+@pytest.mark.parametrize("module", ["autograd_widgets", "torch"])
+def test_a_none_gradient_on_one_path_does_not_hold_back_the_others(module):
+    """A backward that returns None for an input counts as arrived: the input still gets the gradients of
+    its other paths (conv's double backward returns None for its input, so a conv net's second derivative
+    depends on this)."""
+    T = pytest.importorskip(module)
+
+    class KeepFirst(T.autograd.Function):
+        @staticmethod
+        def forward(ctx, a, b):
+            return a * 1
+
+        @staticmethod
+        def backward(ctx, g):
+            return g, None
+    x = T.tensor([1., 2.], requires_grad=True)
+    out = KeepFirst.apply(x * x, x).sum()
+    g, = T.autograd.grad(out, x, retain_graph=True)
+    assert g.tolist() == [2., 4.]
+    out.backward()
+    assert x.grad.tolist() == [2., 4.]
+    y = KeepFirst.apply(T.ones(2, requires_grad=True), x)  # x gets None only: no gradient at all
+    assert T.autograd.grad(y.sum(), x, allow_unused=True) == (None,)

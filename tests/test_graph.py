@@ -115,6 +115,62 @@ def test_names_come_from_the_notebook_unless_given():
     assert {n.title for n in walk(ns["loss"]).nodes.values() if n.kind in ("leaf", "tensor")} == {"output", "leaf"}
 
 
+MODEL_CELL = """
+import {module} as torch
+nn = torch.nn
+
+class Affine(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.weight = nn.Parameter(torch.ones(2, 2))
+        self.bias = nn.Parameter(torch.zeros(2))
+
+    def forward(self, x):
+        return x @ self.weight + self.bias
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc1 = Affine()
+        self.layers = nn.Sequential(Affine(), nn.Tanh())
+
+    def forward(self, x):
+        return self.layers(self.fc1(x))
+
+model = Net()
+x = torch.ones(1, 2)
+loss = model(x).sum()
+"""
+
+
+@pytest.mark.parametrize("module", ["autograd_widgets", "torch"])
+def test_a_models_parameters_are_named_by_their_path_in_it(module):
+    pytest.importorskip(module)
+    pytest.importorskip("IPython")
+    from IPython.core.interactiveshell import InteractiveShell
+    shell = InteractiveShell.instance()
+    try:
+        shell.run_cell(MODEL_CELL.format(module=module), store_history=False)
+        ns = shell.user_ns
+        leaves = {n.title for n in walk(ns["loss"]).leaves()}
+        assert leaves == {"fc1.weight", "fc1.bias", "layers.0.weight", "layers.0.bias"}
+        shell.run_cell("w = model.fc1.weight", store_history=False)  # a name of its own wins over the path
+        assert {n.title for n in walk(ns["loss"]).leaves()} == leaves - {"fc1.weight"} | {"w"}
+    finally:
+        InteractiveShell.clear_instance()
+    from autograd_widgets.graph import details
+    assert not details.is_module(ns["Net"]) and not details.is_module(ns["torch"])  # a class, a package
+
+    class Proxy:  # an object whose __getattr__ raises something other than AttributeError is no model
+        def __getattr__(self, name):
+            raise KeyError(name)
+    assert not details.is_module(Proxy())
+    g = walk(ns["loss"], names=ns["model"])  # outside IPython: the model passed as names
+    assert {n.title for n in g.leaves()} == leaves
+    g = walk(ns["loss"], names=dict(ns["model"].layers.named_parameters()))
+    assert {n.title for n in g.leaves()} == {"0.weight", "0.bias", "leaf"}
+
+
 def test_a_10000_node_chain_walks_and_folds_to_a_handful():
     x = aw.tensor([1.], requires_grad=True)
     y = x

@@ -287,3 +287,14 @@ def test_stepper_marks_every_copy_of_a_shared_weight():
     w_lines = [s.view.labels[n.id] for n in s.view.drawn.leaves() if n.ref is w]
     assert len(w_lines) > 1 and all(lines == w_lines[0] for lines in w_lines)
     assert w_lines[0][2].strip() == "grad " + aw.graph.values(w.grad)
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_playground_names_a_models_parameters_by_their_path(module):
+    T = pytest.importorskip(module)
+    T.manual_seed(0)
+    model = T.nn.Sequential(T.nn.Linear(2, 2), T.nn.Tanh(), T.nn.Linear(2, 1))
+    loss = model(T.ones(3, 2)).sum()
+    p = aw.BackwardPlayground(loss, names=model)
+    assert sorted(p.input_names) == ["0.bias", "0.weight", "2.bias", "2.weight"]
+    assert set(p.grads) == {"0.weight", "0.bias", "2.weight", "2.bias"}

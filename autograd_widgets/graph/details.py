@@ -11,6 +11,22 @@ def is_tensor(x):
     return hasattr(x, "grad_fn") and hasattr(x, "requires_grad") and hasattr(x, "shape")
 
 
+def is_module(x):
+    """A model of this core or of PyTorch (an object, not a class, with a `named_parameters()` method)."""
+    try:
+        return not isinstance(x, type) and callable(getattr(x, "named_parameters", None))
+    except Exception:  # noqa: BLE001 - a notebook object whose __getattr__ raises something else: not a model
+        return False
+
+
+def parameter_names(module):
+    """{id(parameter): (dotted name, parameter)}: `fc1.weight`, `0.bias`, as module.named_parameters() names them."""
+    try:
+        return {id(p): (name, p) for name, p in module.named_parameters() if is_tensor(p)}
+    except Exception:  # noqa: BLE001 - an object that only looks like a model names nothing
+        return {}
+
+
 def values(t, limit=6):
     """A tensor's (or NumPy array's) values as printed ('[[10., 98.]]'), or its first `limit` numbers then '...'."""
     if t is None:

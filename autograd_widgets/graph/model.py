@@ -7,7 +7,7 @@ The walk is iterative, so graphs of any depth work.
 """
 from dataclasses import dataclass, field
 
-from .details import function_details, is_tensor, tensor_details
+from .details import function_details, is_module, is_tensor, parameter_names, tensor_details
 from .names import notebook_tensors
 
 KINDS = ("leaf", "tensor", "fn", "accumulate", "fold")
@@ -83,9 +83,10 @@ def fold_details(members):
 def walk(outputs, names=None):
     """The graph behind `outputs` (a tensor or a list of them).
 
-    `names`: {name: tensor} labels tensors; without it, tensors take their variable names in the
-    notebook (IPython's user namespace). Named non-leaf tensors (`b = ...`) are drawn beside the
-    function that made them.
+    `names`: {name: tensor} labels tensors (`dict(model.named_parameters())`, or the model itself);
+    tensors it leaves out take their variable names in the notebook (IPython's user namespace), and
+    the parameters of models there their paths (`fc1.weight`). Named non-leaf tensors (`b = ...`)
+    are drawn beside the function that made them.
     """
     outputs = list(outputs) if isinstance(outputs, (list, tuple)) else [outputs]
     if not outputs or not all(is_tensor(o) for o in outputs):
@@ -93,6 +94,9 @@ def walk(outputs, names=None):
         raise TypeError(f"walk() takes a tensor or a list of tensors (got {got}), e.g. walk(loss) or "
                         "walk([y1, y2]).")
     known = notebook_tensors()
+    if is_module(names):
+        known.update(parameter_names(names))
+        names = None
     if names:
         bad = [k for k, v in names.items() if not is_tensor(v)]
         if bad:

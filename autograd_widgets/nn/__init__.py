@@ -1,23 +1,21 @@
-"""torch.nn: Parameter and the functional ops this project supports."""
-from ..tensor import Tensor
-from . import functional  # noqa: F401
-
-
-class Parameter(Tensor):
-    """A leaf tensor that requires grad by default; ops on it give plain tensors."""
-
-    def __new__(cls, data=None, requires_grad=True):
-        from ..creation import empty
-        data = empty(0) if data is None else data
-        t = cls._make(data.detach()._data)
-        if requires_grad:
-            t.requires_grad_(True)
-        return t
-
-    def __deepcopy__(self, memo):
-        t = Parameter(Tensor._make(self._data.copy()), self._rg)
-        memo[id(self)] = t
-        return t
+"""torch.nn: Module and its layers, containers and losses, Parameter, init, utils and functional."""
+from . import functional, init, utils  # noqa: F401
+from .parameter import Buffer, Parameter
+from .module import Module
+from .container import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
+from .linear import Identity, Linear
+from .activation import (ELU, GELU, SELU, Hardtanh, LeakyReLU, LogSoftmax, ReLU, ReLU6, Sigmoid, SiLU, Softmax,
+                         Softmin, Softplus, Tanh)
+from .loss import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, KLDivLoss, L1Loss, MSELoss, NLLLoss,
+                   SmoothL1Loss, SoftMarginLoss)
+from .conv import Conv1d, Conv2d
+from .pooling import AdaptiveAvgPool2d, AvgPool1d, AvgPool2d, MaxPool1d, MaxPool2d
+from .dropout import Dropout, Dropout1d, Dropout2d
+from .distance import CosineSimilarity
+from .normalization import LayerNorm
+from .batchnorm import BatchNorm1d, BatchNorm2d
+from .sparse import Embedding
+from .flatten import Flatten, Unflatten
 
 
 def __getattr__(name):

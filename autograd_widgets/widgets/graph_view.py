@@ -153,7 +153,8 @@ def _structure(graph):
 
 
 def show(*outputs, names=None, max_nodes=MAX_NODES):
-    """The graph behind `outputs`, drawn live: `show(loss)` or `show(y1, y2, names={'x': x})`."""
+    """The graph behind `outputs`, drawn live: `show(loss)`, `show(y1, y2, names={"x": x})` or
+    `show(loss, names=model)` (its parameters named `fc1.weight`, ...)."""
     if not outputs:
         raise TypeError("show() needs at least one tensor, e.g. show(loss).")
     return GraphView(list(outputs), names=names, max_nodes=max_nodes)
