@@ -50,15 +50,7 @@ def _activation(node, input, inplace, **params):
     """node applied to input; inplace=True writes the result into input (its node then the in-place variant)."""
     if not inplace:
         return node.apply(input, **params)
-    return input._inplace(lambda t: _saving_a_clone(node.apply(t, **params), t))
-
-
-def _saving_a_clone(out, old):
-    """An in-place op whose backward needs self keeps a clone of it (PyTorch's original_self), made before the write."""
-    if out.grad_fn is not None and type(out.grad_fn).saves == ("self",):
-        from ..ops.pointwise import CloneBackward0
-        out.grad_fn.save_for_backward(CloneBackward0.apply(old))
-    return out
+    return input._inplace(lambda t: node.apply(t, **params))  # t is PyTorch's original_self: a clone it may save
 
 
 def dropout1d(input, p=0.5, training=True, inplace=False):
