@@ -55,6 +55,12 @@ def equal(a, b):
     return tuple(a.shape) == tuple(b.shape) and (a == b).all().item()  # `bool` here is torch.bool
 
 
+# --- forms tutorials write (issue 9): grad-mode helpers, constants, devices, submodules -------------
+from .grad_mode import is_inference_mode_enabled  # noqa: E402
+from . import unsupported as _unsupported  # noqa: E402
+_unsupported.install()
+
+
 _WIDGETS = ("show", "GraphView", "BackwardPlayground", "JacobianExplorer", "BackwardStepper")
 
 

@@ -50,6 +50,48 @@ class _OutputRef:
         self.data, self.tensor = t._data, weakref.ref(t)
 
 
+class _Packed:
+    """A saved tensor as a saved_tensors_hooks pack hook returned it; `unpack` gives the tensor back."""
+    __slots__ = ("packed", "unpack_hook", "autograd")
+
+    def __init__(self, packed, unpack_hook, autograd):
+        # autograd: (requires_grad, grad_fn, output_nr, accumulator) of the saved tensor, restored on the
+        # unpacked one as PyTorch does (so double backward works); None for the node's own output
+        self.packed, self.unpack_hook, self.autograd = packed, unpack_hook, autograd
+
+    def unpack(self, node):
+        t = self.unpack_hook(self.packed)
+        rg, fn, nr, ag = self.autograd or (True, node, 0, None)
+        if rg and isinstance(t, Tensor) and not t._rg:
+            t = Tensor._make(t._data)
+            t._rg, t.grad_fn, t._output_nr, t._ag = True, fn, nr, ag
+        return t
+
+
+saved_tensors_hooks_stack = []  # (pack, unpack) pairs of torch.autograd.graph.saved_tensors_hooks; innermost last
+
+
+def _pack(saved, versions, out=None):
+    """`saved` with each tensor passed through the innermost pack hook (PyTorch packs at save time)."""
+    pack, unpack = saved_tensors_hooks_stack[-1]
+    packed, vs = [], []
+    prev, GradMode.enabled = GradMode.enabled, False  # as PyTorch: what a pack hook computes has no graph
+    try:
+        for x, v in zip(saved, versions):
+            if type(x) is _OutputRef:
+                packed.append(_Packed(pack(out), unpack, None))
+                vs.append(0)
+            elif isinstance(x, Tensor):
+                packed.append(_Packed(pack(x), unpack, (x._rg, x.grad_fn, x._output_nr, x._ag)))
+                vs.append(0)  # not None: the unpack path runs
+            else:
+                packed.append(x)
+                vs.append(v)
+    finally:
+        GradMode.enabled = prev
+    return tuple(packed), tuple(vs)
+
+
 class _Scratch:
     """ctx for a forward whose result needs no graph: takes attributes, keeps nothing."""
 
@@ -95,6 +137,8 @@ class Node:
     def save_for_backward(self, *tensors):
         self._saved = tensors
         self._versions = tuple(t._version if isinstance(t, Tensor) else None for t in tensors)
+        if saved_tensors_hooks_stack:
+            self._saved, self._versions = _pack(self._saved, self._versions)
 
     @property
     def saved_tensors(self):
@@ -102,11 +146,13 @@ class Node:
             raise errors.freed_graph()
         saved = self._saved
         for x, v in zip(saved, self._versions):
-            if v is not None and (type(x) is _OutputRef or x._version != v):
+            if v is not None and (type(x) is _OutputRef or type(x) is _Packed or x._version != v):
                 return tuple([self._unpack(x, v) for x, v in zip(saved, self._versions)])
         return saved  # nothing to unwrap or check: the common case
 
     def _unpack(self, x, version):
+        if type(x) is _Packed:
+            return x.unpack(self)
         if type(x) is _OutputRef:
             t = x.tensor()
             now = t._version if t is not None else version
@@ -321,6 +367,8 @@ class Op(Node):
                                     for s in saved])
         out._rg = True
         out.grad_fn = node
+        if saved_tensors_hooks_stack and cls.saves:
+            node._saved, node._versions = _pack(node._saved, node._versions, out)
         return out
 
     def forward(ctx, *arrays, **params):
