@@ -269,3 +269,42 @@ def test_unsupported_submodules_and_names_say_so():
         aw.autograd.no_such  # noqa: B018
     assert not hasattr(aw, "fft") and hasattr(aw.autograd, "graph")
     exec("import autograd_widgets.autograd.graph; from autograd_widgets.autograd.functional import jacobian", {})
+
+
+def test_vhp_and_hvp_as_pytorch():
+    def program(T, out):
+        F = _sub(T, "autograd.functional")
+
+        def cube(x):
+            return (x ** 3).sum()
+
+        def mixed(x, y):
+            return (x * y.sin()).sum() + (x ** 2).sum()
+        x = T.tensor([1., 2., -1.], dtype=T.float64)
+        v = T.tensor([0.5, 1., 2.], dtype=T.float64)
+        y = T.tensor([0.3, 0.7, 1.1], dtype=T.float64)
+        out(F.vhp(cube, x, v), F.hvp(cube, x, v))
+        out(F.vhp(mixed, (x, y), (v, v)), F.hvp(mixed, (x, y), (v, v)))
+        out(F.hvp(cube, x.requires_grad_(), v, create_graph=True))
+        out(F.vhp(lambda s: s.exp(), T.tensor(1.)))
+        for call in (lambda: F.vhp(cube, x), lambda: F.hvp(lambda x: x * 2, x, v)):
+            try:
+                call()
+            except RuntimeError as e:
+                out(e)
+    lines = same_output(program)
+    assert "tensor([ 3., 12., -12.]" in lines[0].replace("\n", "")  # 6·x·v
+
+
+def test_format_of_tensors():
+    def program(T, out):
+        x = T.tensor(2.)
+        out(f"{x}", format(x, ".4f"), "{:.3f}".format(x), f"{x:>10}", f"{x!r}", f"{T.tensor(3)}",
+            format(T.tensor(True)), f"{T.tensor(2., requires_grad=True):.2f}", f"{(x * 1).sum():.3f}",
+            f"{T.tensor([1., 2.])}", "%.2f" % x)
+        for spec_of in (lambda: format(T.tensor([1., 2.]), ".2f"), lambda: round(x), lambda: format(x, "d")):
+            try:
+                out(spec_of())
+            except (TypeError, ValueError) as e:
+                out(type(e).__name__, e)
+    assert same_output(program)[0].startswith("2.0 2.0000 2.000        2.0 tensor(2.) 3 True 2.00 2.000")
