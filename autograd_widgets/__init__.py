@@ -57,12 +57,16 @@ def equal(a, b):
 
 # --- forms tutorials write (issue 9): grad-mode helpers, constants, devices, submodules -------------
 from .grad_mode import is_inference_mode_enabled  # noqa: E402
+import sys as _sys  # noqa: E402
 from . import unsupported as _unsupported  # noqa: E402
 from . import methods_forms as _methods_forms  # noqa: E402
 _unsupported.install()
 _methods_forms.bind()
 globals().update({k: v for k, v in _methods_forms.torch_functions().items() if k not in globals()})
+allclose, equal = _methods_forms.FUNCTIONS["allclose"], _methods_forms.FUNCTIONS["equal"]  # noqa: F811
 from .ops.products import einsum  # noqa: E402
+from . import keywords as _keywords  # noqa: E402
+_keywords.install(_sys.modules[__name__], Tensor)
 from math import e, inf, nan, pi  # noqa: E402  (torch.pi, ... are these Python floats)
 
 

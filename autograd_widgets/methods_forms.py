@@ -145,15 +145,20 @@ def _method_of(fn, name):
     return method
 
 
+def _function(method, name):
+    """torch.<name>(input, ...) running Tensor.<name>, as PyTorch's functions take `input` first."""
+    def function(input, *args, **kwargs):
+        return method(input, *args, **kwargs)
+    function.__name__ = function.__qualname__ = name
+    return function
+
+
 def torch_functions():
     """The torch-level names: every function above, the aliases and the in-place `torch.sin_` forms."""
     names = dict(FUNCTIONS)
-    for name, fn in UNARY.items():
-        names.setdefault(name, fn)
-        names[name + "_"] = getattr(Tensor, name + "_")
-    for alias, name in ALIASES.items():
-        names[alias] = names[name] if name in names else getattr(Tensor, name)
-        names[alias + "_"] = getattr(Tensor, name + "_")
+    for name in list(UNARY) + list(ALIASES):
+        names[name] = _function(getattr(Tensor, name), name)
+        names[name + "_"] = _function(getattr(Tensor, name + "_"), name + "_")
     for name in IN_PLACE:
-        names[name + "_"] = getattr(Tensor, name + "_")
+        names[name + "_"] = _function(getattr(Tensor, name + "_"), name + "_")
     return names

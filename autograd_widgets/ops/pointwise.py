@@ -71,23 +71,25 @@ class SubBackward1(Op):
 
 
 class RsubBackward0(Op):
-    """torch.rsub(self, other) = other - self, both tensors."""
+    """torch.rsub(self, other, alpha) = other - alpha·self, both tensors."""
     args = ("self", "other")
-    def forward(ctx, a, b):
+    def forward(ctx, a, b, alpha=1):
         a, b = promote(a, b)
-        return b - a
+        ctx.alpha = alpha
+        return b - a if alpha == 1 else b - alpha * a
     def backward(ctx, g):
-        return -g, g
+        return (-g if ctx.alpha == 1 else g * -ctx.alpha), g
 
 
 class RsubBackward1(Op):
-    """number - self: the number is an attribute, not an input."""
+    """number - alpha·self: the number is an attribute, not an input."""
     args = ("self",)
-    def forward(ctx, a, other):
+    def forward(ctx, a, other, alpha=1):
         a, other = promote(a, other)
-        return other - a
+        ctx.alpha = alpha
+        return other - a if alpha == 1 else other - alpha * a
     def backward(ctx, g):
-        return (-g,)
+        return (-g if ctx.alpha == 1 else g * -ctx.alpha,)
 
 
 class MulBackward0(Op):
@@ -390,10 +392,11 @@ def sub(a, b, alpha=1):
     return SubBackward0.apply(a, b) if alpha == 1 else SubBackward0.apply(a, b, alpha=alpha)
 
 
-def rsub(a, b):
+def rsub(a, b, alpha=1):
+    kw = {} if alpha == 1 else {"alpha": alpha}
     if isinstance(b, Tensor):
-        return RsubBackward0.apply(a, b)
-    return RsubBackward1.apply(a, other=b)
+        return RsubBackward0.apply(a, b, **kw)
+    return RsubBackward1.apply(a, other=b, **kw)
 
 
 def mul(a, b):

@@ -1,0 +1,59 @@
+"""PyTorch's keyword names for every function and method: `torch.matmul(input=a, other=b)`,
+`x.sum(dim=0, keepdim=True)`, `torch.zeros(size=(2, 3))`, `x.view(size=(3, 2))`.
+
+The ops keep their own short parameter names; `accept` puts a thin layer in front that turns
+PyTorch's keywords into positions (only when keywords are given, so plain calls cost nothing more).
+"""
+import functools
+
+# name -> PyTorch's names of its leading positional parameters, in order (as the function: `input` first;
+# a method gets `self` there). A name after "*" in PyTorch's signature (alpha=, dtype=, keepdim=...) is
+# left out when the op's own parameter already has PyTorch's name.
+SIGNATURES = {
+    "add": ("input", "other"), "sub": ("input", "other"), "subtract": ("input", "other"),
+    "mul": ("input", "other"), "multiply": ("input", "other"), "div": ("input", "other"),
+    "divide": ("input", "other"), "true_divide": ("input", "other"), "rsub": ("input", "other"),
+    "pow": ("input", "exponent"), "where": ("condition", "input", "other"),
+    "matmul": ("input", "other"), "mm": ("input", "mat2"), "bmm": ("input", "mat2"), "mv": ("input", "vec"),
+    "dot": ("input", "tensor"),
+    "sum": ("input", "dim"), "mean": ("input", "dim"), "norm": ("input", "p", "dim", "keepdim"),
+    "max": ("input", "dim", "keepdim"), "min": ("input", "dim", "keepdim"), "argmax": ("input", "dim", "keepdim"),
+    "argmin": ("input", "dim", "keepdim"), "softmax": ("input", "dim"), "log_softmax": ("input", "dim"),
+    "reshape": ("input", "shape"), "view": ("input", "size"), "permute": ("input", "dims"),
+    "expand": ("input", "size"), "transpose": ("input", "dim0", "dim1"), "squeeze": ("input", "dim"),
+    "unsqueeze": ("input", "dim"), "flatten": ("input", "start_dim", "end_dim"), "t": ("input",),
+    "narrow": ("input", "dim", "start", "length"), "select": ("input", "dim", "index"),
+    "cat": ("tensors", "dim"), "stack": ("tensors", "dim"),
+    "zeros": ("size",), "ones": ("size",), "empty": ("size",), "full": ("size", "fill_value"),
+    "zeros_like": ("input",), "ones_like": ("input",), "empty_like": ("input",), "full_like": ("input", "fill_value"),
+    "numel": ("input",), "clone": ("input",), "allclose": ("input", "other"), "equal": ("input", "other"),
+    "isclose": ("input", "other"), "from_numpy": ("ndarray",),
+}
+
+
+def accept(fn, names):
+    """`fn` also callable with PyTorch's keyword `names` (its leading positional parameters, in order)."""
+    known = frozenset(names)
+
+    @functools.wraps(fn)
+    def with_keywords(*args, **kwargs):
+        if kwargs and not known.isdisjoint(kwargs):
+            args = list(args)
+            for name in names[len(args):]:
+                if name not in kwargs:
+                    break
+                args.append(kwargs.pop(name))
+        return fn(*args, **kwargs)
+    with_keywords.pytorch_keywords = names
+    return with_keywords
+
+
+def install(module, tensor_type):
+    """Put `accept` in front of the module's functions and the tensor type's methods named in SIGNATURES."""
+    for name, names in SIGNATURES.items():
+        fn = module.__dict__.get(name)
+        if fn is not None and not hasattr(fn, "pytorch_keywords"):
+            setattr(module, name, accept(fn, names))
+        method = tensor_type.__dict__.get(name)
+        if method is not None and names[0] in ("input",) and not hasattr(method, "pytorch_keywords"):
+            setattr(tensor_type, name, accept(method, ("self",) + names[1:]))
