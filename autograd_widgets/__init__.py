@@ -68,6 +68,7 @@ from .ops.products import einsum  # noqa: E402
 from . import keywords as _keywords  # noqa: E402
 _keywords.install(_sys.modules[__name__], Tensor)
 from math import e, inf, nan, pi  # noqa: E402  (torch.pi, ... are these Python floats)
+from .device import get_default_device, set_default_device  # noqa: E402
 
 
 _WIDGETS = ("show", "GraphView", "BackwardPlayground", "JacobianExplorer", "BackwardStepper")
@@ -78,8 +79,8 @@ def __getattr__(name):
     if name in _WIDGETS:
         from . import widgets
         return getattr(widgets, name)
-    if name == "cuda":  # not `from . import cuda`: that asks this __getattr__ for "cuda" again
+    if name in ("cuda", "accelerator"):  # not `from . import cuda`: that asks this __getattr__ for "cuda" again
         import importlib
-        return importlib.import_module(__name__ + ".cuda")
+        return importlib.import_module(__name__ + "." + name)
     from . import errors
     raise errors.not_supported(f"torch.{name}")

@@ -486,3 +486,60 @@ def test_exported_functions_take_pytorchs_documented_keywords():
             missing[name] = sorted(lacking)
         checked += 1
     assert checked > 100 and not missing
+
+
+# --- devices, accelerator, Tensor.type() -----------------------------------------------------
+def test_accelerator_default_device_and_type_names():
+    if aw.cuda.is_available() or torch.cuda.is_available():
+        pytest.skip("the answers compared here are those of a machine without an accelerator")
+
+    def program(T, out):
+        acc = T.accelerator
+        out(repr(T.get_default_device()), acc.is_available(), acc.current_accelerator(), acc.device_count(),
+            T.cuda.is_available(), acc.current_accelerator(check_available=True))
+        device = acc.current_accelerator().type if acc.is_available() else "cpu"  # the tutorials' first lines
+        out(f"Using {device} device")
+        T.set_default_device("cpu")
+        out(repr(T.get_default_device()), T.tensor([1.]).device, T.zeros(2).device)
+        T.set_default_device(None)
+        for call in (acc.current_device_index, acc.synchronize):
+            try:
+                call()
+            except RuntimeError as e:
+                out(e)
+        x = T.ones(2)
+        out(x.type(), x.type(T.float64).dtype, x.type("torch.LongTensor"), x.type(T.DoubleTensor).dtype,
+            x.long().type(), T.tensor(True).type(), T.pi, T.e, T.inf, T.nan)
+    assert same_output(program)[:2] == ["device(type='cpu') False None 0 False None", "Using cpu device"]
+
+
+# --- in-place forms: graphs and errors --------------------------------------------------------
+def test_in_place_unary_ops_graphs_and_errors():
+    def program(T, out):
+        x = T.tensor([0.5, -1.5, 2.2], requires_grad=True)
+        for op in ("sin_", "exp_", "clamp_", "floor_", "gt_", "relu_", "square_"):
+            y = x * 1
+            args = (0, 1) if op == "clamp_" else (0,) if op == "gt_" else ()
+            r = getattr(y, op)(*args)
+            out(op, r is y, y, y.grad_fn.next_functions)
+            try:
+                getattr(x, op)(*args)
+            except RuntimeError as e:
+                out(e)
+        y = x * 1
+        y.exp_()
+        y.add_(1)  # exp_ saved its result, y itself
+        try:
+            y.sum().backward()
+        except RuntimeError as e:
+            out(e)
+        y = x * 1
+        T.sin_(y)
+        y.sum().backward()
+        out(x.grad, T.relu_(x.detach() - 1), T.clamp_(x.detach().clone(), max=0))
+        with T.no_grad():
+            z = x.abs().sqrt_()
+        out(z, z.requires_grad)
+    lines = same_output(program)
+    assert lines[0].startswith("sin_ True tensor([ 0.4794, -0.9975,  0.8085], grad_fn=<SinBackward0>)")
+    assert "output 0 of Exp" in lines[-3]
