@@ -28,16 +28,23 @@ SIGNATURES = {
     "zeros_like": ("input",), "ones_like": ("input",), "empty_like": ("input",), "full_like": ("input", "fill_value"),
     "numel": ("input",), "clone": ("input",), "allclose": ("input", "other"), "equal": ("input", "other"),
     "isclose": ("input", "other"), "from_numpy": ("ndarray",),
+    # ops whose names are PyTorch's already, listed for NumPy's spellings (d2l writes A.sum(axis=1, keepdims=True))
+    "var": ("input", "dim"), "std": ("input", "dim"), "prod": ("input", "dim"), "cumsum": ("input", "dim"),
+    "logsumexp": ("input", "dim"), "sort": ("input", "dim"), "argsort": ("input", "dim"),
+    "topk": ("input", "k", "dim"), "gather": ("input", "dim", "index"), "flip": ("input", "dims"),
 }
+# NumPy's names PyTorch's argument parser also accepts (torch/csrc/utils/python_arg_parser.cpp)
+NUMPY_NAMES = {"axis": "dim", "keepdims": "keepdim", "x": "input", "a": "input", "x1": "input", "x2": "other"}
 
 
 def accept(fn, names):
     """`fn` also callable with PyTorch's keyword `names` (its leading positional parameters, in order)."""
-    known = frozenset(names)
+    known = frozenset(names) | frozenset(NUMPY_NAMES)
 
     @functools.wraps(fn)
     def with_keywords(*args, **kwargs):
         if kwargs and not known.isdisjoint(kwargs):
+            kwargs = {NUMPY_NAMES.get(k, k): v for k, v in kwargs.items()}
             args = list(args)
             for name in names[len(args):]:
                 if name not in kwargs:

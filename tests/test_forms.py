@@ -419,7 +419,17 @@ KEYWORD_CALLS = [
     ("einsum list", lambda T, a, b, v, m: T.einsum("ij,jk", [a, b])),
     ("Tensor.to", lambda T, a, b, v, m: a.to(dtype=T.float64)),
     ("Tensor.type", lambda T, a, b, v, m: a.type(dtype=T.float64)),
-    ("rsub", lambda T, a, b, v, m: T.rsub(input=v, other=v * 2)),
+    ("rsub", lambda T, a, b, v, m: T.rsub(input=v, other=v * 2, alpha=2)),
+    # NumPy's spellings, as d2l writes them
+    ("sum axis keepdims", lambda T, a, b, v, m: a.sum(axis=1, keepdims=True)),
+    ("sum axis list", lambda T, a, b, v, m: T.sum(a, axis=[0, 1])),
+    ("mean axis", lambda T, a, b, v, m: a.mean(axis=0)),
+    ("argmax axis", lambda T, a, b, v, m: a.argmax(axis=1)),
+    ("cumsum axis", lambda T, a, b, v, m: a.cumsum(axis=0)),
+    ("cat axis", lambda T, a, b, v, m: T.cat((a, a), axis=0)),
+    ("max axis", lambda T, a, b, v, m: a.max(axis=1).values),
+    ("std axis keepdims", lambda T, a, b, v, m: a.std(axis=0, keepdims=True)),
+    ("add x x2", lambda T, a, b, v, m: T.add(x=v, x2=v)),
 ]
 
 
