@@ -80,9 +80,9 @@ def of_type(type_name):
     return d
 
 
-def set_default_device(spec):
+def set_default_device(device):
     """Where factory functions put tensors without device=... (None: back to cpu)."""
-    _default[0] = "cpu" if spec is None else type_of(spec)
+    _default[0] = "cpu" if device is None else type_of(device)
     if _default[0] != "cpu":
         from . import backend as B
         B.namespace(_default[0])  # raises PyTorch's error now, on a machine without that device
