@@ -66,7 +66,7 @@ globals().update({k: v for k, v in _methods_forms.torch_functions().items() if k
 allclose, equal = _methods_forms.FUNCTIONS["allclose"], _methods_forms.FUNCTIONS["equal"]  # noqa: F811
 from .ops.products import einsum  # noqa: E402
 from . import keywords as _keywords  # noqa: E402
-_keywords.install(_sys.modules[__name__], Tensor)
+_keywords.install(_sys.modules[__name__], Tensor, more=_methods_forms.torch_functions())
 from math import e, inf, nan, pi  # noqa: E402  (torch.pi, ... are these Python floats)
 from .device import get_default_device, set_default_device  # noqa: E402
 

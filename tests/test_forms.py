@@ -553,3 +553,23 @@ def test_in_place_unary_ops_graphs_and_errors():
     lines = same_output(program)
     assert lines[0].startswith("sin_ True tensor([ 0.4794, -0.9975,  0.8085], grad_fn=<SinBackward0>)")
     assert "output 0 of Exp" in lines[-3]
+
+
+def test_out_keyword_as_the_tensors_tutorial_writes_it():
+    def program(T, out):
+        tensor = T.ones(4, 4)
+        tensor[:, 1] = 0
+        y3 = T.zeros(4, 4)
+        out(T.matmul(tensor, tensor.T, out=y3) is y3, y3)
+        z3 = T.zeros(4, 4)
+        T.mul(tensor, tensor, out=z3)
+        out(z3, T.exp(tensor[0], out=T.empty(4)), T.sum(tensor, 0, out=T.zeros(4)))
+        with pytest.warns(UserWarning, match="was resized"):
+            out(T.add(tensor[0], 1, out=T.zeros(2)))
+        x = T.ones(2, requires_grad=True)
+        for call in (lambda: T.mul(x, x, out=T.zeros(2)), lambda: T.mul(tensor[0], 2, out=T.zeros(4, dtype=T.long))):
+            try:
+                call()
+            except RuntimeError as e:
+                out(e)
+    assert same_output(program)[-2].startswith("mul(): functions with out=... arguments don't support")

@@ -1,7 +1,7 @@
 """torch.autograd: backward(), grad(), Function, Variable, functional, gradcheck."""
 from .. import errors
 from ..engine import run_backward
-from ..grad_mode import enable_grad, no_grad, set_grad_enabled  # noqa: F401
+from ..grad_mode import enable_grad, inference_mode, no_grad, set_grad_enabled  # noqa: F401
 from ..node import edge_to
 from ..tensor import Tensor
 from . import functional, graph  # noqa: F401
