@@ -70,6 +70,16 @@ class SubBackward1(Op):
         return (g,)
 
 
+class AddBackward1(Op):
+    """self + number (add.Scalar), as PyTorch's C++ formulas write it: the number is an attribute."""
+    args = ("self",)
+    def forward(ctx, a, other):
+        a, other = promote(a, other)
+        return a + other
+    def backward(ctx, g):
+        return (g,)
+
+
 class RsubBackward0(Op):
     """torch.rsub(self, other, alpha) = other - alpha·self, both tensors."""
     args = ("self", "other")

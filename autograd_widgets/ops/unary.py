@@ -7,17 +7,7 @@ import math
 
 from .. import backend as B
 from ..node import Op
-from .pointwise import MulBackward1, PowBackward0, _float, promote, zeros_like
-
-
-class AddBackward1(Op):
-    """self + number (alpha·number), as backward formulas write it: the number is an attribute."""
-    args = ("self",)
-    def forward(ctx, a, other, alpha=1):
-        a, other = promote(a, other)
-        return a + other * alpha if alpha != 1 else a + other
-    def backward(ctx, g):
-        return (g,)
+from .pointwise import AddBackward1, MulBackward1, PowBackward0, _float, zeros_like
 
 
 def _plus(t, number):
