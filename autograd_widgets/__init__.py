@@ -69,6 +69,7 @@ from . import keywords as _keywords  # noqa: E402
 _keywords.install(_sys.modules[__name__], Tensor, more=_methods_forms.torch_functions())
 from math import e, inf, nan, pi  # noqa: E402  (torch.pi, ... are these Python floats)
 from .device import get_default_device, set_default_device  # noqa: E402
+from .legacy_types import BoolTensor, DoubleTensor, FloatTensor, LongTensor  # noqa: E402, F811
 
 
 _WIDGETS = ("show", "GraphView", "BackwardPlayground", "JacobianExplorer", "BackwardStepper")

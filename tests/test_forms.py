@@ -573,3 +573,14 @@ def test_out_keyword_as_the_tensors_tutorial_writes_it():
             except RuntimeError as e:
                 out(e)
     assert same_output(program)[-2].startswith("mul(): functions with out=... arguments don't support")
+
+
+def test_legacy_tensor_types():
+    def program(T, out):
+        x = T.ones(2)
+        out(isinstance(x, T.FloatTensor), isinstance(x, T.DoubleTensor), isinstance(x.long(), T.LongTensor),
+            T.FloatTensor, type(T.FloatTensor), T.FloatTensor.dtype, T.LongTensor([1, 2]), T.FloatTensor(2, 3).shape,
+            issubclass(T.FloatTensor, T.Tensor), T.BoolTensor.dtype)
+        dtype = T.FloatTensor  # the older "Learning PyTorch with Examples": x = torch.randn(N, D).type(dtype)
+        out(T.zeros(3).type(dtype), x.type(T.DoubleTensor), T.DoubleTensor([1, 2]), T.FloatTensor([[1, 2]]))
+    assert same_output(program)[0].startswith("True False True <class 'torch.FloatTensor'> <class 'torch.tensortype'>")

@@ -157,3 +157,8 @@ def _detached(out, result, create_graph, is_tuple):
     if not create_graph:
         out, result = out.detach(), tuple(r.detach() for r in result)
     return out, (result if is_tuple else result[0])
+
+
+def __getattr__(name):
+    from .. import errors
+    raise errors.not_supported(f"torch.autograd.functional.{name}")

@@ -22,3 +22,8 @@ class save_on_cpu(saved_tensors_hooks):
 
     def __init__(self, pin_memory=False, device_type="cuda"):
         super().__init__(lambda t: (t.device, t.detach().cpu()), lambda packed: packed[1].to(packed[0]))
+
+
+def __getattr__(name):
+    from .. import errors
+    raise errors.not_supported(f"torch.autograd.graph.{name}")
