@@ -261,6 +261,43 @@ def test_saved_tensors_hooks_pack_at_save_unpack_at_use():
     assert lines[3] == "backward" and lines[4].startswith("unpack tensor([10., 20.])")
 
 
+def test_saved_tensors_as_autograd_mechanics_shows_them():
+    def program(T, out):
+        graph = _sub(T, "autograd.graph")
+        x = T.tensor([0.1, 0.2, 0.3, 0.4, 0.5], requires_grad=True)
+        y = x.pow(2)
+        out(x.equal(y.grad_fn._saved_self), x is y.grad_fn._saved_self)
+        y = x.exp()
+        out(y.equal(y.grad_fn._saved_result), y is y.grad_fn._saved_result)
+
+        def pack_hook(x):
+            out("Packing", x)
+            return x
+
+        def unpack_hook(x):
+            out("Unpacking", x)
+            return x
+        a = T.ones(5, requires_grad=True)
+        b = T.ones(5, requires_grad=True) * 2
+        with graph.saved_tensors_hooks(pack_hook, unpack_hook):
+            y = a * b  # PyTorch saves `other` first
+        y.sum().backward()
+        x = T.ones(5, requires_grad=True)
+        with graph.saved_tensors_hooks(lambda x: x * 4, lambda x: x / 4):
+            y = T.pow(x, 2)
+        y.sum().backward()
+        out(x.grad)
+        y = T.ones(5, requires_grad=True) * 2
+        with graph.saved_tensors_hooks(lambda x: x, lambda x: x):
+            z = x * y
+        out(z.grad_fn._saved_self is x, z.grad_fn._saved_self.equal(x))
+        with graph.saved_tensors_hooks(pack_hook, unpack_hook):
+            z = x / y
+        z.sum().backward()
+    lines = same_output(program)
+    assert lines[2].startswith("Packing tensor([2., 2., 2., 2., 2.], grad_fn=<MulBackward0>)")
+
+
 def test_unsupported_submodules_and_names_say_so():
     for statement in ("import autograd_widgets.fft", "from autograd_widgets.autograd.forward_ad import dual_level",
                       "from autograd_widgets import no_such_function"):
