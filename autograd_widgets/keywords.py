@@ -25,6 +25,7 @@ SIGNATURES = {
     "narrow": ("input", "dim", "start", "length"), "select": ("input", "dim", "index"),
     "cat": ("tensors", "dim"), "stack": ("tensors", "dim"),
     "zeros": ("size",), "ones": ("size",), "empty": ("size",), "full": ("size", "fill_value"),
+    "rand": ("size",), "randn": ("size",),  # torch.randn(size=(), requires_grad=True), as d2l writes
     "zeros_like": ("input",), "ones_like": ("input",), "empty_like": ("input",), "full_like": ("input", "fill_value"),
     "numel": ("input",), "clone": ("input",), "allclose": ("input", "other"), "equal": ("input", "other"),
     "isclose": ("input", "other"), "from_numpy": ("ndarray",),

@@ -621,3 +621,40 @@ def test_legacy_tensor_types():
         dtype = T.FloatTensor  # the older "Learning PyTorch with Examples": x = torch.randn(N, D).type(dtype)
         out(T.zeros(3).type(dtype), x.type(T.DoubleTensor), T.DoubleTensor([1, 2]), T.FloatTensor([[1, 2]]))
     assert same_output(program)[0].startswith("True False True <class 'torch.FloatTensor'> <class 'torch.tensortype'>")
+
+
+def test_setup_context_inputs_have_forwards_defaults():
+    """The LinearFunction of "Extending torch.autograd": apply(input, weight) with bias=None by default."""
+    def program(T, out):
+        class LinearFunction(T.autograd.Function):
+            @staticmethod
+            def forward(input, weight, bias=None):
+                output = input.mm(weight.t())
+                if bias is not None:
+                    output += bias.unsqueeze(0).expand_as(output)
+                return output
+
+            @staticmethod
+            def setup_context(ctx, inputs, output):
+                input, weight, bias = inputs
+                ctx.save_for_backward(input, weight, bias)
+
+            @staticmethod
+            def backward(ctx, grad_output):
+                input, weight, bias = ctx.saved_tensors
+                grad_input = grad_weight = grad_bias = None
+                if ctx.needs_input_grad[0]:
+                    grad_input = grad_output.mm(weight)
+                if ctx.needs_input_grad[1]:
+                    grad_weight = grad_output.t().mm(input)
+                if bias is not None and ctx.needs_input_grad[2]:
+                    grad_bias = grad_output.sum(0)
+                return grad_input, grad_weight, grad_bias
+        x = T.tensor([[1., 2., 3.], [0.5, -1., 2.]], dtype=T.float64, requires_grad=True)
+        w = T.tensor([[0.1, 0.2, 0.3], [-0.4, 0.5, 0.6]], dtype=T.float64, requires_grad=True)
+        b = T.tensor([0.5, -0.5], dtype=T.float64, requires_grad=True)
+        y = LinearFunction.apply(x, w)
+        y.sum().backward()
+        out(y, x.grad, w.grad, LinearFunction.apply(x, w, bias=b))
+        out(T.autograd.gradcheck(LinearFunction.apply, (x, w, b), eps=1e-6, atol=1e-4))
+    assert same_output(program)[-1] == "True"

@@ -4,6 +4,7 @@ Both of PyTorch's forms work: `forward(ctx, *args)`, or `forward(*args)` plus
 `setup_context(ctx, inputs, output)` (the form PyTorch's docs recommend).
 """
 import functools
+import inspect
 
 from .. import backend as B
 from .. import errors
@@ -125,6 +126,11 @@ class Function(FunctionCtx, metaclass=_FunctionMeta):
     def apply(cls, *args, **kwargs):
         if cls.backward is Function.backward and cls.vjp is not Function.vjp:
             cls.backward = cls.vjp  # a Function that defines vjp instead of backward
+        if cls.setup_context is not Function.setup_context:
+            # as PyTorch: setup_context's `inputs` are forward's arguments, defaults filled in
+            bound = inspect.signature(cls.forward).bind(*args, **kwargs)
+            bound.apply_defaults()
+            args, kwargs = bound.args, {}
         tensor_pos = [i for i, a in enumerate(args) if isinstance(a, Tensor)]
         needs = GradMode.enabled and any(args[i]._rg for i in tensor_pos)
         if not needs:
