@@ -70,6 +70,7 @@ _keywords.install(_sys.modules[__name__], Tensor, more=_methods_forms.torch_func
 from math import e, inf, nan, pi  # noqa: E402  (torch.pi, ... are these Python floats)
 from .device import get_default_device, set_default_device  # noqa: E402
 from .legacy_types import BoolTensor, DoubleTensor, FloatTensor, LongTensor  # noqa: E402, F811
+from .serialization import load, save  # noqa: E402
 
 
 _WIDGETS = ("show", "GraphView", "BackwardPlayground", "JacobianExplorer", "BackwardStepper")

@@ -658,3 +658,27 @@ def test_setup_context_inputs_have_forwards_defaults():
         out(y, x.grad, w.grad, LinearFunction.apply(x, w, bias=b))
         out(T.autograd.gradcheck(LinearFunction.apply, (x, w, b), eps=1e-6, atol=1e-4))
     assert same_output(program)[-1] == "True"
+
+
+class _NotData:
+    pass
+
+
+def test_save_and_load_a_state_dict(tmp_path):
+    def program(T, out):
+        import collections
+        path = tmp_path / f"{T.__name__}.pth"
+        sd = collections.OrderedDict(weight=T.tensor([[1., 2.]], requires_grad=True), bias=T.tensor([0.5]), step=3)
+        T.save(sd, path)
+        back = T.load(path, weights_only=True)
+        out(type(back).__name__, back, back["weight"].requires_grad)
+        x = T.arange(6.).reshape(2, 3)
+        T.save({"x": x, "list": [x[0], 1.5]}, str(path))
+        out(T.load(path), T.load(path, map_location="cpu")["x"].device)
+        T.save(_NotData(), path)
+        try:
+            T.load(path)
+        except Exception as e:  # noqa: BLE001 - the type is compared
+            out(type(e).__name__)
+        out(type(T.load(path, weights_only=False)).__name__)
+    assert same_output(program)[-2:] == ["UnpicklingError", "_NotData"]
