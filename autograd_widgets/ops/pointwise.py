@@ -81,25 +81,23 @@ class AddBackward1(Op):
 
 
 class RsubBackward0(Op):
-    """torch.rsub(self, other, alpha) = other - alpha·self, both tensors."""
+    """torch.rsub(self, other) = other - self, both tensors."""
     args = ("self", "other")
-    def forward(ctx, a, b, alpha=1):
+    def forward(ctx, a, b):
         a, b = promote(a, b)
-        ctx.alpha = alpha
-        return b - a if alpha == 1 else b - alpha * a
+        return b - a
     def backward(ctx, g):
-        return (-g if ctx.alpha == 1 else g * -ctx.alpha), g
+        return -g, g
 
 
 class RsubBackward1(Op):
-    """number - alpha·self: the number is an attribute, not an input."""
+    """number - self: the number is an attribute, not an input."""
     args = ("self",)
-    def forward(ctx, a, other, alpha=1):
+    def forward(ctx, a, other):
         a, other = promote(a, other)
-        ctx.alpha = alpha
-        return other - a if alpha == 1 else other - alpha * a
+        return other - a
     def backward(ctx, g):
-        return (-g if ctx.alpha == 1 else g * -ctx.alpha,)
+        return (-g,)
 
 
 class MulBackward0(Op):
@@ -402,11 +400,10 @@ def sub(a, b, alpha=1):
     return SubBackward0.apply(a, b) if alpha == 1 else SubBackward0.apply(a, b, alpha=alpha)
 
 
-def rsub(a, b, alpha=1):
-    kw = {} if alpha == 1 else {"alpha": alpha}
+def rsub(a, b):
     if isinstance(b, Tensor):
-        return RsubBackward0.apply(a, b, **kw)
-    return RsubBackward1.apply(a, other=b, **kw)
+        return RsubBackward0.apply(a, b)
+    return RsubBackward1.apply(a, other=b)
 
 
 def mul(a, b):
