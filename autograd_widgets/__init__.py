@@ -55,6 +55,21 @@ def equal(a, b):
     return tuple(a.shape) == tuple(b.shape) and (a == b).all().item()  # `bool` here is torch.bool
 
 
+_WIDGETS = ("show", "GraphView", "BackwardPlayground", "JacobianExplorer", "BackwardStepper")
+
+
+def __getattr__(name):
+    # The core imports no widget code; widget names load it on first use.
+    if name in _WIDGETS:
+        from . import widgets
+        return getattr(widgets, name)
+    if name == "cuda":  # not `from . import cuda`: that asks this __getattr__ for "cuda" again
+        import importlib
+        return importlib.import_module(__name__ + ".cuda")
+    from . import errors
+    raise errors.not_supported(f"torch.{name}")
+
+
 # --- forms tutorials write (issue 9): grad-mode helpers, constants, devices, submodules -------------
 from .grad_mode import is_inference_mode_enabled  # noqa: E402
 import sys as _sys  # noqa: E402
@@ -71,18 +86,4 @@ from math import e, inf, nan, pi  # noqa: E402  (torch.pi, ... are these Python 
 from .device import get_default_device, set_default_device  # noqa: E402
 from .legacy_types import BoolTensor, DoubleTensor, FloatTensor, LongTensor  # noqa: E402, F811
 from .serialization import load, save  # noqa: E402
-
-
-_WIDGETS = ("show", "GraphView", "BackwardPlayground", "JacobianExplorer", "BackwardStepper")
-
-
-def __getattr__(name):
-    # The core imports no widget code; widget names load it on first use.
-    if name in _WIDGETS:
-        from . import widgets
-        return getattr(widgets, name)
-    if name in ("cuda", "accelerator"):  # not `from . import cuda`: that asks this __getattr__ for "cuda" again
-        import importlib
-        return importlib.import_module(__name__ + "." + name)
-    from . import errors
-    raise errors.not_supported(f"torch.{name}")
+from . import accelerator  # noqa: E402, F401
