@@ -166,7 +166,8 @@ class Function(FunctionCtx, metaclass=_FunctionMeta):
         node._xp = next((B.ns(o._data) for o in outs if isinstance(o, Tensor)), B.namespace("cpu"))  # zeros go there
         node._seq = next(_sequence)
         if node._saved:
-            node._versions = tuple(t._version if isinstance(t, Tensor) else v for t, v in zip(node._saved, node._versions))
+            node._versions = tuple(t._version if isinstance(t, Tensor) else v
+                                   for t, v in zip(node._saved, node._versions))
         return tuple(wrapped) if isinstance(out, tuple) else wrapped[0]
 
 

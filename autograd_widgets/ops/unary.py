@@ -48,7 +48,8 @@ AsinBackward0 = _unary("AsinBackward0", lambda xp, a: xp.arcsin(a), "self",
                        lambda g, x: g * RsqrtBackward0.apply(_plus(-x * x, 1)), "arcsin x")
 AcosBackward0 = _unary("AcosBackward0", lambda xp, a: xp.arccos(a), "self",
                        lambda g, x: g * -RsqrtBackward0.apply(_plus(-x * x, 1)), "arccos x")
-AtanBackward0 = _unary("AtanBackward0", lambda xp, a: xp.arctan(a), "self", lambda g, x: g / _plus(x * x, 1), "arctan x")
+AtanBackward0 = _unary("AtanBackward0", lambda xp, a: xp.arctan(a), "self", lambda g, x: g / _plus(x * x, 1),
+                       "arctan x")
 SinhBackward0 = _unary("SinhBackward0", lambda xp, a: xp.sinh(a), "self", lambda g, x: g * CoshBackward0.apply(x),
                        "sinh x")
 CoshBackward0 = _unary("CoshBackward0", lambda xp, a: xp.cosh(a), "self", lambda g, x: g * SinhBackward0.apply(x),
