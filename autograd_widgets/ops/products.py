@@ -43,11 +43,9 @@ def einsum(equation, *operands):
             raise errors.runtime(f"einsum(): the number of subscripts in the equation ({len(term)}) does not match "
                                  f"the number of dimensions ({x.dim()}) for operand {terms.index(term)} and no "
                                  "ellipsis was given", "Write one letter per dimension of each operand.")
-        for c in set(term):  # a repeated letter takes the diagonal
-            while term.count(c) > 1:
-                i, j = term.index(c), term.index(c, term.index(c) + 1)
-                x = x.diagonal(0, i, j) if hasattr(Tensor, "diagonal") else _diagonal(x, i, j)
-                term = term[:i] + term[i + 1:j] + term[j + 1:] + c
+        if len(set(term)) != len(term):
+            raise NotImplementedError("autograd_widgets: einsum with a letter repeated in one operand (a trace or "
+                                      "diagonal, 'ii->') is not supported yet.")
         order = sorted(range(len(term)), key=lambda k: letters.index(term[k]))
         x = x.permute(*order) if order != list(range(len(term))) else x
         placed = [term[k] for k in order]
@@ -59,7 +57,3 @@ def einsum(equation, *operands):
     summed = tuple(range(len(output), len(letters)))
     return product.sum(summed) if summed else product
 
-
-def _diagonal(x, i, j):
-    raise NotImplementedError("autograd_widgets: einsum with a repeated subscript in one operand (a trace or "
-                              "diagonal) is not supported yet.")
