@@ -682,3 +682,23 @@ def test_save_and_load_a_state_dict(tmp_path):
             out(type(e).__name__)
         out(type(T.load(path, weights_only=False)).__name__)
     assert same_output(program)[-2:] == ["UnpicklingError", "_NotData"]
+
+
+@pytest.mark.parametrize("equation, shapes", [("ij,jk->ik", [(2, 3), (3, 4)]), ("ij,jk", [(2, 3), (3, 2)]),
+                                               ("i,i->", [(3,), (3,)]), ("bij,bjk->bik", [(2, 2, 3), (2, 3, 2)]),
+                                               ("ij->ji", [(2, 3)]), ("i,j->ij", [(2,), (3,)]), ("ij->", [(2, 3)])])
+def test_einsum_values_and_gradients_as_pytorch(equation, shapes):
+    """einsum's graph is this engine's (not PyTorch's bmm-based one): values and gradients must agree."""
+    import numpy as np
+    rng = np.random.default_rng(0)
+    arrays = [rng.standard_normal(s) for s in shapes]
+    results = []
+    for T in (aw, torch):
+        xs = [T.tensor(a, dtype=T.float64, requires_grad=True) for a in arrays]
+        y = T.einsum(equation, *xs)
+        y.backward(T.ones_like(y))
+        results.append([y.detach().numpy()] + [x.grad.numpy() for x in xs])
+    for ours, theirs in zip(*results):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-12, atol=1e-12)
+    xs = [aw.tensor(a, dtype=aw.float64, requires_grad=True) for a in arrays]
+    assert aw.autograd.gradgradcheck(lambda *x: aw.einsum(equation, *x), xs)
