@@ -108,6 +108,26 @@ def type_(self, dtype=None, non_blocking=False, **kwargs):
     return self.to(dtype)
 
 
+def new_full(self, size, fill_value, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
+    """A new leaf filled with fill_value, of self's dtype and device unless told otherwise (Tensor.new_full)."""
+    from . import creation
+    return creation.full(tuple(size), fill_value, dtype=dtype or self.dtype, device=device or self.device,
+                         requires_grad=requires_grad)
+
+
+def _new(fill):
+    """Tensor.new_zeros / new_ones / new_empty: new_full with a fixed value; the size as numbers or a tuple."""
+    def method(self, *size, **kwargs):
+        size = kwargs.pop("size", size[0] if len(size) == 1 and isinstance(size[0], (tuple, list)) else size)
+        return new_full(self, size, fill, **kwargs)
+    return method
+
+
+def new_tensor(self, data, dtype=None, device=None, requires_grad=False):
+    from . import creation
+    return creation.tensor(data, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad)
+
+
 def bind():
     for name, fn in UNARY.items():
         if not hasattr(Tensor, name):
@@ -126,6 +146,8 @@ def bind():
         setattr(Tensor, name + "_", _logical_in_place(FUNCTIONS[name]))
     Tensor.logical_not_ = _logical_in_place(lambda t, *a: Q.logical_not(t))
     Tensor.type = type_
+    Tensor.new_zeros, Tensor.new_ones, Tensor.new_empty, Tensor.new_full = _new(0), _new(1), _new(0), new_full
+    Tensor.new_tensor = new_tensor
     Tensor.pow_ = in_place(P.pow)
 
 

@@ -702,3 +702,12 @@ def test_einsum_values_and_gradients_as_pytorch(equation, shapes):
         np.testing.assert_allclose(ours, theirs, rtol=1e-12, atol=1e-12)
     xs = [aw.tensor(a, dtype=aw.float64, requires_grad=True) for a in arrays]
     assert aw.autograd.gradgradcheck(lambda *x: aw.einsum(equation, *x), xs)
+
+
+def test_new_tensor_methods():
+    def program(T, out):
+        x = T.ones(2, dtype=T.float64)
+        out(x.new_zeros(2, 3), x.new_ones((2,)), x.new_full((2,), 7.), x.new_empty(3).shape, x.new_tensor([1, 2]),
+            x.new_zeros(2, dtype=T.int64), x.new_ones(1, requires_grad=True), x.new_full(size=(1,), fill_value=2),
+            x.new_zeros(size=(1, 2)))
+    assert "dtype=torch.float64" in same_output(program)[0]
