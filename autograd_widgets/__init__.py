@@ -73,3 +73,22 @@ def __getattr__(name):
         return importlib.import_module(f"{__name__}.{name}")
     from . import errors
     raise errors.not_supported(f"torch.{name}")
+
+
+# --- forms tutorials write (issue 9): grad-mode helpers, constants, devices, submodules -------------
+from .grad_mode import is_inference_mode_enabled  # noqa: E402
+import sys as _sys  # noqa: E402
+from . import unsupported as _unsupported  # noqa: E402
+from . import methods_forms as _methods_forms  # noqa: E402
+_unsupported.install()
+_methods_forms.bind()
+globals().update({k: v for k, v in _methods_forms.torch_functions().items() if k not in globals()})
+allclose, equal = _methods_forms.FUNCTIONS["allclose"], _methods_forms.FUNCTIONS["equal"]  # noqa: F811
+from .ops.products import einsum  # noqa: E402
+from . import keywords as _keywords  # noqa: E402
+_keywords.install(_sys.modules[__name__], Tensor, more=_methods_forms.torch_functions())
+from math import e, inf, nan, pi  # noqa: E402  (torch.pi, ... are these Python floats)
+from .device import get_default_device, set_default_device  # noqa: E402
+from .legacy_types import BoolTensor, DoubleTensor, FloatTensor, LongTensor  # noqa: E402, F811
+from .serialization import load, save  # noqa: E402
+from . import accelerator  # noqa: E402, F401

@@ -49,7 +49,14 @@ def tensor(data, dtype=None, device=None, requires_grad=False):
         arr = B.asarray(data._data, dtype=dtype.array_dtype if dtype else None,
                         device=None if device is None else _device(device), copy=True)
         return _finish(arr, requires_grad)
-    return _finish(to_array(data, dtype, None if device is None else _device(device)), requires_grad)
+    return _finish(to_array(data, dtype, _explicit(device)), requires_grad)
+
+
+def _explicit(device):
+    """`device`, or the default set by torch.set_default_device; None (where the data lives) for cpu."""
+    if device is None and _device(None) == "cpu":
+        return None
+    return _device(device)
 
 
 def as_tensor(data, dtype=None, device=None):

@@ -51,10 +51,13 @@ class device:
         return (device, (self.type, self.index))
 
 
+_default = ["cpu"]  # torch.set_default_device
+
+
 def type_of(spec):
-    """The device type named by a device, a device string, or None (meaning cpu)."""
+    """The device type named by a device, a device string, or None (the default device, cpu unless set)."""
     if spec is None:
-        return "cpu"
+        return _default[0]
     if isinstance(spec, device):
         return spec.type
     if isinstance(spec, int) and not isinstance(spec, bool):
@@ -75,3 +78,15 @@ def of_type(type_name):
     if d is None:
         d = _OBJECTS[type_name] = device(type_name, None if type_name == "cpu" else 0)
     return d
+
+
+def set_default_device(device):
+    """Where factory functions put tensors without device=... (None: back to cpu)."""
+    _default[0] = "cpu" if device is None else type_of(device)
+    if _default[0] != "cpu":
+        from . import backend as B
+        B.namespace(_default[0])  # raises PyTorch's error now, on a machine without that device
+
+
+def get_default_device():
+    return of_type(_default[0])

@@ -1,53 +1,106 @@
-"""Whether ops record a graph: `no_grad`, `enable_grad`, `set_grad_enabled`."""
+"""Whether ops record a graph: `no_grad`, `enable_grad`, `set_grad_enabled`, `inference_mode`.
+
+Each is a context manager and a decorator, bare (`@torch.no_grad`) or called (`@torch.no_grad()`),
+of functions and of generator functions, as PyTorch's grad-mode classes are.
+"""
 import functools
+import inspect
 
 
 class GradMode:
     enabled = True
+    inference = False  # inside inference_mode(): read by is_inference_mode_enabled()
 
 
 def is_grad_enabled():
     return GradMode.enabled
 
 
+def is_inference_mode_enabled():
+    return GradMode.inference
+
+
 class _GradContext:
-    """A context manager that is also a decorator, as PyTorch's grad-mode classes are."""
+    """A context manager that is also a decorator; subclasses say which mode it sets."""
     mode = None
+    inference = None  # None: leave inference mode as it is
 
     def __enter__(self):
-        self._prev = GradMode.enabled
+        self._prev = GradMode.enabled, GradMode.inference
         GradMode.enabled = self.mode
+        if self.inference is not None:
+            GradMode.inference = self.inference
 
     def __exit__(self, *exc):
-        GradMode.enabled = self._prev
+        GradMode.enabled, GradMode.inference = self._prev
         return False
 
-    def __call__(self, fn):
-        @functools.wraps(fn)
-        def wrapper(*args, **kwargs):
-            with self.__class__(*self._init_args()):
-                return fn(*args, **kwargs)
-        return wrapper
+    def clone(self):
+        return self.__class__(*self._init_args())
 
     def _init_args(self):
         return ()
 
+    def __call__(self, fn):
+        if inspect.isclass(fn):
+            raise RuntimeError("Torch grad mode decorators cannot be applied to classes; decorate its methods.")
+        ctx_factory = self.clone
+        if inspect.isgeneratorfunction(fn):
+            @functools.wraps(fn)
+            def generator(*args, **kwargs):
+                # As PyTorch: the mode holds while the generator runs, not between its yields.
+                gen = fn(*args, **kwargs)
+                try:
+                    with ctx_factory():
+                        response = gen.send(None)
+                    while True:
+                        try:
+                            request = yield response
+                        except GeneratorExit:
+                            with ctx_factory():
+                                gen.close()
+                            raise
+                        except BaseException as e:  # noqa: BLE001 - passed into the generator, as PyTorch does
+                            with ctx_factory():
+                                response = gen.throw(e)
+                        else:
+                            with ctx_factory():
+                                response = gen.send(request)
+                except StopIteration as e:
+                    return e.value
+            return generator
 
-class no_grad(_GradContext):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            with ctx_factory():
+                return fn(*args, **kwargs)
+        return wrapper
+
+
+class _NoParamContext(_GradContext):
+    """Usable bare: `@no_grad` applies `no_grad()` to the function."""
+
+    def __new__(cls, orig_func=None):
+        if orig_func is None:
+            return super().__new__(cls)
+        return cls()(orig_func)
+
+
+class no_grad(_NoParamContext):
     """Ops inside record no graph; results don't require grad."""
     mode = False
 
 
-class enable_grad(_GradContext):
+class enable_grad(_NoParamContext):
     """Ops inside record a graph again, even within `no_grad`."""
     mode = True
 
 
 class set_grad_enabled(_GradContext):
-    """Set grad mode now (like PyTorch), and restore it when used as a context manager."""
+    """Set grad mode now (like PyTorch), and restore it when used as a context manager or decorator."""
 
     def __init__(self, mode):
-        self._prev = GradMode.enabled
+        self._prev = GradMode.enabled, GradMode.inference
         self.mode = bool(mode)
         GradMode.enabled = self.mode
 
@@ -55,13 +108,40 @@ class set_grad_enabled(_GradContext):
         pass
 
     def __call__(self, fn):
-        GradMode.enabled = self._prev  # used as a decorator: the mode applies inside calls only
+        GradMode.enabled = self._prev[0]  # used as a decorator: the mode applies inside calls only
         return super().__call__(fn)
 
-    def _init_args(self):
-        return (self.mode,)
+    def clone(self):
+        return _Entering(self.mode)  # not set_grad_enabled(mode): constructing one sets the mode at once
+
+    def __repr__(self):
+        return f"torch.autograd.grad_mode.set_grad_enabled(mode={self.mode})"
 
 
-class inference_mode(no_grad):
+class _Entering(_GradContext):
+    """set_grad_enabled's mode as a plain context manager (what its decorator enters per call)."""
+
+    def __init__(self, mode):
+        self.mode = mode
+
+
+class inference_mode(_GradContext):
+    """Like no_grad (results record no graph); `inference_mode(False)` changes nothing."""
+
+    def __new__(cls, mode_or_orig_func=True):
+        if isinstance(mode_or_orig_func, bool) or mode_or_orig_func is None:
+            return super().__new__(cls)
+        return cls()(mode_or_orig_func)
+
     def __init__(self, mode=True):
-        self.mode = not mode
+        self._mode = bool(mode)
+
+    def __enter__(self):
+        self._prev = GradMode.enabled, GradMode.inference
+        if self._mode:
+            GradMode.enabled, GradMode.inference = False, True
+        else:
+            GradMode.inference = False
+
+    def _init_args(self):
+        return (self._mode,)

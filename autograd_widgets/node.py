@@ -53,6 +53,63 @@ class _OutputRef:
         self.data, self.tensor = t._data, weakref.ref(t)
 
 
+class _Packed:
+    """A saved tensor as a saved_tensors_hooks pack hook returned it; `unpack` gives the tensor back."""
+    __slots__ = ("packed", "unpack_hook", "autograd")
+
+    def __init__(self, packed, unpack_hook, autograd):
+        # autograd: (requires_grad, grad_fn, output_nr, accumulator) of the saved tensor, restored on the
+        # unpacked one as PyTorch does (so double backward works); None for the node's own output
+        self.packed, self.unpack_hook, self.autograd = packed, unpack_hook, autograd
+
+    def unpack(self, node):
+        t = self.unpack_hook(self.packed)
+        rg, fn, nr, ag = self.autograd or (True, node, 0, None)
+        if isinstance(t, Tensor):  # a new tensor with the saved one's autograd data, as PyTorch's unpack
+            t = Tensor._make(t._data)
+            if rg:
+                t._rg, t.grad_fn, t._output_nr, t._ag = True, fn, nr, ag
+        return t
+
+
+saved_tensors_hooks_stack = []  # (pack, unpack) pairs of torch.autograd.graph.saved_tensors_hooks; innermost last
+
+
+def _pack(node_type, saved, versions, out=None):
+    """`saved` with each tensor passed through the innermost pack hook (PyTorch packs at save time)."""
+    pack, unpack = saved_tensors_hooks_stack[-1]
+    packed, vs = list(saved), list(versions)
+    prev, GradMode.enabled = GradMode.enabled, False  # as PyTorch: what a pack hook computes has no graph
+    try:
+        for i in _hook_order(node_type, len(saved)):
+            x = saved[i]
+            if type(x) is _OutputRef:
+                packed[i], vs[i] = _Packed(pack(out), unpack, None), 0
+            elif isinstance(x, Tensor):  # version 0, not None: the unpack path runs
+                packed[i], vs[i] = _Packed(pack(x), unpack, (x._rg, x.grad_fn, x._output_nr, x._ag)), 0
+    finally:
+        GradMode.enabled = prev
+    return tuple(packed), tuple(vs)
+
+
+# The order PyTorch's generated nodes save (so pack and unpack hooks run) in, where it is not `saves`':
+# each formula's saved values in order of first use in derivatives.yaml.
+_PYTORCH_SAVE_ORDER = {
+    "MulBackward0": ("other", "self"), "DivBackward0": ("other", "self"), "MmBackward0": ("mat2", "self"),
+    "BmmBackward0": ("mat2", "self"), "PowBackward1": ("exponent", "self", "result"),
+    "MaximumBackward0": ("other", "self"), "MinimumBackward0": ("other", "self"),
+    "ClampBackward0": ("min", "max", "self"), "ClampMinBackward1": ("min", "self"),
+    "ClampMaxBackward1": ("max", "self"),
+}
+
+
+def _hook_order(node_type, n):
+    names = _PYTORCH_SAVE_ORDER.get(node_type.__name__)
+    if names is None or len(node_type.saves) != n:
+        return range(n)
+    return [node_type.saves.index(name) for name in names]
+
+
 class _Scratch:
     """ctx for a forward whose result needs no graph: takes attributes, keeps nothing."""
 
@@ -108,6 +165,8 @@ class Node(metaclass=_NodeType):
     def save_for_backward(self, *tensors):
         self._saved = tensors
         self._versions = tuple(t._version if isinstance(t, Tensor) else None for t in tensors)
+        if saved_tensors_hooks_stack:
+            self._saved, self._versions = _pack(type(self), self._saved, self._versions)
 
     @property
     def saved_tensors(self):
@@ -115,11 +174,16 @@ class Node(metaclass=_NodeType):
             raise errors.freed_graph()
         saved = self._saved
         for x, v in zip(saved, self._versions):
-            if v is not None and (type(x) is _OutputRef or x._version != v):
-                return tuple([self._unpack(x, v) for x, v in zip(saved, self._versions)])
+            if v is not None and (type(x) is _OutputRef or type(x) is _Packed or x._version != v):
+                out = [None] * len(saved)
+                for i in _hook_order(type(self), len(saved)):  # unpack hooks run in PyTorch's order
+                    out[i] = self._unpack(saved[i], self._versions[i])
+                return tuple(out)
         return saved  # nothing to unwrap or check: the common case
 
     def _unpack(self, x, version):
+        if type(x) is _Packed:
+            return x.unpack(self)
         if type(x) is _OutputRef:
             t = x.tensor()
             now = t._version if t is not None else version
@@ -351,6 +415,8 @@ class Op(Node):
                                     for s in saved])
         out._rg = True
         out.grad_fn = node
+        if saved_tensors_hooks_stack and cls.saves:
+            node._saved, node._versions = _pack(cls, node._saved, node._versions, out)
         return out
 
     def forward(ctx, *arrays, **params):

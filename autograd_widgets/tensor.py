@@ -314,9 +314,10 @@ class Tensor:
     __str__ = __repr__
 
     def __format__(self, spec):
-        if self._data.ndim == 0 and spec:
+        # As PyTorch: a 0-d tensor formats its number (f"{t}" gives "2.0"); others take no format spec.
+        if self._data.ndim == 0 and type(self) is Tensor:
             return format(self.item(), spec)
-        return repr(self) if not spec else format(repr(self), spec)
+        return object.__format__(self, spec)
 
     def __deepcopy__(self, memo):
         if self.grad_fn is not None:

@@ -1,11 +1,11 @@
 """torch.autograd: backward(), grad(), Function, Variable, functional, gradcheck."""
 from .. import errors
 from ..engine import run_backward
-from ..grad_mode import enable_grad, no_grad, set_grad_enabled  # noqa: F401
+from ..grad_mode import enable_grad, inference_mode, no_grad, set_grad_enabled  # noqa: F401
 from ..node import edge_to
 from ..tensor import Tensor
-from . import functional  # noqa: F401
-from .function import Function  # noqa: F401
+from . import functional, graph  # noqa: F401
+from .function import Function, FunctionCtx, once_differentiable  # noqa: F401
 from .gradcheck import gradcheck, gradgradcheck  # noqa: F401
 
 
@@ -149,3 +149,7 @@ class set_detect_anomaly:
 
 
 detect_anomaly = set_detect_anomaly
+
+
+def __getattr__(name):
+    raise errors.not_supported(f"torch.autograd.{name}")

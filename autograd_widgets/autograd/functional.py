@@ -109,3 +109,56 @@ def jvp(func, inputs, v=None, create_graph=False, strict=False):
     out = out if create_graph else (out.detach() if isinstance(out, Tensor) else tuple(o.detach() for o in out))
     jv = jv if create_graph else tuple(j.detach() for j in jv)
     return out, (jv[0] if isinstance(out, Tensor) else jv)
+
+
+def _scalar_output(func, xs, name):
+    out = func(*xs)
+    if not isinstance(out, Tensor) or out.numel() != 1:
+        raise RuntimeError(f"The Tensor returned by the function given to {name} should contain a single element")
+    return out
+
+
+def _default_v(v, xs):
+    if v is not None:
+        return _tuple(v)
+    if len(xs) != 1 or xs[0].numel() != 1:
+        raise RuntimeError("The vector v can only be None if the input to the user-provided function is a single "
+                           "Tensor with a single element.")
+    from ..creation import ones_like
+    return (ones_like(xs[0]),)
+
+
+def vhp(func, inputs, v=None, create_graph=False, strict=False):
+    """(func(inputs), vᵀ·H) for a scalar func: the gradient of the gradient, weighted by v."""
+    is_tuple = not isinstance(inputs, Tensor)
+    with enable_grad():
+        xs = _leaves(_tuple(inputs), create_graph)
+        out = _scalar_output(func, xs, "vhp")
+        jac = _fill(_grads((out,), xs, (None,), True), xs)
+        result = _fill(_grads(jac, xs, _default_v(v, xs), create_graph), xs)
+    return _detached(out, result, create_graph, is_tuple)
+
+
+def hvp(func, inputs, v=None, create_graph=False, strict=False):
+    """(func(inputs), H·v) for a scalar func, by PyTorch's double-backward trick (H is applied, never built)."""
+    from . import grad
+    is_tuple = not isinstance(inputs, Tensor)
+    with enable_grad():
+        xs = _leaves(_tuple(inputs), create_graph)
+        out = _scalar_output(func, xs, "hvp")
+        jac = _fill(_grads((out,), xs, (None,), True), xs)
+        us = tuple(zeros_like(x).requires_grad_(True) for x in xs)
+        double_back = grad(jac, xs, us, create_graph=True, allow_unused=True)
+        result = _fill(_grads(double_back, us, _default_v(v, xs), create_graph), xs)
+    return _detached(out, result, create_graph, is_tuple)
+
+
+def _detached(out, result, create_graph, is_tuple):
+    if not create_graph:
+        out, result = out.detach(), tuple(r.detach() for r in result)
+    return out, (result if is_tuple else result[0])
+
+
+def __getattr__(name):
+    from .. import errors
+    raise errors.not_supported(f"torch.autograd.functional.{name}")

@@ -269,7 +269,9 @@ def mean(t, dim=None, keepdim=False, dtype=None):
     return MeanBackward1.apply(t, dim=dim, keepdim=keepdim)
 
 
-def norm(t, p="fro", dim=None, keepdim=False):
+def norm(t, p="fro", dim=None, keepdim=False, dtype=None):
+    if dtype is not None:
+        t = t.to(dtype)
     ord = 2 if p in ("fro", None) else p
     return LinalgVectorNormBackward0.apply(t, ord=ord, dim=dim, keepdim=keepdim)
 

@@ -1,0 +1,119 @@
+"""clamp / clip and their one-sided forms; bounds are numbers (attributes) or tensors (inputs).
+
+PyTorch picks the node by the bounds: numbers (or 0-d tensors) give ClampBackward1 /
+ClampMinBackward0 / ClampMaxBackward0, tensors give ClampBackward0 / ClampMinBackward1 / ...
+"""
+from .. import backend as B
+from .. import errors
+from ..node import Op
+from ..tensor import Tensor
+from .pointwise import promote, where
+
+
+def _bound(xp, a, lo, hi):
+    if lo is not None:
+        a, lo = promote(a, lo)
+        a = xp.maximum(a, lo)
+    if hi is not None:
+        a, hi = promote(a, hi)
+        a = xp.minimum(a, hi)
+    return a
+
+
+class ClampBackward1(Op):
+    """clamp(self, min, max) with number bounds: the gradient passes where min ≤ self ≤ max."""
+    args, saves = ("self",), ("self",)
+    def forward(ctx, a, min, max):
+        ctx.min, ctx.max = min, max
+        return _bound(B.ns(a), a, min, max)
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        return (where(_inside(x, ctx.min, ctx.max), g, 0.0),)
+
+
+def _inside(x, lo, hi):
+    if lo is not None and hi is not None:
+        return (x >= lo).logical_and(x <= hi)
+    return x >= lo if lo is not None else x <= hi
+
+
+def _one_sided_number(name, side):
+    """clamp_min / clamp_max with a number bound: the gradient passes on the kept side of it."""
+    def forward(ctx, a, bound):
+        setattr(ctx, side, bound)  # PyTorch's name for it: node._saved_min / _saved_max
+        return _bound(B.ns(a), a, *((bound, None) if side == "min" else (None, bound)))
+
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        bound = getattr(ctx, side)
+        return (where(x >= bound if side == "min" else x <= bound, g, 0.0),)
+    return type(name, (Op,), {"args": ("self",), "saves": ("self",), "forward": forward, "backward": backward,
+                              "__module__": __name__})
+
+
+ClampMinBackward0 = _one_sided_number("ClampMinBackward0", "min")
+ClampMaxBackward0 = _one_sided_number("ClampMaxBackward0", "max")
+
+
+class ClampBackward0(Op):
+    """clamp(self, min, max) with tensor bounds (either may be None): each bound gets the gradient where it binds."""
+    args = saves = ("self", "min", "max")
+    def forward(ctx, a, lo, hi):
+        return _bound(B.ns(a), a, lo, hi)
+    def backward(ctx, g):
+        x, lo, hi = ctx.saved_tensors
+        need = ctx.needs_input_grad
+        if lo is not None and hi is not None:  # clamp_backward_min_max
+            return ((where((x >= lo).logical_and(x <= hi), g, 0.0) if need[0] else None),
+                    (where((x < lo).logical_and(lo < hi), g, 0.0) if need[1] else None),
+                    (where((x > hi).logical_or(hi < lo), g, 0.0) if need[2] else None))
+        if lo is not None:
+            return (where(x >= lo, g, 0.0) if need[0] else None), (where(x < lo, g, 0.0) if need[1] else None), None
+        return (where(x <= hi, g, 0.0) if need[0] else None), None, (where(x > hi, g, 0.0) if need[2] else None)
+
+
+def _one_sided_tensor(name, side):
+    """clamp_min / clamp_max with a tensor bound: the bound gets the gradient where it binds."""
+    def forward(ctx, a, bound):
+        return _bound(B.ns(a), a, *((bound, None) if side == "min" else (None, bound)))
+
+    def backward(ctx, g):
+        x, bound = ctx.saved_tensors
+        need = ctx.needs_input_grad
+        kept, bound_binds = (x >= bound, x < bound) if side == "min" else (x <= bound, x > bound)
+        return (where(kept, g, 0.0) if need[0] else None), (where(bound_binds, g, 0.0) if need[1] else None)
+    return type(name, (Op,), {"args": ("self", side), "saves": ("self", side), "forward": forward,
+                              "backward": backward, "__module__": __name__})
+
+
+ClampMinBackward1 = _one_sided_tensor("ClampMinBackward1", "min")
+ClampMaxBackward1 = _one_sided_tensor("ClampMaxBackward1", "max")
+
+
+def _number(b):
+    """A bound as PyTorch's argument parser reads it: numbers and 0-d tensors are Scalars."""
+    return b.item() if isinstance(b, Tensor) and b.ndim == 0 else b
+
+
+def clamp(input, min=None, max=None):  # noqa: A002 - PyTorch's names
+    if min is None and max is None:
+        raise errors.runtime("torch.clamp: At least one of 'min' or 'max' must not be None",
+                             "Give a lower bound (min=...), an upper bound (max=...), or both.")
+    if isinstance(min, Tensor) and min.ndim or isinstance(max, Tensor) and max.ndim:
+        return ClampBackward0.apply(input, min, max)
+    return ClampBackward1.apply(input, min=_number(min), max=_number(max))
+
+
+clip = clamp
+
+
+def clamp_min(input, min):  # noqa: A002
+    if isinstance(min, Tensor):
+        return ClampMinBackward1.apply(input, min)
+    return ClampMinBackward0.apply(input, bound=min)
+
+
+def clamp_max(input, max):  # noqa: A002
+    if isinstance(max, Tensor):
+        return ClampMaxBackward1.apply(input, max)
+    return ClampMaxBackward0.apply(input, bound=max)
