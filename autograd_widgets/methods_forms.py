@@ -41,14 +41,11 @@ COMPARISONS = ("eq", "ne", "gt", "ge", "lt", "le", "greater", "greater_equal", "
 
 def _rebind_saved(t, node):
     """Save what PyTorch saves for `t.op_()`: the result is `t` itself (so changing `t` in place again is
-    detected), and the old self is `original_self.clone()` (a CloneBackward0 in a create_graph gradient)."""
+    detected). The old self is already `original_self`, the clone Tensor._inplace hands the op."""
     saved, versions = list(node._saved), list(node._versions)
-    for i, (s, name) in enumerate(zip(saved, type(node).saves)):
+    for i, s in enumerate(saved):
         if type(s) is _OutputRef:
             saved[i], versions[i] = _OutputRef(t), t._version
-        elif name == "self" and isinstance(s, Tensor) and s._rg:
-            saved[i] = P.CloneBackward0.apply(s)
-            versions[i] = saved[i]._version
     node._saved, node._versions = tuple(saved), tuple(versions)
 
 
