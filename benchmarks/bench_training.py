@@ -360,7 +360,7 @@ def torch_order(n, seed):
 def main():
     args = options(__doc__, "fewer repeats (about 30 s)", "instead of timing, cProfile ours on (e) and (h)")
     start = time.perf_counter()
-    reps, epoch_reps = (7, 3) if args.quick else (31, 9)
+    reps, epoch_reps = (7, 3) if args.quick else (31, 7)
     init, X, y = mlp_data()
     rng = np.random.default_rng(2)
     Xe, ye = rng.random((4096, 1, 28, 28), dtype=F32), rng.integers(0, 10, 4096)
