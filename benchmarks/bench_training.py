@@ -1,8 +1,9 @@
 """The learner's training loop: autograd_widgets beside PyTorch CPU and a hand-written NumPy floor.
 
-    python benchmarks/bench_training.py            # full run (about 90 s on 2 cores; longer when they are busy)
+    python benchmarks/bench_training.py            # full run, one thread (about 50 s; longer on a busy machine)
     python benchmarks/bench_training.py --quick    # fewer repeats (about 30 s)
     python benchmarks/bench_training.py --cpu      # CPU time on one thread: steadier on a busy shared machine
+    python benchmarks/bench_training.py --threads 2   # BLAS and torch on two threads each
     python benchmarks/bench_training.py --profile  # instead: cProfile ours on (e) and (h)
 
 (e) one step of the "Optimizing Model Parameters" tutorial's model (a 784-512-512-10 ReLU MLP as an
@@ -358,7 +359,9 @@ def torch_order(n, seed):
 
 
 def main():
-    args = options(__doc__, "fewer repeats (about 30 s)", "instead of timing, cProfile ours on (e) and (h)")
+    # One thread by default: on a 2-core machine shared with other jobs, two OpenBLAS threads beside two
+    # torch threads slowed even the NumPy floor 10-20x (5 ms -> 110 ms a step); --threads 2 to compare.
+    args = options(__doc__, "fewer repeats (about 30 s)", "instead of timing, cProfile ours on (e) and (h)", threads=1)
     start = time.perf_counter()
     reps, epoch_reps = (7, 3) if args.quick else (31, 7)
     init, X, y = mlp_data()

@@ -275,12 +275,14 @@ def split_row(label, med, scale):
     print(f"{'':4s}{label}: " + ";  ".join(cells), flush=True)
 
 
-def options(doc, quick_help, profile_help):
-    """Parse the command line the benchmarks share, set clock and threads, print the header; the options."""
+def options(doc, quick_help, profile_help, threads=0):
+    """Parse the command line the benchmarks share, set clock and threads (`threads` the default, 0 for
+    NumPy's BLAS count), print the header; the options."""
     ap = argparse.ArgumentParser(description=doc.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help=quick_help)
     ap.add_argument("--profile", action="store_true", help=profile_help)
-    ap.add_argument("--threads", type=int, default=0, help="BLAS and torch threads (default: NumPy's BLAS count)")
+    ap.add_argument("--threads", type=int, default=threads,
+                    help=f"BLAS and torch threads (default: {threads or 'NumPy BLAS count'})")
     ap.add_argument("--cpu", action="store_true",
                     help="time CPU seconds of this process, not wall-clock, on one thread: steadier on a busy machine")
     args = ap.parse_args()
