@@ -275,24 +275,33 @@ def split_row(label, med, scale):
     print(f"{'':4s}{label}: " + ";  ".join(cells), flush=True)
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--quick", action="store_true", help="fewer repeats and no 1e6 chain (about 30 s)")
-    ap.add_argument("--profile", action="store_true", help="instead of timing, cProfile ours on (a) and (b)")
-    ap.add_argument("--threads", type=int, default=0, help="BLAS and torch threads (default: NumPy's BLAS count)")
+def options(doc, quick_help, profile_help, threads=0):
+    """Parse the command line the benchmarks share, set clock and threads (`threads` the default, 0 for
+    NumPy's BLAS count), print the header; the options."""
+    ap = argparse.ArgumentParser(description=doc.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help=quick_help)
+    ap.add_argument("--profile", action="store_true", help=profile_help)
+    ap.add_argument("--threads", type=int, default=threads,
+                    help=f"BLAS and torch threads (default: {threads or 'NumPy BLAS count'})")
     ap.add_argument("--cpu", action="store_true",
                     help="time CPU seconds of this process, not wall-clock, on one thread: steadier on a busy machine")
     args = ap.parse_args()
     if args.cpu:
         global clock
         clock, args.threads = time.process_time, 1
-    start = time.perf_counter()
-    reps = 7 if args.quick else 31
-
     print(f"autograd_widgets {aw.__version__}, numpy {np.__version__}, "
           f"torch {torch.__version__ if torch else 'not installed'}, Python {sys.version.split()[0]}, "
           f"{os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}, OMP_WAIT_POLICY={os.environ['OMP_WAIT_POLICY']}")
     print(set_threads(args.threads))
+    return args
+
+
+def main():
+    args = options(__doc__, "fewer repeats and no 1e6 chain (about 30 s)",
+                   "instead of timing, cProfile ours on (a) and (b)")
+    start = time.perf_counter()
+    reps = 7 if args.quick else 31
+
     if args.profile:
         return profile(*mlp_data())
     print(f"medians of {reps} interleaved repeats (fewer for long chains) of "
@@ -345,14 +354,18 @@ def main():
 
 # --- where ours spends its time ---------------------------------------------------------------------
 def profile(Ws, bs, X, Y, top=16):
-    """cProfile ours on (a) and (b): functions by cumulative and by own time, in % of the total.
+    """cProfile ours on (a) and (b)."""
+    print_profiles((("(a) 1,000-op chain", chain(aw, 1000), 30), ("(b) MLP step", mlp(aw, Ws, bs, X, Y), 30)), top)
+
+
+def print_profiles(workloads, top=16):
+    """cProfile each (label, fn, times): functions by cumulative and by own time, in % of the total.
 
     cProfile's own per-call cost inflates many-call functions alike; read shares, not microseconds.
     """
     import cProfile
     import pstats
-    for label, fn, times in (("(a) 1,000-op chain", chain(aw, 1000), 30),
-                             ("(b) MLP step", mlp(aw, Ws, bs, X, Y), 30)):
+    for label, fn, times in workloads:
         fn()
         gc.collect()
         prof = cProfile.Profile()

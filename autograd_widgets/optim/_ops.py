@@ -13,17 +13,27 @@ def _scalar(a, value):
     return a.dtype.type(value)
 
 
-def _fma(x, y, z, like):
-    """x * y + z rounded once to `like`'s dtype (float32); float64 arrays round twice."""
-    if like.dtype.itemsize >= 8:
-        return x * y + z
-    wide = B.float64
-    return (B.ns(like).asarray(x, dtype=wide) * y + B.ns(like).asarray(z, dtype=wide)).astype(like.dtype)
+def _fma_into(a, x, y, z):
+    """a[...] = x * y + z rounded once to `a`'s dtype (float32); float64 arrays round twice.
+
+    The float32 path widens as it multiplies and writes the rounded sum straight into `a`: one wide
+    temporary, no extra copies (this is most of an SGD step on large layers).
+    """
+    if a.dtype.itemsize >= 8:
+        a[...] = x * y + z
+        return a
+    xp = B.ns(a)
+    wide = xp.multiply(x, y, dtype=B.float64)
+    xp.add(wide, z, out=wide)
+    xp.copyto(a, wide, casting="same_kind")
+    return a
 
 
 def add_(a, b, alpha=1):
     """a.add_(b, alpha=alpha): a + alpha * b."""
-    a[...] = _fma(_scalar(a, alpha), b, a, a) if alpha != 1 else a + b
+    if alpha != 1:
+        return _fma_into(a, _scalar(a, alpha), b, a)
+    a += b
     return a
 
 
@@ -39,8 +49,7 @@ def mul_(a, value):
 
 def addcmul_(a, t1, t2, value=1):
     """a.addcmul_(t1, t2, value=value): a + (value * t1) * t2, the last product fused with the sum."""
-    a[...] = _fma(_scalar(a, value) * t1, t2, a, a)
-    return a
+    return _fma_into(a, _scalar(a, value) * t1, t2, a)
 
 
 def addcdiv_(a, t1, t2, value=1):
@@ -53,10 +62,8 @@ def lerp_(a, end, weight):
     """a.lerp_(end, weight) as ATen computes it: from the nearer end, with one fused multiply-add."""
     w = _scalar(a, weight)
     if abs(w) < 0.5:
-        a[...] = _fma(w, end - a, a, a)
-    else:
-        a[...] = _fma(w - _scalar(a, 1), end - a, end, a)
-    return a
+        return _fma_into(a, w, end - a, a)
+    return _fma_into(a, w - _scalar(a, 1), end - a, end)
 
 
 def sqrt(a):
