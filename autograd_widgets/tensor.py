@@ -4,15 +4,17 @@ import weakref
 
 from . import backend as B
 from . import dtypes, errors, node
+from .naming import TorchClass
 from .grad_mode import GradMode, no_grad
 from .size import Size
 
 
-class Tensor:
+class Tensor(metaclass=TorchClass):
     """A multi-dimensional array that can record the ops applied to it, as `torch.Tensor` does.
 
     `Tensor(data)` / `Tensor(*sizes)` behave like PyTorch's legacy constructor (float32).
     """
+    _torch_path = "torch.Tensor"
     # Defaults live on the class so creating a tensor sets only what differs (it is the hot path).
     _rg = False
     grad_fn = None

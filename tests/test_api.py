@@ -157,3 +157,15 @@ def test_randn_is_standard_normal():
     x = aw.randn(20000, dtype=aw.float64).numpy()
     assert abs(x.mean()) < 0.03 and abs(x.std() - 1) < 0.03
     assert aw.randn(2, 3).shape == (2, 3) and aw.rand(4).dtype == aw.float32
+
+
+def test_tensor_and_parameter_types_print_as_pytorchs():
+    """Tutorials print type(x) and type(param); a user's own subclass prints as Python prints it."""
+    torch = pytest.importorskip("torch")
+    texts = []
+    for T in (aw, torch):
+        class Mine(T.Tensor):
+            pass
+        texts.append([str(type(T.ones(2))), str(type(T.nn.Parameter(T.ones(1)))), str(T.Tensor),
+                      str(Mine).replace(".Mine", "")])
+    assert texts[0] == texts[1]

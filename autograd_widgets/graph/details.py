@@ -41,12 +41,14 @@ def values(t, limit=6):
         return str(t)
     if data.size <= limit:
         return _nested(data.tolist())
-    return "[" + ", ".join(_num(float(x)) for x in data.reshape(-1)[:limit]) + ", ...]"
+    return "[" + ", ".join(_nested(x) for x in data.reshape(-1)[:limit].tolist()) + ", ...]"
 
 
 def _nested(x):
     if isinstance(x, list):
         return "[" + ", ".join(_nested(v) for v in x) + "]"
+    if isinstance(x, int):  # integer and bool tensors print their numbers as PyTorch does: 2, True
+        return str(x)
     return _num(float(x))
 
 

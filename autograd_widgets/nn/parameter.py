@@ -6,6 +6,7 @@ class Parameter(Tensor):
     """A leaf tensor that requires grad by default and shares `data`'s memory; ops on it give plain tensors.
 
     Printed as "Parameter containing:\\ntensor(...)" (printing.py)."""
+    _torch_path = "torch.nn.parameter.Parameter"
 
     def __new__(cls, data=None, requires_grad=True):
         from ..creation import empty
