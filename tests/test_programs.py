@@ -12,11 +12,11 @@ integers exactly, every other token exactly. Whitespace between tokens and objec
 (`<AddBackward0 object at 0x7f...>`) are not compared.
 """
 import difflib
-import functools
 import os
 import re
 import subprocess
 import sys
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -93,34 +93,43 @@ def stdout_of(proc: subprocess.CompletedProcess, who: str) -> str:
     return proc.stdout
 
 
-@functools.lru_cache(maxsize=None)
-def pytorch_output(name: str) -> str:
+def program_of(item: pytest.Item) -> str | None:
+    """The program a collected test of this file runs, if any."""
+    callspec = getattr(item, "callspec", None)
+    module = getattr(item, "module", None)
+    return callspec.params.get("name") if callspec and module and module.__name__ == __name__ else None
+
+
+@pytest.fixture(scope="session")
+def pytorch_runs(request) -> dict[str, Future]:
+    """The selected programs run under PyTorch in the background, while the tests run them under ours."""
     pytest.importorskip("torch")
-    return stdout_of(run([str(PROGRAMS_DIR / name)], PROGRAMS_DIR), f"{name} under PyTorch")
+    names = sorted({name for name in map(program_of, request.session.items) if name})
+    with ThreadPoolExecutor(max(1, (os.cpu_count() or 2) // 2)) as pool:
+        yield {name: pool.submit(run, [str(PROGRAMS_DIR / name)], PROGRAMS_DIR) for name in names}
+        pool.shutdown(cancel_futures=True)
 
 
-def check(name: str, proc: subprocess.CompletedProcess):
-    expected = pytorch_output(name)
+def check(name: str, pytorch_run: Future, proc: subprocess.CompletedProcess):
+    expected = stdout_of(pytorch_run.result(), f"{name} under PyTorch")
     actual = stdout_of(proc, f"{name} under autograd_widgets")
     report = mismatch(expected, actual)
     assert report is None, f"{name} prints differently under autograd_widgets; {report}"
 
 
 @pytest.mark.parametrize("name", PROGRAMS, ids=[p[:-3] for p in PROGRAMS])
-def test_program_prints_what_pytorch_prints(name, tmp_path):
-    pytorch_output(name)  # skips without PyTorch before spending time on the second run
-    check(name, run([str(LAUNCHER), str(PROGRAMS_DIR / name)], tmp_path))
+def test_program_prints_what_pytorch_prints(name, tmp_path, pytorch_runs):
+    check(name, pytorch_runs[name], run([str(LAUNCHER), str(PROGRAMS_DIR / name)], tmp_path))
 
 
 @pytest.mark.parametrize("name", TEXTUAL, ids=[p[:-3] for p in TEXTUAL])
-def test_import_autograd_widgets_as_torch(name, tmp_path):
+def test_import_autograd_widgets_as_torch(name, tmp_path, pytorch_runs):
     source = (PROGRAMS_DIR / name).read_text()
     assert not re.search(r"^\s*(from torch\b|import torch\.)", source, re.M), "not a plain `import torch` program"
     rewritten, count = re.subn(r"^import torch$", "import autograd_widgets as torch", source, flags=re.M)
     assert count == 1
-    pytorch_output(name)
     (tmp_path / name).write_text(rewritten)
-    check(name, run([str(tmp_path / name)], tmp_path))
+    check(name, pytorch_runs[name], run([str(tmp_path / name)], tmp_path))
 
 
 def test_every_program_names_its_source():
