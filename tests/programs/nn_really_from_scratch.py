@@ -4,8 +4,8 @@
 #   "Refactor using nn.Linear".
 # Changed: the MNIST download (pickle via requests) replaced by n = 640 images of 784 pixels from
 #   torch.rand(...) ** 8 (mostly dark, as in MNIST) with labels the argmax of a fixed random linear map
-#   of the centred pixels; torch.manual_seed(0) added; pyplot.imshow and IPython's set_trace dropped; the notebook's bare
-#   expressions printed.
+#   of the centred pixels; torch.manual_seed(0) added; pyplot.imshow and IPython's set_trace dropped;
+#   the notebook's bare expressions printed.
 import math
 
 import torch
