@@ -88,8 +88,9 @@ def run(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
 
 
 def stdout_of(proc: subprocess.CompletedProcess, who: str) -> str:
-    assert proc.returncode == 0, f"{who} failed (exit {proc.returncode}); stdout ends:\n" \
-        f"{proc.stdout[-1500:]}\nstderr ends:\n{proc.stderr[-3000:]}"
+    if proc.returncode:
+        pytest.fail(f"{who} failed (exit {proc.returncode}); stdout ends:\n{proc.stdout[-1500:]}\n"
+                    f"stderr ends:\n{proc.stderr[-3000:]}", pytrace=False)
     return proc.stdout
 
 
@@ -114,7 +115,8 @@ def check(name: str, pytorch_run: Future, proc: subprocess.CompletedProcess):
     expected = stdout_of(pytorch_run.result(), f"{name} under PyTorch")
     actual = stdout_of(proc, f"{name} under autograd_widgets")
     report = mismatch(expected, actual)
-    assert report is None, f"{name} prints differently under autograd_widgets; {report}"
+    if report:
+        pytest.fail(f"{name} prints differently under autograd_widgets; {report}", pytrace=False)
 
 
 @pytest.mark.parametrize("name", PROGRAMS, ids=[p[:-3] for p in PROGRAMS])
