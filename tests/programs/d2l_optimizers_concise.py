@@ -6,8 +6,8 @@
 # Changed: the airfoil data set (a download) replaced by 1500 seeded samples of 5 standardised features
 #   with a linear target plus noise, read in batches of 10 (d2l.get_data_ch11's shapes);
 #   torch.manual_seed(0) added; train_concise_ch11 and evaluate_loss defined here, printing the
-#   evaluated loss once an epoch (every 1500 examples) instead of plotting it every 200, and the final loss without the
-#   timing; 2 epochs instead of 4.
+#   evaluated loss once an epoch (every 1500 examples) instead of plotting it every 200, and the final
+#   loss without the timing; 2 epochs instead of 4.
 import torch
 from torch import nn
 from torch.utils import data
