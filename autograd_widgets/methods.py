@@ -35,8 +35,8 @@ def _as_arr(x):
     return as_array(x)
 
 
-def to(self, *args, dtype=None, device=None, copy=False, non_blocking=False):
-    """A tensor of another dtype or on another device (one ToCopyBackward0 keeps the graph), else self."""
+def to_args(args, dtype=None, device=None):
+    """(dtype, device) from `.to(...)`'s positional forms: to(dtype), to(device), to(tensor), to(device, dtype)."""
     for a in args:
         if isinstance(a, dtypes.dtype):
             dtype = a
@@ -44,6 +44,12 @@ def to(self, *args, dtype=None, device=None, copy=False, non_blocking=False):
             dtype, device = a.dtype, a.device
         else:
             device = a
+    return dtype, device
+
+
+def to(self, *args, dtype=None, device=None, copy=False, non_blocking=False):
+    """A tensor of another dtype or on another device (one ToCopyBackward0 keeps the graph), else self."""
+    dtype, device = to_args(args, dtype, device)
     if device is not None:
         from .transfer import target_device
         device = target_device(self, device)

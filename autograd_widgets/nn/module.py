@@ -9,6 +9,7 @@ from collections import OrderedDict, namedtuple
 
 from .. import dtypes
 from ..grad_mode import no_grad
+from ..methods import to_args
 from ..node import _add_hook
 from ..tensor import Tensor
 from .parameter import Buffer, Parameter
@@ -494,14 +495,7 @@ class Module:
         """Move and/or cast parameters and buffers in place: to(device), to(dtype), to(tensor), to(device, dtype).
 
         Only floating point tensors change dtype, as in PyTorch."""
-        device, dtype = kwargs.get("device"), kwargs.get("dtype")
-        for a in args:
-            if isinstance(a, dtypes.dtype):
-                dtype = a
-            elif isinstance(a, Tensor):
-                device, dtype = a.device, a.dtype
-            else:
-                device = a
+        dtype, device = to_args(args, kwargs.get("dtype"), kwargs.get("device"))
         if dtype is not None and not dtype.is_floating_point:
             raise TypeError(f"nn.Module.to only accepts floating point or complex dtypes, but got desired "
                             f"dtype={dtype}")
