@@ -391,3 +391,18 @@ def test_optimizers_work_through_the_backend_seam():
             assert type(params[0]._data) is CheckedArray
             for p, q in zip(params, cpu):
                 np.testing.assert_array_equal(p._data.get(), q.detach().numpy())
+
+
+@pytest.mark.parametrize("name", ["SGD", "Adam", "AdamW", "RMSprop", "Adagrad"])
+def test_zero_dimensional_parameters_step_as_in_pytorch(name):
+    """A scalar Parameter (Learning PyTorch with Examples' dynamic net: a, b, c, d, e) steps like any other."""
+    finals = []
+    for T in (aw, torch):
+        p = T.nn.Parameter(T.tensor(0.5))
+        opt = getattr(T.optim, name)([p], lr=0.1, **({"momentum": 0.9} if name == "SGD" else {}))
+        for _ in range(3):
+            opt.zero_grad()
+            (p * p * 3.0).backward()
+            opt.step()
+        finals.append(p.item())
+    assert finals[0] == pytest.approx(finals[1], rel=1e-6)

@@ -23,7 +23,7 @@ def _fma_into(a, x, y, z):
         a[...] = x * y + z
         return a
     xp = B.ns(a)
-    wide = xp.multiply(x, y, dtype=B.float64)
+    wide = xp.asarray(xp.multiply(x, y, dtype=B.float64))  # a 0-d product comes back as a scalar
     xp.add(wide, z, out=wide)
     xp.copyto(a, wide, casting="same_kind")
     return a
