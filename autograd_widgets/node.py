@@ -362,9 +362,12 @@ class Op(Node):
     """A built-in op: forward on arrays, backward in tensor ops (see the module docstring)."""
     saves_result = False
     saves_if = None
+    quiet = True  # float results may be inf/nan, which PyTorch computes silently (see backend.quietly)
 
     def __init_subclass__(cls, **kw):
         super().__init_subclass__(**kw)
+        if cls.quiet and "forward" in cls.__dict__:
+            cls.forward = B.quietly(cls.__dict__["forward"])
         cls.saves_result = "result" in cls.saves
         cls._save_index = tuple(cls.args.index(s) if s != "result" else -1 for s in cls.saves)
         when = cls.saves_if  # per saved value: (its position, that of the input whose requires_grad keeps it)

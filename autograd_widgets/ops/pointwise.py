@@ -3,6 +3,7 @@ import math
 
 from .. import backend as B
 from .. import dtypes
+from .. import errors
 from ..node import Op
 from ..tensor import Tensor
 
@@ -169,6 +170,10 @@ class XlogyBackward0(Op):
 class NegBackward0(Op):
     args = ("self",)
     def forward(ctx, a):
+        if a.dtype.kind == "b":
+            raise errors.runtime(
+                "Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, "
+                "use the `~` or `logical_not()` operator instead.", "`~mask` flips True and False.")
         return -a
     def backward(ctx, g):
         return (-g,)
@@ -190,6 +195,10 @@ class PowBackward0(Op):
         ctx.exponent = exponent
         if isinstance(exponent, float) and a.dtype.kind != "f":
             a = _float(a)
+        elif a.dtype.kind in "iu" and exponent < 0:
+            raise errors.runtime("Integers to negative integer powers are not allowed.",
+                                 "An integer tensor stays integer, and 1/n is not an integer: make the tensor "
+                                 "float first (x.float() ** -1).")
         return a ** exponent
     def backward(ctx, g):
         a, = ctx.saved_tensors
@@ -204,7 +213,11 @@ class PowBackward1(Op):
     args, saves = ("self", "exponent"), ("self", "exponent", "result")
     def forward(ctx, a, e):
         a, e = promote(a, e)
-        return a ** e
+        if a.dtype.kind == "b":
+            raise errors.not_implemented(
+                "\"pow\" not implemented for 'Bool'", "Raise a number, not a truth value: convert with .int() or "
+                ".float() first.")
+        return _int_power(a, e) if a.dtype.kind in "iu" else a ** e
     def backward(ctx, g):
         a, e, r = ctx.saved_tensors
         need = ctx.needs_input_grad
@@ -220,10 +233,21 @@ class PowBackward2(Op):
     def forward(ctx, e, base):
         ctx.self = base
         e2 = _float(e) if not isinstance(base, int) or e.dtype.kind == "f" else e
-        return base ** e2
+        return _int_power(B.ns(e).asarray(base, dtype=e.dtype), e2) if e2.dtype.kind in "iu" else base ** e2
     def backward(ctx, g):
         r, = ctx.saved_tensors
         return (g * MulBackward1.apply(r, other=_log(float(ctx.self))),)  # a Python number: weak, on no device
+
+
+def _int_power(a, e):
+    """Integer a ** e elementwise as PyTorch computes it: a negative exponent gives 0, or ±1 for a base of ±1."""
+    xp = B.ns(a)
+    neg = e < 0
+    if not neg.any():
+        return a ** e
+    r = a ** xp.where(neg, 0, e)
+    ones = xp.where(e % 2 == 0, 1, a)  # (±1) ** e
+    return xp.where(neg, xp.where(abs(a) == 1, ones, 0), r).astype(r.dtype)
 
 
 # --- functions of one variable ----------------------------------------------------------
@@ -472,6 +496,9 @@ def pow(a, e):  # noqa: A001 - PyTorch's name
 
 def where(condition, a, b):
     c = condition._data if isinstance(condition, Tensor) else condition
+    if not isinstance(a, Tensor) and not isinstance(b, Tensor):  # two numbers: the first as a tensor of their type
+        from ..creation import tensor
+        a = tensor(a, dtype=dtypes.default_float() if isinstance(b, float) and not isinstance(a, float) else None)
     return WhereBackward0.apply(a, b, condition=c)
 
 

@@ -104,7 +104,7 @@ class TransposeBackward0(Op):
     args = ("self",)
     def forward(ctx, a, dim0, dim1):
         ctx.dim0, ctx.dim1 = dim0, dim1
-        return B.ns(a).swapaxes(a, dim0, dim1)
+        return B.ns(a).swapaxes(a, dim0, dim1) if a.ndim else a[...]  # a 0-d tensor's dims 0 and -1: itself
     def backward(ctx, g):
         return (g.transpose(ctx.dim0, ctx.dim1),)
 
@@ -158,11 +158,16 @@ class CatBackward0(Op):
     args = None  # one edge per concatenated tensor
     def forward(ctx, *arrays, dim):
         ctx.dim = dim
-        ctx.sizes = [a.shape[dim] for a in arrays]
-        return B.ns(arrays[0]).concatenate(arrays, axis=dim)
+        # None: a 1-D empty input, skipped as PyTorch skips it
+        ctx.sizes = [None if a.ndim == 1 and not a.size else a.shape[dim] for a in arrays]
+        kept = [a for a, n in zip(arrays, ctx.sizes) if n is not None]
+        return B.ns(arrays[0]).concatenate(kept or arrays, axis=dim)
     def backward(ctx, g):
         out, start = [], 0
         for n in ctx.sizes:
+            if n is None:
+                out.append(g.new_zeros(0))
+                continue
             out.append(g.narrow(ctx.dim, start, n))
             start += n
         return tuple(out)
@@ -269,6 +274,8 @@ def permute(t, *dims):
         raise errors.runtime(f"permute(sparse_coo): number of dimensions in the tensor input does not match the "
                              f"length of the desired ordering of dimensions i.e. input.dim() = {t.ndim} is not "
                              f"equal to len(dims) = {len(dims)}", "Give one position for every dimension.")
+    if len({errors.wrap_dim(d, t.ndim) for d in dims}) != len(dims):
+        raise errors.runtime("permute(): duplicate dims are not allowed.", "Name each dimension exactly once.")
     return _view(PermuteBackward0, t, dims=dims)
 
 
@@ -295,10 +302,16 @@ def stack(tensors, dim=0):
 
 
 def cat(tensors, dim=0):
-    tensors = [x for x in tensors if not (x.ndim == 1 and x.numel() == 0)] or list(tensors)
-    dim = errors.wrap_dim(dim, tensors[0].ndim)
-    first = tensors[0].shape
+    tensors = list(tensors)
+    if not tensors:
+        raise errors.value("torch.cat(): expected a non-empty list of Tensors", "Pass at least one tensor.")
+    # PyTorch skips 1-D empty tensors whatever the others' rank (they still get a gradient, of size 0)
+    shaped = [x for x in tensors if not (x.ndim == 1 and x.numel() == 0)] or tensors
+    dim = errors.wrap_dim(dim, shaped[0].ndim)
+    first = shaped[0].shape
     for i, x in enumerate(tensors):
+        if x.ndim == 1 and not x.numel():
+            continue
         if x.ndim != len(first):
             raise errors.runtime(f"Tensors must have same number of dimensions: got {len(first)} and {x.ndim}",
                                  "cat joins tensors along one existing dimension; give them all the same rank.")

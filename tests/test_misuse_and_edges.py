@@ -1,0 +1,284 @@
+"""Edge cases and misuses (issue 10, §2-§4), each run under PyTorch and autograd_widgets.
+
+A row is (name, program). A program takes the library `T` and returns what it shows a learner: values,
+gradients, node names or printed text. The test runs it under both libraries and compares; where PyTorch
+raises, we must raise the same exception type with the same words before our "[autograd_widgets]"
+explanation, and where PyTorch is silent NumPy must not warn.
+"""
+import warnings
+
+import numpy as np
+import pytest
+
+import autograd_widgets as aw
+from raised import raised
+
+torch = pytest.importorskip("torch")
+
+
+def _show(v):
+    """What a result looks like, comparable across libraries."""
+    if isinstance(v, (aw.Tensor, torch.Tensor)):
+        fn = type(v.grad_fn).__name__ if v.grad_fn is not None else None
+        return ("tensor", str(v.dtype), tuple(v.shape), repr(v.detach().tolist()), v.requires_grad, fn)
+    if isinstance(v, (list, tuple)):
+        return tuple(_show(x) for x in v)
+    if isinstance(v, float) and v != v:
+        return "nan"
+    return v
+
+
+def _names(t):
+    """Node names along the graph, breadth first."""
+    out, todo, seen = [], [t.grad_fn], set()
+    while todo:
+        n = todo.pop(0)
+        if n is None or id(n) in seen:
+            continue
+        seen.add(id(n))
+        out.append(type(n).__name__)
+        todo.extend(f for f, _ in n.next_functions)
+    return out
+
+
+def _rg(T, *v):
+    return T.tensor(list(v) if len(v) != 1 else v[0], requires_grad=True)
+
+
+def _grad_of(T, fn, *v):
+    x = _rg(T, *v)
+    y = fn(T, x)
+    y.sum().backward() if y.dim() else y.backward()
+    return _show(y), _show(x.grad)
+
+
+def _scalar_dim(T):
+    x = _rg(T, 2.0)
+    y = x.sum(dim=0) + x.mean(0) + x.norm(dim=0) + x.transpose(0, 0) + x.softmax(0) + x.sum(-1)
+    g, = T.autograd.grad(y, x, create_graph=True)
+    gg, = T.autograd.grad(g, x)
+    return _show(y), _show(g), _show(gg), _names(y)
+
+
+def _softmax_double_backward_0d(T):
+    x = _rg(T, 2.0)
+    g, = T.autograd.grad(x.softmax(0) * x, x, create_graph=True)
+    return _show(g), _show(T.autograd.grad(g, x)[0])
+
+
+def _where_scalars(T):
+    c = T.tensor([True, False])
+    return _show(T.where(c, 1.0, 0.0)), _show(T.where(c, 1, 0)), _show(T.where(c, _rg(T, 1., 2.), 0.0))
+
+
+def _empty_softmax(T):
+    x = T.zeros(2, 0, requires_grad=True)
+    y = x.softmax(1)
+    y.sum().backward()
+    return _show(y), _show(x.grad), _show(T.zeros(0, 3).softmax(0))
+
+
+def _empty_shapes(T):
+    x = T.zeros(0, 3, requires_grad=True)
+    y = x.flatten()
+    m1 = T.zeros(2, 0) @ T.zeros(0, 3)
+    m2 = T.zeros(0, 2) @ T.zeros(2, 3)
+    s = x.sum() + x.sum(0).sum()
+    s.backward()
+    return _show(y), _show(m1), _show(m2), _show(s), _show(x.grad), _show(T.zeros(0).mean())
+
+
+def _view_after_index(T):
+    x = T.arange(6.).reshape(2, 3)[[1, 0]]
+    return _show(x.view(6)), _show(x[:, [0, 2]].view(-1))
+
+
+def _written_to_expanded(T):
+    x = T.zeros(1).expand(3)
+    x.add_(1)
+
+
+def _setitem_expanded(T):
+    x = T.zeros(1, 3).expand(2, 3)
+    x[0] = 1.0
+
+
+def _written_to_expanded_ok(T):
+    x = T.zeros(3).expand(1, 3)  # no element repeated: fine
+    x.add_(1)
+    return _show(x)
+
+
+def _many_repr(T, xs):
+    return [repr(x) for x in xs]
+
+
+ROWS = [
+    # §2 crashes on valid code
+    ("dim on 0-d", _scalar_dim),
+    ("softmax double backward 0-d", _softmax_double_backward_0d),
+    ("where with python scalars", _where_scalars),
+    ("softmax over empty dim", _empty_softmax),
+    ("empty flatten/matmul/sum/mean", _empty_shapes),
+    ("max over empty dim", lambda T: T.zeros(2, 0).max(1)),
+    ("max over empty dim ok", lambda T: _show(T.zeros(0, 2).max(1))),
+    ("view after advanced indexing", _view_after_index),
+    ("add_ on expanded", _written_to_expanded),
+    ("setitem on expanded", _setitem_expanded),
+    ("add_ on expanded without repeats", _written_to_expanded_ok),
+    ("int ** negative int", lambda T: T.tensor([2, 3]) ** -1),
+    ("int ** negative int tensor", lambda T: (_show(T.tensor([2, 3, -1, 1, -1]) ** T.tensor([-1, 2, -3, -2, -2])),
+                                             _show(2 ** T.tensor([-1, 3])))),
+    ("int ** non-negative int", lambda T: _show(T.tensor([2, 3]) ** 2)),
+    ("bool ** bool", lambda T: (_show(T.tensor([True, False]) ** T.tensor([False, False])),
+                                repr(T.tensor([True, False]) ** T.tensor([True, True])))),
+    # §3 misuses worded as PyTorch words them
+    ("cat of nothing", lambda T: T.cat([])),
+    ("stack of nothing", lambda T: T.stack([])),
+    ("permute duplicate", lambda T: T.zeros(2, 3).permute(0, 0)),
+    ("sum duplicate dims", lambda T: T.zeros(2, 3).sum((0, 0))),
+    ("sum duplicate negative dims", lambda T: T.zeros(2, 3).sum((1, -1))),
+    ("mean duplicate dims", lambda T: T.zeros(2, 3).mean((0, 0))),
+    ("negate bool", lambda T: -T.tensor([True])),
+    ("neg bool", lambda T: T.tensor([True]).neg()),
+    ("mT of 1-d", lambda T: T.zeros(3).mT),
+    ("mT of 0-d", lambda T: _show(T.tensor(1.).mT)),
+    ("index 0-d", lambda T: T.tensor(1.)[0]),
+    ("index 0-d slice", lambda T: T.tensor(1.)[0:1]),
+    ("bool of empty", lambda T: bool(T.zeros(0))),
+    ("bool of many", lambda T: bool(T.zeros(2))),
+    ("if on many", lambda T: 1 if T.zeros(2) else 0),
+    ("float of many", lambda T: float(T.zeros(2))),
+    ("int of many", lambda T: int(T.zeros(2))),
+    ("float of empty", lambda T: float(T.zeros(0))),
+    ("item of many", lambda T: T.zeros(2).item()),
+    ("backward gradient list", lambda T: (_rg(T, 1., 2.) * 2).backward(gradient=[1., 1.])),
+    ("expand smaller", lambda T: T.zeros(3).expand(2)),
+    ("expand mismatch", lambda T: T.zeros(2, 3).expand(2, 4)),
+    ("expand fewer dims", lambda T: T.zeros(2, 3).expand(3)),
+    ("view incompatible size", lambda T: T.zeros(2, 3).view(4)),
+    ("view incompatible size -1", lambda T: T.zeros(2, 3).view(4, -1)),
+    ("reshape incompatible", lambda T: T.zeros(2, 3).reshape(5)),
+    ("reshape two -1", lambda T: T.zeros(2, 3).reshape(-1, -1)),
+    ("view two -1", lambda T: T.zeros(2, 3).view(-1, -1)),
+    ("squeeze out of range", lambda T: T.zeros(2, 1).squeeze(3)),
+    ("unsqueeze out of range", lambda T: T.zeros(2, 1).unsqueeze(5)),
+    ("index out of range", lambda T: T.zeros(3)[5]),
+    ("index out of range negative", lambda T: T.zeros(3)[-4]),
+    ("index out of range dim 1", lambda T: T.zeros(2, 3)[0, 7]),
+    ("too many indices", lambda T: T.zeros(3)[0, 0]),
+    ("transpose out of range", lambda T: T.zeros(3).transpose(0, 2)),
+    ("sum dim out of range", lambda T: T.zeros(3).sum(1)),
+    ("cat dim mismatch", lambda T: T.cat([T.zeros(2, 3), T.zeros(2, 4)])),
+    ("cat rank mismatch", lambda T: T.cat([T.zeros(2, 3), T.zeros(3)])),
+    ("stack shape mismatch", lambda T: T.stack([T.zeros(2), T.zeros(3)])),
+    ("matmul mismatch", lambda T: T.zeros(2, 3) @ T.zeros(2, 3)),
+    ("matmul 0-d", lambda T: T.tensor(1.) @ T.zeros(2)),
+    ("add shape mismatch", lambda T: T.zeros(2) + T.zeros(3)),
+    # §3 no NumPy RuntimeWarning where PyTorch is silent
+    ("quiet log", lambda T: _show(T.tensor([-1., 0., 1.]).log())),
+    ("quiet log backward", lambda T: _grad_of(T, lambda T, x: x.log(), -1., 0.)),
+    ("quiet division", lambda T: _show(T.tensor([1., 0., -1.]) / T.tensor([0., 0., 0.]))),
+    ("quiet division backward", lambda T: _grad_of(T, lambda T, x: 1 / x, 0., 1.)),
+    ("quiet sqrt", lambda T: _grad_of(T, lambda T, x: x.sqrt(), -1., 0.)),
+    ("quiet exp overflow", lambda T: _grad_of(T, lambda T, x: x.exp(), 1000., 0.)),
+    ("quiet pow", lambda T: _grad_of(T, lambda T, x: x ** 0.5, -2., 0.)),
+    ("quiet pow of negative base", lambda T: _show(T.tensor([-8.]) ** T.tensor([1 / 3]))),
+    ("quiet log of tensor 0", lambda T: _grad_of(T, lambda T, x: x.log2() + x.log10() + x.log1p(), 0., -2.)),
+    ("quiet reciprocal rsqrt", lambda T: _grad_of(T, lambda T, x: x.reciprocal() + x.rsqrt(), 0., -1.)),
+    ("quiet 0/0 int", lambda T: _show(T.tensor([0]) / T.tensor([0]))),
+    ("quiet float64 overflow", lambda T: _show(T.tensor([1e308], dtype=T.float64) * 10)),
+    ("quiet float32 overflow", lambda T: _show(T.tensor([3e38]) * 10)),
+    ("quiet tanh/sigmoid large", lambda T: _grad_of(T, lambda T, x: x.sigmoid() + x.tanh(), -1000., 1000.)),
+    # §4 printing
+    ("repr empty", lambda T: _many_repr(T, [T.tensor([]), T.zeros(0, dtype=T.int64), T.zeros(0, dtype=T.bool),
+                                            T.zeros(0, 3), T.zeros(2, 0, dtype=T.int64), T.zeros(0, 3, dtype=T.bool),
+                                            T.zeros(0, dtype=T.float64), T.zeros(0, 2, dtype=T.float64)])),
+    ("repr empty requires grad", lambda T: _many_repr(T, [T.zeros(0, requires_grad=True),
+                                                          T.zeros(0, 3, requires_grad=True) * 2])),
+    ("repr magnitudes", lambda T: _many_repr(T, [T.tensor([1e-8, 1.]), T.tensor([1e10, 1.]), T.tensor([123456789.]),
+                                                 T.tensor([0.1, 1e5]), T.tensor([1e-5, 1e-4]), T.tensor(1e20),
+                                                 T.tensor([float('inf'), 1e-9]), T.tensor([1e-9, float('nan')])])),
+]
+
+
+def _under_printoptions(T, **options):
+    xs = [T.tensor([1e-8, 1.]), T.tensor([1.5, 2.25]), T.tensor([100., 2.]), T.zeros(0), T.tensor(3.14159),
+          T.tensor([1e10, 1.]), T.tensor([1, 2]), T.tensor([[0.001, 1000.]])]
+    T.set_printoptions(**options)
+    try:
+        return [repr(x) for x in xs]
+    finally:
+        T.set_printoptions(profile="default")
+
+
+def _cat_mixed(T):
+    a, b = _rg(T, 1., 2.), T.tensor([3., 4.], dtype=T.float64, requires_grad=True)
+    y, z = T.cat([a, b]), T.stack([a, b])
+    (y.sum() + z.sum()).backward()
+    return _show(y), _names(y), _names(z), _show(a.grad), _show(b.grad)
+
+
+def _setitem_whole(T):
+    x = _rg(T, 1., 2.)
+    y = T.zeros(2)
+    y[:] = x * 2
+    z = T.zeros(2)
+    z[...] = x
+    return _names(y), _names(z)
+
+
+def _mask_0d(T):
+    x = _rg(T, 3.)
+    y = x[T.tensor(True)]
+    w = x[T.tensor(False)]
+    y.sum().backward()
+    return _show(y), _show(w), _names(y), _show(x.grad)
+
+
+def _create_graph_names(T):
+    x, w = _rg(T, 1., 2.), _rg(T, 3., 4.)
+    out = []
+    for f in (lambda: (x / w).sum(), lambda: x.sum(), lambda: (x * w).sum(), lambda: x.mean(), lambda: (w / 2).sum()):
+        gs = T.autograd.grad(f(), [x, w], create_graph=True, allow_unused=True)
+        out.append([_names(g) if g is not None and g.grad_fn is not None else None for g in gs])
+    return out
+
+
+def _cat_empty_1d(T):
+    x, e = _rg(T, 1., 2.), T.tensor([], requires_grad=True)
+    y = T.cat([x, e])
+    y.sum().backward()
+    return _show(y), _show(e.grad), _show(x.grad)
+
+
+ROWS += [
+    ("printoptions sci_mode True", lambda T: _under_printoptions(T, sci_mode=True)),
+    ("printoptions sci_mode False", lambda T: _under_printoptions(T, sci_mode=False)),
+    ("printoptions precision 2", lambda T: _under_printoptions(T, precision=2)),
+    ("printoptions precision 6 sci", lambda T: _under_printoptions(T, precision=6, sci_mode=True)),
+    # §4 node names
+    ("mixed-dtype cat/stack", _cat_mixed),
+    ("setitem covering the whole tensor", _setitem_whole),
+    ("0-d mask index", _mask_0d),
+    ("create_graph gradient graphs", _create_graph_names),
+    ("cat with empty 1-d", _cat_empty_1d),
+]
+
+
+def _run(T, program):
+    """What `program` shows under library T: (result, warnings) or ("raises", type name, words, warnings)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        box = []
+        err = raised(lambda: box.append(program(T)))
+    said = sorted({w.category.__name__ for w in caught if issubclass(w.category, RuntimeWarning)})
+    if err is not None:
+        return ("raises", err[0].__name__, err[1], said)
+    return (box[0], said)
+
+
+@pytest.mark.parametrize("program", [p for _, p in ROWS], ids=[n for n, _ in ROWS])
+def test_same_as_pytorch(program):
+    """Each program shows the same values, gradients, node names, text, errors and warnings under both."""
+    assert _run(aw, program) == _run(torch, program)
