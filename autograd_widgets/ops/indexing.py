@@ -52,7 +52,7 @@ class IndexBackward0(Op):
     args = ("self",)
     def forward(ctx, a, index):
         ctx.self_sym_sizes, ctx.index = a.shape, index
-        return a[index]
+        return B.ns(a).ascontiguousarray(a[index])  # a new tensor, contiguous as PyTorch's (so view() works)
     def backward(ctx, g):
         zeros = Tensor._make(B.ns(g._data).zeros(ctx.self_sym_sizes, dtype=g._data.dtype))
         return (IndexPutImplBackward0.apply(zeros, g, index=ctx.index, accumulate=True),)
@@ -97,15 +97,22 @@ def _normalize(index):
     return index if isinstance(index, tuple) else (index,)
 
 
-def _check_bounds(shape, dim, i):
+def _check_bounds(shape, dim, i, named_dim=None):
+    """`i` as a position along `dim`; `named_dim` is the dim PyTorch's message names (it counts the index items)."""
     n = shape[dim]
     if not -n <= i < n:
-        raise IndexError(errors._explain(f"index {i} is out of bounds for dimension {dim} with size {n}",
+        raise IndexError(errors._explain(f"index {i} is out of bounds for dimension "
+                                         f"{dim if named_dim is None else named_dim} with size {n}",
                                          f"Valid positions are 0 to {n - 1} (or -{n} to -1 from the end)."))
     return i % n
 
 
 def getitem(t, index):
+    if not t.ndim and isinstance(index, (int, slice)) and not isinstance(index, bool):
+        raise IndexError(errors._explain(
+            "slice() cannot be applied to a 0-dim tensor." if isinstance(index, slice) else
+            "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in C++ to convert "
+            "a 0-dim tensor to a number", "A 0-d tensor holds one number and has no positions: read it with .item()."))
     index = _normalize(index)
     if any(_is_advanced(i) and not (isinstance(i, Tensor) and i.ndim == 0 and i.dtype.is_floating_point is False
                                     and i._data.dtype.kind != "b") for i in index):
@@ -122,20 +129,25 @@ def getitem(t, index):
     if n_real > t.ndim:
         raise IndexError(errors._explain(f"too many indices for tensor of dimension {t.ndim}",
                                          "Give at most one index per dimension of the tensor."))
+    named = 0  # the dim PyTorch's messages name: one per index item, an ellipsis counting the dims it spans
     for i in index:
         if isinstance(i, Tensor):
             i = int(i.item())
         if i is None:
             out = unsqueeze(out, dim)
             dim += 1
+            named += 1
         elif i is Ellipsis:
             dim += t.ndim - n_real
+            named += t.ndim - n_real
         elif isinstance(i, slice):
             if i != slice(None):
                 out = _view(SliceBackward0, out, dim=dim, sl=i)
             dim += 1
+            named += 1
         else:
-            i = _check_bounds(out.shape, dim, int(i))
+            i = _check_bounds(out.shape, dim, int(i), named)
+            named += 1
             out = _view(SelectBackward0, out, dim=dim, index=i)
     if out is t:
         from .shape import AliasBackward0

@@ -125,14 +125,21 @@ class ExpandBackward0(Op):
     args = ("self",)
     def forward(ctx, a, shape):
         ctx.self_sym_sizes = a.shape
-        shape = tuple(a.shape[i - (len(shape) - a.ndim)] if s == -1 else s for i, s in enumerate(shape))
-        try:
-            return B.expand(a, shape)
-        except ValueError:
+        if len(shape) < a.ndim:
+            from ..dtypes import of_array
             raise errors.runtime(
-                f"The expanded size of the tensor ({shape[-1]}) must match the existing size ({a.shape[-1]}) at "
-                f"non-singleton dimension {len(shape) - 1}.  Target sizes: {list(shape)}.  Tensor sizes: "
-                f"{list(a.shape)}", "Only dimensions of size 1 can be expanded.") from None
+                f"expand(torch.{of_array(a)._legacy}{{{list(a.shape)}}}, size={list(shape)}): the number of sizes "
+                f"provided ({len(shape)}) must be greater or equal to the number of dimensions in the tensor "
+                f"({a.ndim})", "expand can add leading dimensions, never remove them.")
+        shape = tuple(a.shape[i - (len(shape) - a.ndim)] if s == -1 else s for i, s in enumerate(shape))
+        lead = len(shape) - a.ndim
+        for d in reversed(range(a.ndim)):  # PyTorch checks from the last dim
+            if a.shape[d] != 1 and a.shape[d] != shape[lead + d]:
+                raise errors.runtime(
+                    f"The expanded size of the tensor ({shape[lead + d]}) must match the existing size ({a.shape[d]}) "
+                    f"at non-singleton dimension {lead + d}.  Target sizes: {list(shape)}.  Tensor sizes: "
+                    f"{list(a.shape)}", "Only dimensions of size 1 can be expanded.")
+        return B.expand(a, shape)
     def backward(ctx, g):
         return (sum_to(g, ctx.self_sym_sizes),)
 
