@@ -238,6 +238,29 @@ def _setitem_whole(T):
     return _names(y), _names(z)
 
 
+def _setitem_names(T):
+    x = _rg(T, [[1., 2., 3.], [4., 5., 6.]])
+    out = []
+    for index in [slice(0, 2), (slice(None), slice(None)), (Ellipsis, slice(None)), (slice(None), 0)]:
+        y = T.zeros(2, 3)
+        y[index] = x[:, 0] * 2 if index == (slice(None), 0) else x * 2
+        out.append(_names(y))
+    return out
+
+
+def _getitem_names(T):
+    x = _rg(T, [[1., 2., 3.], [4., 5., 6.]])
+    return [_names(x[i]) for i in [slice(0, 2), slice(0, 5), slice(None, None, 1), (slice(None), slice(0, 3, 1)),
+                                   (0, slice(0, 3)), slice(None), (Ellipsis,)]]
+
+
+def _cat_mixed_create_graph(T):
+    a, b = _rg(T, 1., 2.), T.tensor([3., 4.], dtype=T.float64, requires_grad=True)
+    y = (T.cat([a, b]) ** 2).sum() + (T.stack([a, b]) ** 2).sum()
+    ga, gb = T.autograd.grad(y, [a, b], create_graph=True)
+    return _show(ga), _show(gb), _names(ga), _names(gb)
+
+
 def _mask_0d(T):
     x = _rg(T, 3.)
     y = x[T.tensor(True)]
@@ -267,10 +290,21 @@ ROWS += [
     ("printoptions sci_mode False", lambda T: _under_printoptions(T, sci_mode=False)),
     ("printoptions precision 2", lambda T: _under_printoptions(T, precision=2)),
     ("printoptions precision 6 sci", lambda T: _under_printoptions(T, precision=6, sci_mode=True)),
+    ("printoptions precision 0 no sci", lambda T: _under_printoptions(T, precision=0, sci_mode=False)),
+    ("printoptions linewidth/edgeitems", lambda T: _under_printoptions(T, linewidth=30, edgeitems=1, threshold=4)),
+    ("repr mixed values", lambda T: _many_repr(T, [T.tensor([-1.5, float('nan'), float('-inf'), 0.]),
+                                                   T.tensor([[-1, 20], [300, -4000]]), T.tensor([[True], [False]]),
+                                                   T.tensor([1e-4, 1.]), T.tensor([9.99e-5, 1.]), T.tensor([1e8, 1.]),
+                                                   T.tensor([1e8 + 8, 1.]), T.tensor([0.5, 500.]),
+                                                   T.tensor([0.5, 501.]), T.tensor([[1e-10]], dtype=T.float64),
+                                                   T.arange(2000.).reshape(40, 50), T.tensor([float('nan')])])),
     # §4 node names
     ("mixed-dtype cat/stack", _cat_mixed),
     ("setitem covering the whole tensor", _setitem_whole),
     ("0-d mask index", _mask_0d),
+    ("assignment region names", _setitem_names),
+    ("basic index names", _getitem_names),
+    ("mixed-dtype cat/stack double backward", _cat_mixed_create_graph),
     ("create_graph gradient graphs", _create_graph_names),
     ("cat with empty 1-d", _cat_empty_1d),
 ]

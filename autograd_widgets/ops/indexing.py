@@ -107,12 +107,20 @@ def _check_bounds(shape, dim, i, named_dim=None):
     return i % n
 
 
-def getitem(t, index):
+def _covers(sl, n):
+    """Whether slice `sl` takes all `n` elements in order (PyTorch then indexes nothing along that dim)."""
+    return sl.indices(n) == (0, n, 1)
+
+
+def getitem(t, index, region=False):
+    """t[index]; with `region`, the part t[index] = value writes to (t itself when it covers t)."""
     if not t.ndim and isinstance(index, (int, slice)) and not isinstance(index, bool):
         raise IndexError(errors._explain(
             "slice() cannot be applied to a 0-dim tensor." if isinstance(index, slice) else
             "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in C++ to convert "
             "a 0-dim tensor to a number", "A 0-d tensor holds one number and has no positions: read it with .item()."))
+    # a slice covering its dim is skipped in a tuple index or an assignment, not alone (x[:] is a SliceBackward0)
+    whole = region or isinstance(index, tuple)
     index = _normalize(index)
     if any(_is_advanced(i) and not (isinstance(i, Tensor) and i.ndim == 0 and i.dtype.is_floating_point is False
                                     and i._data.dtype.kind != "b") for i in index):
@@ -141,7 +149,7 @@ def getitem(t, index):
             dim += t.ndim - n_real
             named += t.ndim - n_real
         elif isinstance(i, slice):
-            if i != slice(None):
+            if not (whole and _covers(i, out.shape[dim])):
                 out = _view(SliceBackward0, out, dim=dim, sl=i)
             dim += 1
             named += 1
@@ -149,7 +157,7 @@ def getitem(t, index):
             i = _check_bounds(out.shape, dim, int(i), named)
             named += 1
             out = _view(SelectBackward0, out, dim=dim, index=i)
-    if out is t:
+    if out is t and not region:
         from .shape import AliasBackward0
         out = _view(AliasBackward0, t)
     return out
@@ -177,7 +185,7 @@ def setitem(t, index, value):
                 from .view_inplace import CopySlices, Index
                 return t._assign(CopySlices.apply(t._shallow_copy(), value, region=Index(index)))
             from .pointwise import CopyBackwards
-            region = getitem(t, raw)
+            region = getitem(t, raw, region=True)
             region._assign(CopyBackwards.apply(region._shallow_copy(), value))
             return t
     if isinstance(value, Tensor):

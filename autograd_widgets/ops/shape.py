@@ -152,13 +152,26 @@ class AliasBackward0(Op):
         return (g,)
 
 
+def _promoted(ctx, arrays):
+    """The inputs of cat/stack in their common dtype; each input's own dtype is kept for its gradient."""
+    from .. import dtypes
+    dt = dtypes.result_type(*arrays)
+    ctx.dtypes = [None if a.dtype == dt else dtypes.of_array(a) for a in arrays]
+    return [a if a.dtype == dt else a.astype(dt) for a in arrays]
+
+
+def _as_inputs(ctx, grads):
+    """Each input's gradient in that input's dtype (PyTorch's cat/stack_tensors_backward: a .to() where needed)."""
+    return tuple(g if d is None else g.to(d) for g, d in zip(grads, ctx.dtypes))
+
+
 class StackBackward0(Op):
     args = None  # one edge per stacked tensor
     def forward(ctx, *arrays, dim):
         ctx.dim = dim
-        return B.ns(arrays[0]).stack(arrays, axis=dim)
+        return B.ns(arrays[0]).stack(_promoted(ctx, arrays), axis=dim)
     def backward(ctx, g):
-        return tuple(g.select(ctx.dim, i) for i in range(len(ctx.next_functions)))
+        return _as_inputs(ctx, [g.select(ctx.dim, i) for i in range(len(ctx.next_functions))])
 
 
 class CatBackward0(Op):
@@ -167,6 +180,7 @@ class CatBackward0(Op):
         ctx.dim = dim
         # None: a 1-D empty input, skipped as PyTorch skips it
         ctx.sizes = [None if a.ndim == 1 and not a.size else a.shape[dim] for a in arrays]
+        arrays = _promoted(ctx, arrays)
         kept = [a for a, n in zip(arrays, ctx.sizes) if n is not None]
         return B.ns(arrays[0]).concatenate(kept or arrays, axis=dim)
     def backward(ctx, g):
@@ -177,7 +191,7 @@ class CatBackward0(Op):
                 continue
             out.append(g.narrow(ctx.dim, start, n))
             start += n
-        return tuple(out)
+        return _as_inputs(ctx, out)
 
 
 def sum_to(g, shape):
@@ -305,7 +319,7 @@ def stack(tensors, dim=0):
                              f" at entry {next(i for i, x in enumerate(tensors) if tuple(x.shape) != tuple(tensors[0].shape))}",
                              "All tensors you stack must have the same shape.")
     dim = errors.wrap_dim(dim, tensors[0].ndim + 1)
-    return StackBackward0.apply(*_common(tensors), dim=dim)
+    return StackBackward0.apply(*tensors, dim=dim)
 
 
 def cat(tensors, dim=0):
@@ -327,10 +341,5 @@ def cat(tensors, dim=0):
                 raise errors.runtime(f"Sizes of tensors must match except in dimension {dim}. Expected size {m} but "
                                      f"got size {n} for tensor number {i} in the list.",
                                      "Every dimension except the one you concatenate along must agree.")
-    return CatBackward0.apply(*_common(tensors), dim=dim)
+    return CatBackward0.apply(*tensors, dim=dim)
 
-
-def _common(tensors):
-    from .. import dtypes
-    dt = dtypes.result_type(*[x._data for x in tensors])
-    return [x if x._data.dtype == dt else x.to(dtypes.of_array(B.asarray(0, dtype=dt))) for x in tensors]
