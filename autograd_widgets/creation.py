@@ -127,6 +127,8 @@ def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False
     if end is None:
         start, end = 0, start
     vals = [x.item() if isinstance(x, Tensor) else x for x in (start, end, step)]
+    if not vals[2]:
+        raise errors.runtime("step must be nonzero", "arange counts from start by step; a step of 0 never ends.")
     if dtype is None:
         dtype = dtypes.int64 if all(isinstance(v, int) for v in vals) else dtypes.default_float()
     xp = B.namespace(_device(device))

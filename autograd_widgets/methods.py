@@ -85,6 +85,11 @@ def _argmax(which):
         from . import backend as B
         a = self._data
         xp = B.ns(a)
+        if not a.size and (dim is None or a.ndim):
+            d = "" if dim is None else f" {errors.wrap_dim(dim, a.ndim)}"
+            raise errors.index(f"{which}(): Expected reduction dim{d} to "
+                               + ("be specified for input.numel() == 0." if dim is None else "have non-zero size."),
+                               "An empty tensor has no largest or smallest element.")
         if dim is None:
             return Tensor._make(xp.asarray(getattr(xp, which)(a)))
         return Tensor._make(xp.asarray(getattr(xp, which)(a, axis=dim, keepdims=keepdim)))

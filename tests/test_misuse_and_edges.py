@@ -185,6 +185,65 @@ ROWS = [
     ("matmul mismatch", lambda T: T.zeros(2, 3) @ T.zeros(2, 3)),
     ("matmul 0-d", lambda T: T.tensor(1.) @ T.zeros(2)),
     ("add shape mismatch", lambda T: T.zeros(2) + T.zeros(3)),
+    ("bool 0-d ** bool", lambda T: _show(T.tensor(True) ** True)),
+    ("bool ** int", lambda T: _show(T.tensor([True, False]) ** 2)),
+    ("int ** negative int 0-d", lambda T: T.tensor(2) ** -2),
+    ("permute duplicate negative", lambda T: T.zeros(2, 3).permute(1, -1)),
+    ("permute wrong count", lambda T: T.zeros(2, 3).permute(0)),
+    ("sum dims 0-d", lambda T: _show(T.tensor(2.).sum((0, -1)))),
+    ("sum dim 0-d out of range", lambda T: T.tensor(2.).sum(1)),
+    ("mean int", lambda T: T.tensor([1, 2]).mean()),
+    ("softmax dim 0-d out of range", lambda T: T.tensor(2.).softmax(1)),
+    ("max dim 0-d", lambda T: _show(T.tensor(2.).max(0))),
+    ("argmax empty", lambda T: T.zeros(0).argmax()),
+    ("max empty", lambda T: T.zeros(0).max()),
+    ("min over empty dim", lambda T: T.zeros(3, 0).min(-1)),
+    ("cat 0-d", lambda T: T.cat([T.tensor(1.), T.tensor(2.)])),
+    ("cat tuple of empty 1-d", lambda T: _show(T.cat([T.tensor([]), T.tensor([])]))),
+    ("cat empty 1-d with 2-d", lambda T: _show(T.cat([T.zeros(2, 2), T.tensor([])], 1))),
+    ("stack 0-d", lambda T: _show(T.stack([T.tensor(1.), T.tensor(2.)]))),
+    ("view -1 of empty", lambda T: T.zeros(0, 3).view(-1, 0)),
+    ("reshape empty", lambda T: _show(T.zeros(0, 3).reshape(3, 0))),
+    ("flatten 0-d", lambda T: _show(T.tensor(1.).flatten())),
+    ("squeeze 0-d dim 0", lambda T: _show(T.tensor(1.).squeeze(0))),
+    ("unsqueeze 0-d", lambda T: _show(T.tensor(1.).unsqueeze(-1))),
+    ("t of 3-d", lambda T: T.zeros(2, 2, 2).t()),
+    ("T of 0-d", lambda T: _show(T.tensor(1.).T)),
+    ("item of empty", lambda T: T.zeros(0).item()),
+    ("int of float 0-d", lambda T: int(T.tensor(2.7))),
+    ("bool of 0-d", lambda T: bool(T.tensor(0.))),
+    ("len of 0-d", lambda T: len(T.tensor(1.))),
+    ("iterate 0-d", lambda T: list(T.tensor(1.))),
+    ("backward twice scalar gradient shape", lambda T: (_rg(T, 1., 2.) * 2).backward(T.ones(3))),
+    ("backward of a non-scalar", lambda T: (_rg(T, 1., 2.) * 2).backward()),
+    ("backward without grad", lambda T: T.ones(2).sum().backward()),
+    ("matmul 1-d mismatch", lambda T: T.zeros(2) @ T.zeros(3)),
+    ("matmul empty inner", lambda T: _show(T.zeros(2, 0) @ T.zeros(0))),
+    ("mm 1-d", lambda T: T.mm(T.zeros(2), T.zeros(2))),
+    ("expand -1 on new dim", lambda T: T.zeros(3).expand(-1, 3)),
+    ("view after transpose", lambda T: T.zeros(2, 3).t().view(6)),
+    ("where shape mismatch", lambda T: T.where(T.tensor([True, False]), T.zeros(3), 0.)),
+    ("index with float", lambda T: T.zeros(3)[1.5]),
+    ("index list out of range", lambda T: T.zeros(3)[[0, 5]]),
+    ("mask wrong shape", lambda T: T.zeros(3)[T.tensor([True, False])]),
+    ("mask wrong shape at dim 1", lambda T: T.zeros(2, 3)[:, T.tensor([True, False])]),
+    ("mask after a position", lambda T: T.zeros(2, 3)[0, T.tensor([True])]),
+    ("2-d mask wrong shape", lambda T: T.zeros(2, 3)[T.tensor([[True, False]])]),
+    ("where shape mismatch other", lambda T: T.where(T.tensor([True, False]), 0., T.zeros(3))),
+    ("where shape mismatch 2-d", lambda T: T.where(T.ones(2, 1) > 0, T.zeros(1, 3), T.zeros(4, 1))),
+    ("setitem wrong shape", lambda T: T.zeros(3).__setitem__(slice(0, 2), T.ones(3))),
+    ("add_ broadcast to bigger", lambda T: T.zeros(3).add_(T.ones(2, 3))),
+    ("in-place int from float", lambda T: T.zeros(3, dtype=T.int64).add_(1.5)),
+    ("requires_grad on int", lambda T: T.tensor([1, 2], requires_grad=True)),
+    ("requires_grad_ on int", lambda T: T.tensor([1, 2]).requires_grad_()),
+    ("grad of non-leaf", lambda T: _show((_rg(T, 1., 2.) * 2).grad)),
+    ("numpy of requires_grad", lambda T: _rg(T, 1., 2.).numpy()),
+    ("tensor from ragged list", lambda T: T.tensor([[1, 2], [3]])),
+    ("tensor from string", lambda T: T.tensor("a")),
+    ("arange zero step", lambda T: T.arange(0, 5, 0)),
+    ("zeros negative size", lambda T: T.zeros(-1)),
+    ("chunk zero", lambda T: T.zeros(4).chunk(0)),
+    ("split size zero", lambda T: _show(T.zeros(0).split(1))),
     # §3 no NumPy RuntimeWarning where PyTorch is silent
     ("quiet log", lambda T: _show(T.tensor([-1., 0., 1.]).log())),
     ("quiet log backward", lambda T: _grad_of(T, lambda T, x: x.log(), -1., 0.)),
@@ -319,10 +378,23 @@ def _run(T, program):
     said = sorted({w.category.__name__ for w in caught if issubclass(w.category, RuntimeWarning)})
     if err is not None:
         return ("raises", err[0].__name__, err[1], said)
-    return (box[0], said)
+    return (_show(box[0]), said)
 
 
-@pytest.mark.parametrize("program", [p for _, p in ROWS], ids=[n for n, _ in ROWS])
+# Rows that still differ, each with why; strict, so a fix shows up as an unexpected pass to remove here.
+STILL_DIFFERENT = {
+    "expand -1 on new dim": "issue 10 §1 (invalid calls that answer), branch silent10",
+    "index with float": "issue 10 §1 (invalid calls that answer), branch silent10",
+    "view -1 of empty": "view/reshape's -1 with 0 elements: PyTorch's 'ambiguous' message not written yet",
+    "tensor from ragged list": "torch.tensor of a ragged list leaks NumPy's message",
+    "tensor from string": "torch.tensor of a str: PyTorch's \"new(): invalid data type 'str'\" not written yet",
+    "zeros negative size": "factory functions with a negative size leak NumPy's ValueError",
+}
+
+
+@pytest.mark.parametrize("program", [
+    pytest.param(p, marks=pytest.mark.xfail(reason=STILL_DIFFERENT[n], strict=True)) if n in STILL_DIFFERENT else p
+    for n, p in ROWS], ids=[n for n, _ in ROWS])
 def test_same_as_pytorch(program):
     """Each program shows the same values, gradients, node names, text, errors and warnings under both."""
     assert _run(aw, program) == _run(torch, program)

@@ -112,6 +112,25 @@ def _covers(sl, n):
     return sl.indices(n) == (0, n, 1)
 
 
+def _check_masks(shape, idx):
+    """PyTorch's words for a boolean mask whose shape differs from the dims it covers; plain positions are
+    applied first (they remove their dim), as PyTorch applies them."""
+    left, dim = list(shape), 0
+    for i in idx:
+        if isinstance(i, int) and not isinstance(i, bool):
+            del left[dim]
+        elif B.is_array(i) and i.dtype.kind == "b":
+            for k, (m, n) in enumerate(zip(i.shape, left[dim:dim + i.ndim])):
+                if m != n:
+                    raise IndexError(errors._explain(
+                        f"The shape of the mask {list(i.shape)} at index {k} does not match the shape of the indexed "
+                        f"tensor {left} at index {dim + k}",
+                        "A boolean mask needs the shape of the dims it selects from."))
+            dim += i.ndim
+        elif i is not None:
+            dim += 1
+
+
 def getitem(t, index, region=False):
     """t[index]; with `region`, the part t[index] = value writes to (t itself when it covers t)."""
     if not t.ndim and isinstance(index, (int, slice)) and not isinstance(index, bool):
@@ -121,6 +140,9 @@ def getitem(t, index, region=False):
             "a 0-dim tensor to a number", "A 0-d tensor holds one number and has no positions: read it with .item()."))
     # a slice covering its dim is skipped in a tuple index or an assignment, not alone (x[:] is a SliceBackward0)
     whole = region or isinstance(index, tuple)
+    if isinstance(index, Tensor) and not index.ndim and index._data.dtype.kind == "b":
+        # PyTorch: a 0-d mask indexes t.unsqueeze(0) with a 1-element mask (one copy of t, or none)
+        return IndexBackward0.apply(unsqueeze(t, 0), index=(index._data.reshape(1),))
     index = _normalize(index)
     if any(_is_advanced(i) and not (isinstance(i, Tensor) and i.ndim == 0 and i.dtype.is_floating_point is False
                                     and i._data.dtype.kind != "b") for i in index):
@@ -128,6 +150,7 @@ def getitem(t, index, region=False):
         if any(B.is_array(i) and i.dtype.kind not in "iub" for i in idx):
             raise IndexError(errors._explain("tensors used as indices must be long, int, byte or bool tensors",
                                              "Index with integer positions (or a boolean mask), not floats."))
+        _check_masks(t.shape, idx)
         try:
             return IndexBackward0.apply(t, index=idx)
         except IndexError as e:

@@ -4,7 +4,7 @@ import math
 from .. import backend as B
 from .. import dtypes
 from .. import errors
-from ..node import Op
+from ..node import Op, _shape_error
 from ..tensor import Tensor
 
 
@@ -193,6 +193,10 @@ class PowBackward0(Op):
     args, saves = ("self",), ("self",)
     def forward(ctx, a, exponent):
         ctx.exponent = exponent
+        if a.dtype.kind == "b":  # a mask to a Python bool power stays a mask; to a number, int64
+            if isinstance(exponent, bool):
+                return a | (not exponent)
+            a = a.astype(dtypes.int64.array_dtype)
         if isinstance(exponent, float) and a.dtype.kind != "f":
             a = _float(a)
         elif a.dtype.kind in "iu" and exponent < 0:
@@ -419,7 +423,10 @@ class WhereBackward0(Op):
     def forward(ctx, a, b, condition):
         a, b = promote(a, b)
         ctx.condition = Tensor._make(condition)
-        return B.ns(condition).where(condition, a, b)
+        try:
+            return B.ns(condition).where(condition, a, b)
+        except ValueError as e:  # PyTorch names the shapes in the order condition, self, other
+            raise _shape_error(e, (condition, a, b)) from None
     def backward(ctx, g):
         c = ctx.condition
         need = ctx.needs_input_grad

@@ -301,7 +301,7 @@ def log_softmax(t, dim=None, dtype=None):
 
 def _implicit_dim(t, dim):
     if dim is not None:
-        return errors.wrap_dim(dim, t.ndim) if t.ndim else dim
+        return errors.wrap_dim(dim, t.ndim)
     import warnings
     warnings.warn("Implicit dimension choice for softmax has been deprecated. Change the call to include dim=X as "
                   "an argument.", UserWarning, stacklevel=3)

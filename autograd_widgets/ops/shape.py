@@ -327,6 +327,10 @@ def cat(tensors, dim=0):
     if not tensors:
         raise errors.value("torch.cat(): expected a non-empty list of Tensors", "Pass at least one tensor.")
     # PyTorch skips 1-D empty tensors whatever the others' rank (they still get a gradient, of size 0)
+    for i, x in enumerate(tensors):
+        if not x.ndim:
+            raise errors.runtime(f"zero-dimensional tensor (at position {i}) cannot be concatenated",
+                                 "cat joins along an existing dim; use torch.stack for single numbers.")
     shaped = [x for x in tensors if not (x.ndim == 1 and x.numel() == 0)] or tensors
     dim = errors.wrap_dim(dim, shaped[0].ndim)
     first = shaped[0].shape
