@@ -204,6 +204,8 @@ ROWS = [
     ("stack 0-d", lambda T: _show(T.stack([T.tensor(1.), T.tensor(2.)]))),
     ("view -1 of empty", lambda T: T.zeros(0, 3).view(-1, 0)),
     ("reshape empty", lambda T: _show(T.zeros(0, 3).reshape(3, 0))),
+    ("reshape -1 of empty", lambda T: T.zeros(0, 3).reshape(0, -1)),
+    ("reshape -1 of empty to 1-d", lambda T: _show(T.zeros(0, 3).reshape(-1))),
     ("flatten 0-d", lambda T: _show(T.tensor(1.).flatten())),
     ("squeeze 0-d dim 0", lambda T: _show(T.tensor(1.).squeeze(0))),
     ("unsqueeze 0-d", lambda T: _show(T.tensor(1.).unsqueeze(-1))),
@@ -240,8 +242,15 @@ ROWS = [
     ("numpy of requires_grad", lambda T: _rg(T, 1., 2.).numpy()),
     ("tensor from ragged list", lambda T: T.tensor([[1, 2], [3]])),
     ("tensor from string", lambda T: T.tensor("a")),
+    ("tensor from list of strings", lambda T: T.tensor(["a"])),
+    ("tensor from ragged rows", lambda T: T.tensor([[1], [2, 3]])),
+    ("tensor from ragged deep", lambda T: T.tensor([[[1, 2], [3, 4]], [[1, 2], [3]]])),
     ("arange zero step", lambda T: T.arange(0, 5, 0)),
     ("zeros negative size", lambda T: T.zeros(-1)),
+    ("zeros negative size 2-d", lambda T: T.zeros(2, -1)),
+    ("ones negative size", lambda T: T.ones(-1)),
+    ("empty negative size", lambda T: T.empty(2, -1)),
+    ("full negative size", lambda T: T.full((2, -3), 1.)),
     ("chunk zero", lambda T: T.zeros(4).chunk(0)),
     ("split size zero", lambda T: _show(T.zeros(0).split(1))),
     # §3 no NumPy RuntimeWarning where PyTorch is silent
@@ -385,10 +394,6 @@ def _run(T, program):
 STILL_DIFFERENT = {
     "expand -1 on new dim": "issue 10 §1 (invalid calls that answer), branch silent10",
     "index with float": "issue 10 §1 (invalid calls that answer), branch silent10",
-    "view -1 of empty": "view/reshape's -1 with 0 elements: PyTorch's 'ambiguous' message not written yet",
-    "tensor from ragged list": "torch.tensor of a ragged list leaks NumPy's message",
-    "tensor from string": "torch.tensor of a str: PyTorch's \"new(): invalid data type 'str'\" not written yet",
-    "zeros negative size": "factory functions with a negative size leak NumPy's ValueError",
 }
 
 

@@ -35,6 +35,10 @@ def _reshape_array(a, shape):
     if sum(1 for s in shape if s == -1) > 1:
         raise errors.runtime("only one dimension can be inferred",
                              "At most one size may be -1 (meaning 'whatever makes the element count fit').")
+    if not a.size and -1 in shape and 0 in shape:
+        raise errors.runtime(f"cannot reshape tensor of 0 elements into shape {list(shape)} because the unspecified "
+                             "dimension size -1 can be any value and is ambiguous",
+                             "With 0 elements any size fits the -1; give every size explicitly.")
     try:
         return a.reshape(shape)
     except ValueError:
