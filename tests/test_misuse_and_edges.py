@@ -346,6 +346,38 @@ def _create_graph_names(T):
     return out
 
 
+def _create_graph_more(T):
+    x, w = _rg(T, [[1., 2.], [3., 4.]]), _rg(T, [5., 6.])
+    c = T.tensor([2., 3.])
+    out = []
+    programs = [lambda: (x / w).sum(), lambda: (x / c).sum(), lambda: (2 / x).sum(), lambda: (x / 2).sum(),
+                lambda: x.sum(1).pow(2).sum(), lambda: x.sum(0, keepdim=True).exp().sum(), lambda: x.mean(1).sum(),
+                lambda: (x.sum() * w).sum(), lambda: (x * x).mean(), lambda: (w / x).sum()]
+    for f in programs:
+        gs = T.autograd.grad(f(), [x, w], create_graph=True, allow_unused=True)
+        out.append([_names(g) if g is not None and g.grad_fn is not None else _show(g) for g in gs])
+    return out
+
+
+def _setitem_broadcast(T):
+    x = _rg(T, [[1., 2., 3.], [4., 5., 6.]])
+    y, z = T.zeros(2, 3), T.zeros(2, 3)
+    y[None] = x * 2
+    z[0] = x[1] * 2
+    w = T.zeros(2, 3)
+    w[:, :] = x[0] * 2  # broadcast from (3,)
+    return _names(y), _names(z), _names(w)
+
+
+def _assigned_names(index, value):
+    def program(T):
+        x = _rg(T, [[1., 2., 3.], [4., 5., 6.]])
+        y = T.zeros(2, 3)
+        y[index] = value(x)
+        return _names(y)
+    return program
+
+
 def _cat_empty_1d(T):
     x, e = _rg(T, 1., 2.), T.tensor([], requires_grad=True)
     y = T.cat([x, e])
@@ -375,6 +407,13 @@ ROWS += [
     ("mixed-dtype cat/stack double backward", _cat_mixed_create_graph),
     ("create_graph gradient graphs", _create_graph_names),
     ("cat with empty 1-d", _cat_empty_1d),
+    ("create_graph gradient graphs of div, sum, mean", _create_graph_more),
+    ("assignment that broadcasts", _setitem_broadcast),
+    ("assign a 0-d tensor to a row", _assigned_names((0,), lambda x: x.sum())),
+    ("assign a 0-d tensor to a column slice", _assigned_names((slice(None), 0), lambda x: x[0, :2].sum())),
+    ("assign at a list index", _assigned_names([0, 1], lambda x: x[0] * 2)),
+    ("assign a 0-d tensor to the whole tensor", _assigned_names(slice(None), lambda x: x.sum())),
+    ("assign at a slice and a list", _assigned_names((slice(None), [0, 2]), lambda x: x[:, 1:2] * 2)),
 ]
 
 
@@ -394,6 +433,8 @@ def _run(T, program):
 STILL_DIFFERENT = {
     "expand -1 on new dim": "issue 10 §1 (invalid calls that answer), branch silent10",
     "index with float": "issue 10 §1 (invalid calls that answer), branch silent10",
+    "assign a 0-d tensor to the whole tensor": "PyTorch fills (FillBackward3); we copy (CopyBackwards)",
+    "assign at a slice and a list": "PyTorch runs index_put_ on the sliced part (IndexPutBackward0); we use CopySlices",
 }
 
 

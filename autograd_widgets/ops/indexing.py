@@ -209,6 +209,8 @@ def setitem(t, index, value):
                 return t._assign(CopySlices.apply(t._shallow_copy(), value, region=Index(index)))
             from .pointwise import CopyBackwards
             region = getitem(t, raw, region=True)
+            if value_rg and value.ndim and tuple(value.shape) != tuple(region.shape):
+                value = value.expand(region.shape)  # as PyTorch's copy_to: view (above), then expand
             region._assign(CopyBackwards.apply(region._shallow_copy(), value))
             return t
     if isinstance(value, Tensor):
