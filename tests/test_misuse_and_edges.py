@@ -378,6 +378,14 @@ def _assigned_names(index, value):
     return program
 
 
+def _fill_whole(T):
+    x, y = _rg(T, 1., 2.), _rg(T, 3., 4.)
+    z = y * 1
+    z[...] = x.sum() * 2
+    (z * T.tensor([1., 10.])).sum().backward()
+    return _names(z), _show(z), _show(x.grad), _show(y.grad)
+
+
 def _cat_empty_1d(T):
     x, e = _rg(T, 1., 2.), T.tensor([], requires_grad=True)
     y = T.cat([x, e])
@@ -411,6 +419,7 @@ ROWS += [
     ("assignment that broadcasts", _setitem_broadcast),
     ("assign a 0-d tensor to a row", _assigned_names((0,), lambda x: x.sum())),
     ("assign a 0-d tensor to a column slice", _assigned_names((slice(None), 0), lambda x: x[0, :2].sum())),
+    ("assign a 0-d tensor to the whole of a non-leaf", _fill_whole),
     ("assign at a list index", _assigned_names([0, 1], lambda x: x[0] * 2)),
     ("assign a 0-d tensor to the whole tensor", _assigned_names(slice(None), lambda x: x.sum())),
     ("assign at a slice and a list", _assigned_names((slice(None), [0, 2]), lambda x: x[:, 1:2] * 2)),
@@ -433,7 +442,6 @@ def _run(T, program):
 STILL_DIFFERENT = {
     "expand -1 on new dim": "issue 10 §1 (invalid calls that answer), branch silent10",
     "index with float": "issue 10 §1 (invalid calls that answer), branch silent10",
-    "assign a 0-d tensor to the whole tensor": "PyTorch fills (FillBackward3); we copy (CopyBackwards)",
     "assign at a slice and a list": "PyTorch runs index_put_ on the sliced part (IndexPutBackward0); we use CopySlices",
 }
 

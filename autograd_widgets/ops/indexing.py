@@ -207,8 +207,10 @@ def setitem(t, index, value):
             if any(B.is_array(i) for i in _normalize(index)):
                 from .view_inplace import CopySlices, Index
                 return t._assign(CopySlices.apply(t._shallow_copy(), value, region=Index(index)))
-            from .pointwise import CopyBackwards
+            from .pointwise import CopyBackwards, FillBackward3
             region = getitem(t, raw, region=True)
+            if region is t and isinstance(value, Tensor) and not value.ndim and value.dtype == t.dtype:
+                return t._assign(FillBackward3.apply(t._shallow_copy(), value))  # PyTorch fills the whole tensor
             if value_rg and value.ndim and tuple(value.shape) != tuple(region.shape):
                 value = value.expand(region.shape)  # as PyTorch's copy_to: view (above), then expand
             region._assign(CopyBackwards.apply(region._shallow_copy(), value))

@@ -399,6 +399,16 @@ class FillBackward2(Op):
         return (zeros_like(g),)
 
 
+class FillBackward3(Op):
+    """self.fill_(value), value a 0-d tensor: every element becomes value, so value gets the sum of the gradient."""
+    args = ("self", "value")
+    def forward(ctx, a, v):
+        return B.ns(a).full_like(a, v)
+    def backward(ctx, g):
+        need = ctx.needs_input_grad
+        return (zeros_like(g) if need[0] else None), (g.sum() if need[1] else None)
+
+
 class ZeroBackward0(FillBackward2):
     """self.zero_()."""
 
