@@ -14,6 +14,24 @@ def _plain(data):
     return data
 
 
+def _nested_error(data, dim=0):
+    """PyTorch's words for nested data that is not a rectangular block of numbers, or None."""
+    if isinstance(data, str):
+        return errors.value("too many dimensions 'str'", "A tensor holds numbers, not text.")
+    if not isinstance(data, (list, tuple)) or not data:
+        return None
+    first = data[0]
+    n = len(first) if isinstance(first, (list, tuple)) else None
+    for x in data:
+        if n is not None and isinstance(x, (list, tuple)) and len(x) != n:
+            return errors.value(f"expected sequence of length {n} at dim {dim + 1} (got {len(x)})",
+                                "Every row of a tensor has the same length; pad the short ones.")
+        err = _nested_error(x, dim + 1)
+        if err is not None:
+            return err
+    return None
+
+
 def to_array(data, dtype=None, device=None):
     """An array of `data` with PyTorch's dtype inference (Python floats give the default float).
 
@@ -49,7 +67,13 @@ def tensor(data, dtype=None, device=None, requires_grad=False):
         arr = B.asarray(data._data, dtype=dtype.array_dtype if dtype else None,
                         device=None if device is None else _device(device), copy=True)
         return _finish(arr, requires_grad)
-    return _finish(to_array(data, dtype, _explicit(device)), requires_grad)
+    if isinstance(data, str):
+        raise errors.type_error("new(): invalid data type 'str'", "A tensor holds numbers, not text.")
+    try:
+        arr = to_array(data, dtype, _explicit(device))
+    except (ValueError, TypeError) as e:
+        raise _nested_error(data) or e
+    return _finish(arr, requires_grad)
 
 
 def _explicit(device):
@@ -77,15 +101,21 @@ def _shape(size):
     return tuple(size)
 
 
-def _filled(fill, size, dtype, device, requires_grad):
+def _filled(fill, size, dtype, device, requires_grad, name=None):
     d = dtype or dtypes.default_float()
     xp = B.namespace(_device(device))
-    arr = xp.full(_shape(size), fill, dtype=d.array_dtype)
+    shape = _shape(size)
+    negative = next((n for n in shape if n < 0), None)
+    if negative is not None:  # zeros words it its own way in PyTorch 2.13
+        raise errors.runtime("zeros: Dimension size must be non-negative." if name == "zeros" else
+                             f"Trying to create tensor with negative dimension {negative}: {list(shape)}",
+                             "A size counts elements along a dimension: 0 or more.")
+    arr = xp.full(shape, fill, dtype=d.array_dtype)
     return _finish(arr, requires_grad)
 
 
 def zeros(*size, dtype=None, device=None, requires_grad=False):
-    return _filled(0, size, dtype, device, requires_grad)
+    return _filled(0, size, dtype, device, requires_grad, "zeros")
 
 
 def ones(*size, dtype=None, device=None, requires_grad=False):
@@ -127,6 +157,8 @@ def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False
     if end is None:
         start, end = 0, start
     vals = [x.item() if isinstance(x, Tensor) else x for x in (start, end, step)]
+    if not vals[2]:
+        raise errors.runtime("step must be nonzero", "arange counts from start by step; a step of 0 never ends.")
     if dtype is None:
         dtype = dtypes.int64 if all(isinstance(v, int) for v in vals) else dtypes.default_float()
     xp = B.namespace(_device(device))

@@ -24,6 +24,10 @@ def type_error(torch_message, explanation):
     return TypeError(_explain(torch_message, explanation))
 
 
+def not_implemented(torch_message, explanation):
+    return NotImplementedError(_explain(torch_message, explanation))
+
+
 def warn(torch_message, explanation, stacklevel=2):
     """PyTorch's UserWarning, explained; stacklevel counts from the caller of warn."""
     import warnings

@@ -1,5 +1,5 @@
 """Tensor methods and operators: each is one line that calls the op that defines it."""
-from . import dtypes
+from . import dtypes, errors
 from .ops import indexing, linalg, pointwise as P, reduce as R, shape as S, split
 from .tensor import Tensor
 
@@ -91,6 +91,11 @@ def _argmax(which):
         from . import backend as B
         a = self._data
         xp = B.ns(a)
+        if not a.size and (dim is None or a.ndim):
+            d = "" if dim is None else f" {errors.wrap_dim(dim, a.ndim)}"
+            raise errors.index(f"{which}(): Expected reduction dim{d} to "
+                               + ("be specified for input.numel() == 0." if dim is None else "have non-zero size."),
+                               "An empty tensor has no largest or smallest element.")
         if dim is None:
             return Tensor._make(xp.asarray(getattr(xp, which)(a)))
         return Tensor._make(xp.asarray(getattr(xp, which)(a, axis=dim, keepdims=keepdim)))
@@ -141,7 +146,14 @@ for _name, _fn in _METHODS.items():
     setattr(Tensor, _name, _fn)
 Tensor.unbind, Tensor.split, Tensor.chunk = split.unbind, split.split, split.chunk
 Tensor.T = property(S.T)
-Tensor.mT = property(lambda s: S.transpose(s, -2, -1))
+def _mT(s):
+    if s.ndim == 1:
+        raise errors.runtime("tensor.mT is only supported on matrices or batches of matrices. Got 1-D tensor.",
+                             "A vector has no rows and columns to swap; use x.unsqueeze(0) for a row matrix.")
+    return S.transpose(s, -2, -1) if s.ndim else S.transpose(s, 0, 0)  # a 0-d tensor is its own transpose
+
+
+Tensor.mT = property(_mT)
 Tensor.__hash__ = lambda self: id(self)
 
 

@@ -333,20 +333,22 @@ _NO_EDGE = (None, 0)
 
 
 def _shape_error(e, arrays):
-    """NumPy's broadcasting ValueError as PyTorch's RuntimeError."""
-    shapes = [a.shape for a in arrays if hasattr(a, "shape")]
+    """NumPy's broadcasting ValueError as PyTorch's RuntimeError (shapes broadcast left to right)."""
+    shapes = [tuple(a.shape) for a in arrays if hasattr(a, "shape")]
     if "broadcast" not in str(e) or len(shapes) < 2:
         return e
-    s1, s2 = shapes[0], shapes[1]
-    n = max(len(s1), len(s2))
-    p1, p2 = (1,) * (n - len(s1)) + tuple(s1), (1,) * (n - len(s2)) + tuple(s2)
-    for d in range(n - 1, -1, -1):
-        if p1[d] != p2[d] and 1 not in (p1[d], p2[d]):
-            return errors.runtime(
-                f"The size of tensor a ({p1[d]}) must match the size of tensor b ({p2[d]}) at non-singleton "
-                f"dimension {d}",
-                f"Elementwise ops line shapes up from the right; sizes must be equal or 1. Shapes {list(s1)} and "
-                f"{list(s2)} differ in dimension {d}.")
+    s1 = shapes[0]
+    for s2 in shapes[1:]:
+        n = max(len(s1), len(s2))
+        p1, p2 = (1,) * (n - len(s1)) + s1, (1,) * (n - len(s2)) + s2
+        for d in range(n - 1, -1, -1):
+            if p1[d] != p2[d] and 1 not in (p1[d], p2[d]):
+                return errors.runtime(
+                    f"The size of tensor a ({p1[d]}) must match the size of tensor b ({p2[d]}) at non-singleton "
+                    f"dimension {d}",
+                    f"Elementwise ops line shapes up from the right; sizes must be equal or 1. Shapes {list(s1)} and "
+                    f"{list(s2)} differ in dimension {d}.")
+        s1 = tuple(max(m, k) for m, k in zip(p1, p2))
     return e
 
 
@@ -362,9 +364,12 @@ class Op(Node):
     """A built-in op: forward on arrays, backward in tensor ops (see the module docstring)."""
     saves_result = False
     saves_if = None
+    quiet = True  # float results may be inf/nan, which PyTorch computes silently (see backend.quietly)
 
     def __init_subclass__(cls, **kw):
         super().__init_subclass__(**kw)
+        if cls.quiet and "forward" in cls.__dict__:
+            cls.forward = B.quietly(cls.__dict__["forward"])
         cls.saves_result = "result" in cls.saves
         cls._save_index = tuple(cls.args.index(s) if s != "result" else -1 for s in cls.saves)
         when = cls.saves_if  # per saved value: (its position, that of the input whose requires_grad keeps it)

@@ -41,21 +41,15 @@ class _Formatter:
         lo, hi = min(absv), max(absv)
         self.int_mode = all(v == math.ceil(v) for v in finite)
         p = OPTS.precision
-        if self.int_mode:
-            if hi / lo > 1000.0 or hi > 1.0e8:
-                self.sci_mode = True
-                widths = [len(f"{v:.{p}e}") for v in finite]
-            else:
-                widths = [len(f"{v:.0f}") + 1 for v in finite]
+        # set_printoptions(sci_mode=...) decides before the widths are measured, as in PyTorch 2.13
+        self.sci_mode = hi / lo > 1000.0 or hi > 1.0e8 or lo < 1.0e-4 if OPTS.sci_mode is None else OPTS.sci_mode
+        if self.sci_mode:
+            widths = [len(f"{v:.{p}e}") for v in finite]
+        elif self.int_mode:  # room for the "." that marks a float
+            widths = [len(f"{v:.0f}") + 1 for v in finite]
         else:
-            if hi / lo > 1000.0 or hi > 1.0e8 or lo < 1.0e-4:
-                self.sci_mode = True
-                widths = [len(f"{v:.{p}e}") for v in finite]
-            else:
-                widths = [len(f"{v:.{p}f}") for v in finite]
+            widths = [len(f"{v:.{p}f}") for v in finite]
         self.max_width = max([self.max_width] + widths)
-        if OPTS.sci_mode is not None:
-            self.sci_mode = OPTS.sci_mode
 
     def format(self, v):
         if self.floating:
@@ -157,14 +151,13 @@ def tensor_repr(t):
     device = B.device_of(t._data)
     if device != "cpu":
         suffixes.append(f"device='{device}:0'")
-    if a.size == 0 and a.ndim != 1:
+    if a.size == 0:  # PyTorch names every dtype but the default one here, int64 and bool included
         text = "[]"
-        suffixes.append(f"size={tuple(a.shape)}")
-    elif a.size == 0:
-        text = "[]"
+        if a.ndim != 1:
+            suffixes.append(f"size={tuple(a.shape)}")
     else:
         text = _values_str(a, indent)
-    if dt is not dtypes.get_default_dtype() and dt.name not in _DEFAULT_SHOWN:
+    if dt is not dtypes.get_default_dtype() and (a.size == 0 or dt.name not in _DEFAULT_SHOWN):
         suffixes.append(f"dtype={dt!r}")
     if t.grad_fn is not None:
         suffixes.append(f"grad_fn=<{type(t.grad_fn).__name__}>")

@@ -284,11 +284,18 @@ class Tensor(metaclass=TorchClass):
     def tolist(self):
         return B.to_host(self._data).tolist()
 
+    def _scalar(self):
+        """The one number a Python float()/int() reads: PyTorch's ValueError otherwise (item() says it otherwise)."""
+        if self._data.size != 1:
+            raise errors.value("only one element tensors can be converted to Python scalars",
+                               f"This tensor has {self._data.size} elements; index one first, or use tolist().")
+        return self.item()
+
     def __float__(self):
-        return float(self.item())
+        return float(self._scalar())
 
     def __int__(self):
-        return int(self.item())
+        return int(self._scalar())
 
     def __index__(self):
         if self._data.dtype.kind not in "iub":
@@ -297,7 +304,7 @@ class Tensor(metaclass=TorchClass):
 
     def __bool__(self):
         if self._data.size != 1:
-            raise errors.runtime(f"Boolean value of Tensor with more than one value is ambiguous",
+            raise errors.runtime(f"Boolean value of Tensor with {'no values' if not self._data.size else 'more than one value'} is ambiguous",
                                  "Use .any() or .all(), or compare a single element.")
         return bool(self.item())
 

@@ -85,10 +85,21 @@ def _check_inputs(inputs):
     return inputs
 
 
+def _gradients(given, n_outputs):
+    """The weights v of v^T·J, one per output (None: implicit); PyTorch checks their types first."""
+    grads = _as_tuple(given) or (None,) * n_outputs
+    for g in grads:
+        if g is not None and not isinstance(g, Tensor):
+            raise errors.type_error(f"gradients can be either Tensors or None, but got {type(g).__name__}",
+                                    "Each gradient is a tensor shaped like its output: torch.tensor([...]), not a "
+                                    "Python list or number.")
+    return grads
+
+
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, grad_variables=None, inputs=None):
     """Add the gradients of `tensors` (weighted by `grad_tensors`) into the `.grad` of the leaves."""
     outputs = _as_tuple(tensors)
-    grads = _as_tuple(grad_tensors if grad_tensors is not None else grad_variables) or (None,) * len(outputs)
+    grads = _gradients(grad_tensors if grad_tensors is not None else grad_variables, len(outputs))
     if len(grads) != len(outputs):
         raise errors.runtime(f"got {len(grads)} tensors and {len(outputs)} gradients",
                              "Pass one gradient per output tensor (None for a scalar output).")
@@ -113,7 +124,10 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     outputs = _as_tuple(outputs)
     single = isinstance(inputs, Tensor)
     inputs = _as_tuple(inputs)
-    grads = _as_tuple(grad_outputs) or (None,) * len(outputs)
+    if not inputs:
+        raise errors.runtime("`inputs` argument to `grad()` cannot be empty.",
+                             "Name the tensors whose gradients you want.")
+    grads = _gradients(grad_outputs, len(outputs))
     if retain_graph is None:
         retain_graph = create_graph
     if allow_unused is None:

@@ -52,7 +52,7 @@ class IndexBackward0(Op):
     args = ("self",)
     def forward(ctx, a, index):
         ctx.self_sym_sizes, ctx.index = a.shape, index
-        return a[index]
+        return B.ns(a).ascontiguousarray(a[index])  # a new tensor, contiguous as PyTorch's (so view() works)
     def backward(ctx, g):
         zeros = Tensor._make(B.ns(g._data).zeros(ctx.self_sym_sizes, dtype=g._data.dtype))
         return (IndexPutImplBackward0.apply(zeros, g, index=ctx.index, accumulate=True),)
@@ -97,15 +97,52 @@ def _normalize(index):
     return index if isinstance(index, tuple) else (index,)
 
 
-def _check_bounds(shape, dim, i):
+def _check_bounds(shape, dim, i, named_dim=None):
+    """`i` as a position along `dim`; `named_dim` is the dim PyTorch's message names (it counts the index items)."""
     n = shape[dim]
     if not -n <= i < n:
-        raise IndexError(errors._explain(f"index {i} is out of bounds for dimension {dim} with size {n}",
+        raise IndexError(errors._explain(f"index {i} is out of bounds for dimension "
+                                         f"{dim if named_dim is None else named_dim} with size {n}",
                                          f"Valid positions are 0 to {n - 1} (or -{n} to -1 from the end)."))
     return i % n
 
 
-def getitem(t, index):
+def _covers(sl, n):
+    """Whether slice `sl` takes all `n` elements in order (PyTorch then indexes nothing along that dim)."""
+    return sl.indices(n) == (0, n, 1)
+
+
+def _check_masks(shape, idx):
+    """PyTorch's words for a boolean mask whose shape differs from the dims it covers; plain positions are
+    applied first (they remove their dim), as PyTorch applies them."""
+    left, dim = list(shape), 0
+    for i in idx:
+        if isinstance(i, int) and not isinstance(i, bool):
+            del left[dim]
+        elif B.is_array(i) and i.dtype.kind == "b":
+            for k, (m, n) in enumerate(zip(i.shape, left[dim:dim + i.ndim])):
+                if m != n:
+                    raise IndexError(errors._explain(
+                        f"The shape of the mask {list(i.shape)} at index {k} does not match the shape of the indexed "
+                        f"tensor {left} at index {dim + k}",
+                        "A boolean mask needs the shape of the dims it selects from."))
+            dim += i.ndim
+        elif i is not None:
+            dim += 1
+
+
+def getitem(t, index, region=False):
+    """t[index]; with `region`, the part t[index] = value writes to (t itself when it covers t)."""
+    if not t.ndim and isinstance(index, (int, slice)) and not isinstance(index, bool):
+        raise IndexError(errors._explain(
+            "slice() cannot be applied to a 0-dim tensor." if isinstance(index, slice) else
+            "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in C++ to convert "
+            "a 0-dim tensor to a number", "A 0-d tensor holds one number and has no positions: read it with .item()."))
+    # a slice covering its dim is skipped in a tuple index or an assignment, not alone (x[:] is a SliceBackward0)
+    whole = region or isinstance(index, tuple)
+    if isinstance(index, Tensor) and not index.ndim and index._data.dtype.kind == "b":
+        # PyTorch: a 0-d mask indexes t.unsqueeze(0) with a 1-element mask (one copy of t, or none)
+        return IndexBackward0.apply(unsqueeze(t, 0), index=(index._data.reshape(1),))
     index = _normalize(index)
     if any(_is_advanced(i) and not (isinstance(i, Tensor) and i.ndim == 0 and i.dtype.is_floating_point is False
                                     and i._data.dtype.kind != "b") for i in index):
@@ -113,6 +150,7 @@ def getitem(t, index):
         if any(B.is_array(i) and i.dtype.kind not in "iub" for i in idx):
             raise IndexError(errors._explain("tensors used as indices must be long, int, byte or bool tensors",
                                              "Index with integer positions (or a boolean mask), not floats."))
+        _check_masks(t.shape, idx)
         try:
             return IndexBackward0.apply(t, index=idx)
         except IndexError as e:
@@ -122,22 +160,27 @@ def getitem(t, index):
     if n_real > t.ndim:
         raise IndexError(errors._explain(f"too many indices for tensor of dimension {t.ndim}",
                                          "Give at most one index per dimension of the tensor."))
+    named = 0  # the dim PyTorch's messages name: one per index item, an ellipsis counting the dims it spans
     for i in index:
         if isinstance(i, Tensor):
             i = int(i.item())
         if i is None:
             out = unsqueeze(out, dim)
             dim += 1
+            named += 1
         elif i is Ellipsis:
             dim += t.ndim - n_real
+            named += t.ndim - n_real
         elif isinstance(i, slice):
-            if i != slice(None):
+            if not (whole and _covers(i, out.shape[dim])):
                 out = _view(SliceBackward0, out, dim=dim, sl=i)
             dim += 1
+            named += 1
         else:
-            i = _check_bounds(out.shape, dim, int(i))
+            i = _check_bounds(out.shape, dim, int(i), named)
+            named += 1
             out = _view(SelectBackward0, out, dim=dim, index=i)
-    if out is t:
+    if out is t and not region:
         from .shape import AliasBackward0
         out = _view(AliasBackward0, t)
     return out
@@ -164,8 +207,12 @@ def setitem(t, index, value):
             if any(B.is_array(i) for i in _normalize(index)):
                 from .view_inplace import CopySlices, Index
                 return t._assign(CopySlices.apply(t._shallow_copy(), value, region=Index(index)))
-            from .pointwise import CopyBackwards
-            region = getitem(t, raw)
+            from .pointwise import CopyBackwards, FillBackward3
+            region = getitem(t, raw, region=True)
+            if region is t and isinstance(value, Tensor) and not value.ndim and value.dtype == t.dtype:
+                return t._assign(FillBackward3.apply(t._shallow_copy(), value))  # PyTorch fills the whole tensor
+            if value_rg and value.ndim and tuple(value.shape) != tuple(region.shape):
+                value = value.expand(region.shape)  # as PyTorch's copy_to: view (above), then expand
             region._assign(CopyBackwards.apply(region._shallow_copy(), value))
             return t
     if isinstance(value, Tensor):

@@ -3,7 +3,8 @@ import math
 
 from .. import backend as B
 from .. import dtypes
-from ..node import Op
+from .. import errors
+from ..node import Op, _shape_error
 from ..tensor import Tensor
 
 
@@ -169,6 +170,10 @@ class XlogyBackward0(Op):
 class NegBackward0(Op):
     args = ("self",)
     def forward(ctx, a):
+        if a.dtype.kind == "b":
+            raise errors.runtime(
+                "Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, "
+                "use the `~` or `logical_not()` operator instead.", "`~mask` flips True and False.")
         return -a
     def backward(ctx, g):
         return (-g,)
@@ -188,8 +193,16 @@ class PowBackward0(Op):
     args, saves = ("self",), ("self",)
     def forward(ctx, a, exponent):
         ctx.exponent = exponent
+        if a.dtype.kind == "b":  # a mask to a Python bool power stays a mask; to a number, int64
+            if isinstance(exponent, bool):
+                return a | (not exponent)
+            a = a.astype(dtypes.int64.array_dtype)
         if isinstance(exponent, float) and a.dtype.kind != "f":
             a = _float(a)
+        elif a.dtype.kind in "iu" and exponent < 0:
+            raise errors.runtime("Integers to negative integer powers are not allowed.",
+                                 "An integer tensor stays integer, and 1/n is not an integer: make the tensor "
+                                 "float first (x.float() ** -1).")
         return a ** exponent
     def backward(ctx, g):
         a, = ctx.saved_tensors
@@ -204,7 +217,11 @@ class PowBackward1(Op):
     args, saves = ("self", "exponent"), ("self", "exponent", "result")
     def forward(ctx, a, e):
         a, e = promote(a, e)
-        return a ** e
+        if a.dtype.kind == "b":
+            raise errors.not_implemented(
+                "\"pow\" not implemented for 'Bool'", "Raise a number, not a truth value: convert with .int() or "
+                ".float() first.")
+        return _int_power(a, e) if a.dtype.kind in "iu" else a ** e
     def backward(ctx, g):
         a, e, r = ctx.saved_tensors
         need = ctx.needs_input_grad
@@ -220,10 +237,21 @@ class PowBackward2(Op):
     def forward(ctx, e, base):
         ctx.self = base
         e2 = _float(e) if not isinstance(base, int) or e.dtype.kind == "f" else e
-        return base ** e2
+        return _int_power(B.ns(e).asarray(base, dtype=e.dtype), e2) if e2.dtype.kind in "iu" else base ** e2
     def backward(ctx, g):
         r, = ctx.saved_tensors
         return (g * MulBackward1.apply(r, other=_log(float(ctx.self))),)  # a Python number: weak, on no device
+
+
+def _int_power(a, e):
+    """Integer a ** e elementwise as PyTorch computes it: a negative exponent gives 0, or ±1 for a base of ±1."""
+    xp = B.ns(a)
+    neg = e < 0
+    if not neg.any():
+        return a ** e
+    r = a ** xp.where(neg, 0, e)
+    ones = xp.where(e % 2 == 0, 1, a)  # (±1) ** e
+    return xp.where(neg, xp.where(abs(a) == 1, ones, 0), r).astype(r.dtype)
 
 
 # --- functions of one variable ----------------------------------------------------------
@@ -371,6 +399,16 @@ class FillBackward2(Op):
         return (zeros_like(g),)
 
 
+class FillBackward3(Op):
+    """self.fill_(value), value a 0-d tensor: every element becomes value, so value gets the sum of the gradient."""
+    args = ("self", "value")
+    def forward(ctx, a, v):
+        return B.ns(a).full_like(a, v)
+    def backward(ctx, g):
+        need = ctx.needs_input_grad
+        return (zeros_like(g) if need[0] else None), (g.sum() if need[1] else None)
+
+
 class ZeroBackward0(FillBackward2):
     """self.zero_()."""
 
@@ -395,7 +433,10 @@ class WhereBackward0(Op):
     def forward(ctx, a, b, condition):
         a, b = promote(a, b)
         ctx.condition = Tensor._make(condition)
-        return B.ns(condition).where(condition, a, b)
+        try:
+            return B.ns(condition).where(condition, a, b)
+        except ValueError as e:  # PyTorch names the shapes in the order condition, self, other
+            raise _shape_error(e, (condition, a, b)) from None
     def backward(ctx, g):
         c = ctx.condition
         need = ctx.needs_input_grad
@@ -472,6 +513,9 @@ def pow(a, e):  # noqa: A001 - PyTorch's name
 
 def where(condition, a, b):
     c = condition._data if isinstance(condition, Tensor) else condition
+    if not isinstance(a, Tensor) and not isinstance(b, Tensor):  # two numbers: the first as a tensor of their type
+        from ..creation import tensor
+        a = tensor(a, dtype=dtypes.default_float() if isinstance(b, float) and not isinstance(a, float) else None)
     return WhereBackward0.apply(a, b, condition=c)
 
 

@@ -9,13 +9,18 @@ from .pointwise import MaskedFillBackward0, SgnBackward0, _float
 
 
 def _dims(dim, ndim):
-    """`dim` (None, int or sequence) as a sorted tuple of non-negative axes."""
+    """`dim` (None, int or sequence) as a sorted tuple of non-negative axes; a 0-d tensor's dim 0 / -1 is no axis."""
     if dim is None:
         return tuple(range(ndim))
     dims = (dim,) if isinstance(dim, int) else tuple(dim)
     if not dims:
         return tuple(range(ndim))
-    return tuple(sorted(errors.wrap_dim(d, ndim) for d in dims))
+    axes = [errors.wrap_dim(d, ndim) for d in dims]
+    for i, d in enumerate(axes):
+        if d in axes[:i]:
+            raise errors.runtime(f"dim {d} appears multiple times in the list of dims",
+                                 "Each dimension can be reduced once; list it once.")
+    return tuple(sorted(axes)) if ndim else ()
 
 
 def _unreduce(g, shape, dims, keepdim):
@@ -52,7 +57,7 @@ class MeanBackward0(Op):
     args = ("self",)
     def forward(ctx, a):
         ctx.self_sym_sizes = a.shape
-        return a.mean()
+        return a.sum() / a.size  # not a.mean(): NumPy warns on an empty tensor, PyTorch gives nan silently
     def backward(ctx, g):
         n = max(1, _numel(ctx.self_sym_sizes))
         return (g.expand(ctx.self_sym_sizes) / n,)
@@ -62,7 +67,8 @@ class MeanBackward1(Op):
     args = ("self",)
     def forward(ctx, a, dim, keepdim):
         ctx.self_sym_sizes, ctx.dim, ctx.keepdim = a.shape, _dims(dim, a.ndim), keepdim
-        return a.mean(axis=ctx.dim, keepdims=keepdim)
+        n = _numel([a.shape[d] for d in ctx.dim])
+        return a.sum(axis=ctx.dim, keepdims=keepdim) / n  # as MeanBackward0: no warning when n == 0
     def backward(ctx, g):
         n = 1
         for d in ctx.dim:
@@ -148,7 +154,10 @@ return_types = _ReturnTypes()
 def extreme(t, which, dim=None, keepdim=False):
     if dim is None:
         return (MaxBackward1 if which == "max" else MinBackward1).apply(t)
-    errors.wrap_dim(dim, t.ndim)
+    d = errors.wrap_dim(dim, t.ndim)
+    if t.ndim and not t.shape[d]:
+        raise errors.index(f"{which}(): Expected reduction dim {d} to have non-zero size.",
+                           f"There is no {which}imum along a dim of size 0.")
     node = MaxBackward0 if which == "max" else MinBackward0
     values = node.apply(t, dim=dim, keepdim=keepdim)
     idx = values.grad_fn.indices if values.grad_fn is not None else _indices(t, which, dim, keepdim)
@@ -200,7 +209,9 @@ class SoftmaxBackward0(Op):
     args, saves = ("self",), ("result",)
     def forward(ctx, a, dim):
         a = _float(a)
-        ctx.dim = dim
+        ctx.dim = dim = dim % a.ndim if a.ndim else None  # a 0-d tensor's dim 0 is the whole tensor
+        if not a.size:  # nothing to normalise (NumPy's max refuses an empty axis)
+            return a.copy()
         e = B.ns(a).exp(a - a.max(axis=dim, keepdims=True))
         return e / e.sum(axis=dim, keepdims=True)
     def backward(ctx, g):
@@ -290,7 +301,7 @@ def log_softmax(t, dim=None, dtype=None):
 
 def _implicit_dim(t, dim):
     if dim is not None:
-        return errors.wrap_dim(dim, t.ndim) if t.ndim else dim
+        return errors.wrap_dim(dim, t.ndim)
     import warnings
     warnings.warn("Implicit dimension choice for softmax has been deprecated. Change the call to include dim=X as "
                   "an argument.", UserWarning, stacklevel=3)

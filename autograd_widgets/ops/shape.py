@@ -35,6 +35,10 @@ def _reshape_array(a, shape):
     if sum(1 for s in shape if s == -1) > 1:
         raise errors.runtime("only one dimension can be inferred",
                              "At most one size may be -1 (meaning 'whatever makes the element count fit').")
+    if not a.size and -1 in shape and 0 in shape:
+        raise errors.runtime(f"cannot reshape tensor of 0 elements into shape {list(shape)} because the unspecified "
+                             "dimension size -1 can be any value and is ambiguous",
+                             "With 0 elements any size fits the -1; give every size explicitly.")
     try:
         return a.reshape(shape)
     except ValueError:
@@ -104,7 +108,7 @@ class TransposeBackward0(Op):
     args = ("self",)
     def forward(ctx, a, dim0, dim1):
         ctx.dim0, ctx.dim1 = dim0, dim1
-        return B.ns(a).swapaxes(a, dim0, dim1)
+        return B.ns(a).swapaxes(a, dim0, dim1) if a.ndim else a[...]  # a 0-d tensor's dims 0 and -1: itself
     def backward(ctx, g):
         return (g.transpose(ctx.dim0, ctx.dim1),)
 
@@ -125,14 +129,21 @@ class ExpandBackward0(Op):
     args = ("self",)
     def forward(ctx, a, shape):
         ctx.self_sym_sizes = a.shape
-        shape = tuple(a.shape[i - (len(shape) - a.ndim)] if s == -1 else s for i, s in enumerate(shape))
-        try:
-            return B.expand(a, shape)
-        except ValueError:
+        if len(shape) < a.ndim:
+            from ..dtypes import of_array
             raise errors.runtime(
-                f"The expanded size of the tensor ({shape[-1]}) must match the existing size ({a.shape[-1]}) at "
-                f"non-singleton dimension {len(shape) - 1}.  Target sizes: {list(shape)}.  Tensor sizes: "
-                f"{list(a.shape)}", "Only dimensions of size 1 can be expanded.") from None
+                f"expand(torch.{of_array(a)._legacy}{{{list(a.shape)}}}, size={list(shape)}): the number of sizes "
+                f"provided ({len(shape)}) must be greater or equal to the number of dimensions in the tensor "
+                f"({a.ndim})", "expand can add leading dimensions, never remove them.")
+        shape = tuple(a.shape[i - (len(shape) - a.ndim)] if s == -1 else s for i, s in enumerate(shape))
+        lead = len(shape) - a.ndim
+        for d in reversed(range(a.ndim)):  # PyTorch checks from the last dim
+            if a.shape[d] != 1 and a.shape[d] != shape[lead + d]:
+                raise errors.runtime(
+                    f"The expanded size of the tensor ({shape[lead + d]}) must match the existing size ({a.shape[d]}) "
+                    f"at non-singleton dimension {lead + d}.  Target sizes: {list(shape)}.  Tensor sizes: "
+                    f"{list(a.shape)}", "Only dimensions of size 1 can be expanded.")
+        return B.expand(a, shape)
     def backward(ctx, g):
         return (sum_to(g, ctx.self_sym_sizes),)
 
@@ -145,27 +156,46 @@ class AliasBackward0(Op):
         return (g,)
 
 
+def _promoted(ctx, arrays):
+    """The inputs of cat/stack in their common dtype; each input's own dtype is kept for its gradient."""
+    from .. import dtypes
+    dt = dtypes.result_type(*arrays)
+    ctx.dtypes = [None if a.dtype == dt else dtypes.of_array(a) for a in arrays]
+    return [a if a.dtype == dt else a.astype(dt) for a in arrays]
+
+
+def _as_inputs(ctx, grads):
+    """Each input's gradient in that input's dtype (PyTorch's cat/stack_tensors_backward: a .to() where needed)."""
+    return tuple(g if d is None else g.to(d) for g, d in zip(grads, ctx.dtypes))
+
+
 class StackBackward0(Op):
     args = None  # one edge per stacked tensor
     def forward(ctx, *arrays, dim):
         ctx.dim = dim
-        return B.ns(arrays[0]).stack(arrays, axis=dim)
+        return B.ns(arrays[0]).stack(_promoted(ctx, arrays), axis=dim)
     def backward(ctx, g):
-        return tuple(g.select(ctx.dim, i) for i in range(len(ctx.next_functions)))
+        return _as_inputs(ctx, [g.select(ctx.dim, i) for i in range(len(ctx.next_functions))])
 
 
 class CatBackward0(Op):
     args = None  # one edge per concatenated tensor
     def forward(ctx, *arrays, dim):
         ctx.dim = dim
-        ctx.sizes = [a.shape[dim] for a in arrays]
-        return B.ns(arrays[0]).concatenate(arrays, axis=dim)
+        # None: a 1-D empty input, skipped as PyTorch skips it
+        ctx.sizes = [None if a.ndim == 1 and not a.size else a.shape[dim] for a in arrays]
+        arrays = _promoted(ctx, arrays)
+        kept = [a for a, n in zip(arrays, ctx.sizes) if n is not None]
+        return B.ns(arrays[0]).concatenate(kept or arrays, axis=dim)
     def backward(ctx, g):
         out, start = [], 0
         for n in ctx.sizes:
+            if n is None:
+                out.append(g.new_zeros(0))
+                continue
             out.append(g.narrow(ctx.dim, start, n))
             start += n
-        return tuple(out)
+        return _as_inputs(ctx, out)
 
 
 def sum_to(g, shape):
@@ -269,6 +299,8 @@ def permute(t, *dims):
         raise errors.runtime(f"permute(sparse_coo): number of dimensions in the tensor input does not match the "
                              f"length of the desired ordering of dimensions i.e. input.dim() = {t.ndim} is not "
                              f"equal to len(dims) = {len(dims)}", "Give one position for every dimension.")
+    if len({errors.wrap_dim(d, t.ndim) for d in dims}) != len(dims):
+        raise errors.runtime("permute(): duplicate dims are not allowed.", "Name each dimension exactly once.")
     return _view(PermuteBackward0, t, dims=dims)
 
 
@@ -291,14 +323,24 @@ def stack(tensors, dim=0):
                              f" at entry {next(i for i, x in enumerate(tensors) if tuple(x.shape) != tuple(tensors[0].shape))}",
                              "All tensors you stack must have the same shape.")
     dim = errors.wrap_dim(dim, tensors[0].ndim + 1)
-    return StackBackward0.apply(*_common(tensors), dim=dim)
+    return StackBackward0.apply(*tensors, dim=dim)
 
 
 def cat(tensors, dim=0):
-    tensors = [x for x in tensors if not (x.ndim == 1 and x.numel() == 0)] or list(tensors)
-    dim = errors.wrap_dim(dim, tensors[0].ndim)
-    first = tensors[0].shape
+    tensors = list(tensors)
+    if not tensors:
+        raise errors.value("torch.cat(): expected a non-empty list of Tensors", "Pass at least one tensor.")
+    # PyTorch skips 1-D empty tensors whatever the others' rank (they still get a gradient, of size 0)
     for i, x in enumerate(tensors):
+        if not x.ndim:
+            raise errors.runtime(f"zero-dimensional tensor (at position {i}) cannot be concatenated",
+                                 "cat joins along an existing dim; use torch.stack for single numbers.")
+    shaped = [x for x in tensors if not (x.ndim == 1 and x.numel() == 0)] or tensors
+    dim = errors.wrap_dim(dim, shaped[0].ndim)
+    first = shaped[0].shape
+    for i, x in enumerate(tensors):
+        if x.ndim == 1 and not x.numel():
+            continue
         if x.ndim != len(first):
             raise errors.runtime(f"Tensors must have same number of dimensions: got {len(first)} and {x.ndim}",
                                  "cat joins tensors along one existing dimension; give them all the same rank.")
@@ -307,10 +349,5 @@ def cat(tensors, dim=0):
                 raise errors.runtime(f"Sizes of tensors must match except in dimension {dim}. Expected size {m} but "
                                      f"got size {n} for tensor number {i} in the list.",
                                      "Every dimension except the one you concatenate along must agree.")
-    return CatBackward0.apply(*_common(tensors), dim=dim)
+    return CatBackward0.apply(*tensors, dim=dim)
 
-
-def _common(tensors):
-    from .. import dtypes
-    dt = dtypes.result_type(*[x._data for x in tensors])
-    return [x if x._data.dtype == dt else x.to(dtypes.of_array(B.asarray(0, dtype=dt))) for x in tensors]

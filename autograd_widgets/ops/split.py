@@ -104,6 +104,9 @@ def split(t, split_size_or_sections, dim=0):
 
 
 def chunk(t, chunks, dim=0):
+    if chunks <= 0:
+        raise errors.runtime(f"chunk expects `chunks` to be greater than 0, got: {chunks}",
+                             "Ask for at least one chunk.")
     dim = errors.wrap_dim(dim, t.ndim)
     n = t.shape[dim]
     return split(t, max(1, -(-n // chunks)), dim)
