@@ -1,0 +1,149 @@
+"""Cases where the engine once answered silently wrong (issue 10 §1): each program runs under PyTorch and
+under autograd_widgets and what a learner can observe (values, requires_grad, grad_fn, gradients, the
+exception raised) must agree."""
+import threading
+
+import numpy as np
+import pytest
+
+import autograd_widgets as aw
+
+from raised import raised
+
+torch = pytest.importorskip("torch")
+
+LIBS = [pytest.param(torch, id="torch"), pytest.param(aw, id="aw")]
+
+
+def both(program):
+    """program(T) under PyTorch and under autograd_widgets; the two answers must be equal."""
+    expected, got = program(torch), program(aw)
+    assert got == expected
+    return got
+
+
+def in_threads(*targets):
+    """Run each target in its own thread, start all, wait for all."""
+    threads = [threading.Thread(target=t) for t in targets]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+        assert not t.is_alive()
+
+
+# --- grad mode is per thread -------------------------------------------------------------------
+def other_thread_builds_while_one_sits_in_no_grad(T):
+    x = T.ones(2, requires_grad=True)
+    entered, built, seen = threading.Event(), threading.Event(), {}
+
+    def a():
+        with T.no_grad():
+            entered.set()
+            built.wait(30)
+            seen["a"] = (x * 2).requires_grad
+
+    def b():
+        entered.wait(30)
+        y = x * 2
+        seen["b"] = y.requires_grad, y.grad_fn is not None
+        built.set()
+
+    in_threads(a, b)
+    return seen, T.is_grad_enabled()
+
+
+def backward_in_one_thread_leaves_grad_on_in_another(T):
+    # A hook runs inside A's backward (where grad mode is create_graph=False); B builds then.
+    x = T.ones(2, requires_grad=True)
+    in_backward, built, seen = threading.Event(), threading.Event(), {}
+
+    def hook(g):
+        seen["a_in_backward"] = T.is_grad_enabled()
+        in_backward.set()
+        built.wait(30)
+        return g
+
+    def a():
+        y = x * 3
+        y.register_hook(hook)
+        y.sum().backward()
+
+    def b():
+        in_backward.wait(30)
+        seen["b"] = (x * 2).requires_grad, T.is_grad_enabled()
+        built.set()
+
+    in_threads(a, b)
+    return seen, x.grad.tolist()
+
+
+def interleaved_no_grad_exits(T):
+    # A enters, B enters, A exits, B exits: each thread restores its own mode, so both end enabled.
+    steps = [threading.Event() for _ in range(3)]
+    seen = {}
+
+    def a():
+        with T.no_grad():
+            steps[0].set()
+            steps[1].wait(30)
+        seen["a"] = T.is_grad_enabled()
+        steps[2].set()
+
+    def b():
+        steps[0].wait(30)
+        with T.no_grad():
+            steps[1].set()
+            steps[2].wait(30)
+        seen["b"] = T.is_grad_enabled()
+
+    in_threads(a, b)
+    return seen, T.is_grad_enabled()
+
+
+def new_thread_starts_enabled(T):
+    seen = {}
+
+    def child():
+        seen["grad"], seen["inference"] = T.is_grad_enabled(), T.is_inference_mode_enabled()
+        seen["rg"] = (T.ones(1, requires_grad=True) * 2).requires_grad
+
+    with T.no_grad():
+        in_threads(child)
+    with T.inference_mode():
+        in_threads(child)
+        seen["parent_inference"] = T.is_inference_mode_enabled()
+    T.set_grad_enabled(False)
+    try:
+        in_threads(child)
+    finally:
+        T.set_grad_enabled(True)
+    return seen
+
+
+def inference_mode_in_another_thread(T):
+    x = T.ones(2, requires_grad=True)
+    entered, built, seen = threading.Event(), threading.Event(), {}
+
+    def a():
+        with T.inference_mode():
+            entered.set()
+            built.wait(30)
+            seen["a"] = T.is_inference_mode_enabled(), (x * 2).requires_grad
+
+    def b():
+        entered.wait(30)
+        seen["b"] = T.is_inference_mode_enabled(), T.is_grad_enabled(), (x * 2).requires_grad
+        built.set()
+
+    in_threads(a, b)
+    return seen
+
+
+@pytest.mark.parametrize("program", [other_thread_builds_while_one_sits_in_no_grad,
+                                     backward_in_one_thread_leaves_grad_on_in_another,
+                                     interleaved_no_grad_exits, new_thread_starts_enabled,
+                                     inference_mode_in_another_thread])
+def test_grad_mode_is_per_thread(program):
+    """Each thread has its own grad mode (and inference mode), as in PyTorch; a new thread starts enabled."""
+    both(program)
