@@ -147,3 +147,64 @@ def inference_mode_in_another_thread(T):
 def test_grad_mode_is_per_thread(program):
     """Each thread has its own grad mode (and inference mode), as in PyTorch; a new thread starts enabled."""
     both(program)
+
+
+# --- integer and bool results never require grad -----------------------------------------------
+def _names(fn):
+    return None if fn is None else (fn.name(), tuple(_names(n) for n, _ in fn.next_functions))
+
+
+def seen(t):
+    """Values, dtype, requires_grad and graph of a result."""
+    return t.tolist(), str(t.dtype).split(".")[-1], t.requires_grad, _names(t.grad_fn)
+
+
+def _x(T):
+    return T.tensor([1.5, -2.0, 3.0, 0.0], requires_grad=True)
+
+
+def _into(T, dtype, write):
+    t = T.zeros(4, dtype=dtype)
+    write(t, _x(T))
+    return t
+
+
+INTEGER_RESULTS = {
+    "long": lambda T: _x(T).long(),
+    "int": lambda T: _x(T).int(),
+    "bool": lambda T: _x(T).bool(),
+    "to_int64": lambda T: _x(T).to(T.int64),
+    "to_uint8": lambda T: (_x(T) * 2).to(T.uint8),
+    "type_LongTensor": lambda T: _x(T).type(T.LongTensor),
+    "type_name": lambda T: _x(T).type("torch.IntTensor"),
+    "long_of_view": lambda T: _x(T).view(2, 2).long(),
+    "long_times_3_float": lambda T: (_x(T).long() * 3).float(),
+    "long_plus_float": lambda T: _x(T).long() + 1.5,
+    "argmax": lambda T: _x(T).argmax(),
+    "argmin_dim": lambda T: _x(T).argmin(dim=0),
+    "comparison": lambda T: _x(T) > 0,
+    "equal": lambda T: _x(T) == _x(T),
+    "max_dim_indices": lambda T: _x(T).max(0)[1],
+    "sort_indices": lambda T: _x(T).sort()[1],
+    "copy_into_int": lambda T: _into(T, T.int64, lambda t, x: t.copy_(x)),
+    "copy_into_bool": lambda T: _into(T, T.bool, lambda t, x: t.copy_(x)),
+    "setitem_into_int": lambda T: _into(T, T.int64, lambda t, x: t.__setitem__(0, x[0])),
+    "slice_setitem_into_int": lambda T: _into(T, T.int64, lambda t, x: t.__setitem__(slice(None), x)),
+}
+
+
+@pytest.mark.parametrize("name", INTEGER_RESULTS)
+def test_integer_results_have_no_graph(name):
+    """A cast to an integer or bool dtype, an index-valued result, or a write into an integer tensor
+    gives a tensor without requires_grad or grad_fn, as PyTorch: no gradient flows through integers."""
+    both(lambda T: seen(INTEGER_RESULTS[name](T)))
+
+
+def test_float_after_integer_cast_has_no_path_back():
+    """(x.long()*3).float() is a constant: backward through it fails as in PyTorch, x keeps no grad."""
+    def program(T):
+        x = _x(T)
+        y = (x.long() * 3).float().sum() + (x * 2).sum()
+        y.backward()
+        return x.grad.tolist(), raised(lambda: (x.long() * 3).float().sum().backward())
+    both(program)
