@@ -208,3 +208,70 @@ def test_float_after_integer_cast_has_no_path_back():
         y.backward()
         return x.grad.tolist(), raised(lambda: (x.long() * 3).float().sum().backward())
     both(program)
+
+
+# --- NaN as PyTorch treats it --------------------------------------------------------------------
+NAN, INF = float("nan"), float("inf")
+
+
+def value_and_grad(f, values):
+    """f(T, x) on a float64 leaf x holding `values`: the result and x's gradient (of its sum), NaN as 'nan'."""
+    def program(T):
+        x = T.tensor(values, dtype=T.float64, requires_grad=True)
+        y = f(T, x)
+        y.sum().backward()
+        return str(y.tolist()), str(x.grad.tolist())
+    return program
+
+
+NAN_CASES = {
+    "relu": (lambda T, x: T.relu(x), [NAN, 1., -1.]),
+    "functional_relu": (lambda T, x: T.nn.functional.relu(x), [NAN, 1., -1.]),
+    "relu_in_place": (lambda T, x: T.relu_(x * 1), [NAN, -1., 2.]),
+    "relu_double_backward": (lambda T, x: T.autograd.grad(T.relu(x).pow(2).sum(), x, create_graph=True)[0],
+                             [NAN, 1., -1.]),
+    "sign": (lambda T, x: x.sign() + x, [NAN, 1., -1., 0.]),
+    "sgn": (lambda T, x: x.sgn() + x, [NAN, 1., -1., 0.]),
+    "abs": (lambda T, x: x.abs(), [NAN, 0., -1.]),
+    "max_all": (lambda T, x: x.max(), [1., NAN, 3.]),
+    "min_all": (lambda T, x: x.min(), [1., NAN, 3.]),
+    "max_all_two_nans": (lambda T, x: x.max(), [NAN, NAN, 3.]),
+    "max_dim": (lambda T, x: x.view(2, 2).max(1)[0], [1., NAN, NAN, NAN]),
+    "min_dim": (lambda T, x: x.view(2, 2).min(0)[0], [1., NAN, NAN, 2.]),
+    "max_dim_indices": (lambda T, x: x.view(2, 2).max(1)[1] + x.sum(), [1., NAN, NAN, NAN]),
+    "sort_descending": (lambda T, x: x.sort(descending=True)[0] * T.arange(4.), [2., NAN, 1., NAN]),
+    "sort_descending_indices": (lambda T, x: x.sort(descending=True)[1] + x.sum(), [2., NAN, 1., NAN]),
+    "sort_descending_dim0": (lambda T, x: x.view(2, 2).sort(0, descending=True)[0] * T.arange(4.).view(2, 2),
+                             [NAN, 1., 2., NAN]),
+    "topk": (lambda T, x: x.topk(2)[0] * T.arange(2.), [2., NAN, 1.]),
+    "zero_to_the_x": (lambda T, x: 0 ** x, [0., 1., 2., -1.]),
+    "pow_zero_base": (lambda T, x: T.pow(0., x), [0., 1., 2., NAN]),
+    "zero_to_the_x_double_backward": (lambda T, x: T.autograd.grad((0 ** x).sum(), x, create_graph=True)[0],
+                                      [0., 1., -1.]),
+    "two_to_the_x": (lambda T, x: 2 ** x, [0., NAN, -1.]),
+    "norm_minus_inf": (lambda T, x: x.norm(p=-INF), [3., -1.5, 2.]),
+    "norm_minus_inf_ties": (lambda T, x: x.norm(p=-INF), [3., -1., 1.]),
+    "norm_minus_inf_nan": (lambda T, x: x.norm(p=-INF), [3., NAN, 2.]),
+    "norm_inf_nan": (lambda T, x: x.norm(p=INF), [3., NAN, 2.]),
+    "norm_minus_inf_dim": (lambda T, x: x.view(2, 2).norm(p=-INF, dim=1), [3., -1., 2., 5.]),
+    "clamp": (lambda T, x: x.clamp(0., 1.), [NAN, 2., .5]),
+    "clamp_min": (lambda T, x: x.clamp(min=0.), [NAN, -2., .5]),
+    "clamp_nan_bound": (lambda T, x: x.clamp(min=NAN), [1., -2.]),
+    "maximum": (lambda T, x: T.maximum(x, T.tensor([0., NAN, 1.], dtype=T.float64)), [NAN, 1., 1.]),
+    "minimum": (lambda T, x: T.minimum(x, T.tensor([0., NAN, 1.], dtype=T.float64)), [NAN, 1., 1.]),
+    "hardtanh": (lambda T, x: T.nn.functional.hardtanh(x), [NAN, -3., .5]),
+    "relu6": (lambda T, x: T.nn.functional.relu6(x), [NAN, 7., 1.]),
+    "elu": (lambda T, x: T.nn.functional.elu(x), [NAN, -1.]),
+    "elu_in_place": (lambda T, x: T.nn.functional.elu(x * 1, inplace=True), [NAN, -1.]),
+    "selu": (lambda T, x: T.nn.functional.selu(x), [NAN, -1.]),
+    "leaky_relu": (lambda T, x: T.nn.functional.leaky_relu(x), [NAN, -1.]),
+}
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+@pytest.mark.parametrize("name", NAN_CASES)
+def test_nan_values_and_gradients(name):
+    """NaN inputs give PyTorch's values and send the gradient where PyTorch sends it: relu/hardtanh/elu
+    pass NaN (and its gradient) on, sign(NaN) is 0, max()/min() share the gradient among the NaNs,
+    sort/topk order NaN above everything, 0 ** x is flat where x >= 0, norm(p=-inf) is the smallest |x|."""
+    both(value_and_grad(*NAN_CASES[name]))

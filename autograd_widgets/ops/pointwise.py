@@ -216,14 +216,17 @@ class PowBackward1(Op):
 
 class PowBackward2(Op):
     """number ** exponent: the base is an attribute."""
-    args, saves = ("exponent",), ("result",)
+    args, saves = ("exponent",), ("exponent", "result")
     def forward(ctx, e, base):
         ctx.self = base
         e2 = _float(e) if not isinstance(base, int) or e.dtype.kind == "f" else e
         return base ** e2
     def backward(ctx, g):
-        r, = ctx.saved_tensors
-        return (g * MulBackward1.apply(r, other=_log(float(ctx.self))),)  # a Python number: weak, on no device
+        e, r = ctx.saved_tensors
+        grad = MulBackward1.apply(r, other=_log(float(ctx.self)))  # a Python number: weak, on no device
+        if ctx.self == 0:  # pow_backward_exponent: 0 ** e is flat (0 or 1) where e >= 0, not r·log 0 = NaN
+            grad = where(e >= 0, 0.0, grad)
+        return (g * grad,)
 
 
 # --- functions of one variable ----------------------------------------------------------
@@ -262,7 +265,7 @@ class SigmoidBackward0(Op):
 class ReluBackward0(Op):
     args, saves = ("self",), ("result",)
     def forward(ctx, a):
-        return B.ns(a).where(a > 0, a, 0)  # not a * (a > 0), which gives -0. for negatives
+        return B.ns(a).where(a <= 0, 0, a)  # clamp_min(self, 0): NaN stays NaN; not a * (a > 0), which gives -0.
     def backward(ctx, g):
         r, = ctx.saved_tensors
         return (ThresholdBackwardBackward0.apply(g, r),)
@@ -295,10 +298,10 @@ class SigmoidBackwardBackward0(Op):
 
 
 class ThresholdBackwardBackward0(Op):
-    """threshold_backward(grad_output, self, 0) = grad_output where self > 0, else 0"""
+    """threshold_backward(grad_output, self, 0) = 0 where self <= 0, else grad_output (NaN passes it)"""
     args, saves = ("grad_output", "self"), ("self",)
     def forward(ctx, g, x):
-        return B.ns(g).where(x > 0, g, 0)
+        return B.ns(g).where(x <= 0, 0, g)
     def backward(ctx, gg):
         x, = ctx.saved_tensors
         need = ctx.needs_input_grad
@@ -329,7 +332,10 @@ class SignBackward0(Op):
     """sign(x): flat almost everywhere, so its gradient is zero."""
     args = ("self",)
     def forward(ctx, a):
-        return B.ns(a).sign(a)
+        s = B.ns(a).sign(a)
+        if s.dtype.kind == "f":
+            s[s != s] = 0  # as PyTorch: sign(NaN) is 0 (so abs and norm send NaN no gradient)
+        return s
     def backward(ctx, g):
         return (zeros_like(g),)  # a constant, as PyTorch's zeros_like(grad): no graph behind it
 
