@@ -275,3 +275,47 @@ def test_nan_values_and_gradients(name):
     pass NaN (and its gradient) on, sign(NaN) is 0, max()/min() share the gradient among the NaNs,
     sort/topk order NaN above everything, 0 ** x is flat where x >= 0, norm(p=-inf) is the smallest |x|."""
     both(value_and_grad(*NAN_CASES[name]))
+
+
+# --- hooks may not change a gradient's size or type ------------------------------------------
+class CallableHook:
+    """A hook without a __name__ (PyTorch calls it '<unknown>')."""
+    def __call__(self, g):
+        return g[:1]
+
+
+def named_hook(g):
+    return g.double()
+
+
+HOOK_CASES = {
+    "tensor_hook_size": lambda T, x, y: y.register_hook(lambda g: g.sum()),
+    "tensor_hook_view": lambda T, x, y: y.register_hook(lambda g: g.view(3, 1)),
+    "tensor_hook_dtype": lambda T, x, y: y.register_hook(named_hook),
+    "tensor_hook_int": lambda T, x, y: y.register_hook(lambda g: g.int()),
+    "tensor_hook_dtype_and_size": lambda T, x, y: y.register_hook(lambda g: g.sum().double()),
+    "tensor_hook_object": lambda T, x, y: y.register_hook(CallableHook()),
+    "tensor_hook_not_a_tensor": lambda T, x, y: y.register_hook(lambda g: 5),
+    "leaf_hook_size": lambda T, x, y: x.register_hook(lambda g: g[:2]),
+    "leaf_hook_dtype": lambda T, x, y: x.register_hook(lambda g: g.double()),
+    "node_prehook_size": lambda T, x, y: y.grad_fn.register_prehook(lambda go: (go[0][:1],)),
+    "node_prehook_count": lambda T, x, y: y.grad_fn.register_prehook(lambda go: (go[0], go[0])),
+    "node_hook_size": lambda T, x, y: y.grad_fn.register_hook(lambda gi, go: (gi[0][:1], None)),
+    "node_hook_dtype": lambda T, x, y: y.grad_fn.register_hook(lambda gi, go: (gi[0].double(), None)),
+    "node_hook_count": lambda T, x, y: y.grad_fn.register_hook(lambda gi, go: (gi[0],)),
+    "node_hook_fills_none": lambda T, x, y: y.grad_fn.register_hook(lambda gi, go: (gi[0], gi[0])),
+    "hook_keeps_shape_and_dtype": lambda T, x, y: y.register_hook(lambda g: g * 10),
+    "node_hook_keeps_shape": lambda T, x, y: y.grad_fn.register_hook(lambda gi, go: (gi[0] * 3, None)),
+}
+
+
+@pytest.mark.parametrize("name", HOOK_CASES)
+def test_hook_changing_a_gradient(name):
+    """A tensor or node hook that returns a gradient of another size or dtype (or a non-tensor, or the wrong
+    number of gradients) raises PyTorch's error instead of passing the changed gradient on."""
+    def program(T):
+        x = T.ones(3, requires_grad=True)
+        y = x * T.ones(3)
+        HOOK_CASES[name](T, x, y)
+        return raised(lambda: y.sum().backward()), None if x.grad is None else x.grad.tolist()
+    both(program)
