@@ -270,6 +270,8 @@ class Tensor:
     def __array__(self, dtype=None, copy=None):
         if B.device_of(self._data) != "cpu":
             self.numpy()  # raises PyTorch's TypeError: NumPy never silently copies from a GPU
+        if self._rg and GradMode.enabled:  # as PyTorch's __array__, which calls numpy()
+            raise errors.numpy_requires_grad()
         a = self.detach()._data
         return a if dtype is None else a.astype(dtype)
 

@@ -319,3 +319,84 @@ def test_hook_changing_a_gradient(name):
         HOOK_CASES[name](T, x, y)
         return raised(lambda: y.sum().backward()), None if x.grad is None else x.grad.tolist()
     both(program)
+
+
+# --- invalid calls fail as in PyTorch, instead of answering ------------------------------------
+MISUSES = {
+    "dot_of_matrices": lambda T: T.dot(T.ones(2, 2), T.ones(2, 2)),
+    "dot_method_of_matrices": lambda T: T.ones(2, 2).dot(T.ones(2, 2)),
+    "dot_of_scalars": lambda T: T.dot(T.ones(()), T.ones(())),
+    "dot_lengths": lambda T: T.dot(T.ones(2), T.ones(3)),
+    "mv_of_vectors": lambda T: T.mv(T.ones(2), T.ones(2)),
+    "mv_of_matrices": lambda T: T.mv(T.ones(2, 2), T.ones(2, 2)),
+    "bmm_of_matrices": lambda T: T.bmm(T.ones(2, 2), T.ones(2, 2)),
+    "bmm_4d": lambda T: T.bmm(T.ones(1, 2, 2, 2), T.ones(1, 2, 2, 2)),
+    "bmm_batch_sizes": lambda T: T.bmm(T.ones(2, 2, 2), T.ones(3, 2, 2)),
+    "bmm_inner_sizes": lambda T: T.bmm(T.ones(2, 2, 3), T.ones(2, 2, 2)),
+    "mm_of_vector": lambda T: T.mm(T.ones(2), T.ones(2, 2)),
+    "mm_3d": lambda T: T.mm(T.ones(2, 2, 2), T.ones(2, 2)),
+    "permute_past_the_end": lambda T: T.ones(2, 3).permute(0, 2),
+    "permute_negative_past_the_start": lambda T: T.ones(2, 3).permute(-3, 0),
+    "expand_minus_one_new_dim": lambda T: T.ones(3).expand(-1, 3),
+    "expand_minus_one_second_new_dim": lambda T: T.ones(3).expand(2, -1, 3),
+    "float_index": lambda T: T.ones(3)[1.0],
+    "float_index_in_tuple": lambda T: T.ones(3, 3)[0, 1.0],
+    "float_index_assignment": lambda T: T.ones(3).__setitem__(1.0, 0.),
+    "numpy_float_index": lambda T: T.ones(3)[np.float64(1.0)],
+    "negative_step": lambda T: T.ones(3)[::-1],
+    "negative_step_second_dim": lambda T: T.ones(3, 3)[:, ::-2],
+    "zero_step": lambda T: T.ones(3)[::0],
+    "tensor_2_to_63": lambda T: T.tensor(2 ** 63),
+    "tensor_list_past_int64": lambda T: T.tensor([1, 2 ** 63]),
+    "tensor_below_int64": lambda T: T.tensor(-2 ** 63 - 1),
+    "tensor_2_to_64_nested": lambda T: T.tensor([[1], [2 ** 64]]),
+    "add_list": lambda T: T.ones(2) + [1, 2],
+    "list_plus_tensor": lambda T: [1, 2] + T.ones(2),
+    "times_list": lambda T: T.ones(2) * [1, 2],
+    "minus_tuple": lambda T: T.ones(2) - (1, 2),
+    "list_minus_tensor": lambda T: [1, 2] - T.ones(2),
+    "divide_by_list": lambda T: T.ones(2) / [1, 2],
+    "list_over_tensor": lambda T: [1, 2] / T.ones(2),
+    "power_of_list": lambda T: T.ones(2) ** [1, 2],
+    "less_than_list": lambda T: T.ones(2) < [1, 2],
+    "torch_add_list": lambda T: T.add(T.ones(2), [1, 2]),
+    "torch_mul_tuple": lambda T: T.mul(T.ones(2), (1, 2)),
+    "where_float_condition": lambda T: T.where(T.ones(2), T.ones(2), T.zeros(2)),
+    "where_int_condition": lambda T: T.where(T.ones(2, dtype=T.int64), T.ones(2), T.zeros(2)),
+    "numpy_asarray_of_requires_grad": lambda T: np.asarray(T.ones(2, requires_grad=True)),
+}
+
+VALID_NEIGHBOURS = {  # the calls next to the misuses that must keep working
+    "tensor_2_to_63_minus_1": lambda T: T.tensor(2 ** 63 - 1),
+    "tensor_float_2_to_63": lambda T: T.tensor([1.5, 2 ** 63]),
+    "tensor_2_to_63_as_float32": lambda T: T.tensor(2 ** 63, dtype=T.float32),
+    "equal_to_list_is_false": lambda T: T.ones(2) == [1, 2],
+    "integer_tensor_repeats_list": lambda T: T.ones(2, dtype=T.int64)[1] * [1, 2],
+    "positive_step": lambda T: T.arange(5)[::2],
+    "integer_tensor_index": lambda T: T.arange(5)[T.tensor(2)],
+    "permute_negative": lambda T: T.ones(2, 3).permute(-1, 0),
+    "expand_minus_one_existing_dim": lambda T: T.ones(3).expand(2, -1),
+    "numpy_asarray_under_no_grad": lambda T: _no_grad_asarray(T),
+}
+
+
+def _no_grad_asarray(T):
+    with T.no_grad():
+        return np.asarray(T.ones(2, requires_grad=True))
+
+
+def _outcome(value):
+    return value.tolist() if hasattr(value, "tolist") else value
+
+
+@pytest.mark.parametrize("name", MISUSES)
+def test_misuse_raises_pytorchs_error(name):
+    """An invalid call raises PyTorch's exception type with its exact words (before our explanation)."""
+    outcome = both(lambda T: raised(lambda: MISUSES[name](T)))
+    assert outcome is not None
+
+
+@pytest.mark.parametrize("name", VALID_NEIGHBOURS)
+def test_valid_neighbours_of_misuses_still_answer(name):
+    """The valid calls next to each misuse give PyTorch's answer."""
+    both(lambda T: _outcome(VALID_NEIGHBOURS[name](T)))

@@ -3,6 +3,7 @@ import math
 
 from .. import backend as B
 from .. import dtypes
+from .. import errors
 from ..node import Op
 from ..tensor import Tensor
 
@@ -429,23 +430,27 @@ MinimumBackward0 = _extreme_pair("MinimumBackward0", "minimum", lambda a, b: a >
 
 
 # --- public functions -------------------------------------------------------------------
-def _tensor_like(x, ref):
-    """A Python number or array-like as a tensor operand (numbers stay numbers: they are 'weak')."""
+def _tensor_like(x, op):
+    """A number or array as op's operand `other`: numbers stay numbers (they are 'weak'), a NumPy scalar
+    becomes one (as in PyTorch), an array a tensor; a list or tuple is refused as PyTorch refuses it."""
+    if isinstance(x, B.generic_scalar):
+        return x.item()
     if isinstance(x, (Tensor, int, float)):
         return x
-    if isinstance(x, bool):
-        return x
+    if isinstance(x, (list, tuple)):
+        raise errors.type_error(f"{op}(): argument 'other' (position 2) must be Tensor, not {type(x).__name__}",
+                                "Make the list a tensor first: torch.tensor([...]).")
     from ..creation import tensor
     return tensor(x)
 
 
 def add(a, b, alpha=1):
-    b = b if type(b) is Tensor else _tensor_like(b, a)
+    b = b if type(b) is Tensor else _tensor_like(b, "add")
     return AddBackward0.apply(a, b) if alpha == 1 else AddBackward0.apply(a, b, alpha=alpha)
 
 
 def sub(a, b, alpha=1):
-    b = b if type(b) is Tensor else _tensor_like(b, a)
+    b = b if type(b) is Tensor else _tensor_like(b, "sub")
     return SubBackward0.apply(a, b) if alpha == 1 else SubBackward0.apply(a, b, alpha=alpha)
 
 
@@ -456,11 +461,11 @@ def rsub(a, b):
 
 
 def mul(a, b):
-    return MulBackward0.apply(a, b if type(b) is Tensor else _tensor_like(b, a))
+    return MulBackward0.apply(a, b if type(b) is Tensor else _tensor_like(b, "mul"))
 
 
 def div(a, b):
-    return DivBackward0.apply(a, b if type(b) is Tensor else _tensor_like(b, a))
+    return DivBackward0.apply(a, b if type(b) is Tensor else _tensor_like(b, "div"))
 
 
 def rdiv(a, number):
@@ -478,6 +483,10 @@ def pow(a, e):  # noqa: A001 - PyTorch's name
 
 def where(condition, a, b):
     c = condition._data if isinstance(condition, Tensor) else condition
+    if B.is_array(c) and c.dtype.kind != "b":
+        raise errors.runtime(f"where expected condition to be a boolean tensor, but got a tensor with dtype "
+                             f"{dtypes._FROM_ARRAY[c.dtype]._legacy[:-6]}",
+                             "The condition picks, per element, which input to take: compare first, e.g. x > 0.")
     return WhereBackward0.apply(a, b, condition=c)
 
 

@@ -269,7 +269,7 @@ def permute(t, *dims):
         raise errors.runtime(f"permute(sparse_coo): number of dimensions in the tensor input does not match the "
                              f"length of the desired ordering of dimensions i.e. input.dim() = {t.ndim} is not "
                              f"equal to len(dims) = {len(dims)}", "Give one position for every dimension.")
-    return _view(PermuteBackward0, t, dims=dims)
+    return _view(PermuteBackward0, t, dims=tuple(errors.wrap_dim(d, t.ndim) for d in dims))
 
 
 def T(t):
@@ -277,7 +277,13 @@ def T(t):
 
 
 def expand(t, *shape):
-    return _view(ExpandBackward0, t, shape=_shape_arg(shape))
+    shape = _shape_arg(shape)
+    for i in range(len(shape) - t.ndim):
+        if shape[i] == -1:
+            raise errors.runtime(f"The expanded size of the tensor (-1) isn't allowed in a leading, non-existing "
+                                 f"dimension {i}", "-1 means 'keep this dimension's size', and a new leading "
+                                 "dimension has no size to keep: give its size.")
+    return _view(ExpandBackward0, t, shape=shape)
 
 
 def stack(tensors, dim=0):
