@@ -382,8 +382,8 @@ class Op(Node):
                 arrays.append(x._data)
                 if x._rg:
                     record = True
-            else:
-                arrays.append(x)
+            else:  # a number; a NumPy scalar reads as one, as in PyTorch (weak in type promotion)
+                arrays.append(x.item() if isinstance(x, _generic_scalar) else x)
         record = record and GradMode.enabled
         node = cls.__new__(cls) if record else _SCRATCH
         try:

@@ -328,7 +328,7 @@ class Tensor:
                                  "be because of a torch.nn.utils.weight_norm usage, see "
                                  "https://github.com/pytorch/pytorch/pull/103001",
                                  "Deep-copy a leaf, or call .detach().clone() on this result first.")
-        t = type(self)._make(self._data.copy())
+        t = type(self)._make(B.deepcopy_sharing(self._data, memo))
         t._rg = self._rg
         if self._grad is not None:
             t._grad = self._grad.__deepcopy__(memo)

@@ -400,3 +400,77 @@ def test_misuse_raises_pytorchs_error(name):
 def test_valid_neighbours_of_misuses_still_answer(name):
     """The valid calls next to each misuse give PyTorch's answer."""
     both(lambda T: _outcome(VALID_NEIGHBOURS[name](T)))
+
+
+# --- dtypes of NumPy scalars, and memory shared as in PyTorch ------------------------------------
+NUMPY_SCALARS = {
+    "times_float64": lambda T: T.ones(2) * np.float64(2.),
+    "float64_times": lambda T: np.float64(2.) * T.ones(2),
+    "plus_float32_on_double": lambda T: T.ones(2, dtype=T.float64) + np.float32(2.),
+    "int32_plus_int64": lambda T: T.ones(2, dtype=T.int32) + np.int64(2),
+    "divide_by_float64": lambda T: T.ones(2) / np.float64(2.),
+    "power_float64": lambda T: T.ones(2) ** np.float64(2.),
+    "float64_to_the": lambda T: np.float64(2.) ** T.ones(2),
+    "torch_mul": lambda T: T.mul(T.ones(2), np.float64(2.)),
+    "clamp_bounds": lambda T: T.ones(2).clamp(np.float64(0.), np.float64(.5)),
+    "clamp_min": lambda T: T.ones(2).clamp(min=np.float64(0.)),
+    "where_other": lambda T: T.where(T.ones(2) > 0, T.ones(2), np.float64(0.)),
+    "requires_grad_times": lambda T: T.ones(2, requires_grad=True) * np.float64(3.),
+}
+
+
+@pytest.mark.parametrize("name", NUMPY_SCALARS)
+def test_numpy_scalar_is_a_python_number(name):
+    """A NumPy scalar operand behaves as a Python number: float32 stays float32, as in PyTorch."""
+    both(lambda T: seen(NUMPY_SCALARS[name](T)))
+
+
+@pytest.mark.parametrize("dtype", [np.uint8, np.int32, np.int64, np.float32, np.float64, np.bool_])
+def test_from_numpy_shares_memory(dtype):
+    """from_numpy keeps the array's dtype and shares its memory: a write to the array shows in the tensor."""
+    def program(T):
+        a = np.zeros(3, dtype=dtype)
+        t = T.from_numpy(a)
+        a[0] = 1
+        return seen(t)
+    both(program)
+
+
+def _deepcopy_program(make):
+    def program(T):
+        import copy
+        base = T.zeros(4, dtype=T.float64)
+        views = make(base)
+        base2, *views2 = copy.deepcopy([base] + views)
+        base2[1] = 5.
+        base2[3] = 7.
+        views2[0].mul_(2)
+        return [seen(base2)] + [(seen(v), v._is_view()) for v in views2] + [seen(base)]
+    return program
+
+
+DEEPCOPIES = {
+    "slice": lambda b: [b[1:3]],
+    "view_then_transpose": lambda b: [b.view(2, 2).t()],
+    "two_views": lambda b: [b[1:], b[::2]],
+    "select": lambda b: [b[1]],
+    "unrelated_tensor": lambda b: [b.clone()],
+}
+
+
+@pytest.mark.parametrize("name", DEEPCOPIES)
+def test_deepcopy_keeps_sharing(name):
+    """copy.deepcopy of a base and its views copies the memory once: the copies still share it (and are
+    not views by autograd's record), as PyTorch's deepcopy shares one copied storage."""
+    both(_deepcopy_program(DEEPCOPIES[name]))
+
+
+def test_deepcopy_view_listed_before_its_base():
+    """The sharing holds whichever tensor deepcopy meets first."""
+    def program(T):
+        import copy
+        base = T.zeros(4)
+        view2, base2 = copy.deepcopy([base[1:3], base])
+        base2[1] = 3.
+        return seen(view2), seen(base2)
+    both(program)

@@ -430,6 +430,11 @@ MinimumBackward0 = _extreme_pair("MinimumBackward0", "minimum", lambda a, b: a >
 
 
 # --- public functions -------------------------------------------------------------------
+def _scalar(x):
+    """A NumPy scalar as the Python number PyTorch reads it as (so it stays 'weak' in type promotion)."""
+    return x.item() if isinstance(x, B.generic_scalar) else x
+
+
 def _tensor_like(x, op):
     """A number or array as op's operand `other`: numbers stay numbers (they are 'weak'), a NumPy scalar
     becomes one (as in PyTorch), an array a tensor; a list or tuple is refused as PyTorch refuses it."""
@@ -474,6 +479,7 @@ def rdiv(a, number):
 
 
 def pow(a, e):  # noqa: A001 - PyTorch's name
+    a, e = _scalar(a), _scalar(e)
     if isinstance(a, Tensor):
         if isinstance(e, Tensor):
             return PowBackward1.apply(a, e)
