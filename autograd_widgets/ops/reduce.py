@@ -194,6 +194,10 @@ class LinalgVectorNormBackward0(Op):
             mask = (absa == r).logical_or(absa != absa)
             return (SgnBackward0.apply(a) * ((g / mask.sum(ctx.dim, keepdim=True)) * mask),)
         # PyTorch's norm_backward for other p
+        if p < 1:  # |x|^(p-1) is infinite at 0: those elements get no gradient
+            absa = abs(a)
+            return (SgnBackward0.apply(a) * MaskedFillBackward0.apply(absa ** (p - 1), mask=(a == 0)._data, value=0.0)
+                    * g * r ** (1 - p),)
         scale = MaskedFillBackward0.apply(g / r ** (p - 1), mask=(r == 0)._data, value=0.0)
         scaled = a * abs(a) ** (p - 2) if p >= 2 else SgnBackward0.apply(a) * abs(a) ** (p - 1)
         return (scaled * scale,)
