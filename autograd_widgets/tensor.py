@@ -386,14 +386,13 @@ class Tensor:
     def _inplace(self, op, *args):
         self._check_inplace()
         if GradMode.enabled and (self._rg or any(isinstance(a, Tensor) and a._rg for a in args)):
-            old = self._shallow_copy()
-            return self._assign(op(old, *args))
+            result = op(self._shallow_copy(), *args)
+            self._check_result_type(result)
+            return self._assign(result)
         with no_grad():
             result = op(self, *args)
+        self._check_result_type(result)
         data = self._data
-        if result._data.dtype != data.dtype and not (data.dtype.kind == "f" or result._data.dtype.kind != "f"):
-            raise errors.runtime(f"result type {result.dtype._legacy[:-6]} can't be cast to the desired output "
-                                 f"type {self.dtype._legacy[:-6]}", "Make the tensor a float tensor first.")
         if result._data.shape != data.shape:
             raise errors.runtime(f"output with shape {list(data.shape)} doesn't match the broadcast shape "
                                  f"{list(result._data.shape)}",
@@ -401,6 +400,13 @@ class Tensor:
         data[...] = result._data
         self._bump()
         return self
+
+    def _check_result_type(self, result):
+        """PyTorch refuses an in-place op whose float result would be cut to this integer tensor's dtype."""
+        have, want = result._data.dtype, self._data.dtype
+        if have != want and want.kind != "f" and have.kind == "f":
+            raise errors.runtime(f"result type {result.dtype._legacy[:-6]} can't be cast to the desired output "
+                                 f"type {self.dtype._legacy[:-6]}", "Make the tensor a float tensor first.")
 
     def _shallow_copy(self):
         """This tensor's current value as an in-place op's input: PyTorch's `original_self`, a clone that

@@ -190,6 +190,7 @@ INTEGER_RESULTS = {
     "copy_into_bool": lambda T: _into(T, T.bool, lambda t, x: t.copy_(x)),
     "setitem_into_int": lambda T: _into(T, T.int64, lambda t, x: t.__setitem__(0, x[0])),
     "slice_setitem_into_int": lambda T: _into(T, T.int64, lambda t, x: t.__setitem__(slice(None), x)),
+    "copy_into_int_slice": lambda T: _into(T, T.int64, lambda t, x: t[1:].copy_(x[1:] * 2)),
 }
 
 
@@ -198,6 +199,30 @@ def test_integer_results_have_no_graph(name):
     """A cast to an integer or bool dtype, an index-valued result, or a write into an integer tensor
     gives a tensor without requires_grad or grad_fn, as PyTorch: no gradient flows through integers."""
     both(lambda T: seen(INTEGER_RESULTS[name](T)))
+
+
+INTEGER_IN_PLACE = {
+    "add_": lambda T, t, x: t.add_(x),
+    "mul_": lambda T, t, x: t.mul_(x * 2),
+    "iadd": lambda T, t, x: t.__iadd__(x * 2),
+    "sub_under_no_grad": lambda T, t, x: _under_no_grad(T, lambda: t.sub_(x)),
+}
+
+
+def _under_no_grad(T, fn):
+    with T.no_grad():
+        return fn()
+
+
+@pytest.mark.parametrize("name", INTEGER_IN_PLACE)
+def test_integer_tensor_refuses_float_in_place_result(name):
+    """An in-place op on an integer tensor with a float operand that requires grad raises PyTorch's
+    error instead of cutting the result to integers and attaching a graph."""
+    def program(T):
+        t = T.zeros(3, dtype=T.int64)
+        x = T.ones(3, requires_grad=True)
+        return raised(lambda: INTEGER_IN_PLACE[name](T, t, x)), seen(t)
+    both(program)
 
 
 def test_float_after_integer_cast_has_no_path_back():
