@@ -213,6 +213,25 @@ def overlaps(a):
     return any(s == 0 and n > 1 for s, n in zip(a.strides, a.shape))
 
 
+def deepcopy_sharing(a, memo):
+    """A copy of `a` for copy.deepcopy: arrays sharing memory in the original share it in the copy, as
+    PyTorch's deepcopy shares a copied storage. `memo` (deepcopy's) maps each memory owner to its copy."""
+    root = a
+    while is_array(root.base):
+        root = root.base
+    if not isinstance(root, numpy.ndarray):
+        return a.copy()  # a device array: its own copy
+    key = ("array memory", id(root))
+    new_root = memo.get(key)
+    if new_root is None:
+        new_root = memo[key] = root.copy(order="K")  # same layout, so each view's offset and strides still hold
+        memo.setdefault(id(memo), []).append(root)  # as deepcopy does: keep the original alive while its id is a key
+    if root is a:
+        return new_root
+    return numpy.ndarray(a.shape, a.dtype, buffer=new_root, offset=a.ctypes.data - root.ctypes.data,
+                         strides=a.strides)
+
+
 def to_host(a):
     """A NumPy array with the values of `a` (copied from the device where it lives elsewhere)."""
     return a if isinstance(a, numpy.ndarray) else a.get()

@@ -40,10 +40,31 @@ def to_array(data, dtype=None, device=None):
         return B.asarray(_plain(data), dtype=dtype.array_dtype, device=device, copy=True)
     if B.is_array(data):
         return dtypes.coerce_array(B.asarray(data, device=device, copy=True))
-    a = B.asarray(_plain(data), device=device)
+    data = _plain(data)
+    try:
+        a = B.asarray(data, device=device)
+    except OverflowError:
+        a = None
+    if a is None or a.dtype.kind in "uO" or a.dtype.kind == "f" and abs(a).max(initial=0) >= 2 ** 63:
+        _check_int64(data)  # NumPy takes Python ints past int64 as uint64, object or float; PyTorch refuses them
     if a.dtype.kind == "f" and not _has_array_leaf(data):
         return a.astype(dtypes.default_float().array_dtype)
     return dtypes.coerce_array(a)
+
+
+def _check_int64(data):
+    """PyTorch's ValueError when data, all Python ints (no float to make it a float tensor), holds one past int64."""
+    flat, stack = [], [data]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, (list, tuple)):
+            stack.extend(x)
+        else:
+            flat.append(x)
+    if all(isinstance(x, int) for x in flat) and any(not -2 ** 63 <= x < 2 ** 63 for x in flat):
+        raise errors.value("Overflow when unpacking long long",
+                           "A tensor of Python ints is int64, which holds -2**63 to 2**63 - 1. Give a float "
+                           "(2.0**63) or dtype=torch.float64 for larger numbers.")
 
 
 def _has_array_leaf(data):

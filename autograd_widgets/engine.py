@@ -89,9 +89,7 @@ def _call_tensor_hooks(fn, grads):
     if fn._tensor_hooks:
         for nr, hooks in fn._tensor_hooks.items():
             for hook in list(hooks.values()):
-                out = hook(grads[nr])
-                if out is not None:
-                    grads[nr] = out
+                grads[nr] = _checked(hook, grads[nr], hook(grads[nr]))
     if fn._retains:
         for nr, ref in fn._retains.items():
             t = ref()
@@ -105,18 +103,39 @@ def _run_node(fn, grads, create_graph):
     """fn.backward with its pre- and post-hooks around it."""
     if fn._pre_hooks:
         for hook in list(fn._pre_hooks.values()):
-            out = hook(tuple(grads))
-            if out is not None:
-                grads = list(out)
+            grads = list(_checked_all(hook, grads, hook(tuple(grads))))
     result = fn.backward(*grads)
     if not isinstance(result, tuple):
         result = (result,)
     if fn._post_hooks:
         for hook in list(fn._post_hooks.values()):
-            out = hook(result, tuple(grads))
-            if out is not None:
-                result = tuple(out)
+            result = _checked_all(hook, result, hook(result, tuple(grads)))
     return result
+
+
+def _checked(hook, old, new):
+    """What a hook returned in place of gradient `old`: None keeps `old`; PyTorch refuses another type or size."""
+    if new is None:
+        return old
+    if not isinstance(new, Tensor):
+        raise errors.hook_not_tensor(type(new).__name__)
+    if old is None:
+        raise errors.hook_fills_none()
+    name = getattr(hook, "__name__", "<unknown>")
+    if new._data.dtype != old._data.dtype or new.device != old.device:
+        raise errors.hook_changed(name, f"type of value (was {old.type()} got {new.type()})")
+    if new._data.shape != old._data.shape:
+        raise errors.hook_changed(name, "size of value")
+    return new
+
+
+def _checked_all(hook, old, new):
+    """A node hook's replacement for the tuple of gradients `old`, checked one by one."""
+    if new is None:
+        return tuple(old)
+    if len(new) != len(old):
+        raise errors.hook_value_count(getattr(hook, "__name__", "<unknown>"), len(new), len(old))
+    return tuple(_checked(hook, o, n) if n is not None else None for o, n in zip(old, new))
 
 
 def _validate(fn, i, g, shape, dt):
@@ -200,9 +219,7 @@ def run_backward(roots, root_grads, keep_graph, create_graph, inputs=None, accum
                 g = grads[0]
                 if var._hooks and g is not None:
                     for hook in list(var._hooks.values()):
-                        out = hook(g)
-                        if out is not None:
-                            g = out
+                        g = _checked(hook, g, hook(g))
                 if accumulate and g is not None:
                     fn.accumulate(g, create_graph)
                 sent = ()

@@ -64,6 +64,28 @@ def gradient_shape(index, grad_shape, out_shape):
         "it holds one weight per output element.")
 
 
+def hook_changed(name, what):
+    """A gradient hook returned a tensor of another type or size (`what`: PyTorch's words for the change)."""
+    return runtime(f"hook '{name}' has changed the {what}",
+                   "A hook may replace a gradient, but only by one of the same shape and dtype: the gradient of a "
+                   "tensor always has that tensor's shape and dtype. Return e.g. `g * 2` or `g.clamp(-1, 1)`.")
+
+
+def hook_value_count(name, got, expected):
+    return runtime(f"hook '{name}' has returned an incorrect number of values (got {got}, but expected {expected})",
+                   "A node's hook returns one gradient (or None) for each gradient it was given.")
+
+
+def hook_not_tensor(got):
+    return type_error(f"expected Variable, but hook returned '{got}'",
+                      "A gradient hook returns a tensor (the new gradient) or None (keep the gradient as it is).")
+
+
+def hook_fills_none():
+    return runtime("can't replace a None gradient with a non-None value",
+                   "No gradient flows into this place, so a hook cannot invent one there.")
+
+
 def leaf_inplace(view=False):
     what = "a view of a leaf Variable" if view else "a leaf Variable"
     return runtime(

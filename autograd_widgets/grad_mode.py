@@ -5,11 +5,17 @@ of functions and of generator functions, as PyTorch's grad-mode classes are.
 """
 import functools
 import inspect
+import threading
 
 
-class GradMode:
+class _GradModeState(threading.local):
+    """Per-thread grad mode, as PyTorch's: the class-level defaults are what a new thread starts with,
+    and reading `GradMode.enabled` stays one attribute lookup (hot in Op.apply)."""
     enabled = True
     inference = False  # inside inference_mode(): read by is_inference_mode_enabled()
+
+
+GradMode = _GradModeState()
 
 
 def is_grad_enabled():

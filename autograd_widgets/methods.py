@@ -4,6 +4,15 @@ from .ops import indexing, linalg, pointwise as P, reduce as R, shape as S, spli
 from .tensor import Tensor
 
 
+def _operator(fn):
+    """`tensor <op> other`: a list or tuple is no operand (as PyTorch, Python then raises its own TypeError)."""
+    def method(self, other):
+        if isinstance(other, (list, tuple)):
+            return NotImplemented
+        return fn(self, other)
+    return method
+
+
 def _rsub(self, other):
     return P.rsub(self, other)
 
@@ -22,6 +31,8 @@ def _rpow(self, base):
 
 def _compare(name):
     def method(self, other):
+        if isinstance(other, (list, tuple)):
+            return NotImplemented  # as PyTorch: == gives False, < raises Python's TypeError
         o = other._data if isinstance(other, Tensor) else other
         from .ops.pointwise import promote
         a, b = promote(self._data, o)
@@ -104,9 +115,10 @@ def _argmax(which):
 
 _METHODS = {
     # arithmetic
-    "__add__": P.add, "__radd__": P.add, "add": P.add, "__sub__": P.sub, "sub": P.sub, "__rsub__": _rsub,
-    "__mul__": P.mul, "__rmul__": P.mul, "mul": P.mul, "__truediv__": P.div, "div": P.div,
-    "__rtruediv__": _rtruediv, "__pow__": P.pow, "pow": P.pow, "__rpow__": _rpow, "__neg__": _m(P.NegBackward0),
+    "__add__": _operator(P.add), "__radd__": _operator(P.add), "add": P.add, "__sub__": _operator(P.sub),
+    "sub": P.sub, "__rsub__": _operator(_rsub), "__mul__": _operator(P.mul), "__rmul__": _operator(P.mul),
+    "mul": P.mul, "__truediv__": _operator(P.div), "div": P.div, "__rtruediv__": _operator(_rtruediv),
+    "__pow__": _operator(P.pow), "pow": P.pow, "__rpow__": _operator(_rpow), "__neg__": _m(P.NegBackward0),
     "neg": _m(P.NegBackward0), "__abs__": _m(P.AbsBackward0), "abs": _m(P.AbsBackward0),
     "__matmul__": linalg.matmul, "matmul": linalg.matmul, "__rmatmul__": lambda s, o: linalg.matmul(o, s),
     "mm": linalg.mm, "mv": linalg.mv, "dot": linalg.dot, "bmm": linalg.bmm, "reciprocal": _m(P.ReciprocalBackward0),

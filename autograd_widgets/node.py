@@ -387,8 +387,8 @@ class Op(Node):
                 arrays.append(x._data)
                 if x._rg:
                     record = True
-            else:
-                arrays.append(x)
+            else:  # a number; a NumPy scalar reads as one, as in PyTorch (weak in type promotion)
+                arrays.append(x.item() if isinstance(x, _generic_scalar) else x)
         record = record and GradMode.enabled
         node = cls.__new__(cls) if record else _SCRATCH
         try:
@@ -404,7 +404,7 @@ class Op(Node):
         if isinstance(data, _generic_scalar):  # NumPy turns 0-d results into scalars
             data = _asarray(data)
         out = Tensor._make(data)
-        if not record:
+        if not record or data.dtype.kind not in "fc":  # as PyTorch: integer and bool results never require grad
             return out
         node.next_functions = tuple([edge_to(x) if isinstance(x, Tensor) else _NO_EDGE for x in inputs])
         node._meta = ((data.shape, data.dtype),)
@@ -451,6 +451,6 @@ class MultiOp(Op):
             node._seq = next(_sequence)
             node.save_for_backward(*[inputs[i] for i in cls._save_index])
             for i, o in enumerate(outs):
-                if o is not None:
+                if o is not None and o._data.dtype.kind in "fc":  # integer outputs (indices) never require grad
                     o._rg, o.grad_fn, o._output_nr = True, node, i
         return outs

@@ -272,6 +272,8 @@ class Tensor(metaclass=TorchClass):
     def __array__(self, dtype=None, copy=None):
         if B.device_of(self._data) != "cpu":
             self.numpy()  # raises PyTorch's TypeError: NumPy never silently copies from a GPU
+        if self._rg and GradMode.enabled:  # as PyTorch's __array__, which calls numpy()
+            raise errors.numpy_requires_grad()
         a = self.detach()._data
         return a if dtype is None else a.astype(dtype)
 
@@ -335,7 +337,7 @@ class Tensor(metaclass=TorchClass):
                                  "be because of a torch.nn.utils.weight_norm usage, see "
                                  "https://github.com/pytorch/pytorch/pull/103001",
                                  "Deep-copy a leaf, or call .detach().clone() on this result first.")
-        t = type(self)._make(self._data.copy())
+        t = type(self)._make(B.deepcopy_sharing(self._data, memo))
         t._rg = self._rg
         if self._grad is not None:
             t._grad = self._grad.__deepcopy__(memo)
@@ -393,14 +395,13 @@ class Tensor(metaclass=TorchClass):
     def _inplace(self, op, *args):
         self._check_inplace()
         if GradMode.enabled and (self._rg or any(isinstance(a, Tensor) and a._rg for a in args)):
-            old = self._shallow_copy()
-            return self._assign(op(old, *args))
+            result = op(self._shallow_copy(), *args)
+            self._check_result_type(result)
+            return self._assign(result)
         with no_grad():
             result = op(self, *args)
+        self._check_result_type(result)
         data = self._data
-        if result._data.dtype != data.dtype and not (data.dtype.kind == "f" or result._data.dtype.kind != "f"):
-            raise errors.runtime(f"result type {result.dtype._legacy[:-6]} can't be cast to the desired output "
-                                 f"type {self.dtype._legacy[:-6]}", "Make the tensor a float tensor first.")
         if result._data.shape != data.shape:
             raise errors.runtime(f"output with shape {list(data.shape)} doesn't match the broadcast shape "
                                  f"{list(result._data.shape)}",
@@ -408,6 +409,13 @@ class Tensor(metaclass=TorchClass):
         data[...] = result._data
         self._bump()
         return self
+
+    def _check_result_type(self, result):
+        """PyTorch refuses an in-place op whose float result would be cut to this integer tensor's dtype."""
+        have, want = result._data.dtype, self._data.dtype
+        if have != want and want.kind != "f" and have.kind == "f":
+            raise errors.runtime(f"result type {result.dtype._legacy[:-6]} can't be cast to the desired output "
+                                 f"type {self.dtype._legacy[:-6]}", "Make the tensor a float tensor first.")
 
     def _shallow_copy(self):
         """This tensor's current value as an in-place op's input: PyTorch's `original_self`, a clone that

@@ -440,8 +440,6 @@ def _run(T, program):
 
 # Rows that still differ, each with why; strict, so a fix shows up as an unexpected pass to remove here.
 STILL_DIFFERENT = {
-    "expand -1 on new dim": "issue 10 §1 (invalid calls that answer), branch silent10",
-    "index with float": "issue 10 §1 (invalid calls that answer), branch silent10",
     "assign at a slice and a list": "PyTorch runs index_put_ on the sliced part (IndexPutBackward0); we use CopySlices",
 }
 

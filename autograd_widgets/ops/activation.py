@@ -109,7 +109,7 @@ def _elu_d1(x, alpha, scale, input_scale, is_result=False):
         neg = input_scale * (x + alpha * scale)
     else:
         neg = alpha * scale * input_scale * xp.exp(xp.minimum(x, 0) * input_scale)
-    return xp.where(x > 0, scale, neg).astype(x.dtype)
+    return xp.where(x <= 0, neg, scale).astype(x.dtype)  # elu_backward: NaN takes the positive side
 
 
 def _elu_d2(x, alpha, scale, input_scale, is_result=False):
@@ -163,7 +163,7 @@ class SoftplusBackward0(_Activation):
 
 
 def _hardtanh_d1(x, min_val, max_val):
-    return ((x > min_val) & (x < max_val)).astype(x.dtype)
+    return (~((x <= min_val) | (x >= max_val))).astype(x.dtype)  # hardtanh_backward: NaN passes the gradient
 
 
 HardtanhBackwardBackward0 = _backward_node("HardtanhBackwardBackward0", _hardtanh_d1, _no_second)

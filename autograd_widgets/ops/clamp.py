@@ -91,8 +91,8 @@ ClampMaxBackward1 = _one_sided_tensor("ClampMaxBackward1", "max")
 
 
 def _number(b):
-    """A bound as PyTorch's argument parser reads it: numbers and 0-d tensors are Scalars."""
-    return b.item() if isinstance(b, Tensor) and b.ndim == 0 else b
+    """A bound as PyTorch's argument parser reads it: numbers, NumPy scalars and 0-d tensors are Scalars."""
+    return b.item() if isinstance(b, Tensor) and b.ndim == 0 or isinstance(b, B.generic_scalar) else b
 
 
 def clamp(input, min=None, max=None):  # noqa: A002 - PyTorch's names
@@ -110,10 +110,10 @@ clip = clamp
 def clamp_min(input, min):  # noqa: A002
     if isinstance(min, Tensor):
         return ClampMinBackward1.apply(input, min)
-    return ClampMinBackward0.apply(input, bound=min)
+    return ClampMinBackward0.apply(input, bound=_number(min))
 
 
 def clamp_max(input, max):  # noqa: A002
     if isinstance(max, Tensor):
         return ClampMaxBackward1.apply(input, max)
-    return ClampMaxBackward0.apply(input, bound=max)
+    return ClampMaxBackward0.apply(input, bound=_number(max))

@@ -93,8 +93,27 @@ def _to_array_index(i, device):
     return i
 
 
+def _type_name(x):
+    """A value's type as PyTorch's argument errors print it: 'float', 'numpy.float64'."""
+    t = type(x)
+    return t.__name__ if t.__module__ == "builtins" else f"{t.__module__}.{t.__name__}"
+
+
 def _normalize(index):
-    return index if isinstance(index, tuple) else (index,)
+    """The index as a tuple, each part checked as PyTorch checks it (no floats, no steps below one)."""
+    index = index if isinstance(index, tuple) else (index,)
+    for i in index:
+        if isinstance(i, slice):
+            if i.step == 0:
+                raise errors.value("slice step cannot be zero", "A slice's step says how far each next element is.")
+            if i.step is not None and i.step < 0:
+                raise errors.value("step must be greater than zero",
+                                   "Slices of a tensor go forward only; use torch.flip(t, dims) to reverse one.")
+        elif isinstance(i, float) or isinstance(i, B.generic_scalar) and i.dtype.kind not in "iub":
+            raise errors.index(f"only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are "
+                               f"valid indices (got {_type_name(i)})",
+                               "A position is a whole number: write x[1], or x[int(i)] for a computed float.")
+    return index
 
 
 def _check_bounds(shape, dim, i, named_dim=None):

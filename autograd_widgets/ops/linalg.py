@@ -121,14 +121,28 @@ def mm(a, b):
 
 
 def mv(a, v):
+    if a.ndim != 2 or v.ndim != 1:
+        raise errors.runtime(f"vector + matrix @ vector expected, got 1, {a.ndim}, {v.ndim}",
+                             "mv() multiplies a 2-D matrix by a 1-D vector; use matmul (@) for other shapes.")
     return MvBackward0.apply(a, v)
 
 
 def dot(a, b):
+    if a.ndim != 1 or b.ndim != 1:
+        raise errors.runtime(f"1D tensors expected, but got {a.ndim}D and {b.ndim}D tensors",
+                             "dot() multiplies two 1-D vectors; use matmul (@) or mm() for matrices.")
     return DotBackward0.apply(a, b)
 
 
 def bmm(a, b):
+    for name, x in (("batch1", a), ("batch2", b)):
+        if x.ndim != 3:
+            raise errors.runtime(f"{name} must be a 3D tensor",
+                                 "bmm() multiplies two batches of matrices, each 3-D (batch, rows, columns).")
+    want, got = [a.shape[0], a.shape[2]], [b.shape[0], b.shape[1]]
+    if want != got:
+        raise errors.runtime(f"Expected size for first two dimensions of batch2 tensor to be: {want} but got: {got}.",
+                             "Both batches need the same batch size, and batch1's columns must match batch2's rows.")
     return BmmBackward0.apply(a, b)
 
 

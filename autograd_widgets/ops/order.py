@@ -58,7 +58,11 @@ def _order(a, dim, descending):
     xp = B.ns(a)
     if a.ndim == 0:
         return xp.asarray(0)
-    return xp.argsort(-a if descending else a, axis=dim, kind="stable")
+    order = xp.argsort(-a if descending else a, axis=dim, kind="stable")
+    if descending and a.dtype.kind == "f":  # PyTorch orders NaN above everything: first when descending
+        picked = xp.take_along_axis(a, order, axis=dim)
+        order = xp.take_along_axis(order, xp.argsort(picked == picked, axis=dim, kind="stable"), axis=dim)
+    return order
 
 
 class SortBackward0(Op):

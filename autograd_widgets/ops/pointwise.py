@@ -233,14 +233,17 @@ class PowBackward1(Op):
 
 class PowBackward2(Op):
     """number ** exponent: the base is an attribute."""
-    args, saves = ("exponent",), ("result",)
+    args, saves = ("exponent",), ("exponent", "result")
     def forward(ctx, e, base):
         ctx.self = base
         e2 = _float(e) if not isinstance(base, int) or e.dtype.kind == "f" else e
         return _int_power(B.ns(e).asarray(base, dtype=e.dtype), e2) if e2.dtype.kind in "iu" else base ** e2
     def backward(ctx, g):
-        r, = ctx.saved_tensors
-        return (g * MulBackward1.apply(r, other=_log(float(ctx.self))),)  # a Python number: weak, on no device
+        e, r = ctx.saved_tensors
+        grad = MulBackward1.apply(r, other=_log(float(ctx.self)))  # a Python number: weak, on no device
+        if ctx.self == 0:  # pow_backward_exponent: 0 ** e is flat (0 or 1) where e >= 0, not r·log 0 = NaN
+            grad = where(e >= 0, 0.0, grad)
+        return (g * grad,)
 
 
 def _int_power(a, e):
@@ -290,7 +293,7 @@ class SigmoidBackward0(Op):
 class ReluBackward0(Op):
     args, saves = ("self",), ("result",)
     def forward(ctx, a):
-        return B.ns(a).where(a > 0, a, 0)  # not a * (a > 0), which gives -0. for negatives
+        return B.ns(a).where(a <= 0, 0, a)  # clamp_min(self, 0): NaN stays NaN; not a * (a > 0), which gives -0.
     def backward(ctx, g):
         r, = ctx.saved_tensors
         return (ThresholdBackwardBackward0.apply(g, r),)
@@ -323,10 +326,10 @@ class SigmoidBackwardBackward0(Op):
 
 
 class ThresholdBackwardBackward0(Op):
-    """threshold_backward(grad_output, self, 0) = grad_output where self > 0, else 0"""
+    """threshold_backward(grad_output, self, 0) = 0 where self <= 0, else grad_output (NaN passes it)"""
     args, saves = ("grad_output", "self"), ("self",)
     def forward(ctx, g, x):
-        return B.ns(g).where(x > 0, g, 0)
+        return B.ns(g).where(x <= 0, 0, g)
     def backward(ctx, gg):
         x, = ctx.saved_tensors
         need = ctx.needs_input_grad
@@ -357,7 +360,10 @@ class SignBackward0(Op):
     """sign(x): flat almost everywhere, so its gradient is zero."""
     args = ("self",)
     def forward(ctx, a):
-        return B.ns(a).sign(a)
+        s = B.ns(a).sign(a)
+        if s.dtype.kind == "f":
+            s[s != s] = 0  # as PyTorch: sign(NaN) is 0 (so abs and norm send NaN no gradient)
+        return s
     def backward(ctx, g):
         return (zeros_like(g),)  # a constant, as PyTorch's zeros_like(grad): no graph behind it
 
@@ -464,23 +470,32 @@ MinimumBackward0 = _extreme_pair("MinimumBackward0", "minimum", lambda a, b: a >
 
 
 # --- public functions -------------------------------------------------------------------
-def _tensor_like(x, ref):
-    """A Python number or array-like as a tensor operand (numbers stay numbers: they are 'weak')."""
+def _scalar(x):
+    """A NumPy scalar as the Python number PyTorch reads it as (so it stays 'weak' in type promotion)."""
+    return x.item() if isinstance(x, B.generic_scalar) else x
+
+
+def _tensor_like(x, op):
+    """A number or array as op's operand `other`: numbers stay numbers (they are 'weak'), a NumPy scalar
+    becomes one (as in PyTorch), an array a tensor; a list or tuple is refused as PyTorch refuses it."""
+    if isinstance(x, B.generic_scalar):
+        return x.item()
     if isinstance(x, (Tensor, int, float)):
         return x
-    if isinstance(x, bool):
-        return x
+    if isinstance(x, (list, tuple)):
+        raise errors.type_error(f"{op}(): argument 'other' (position 2) must be Tensor, not {type(x).__name__}",
+                                "Make the list a tensor first: torch.tensor([...]).")
     from ..creation import tensor
     return tensor(x)
 
 
 def add(a, b, alpha=1):
-    b = b if type(b) is Tensor else _tensor_like(b, a)
+    b = b if type(b) is Tensor else _tensor_like(b, "add")
     return AddBackward0.apply(a, b) if alpha == 1 else AddBackward0.apply(a, b, alpha=alpha)
 
 
 def sub(a, b, alpha=1):
-    b = b if type(b) is Tensor else _tensor_like(b, a)
+    b = b if type(b) is Tensor else _tensor_like(b, "sub")
     return SubBackward0.apply(a, b) if alpha == 1 else SubBackward0.apply(a, b, alpha=alpha)
 
 
@@ -491,11 +506,11 @@ def rsub(a, b):
 
 
 def mul(a, b):
-    return MulBackward0.apply(a, b if type(b) is Tensor else _tensor_like(b, a))
+    return MulBackward0.apply(a, b if type(b) is Tensor else _tensor_like(b, "mul"))
 
 
 def div(a, b):
-    return DivBackward0.apply(a, b if type(b) is Tensor else _tensor_like(b, a))
+    return DivBackward0.apply(a, b if type(b) is Tensor else _tensor_like(b, "div"))
 
 
 def rdiv(a, number):
@@ -504,6 +519,7 @@ def rdiv(a, number):
 
 
 def pow(a, e):  # noqa: A001 - PyTorch's name
+    a, e = _scalar(a), _scalar(e)
     if isinstance(a, Tensor):
         if isinstance(e, Tensor):
             return PowBackward1.apply(a, e)
@@ -513,6 +529,10 @@ def pow(a, e):  # noqa: A001 - PyTorch's name
 
 def where(condition, a, b):
     c = condition._data if isinstance(condition, Tensor) else condition
+    if B.is_array(c) and c.dtype.kind != "b":
+        raise errors.runtime(f"where expected condition to be a boolean tensor, but got a tensor with dtype "
+                             f"{dtypes._FROM_ARRAY[c.dtype]._legacy[:-6]}",
+                             "The condition picks, per element, which input to take: compare first, e.g. x > 0.")
     if not isinstance(a, Tensor) and not isinstance(b, Tensor):  # two numbers: the first as a tensor of their type
         from ..creation import tensor
         a = tensor(a, dtype=dtypes.default_float() if isinstance(b, float) and not isinstance(a, float) else None)

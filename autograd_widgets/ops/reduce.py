@@ -94,7 +94,7 @@ def _extreme_all(name, pick):
 
     def backward(ctx, g):
         a, r = ctx.saved_tensors
-        mask = (a == r)
+        mask = a != a if r._data != r._data else a == r  # evenly_distribute_backward: a NaN result came from the NaNs
         return (g * mask / mask.sum(),)
     return type(name, (Op,), {"args": ("self",), "saves": ("self", "result"), "forward": forward,
                               "backward": backward, "__module__": __name__})
@@ -181,6 +181,8 @@ class LinalgVectorNormBackward0(Op):
         absa = abs(a)
         if ord == float("inf"):
             return absa.max(axis=ctx.dim, keepdims=keepdim)
+        if ord == -float("inf"):
+            return absa.min(axis=ctx.dim, keepdims=keepdim)
         if ord == 2:
             return xp.sqrt((a * a).sum(axis=ctx.dim, keepdims=keepdim))
         if ord == 1:
@@ -196,10 +198,15 @@ class LinalgVectorNormBackward0(Op):
             return (SgnBackward0.apply(a) * g,)
         if p == 2:  # a zero norm has a zero subgradient
             return (g * MaskedFillBackward0.apply(a / r, mask=(r == 0)._data, value=0.0),)
-        if p == float("inf"):
-            mask = abs(a) == r
+        if p in (float("inf"), -float("inf")):  # the places that gave the norm, or NaN
+            absa = abs(a)
+            mask = (absa == r).logical_or(absa != absa)
             return (SgnBackward0.apply(a) * ((g / mask.sum(ctx.dim, keepdim=True)) * mask),)
         # PyTorch's norm_backward for other p
+        if p < 1:  # |x|^(p-1) is infinite at 0: those elements get no gradient
+            absa = abs(a)
+            return (SgnBackward0.apply(a) * MaskedFillBackward0.apply(absa ** (p - 1), mask=(a == 0)._data, value=0.0)
+                    * g * r ** (1 - p),)
         scale = MaskedFillBackward0.apply(g / r ** (p - 1), mask=(r == 0)._data, value=0.0)
         scaled = a * abs(a) ** (p - 2) if p >= 2 else SgnBackward0.apply(a) * abs(a) ** (p - 1)
         return (scaled * scale,)

@@ -299,7 +299,8 @@ def permute(t, *dims):
         raise errors.runtime(f"permute(sparse_coo): number of dimensions in the tensor input does not match the "
                              f"length of the desired ordering of dimensions i.e. input.dim() = {t.ndim} is not "
                              f"equal to len(dims) = {len(dims)}", "Give one position for every dimension.")
-    if len({errors.wrap_dim(d, t.ndim) for d in dims}) != len(dims):
+    dims = tuple(errors.wrap_dim(d, t.ndim) for d in dims)
+    if len(set(dims)) != len(dims):
         raise errors.runtime("permute(): duplicate dims are not allowed.", "Name each dimension exactly once.")
     return _view(PermuteBackward0, t, dims=dims)
 
@@ -309,7 +310,13 @@ def T(t):
 
 
 def expand(t, *shape):
-    return _view(ExpandBackward0, t, shape=_shape_arg(shape))
+    shape = _shape_arg(shape)
+    for i in range(len(shape) - t.ndim):
+        if shape[i] == -1:
+            raise errors.runtime(f"The expanded size of the tensor (-1) isn't allowed in a leading, non-existing "
+                                 f"dimension {i}", "-1 means 'keep this dimension's size', and a new leading "
+                                 "dimension has no size to keep: give its size.")
+    return _view(ExpandBackward0, t, shape=shape)
 
 
 def stack(tensors, dim=0):
