@@ -86,6 +86,7 @@ _unsupported.install()
 _methods_forms.bind()
 globals().update({k: v for k, v in _methods_forms.torch_functions().items() if k not in globals()})
 allclose, equal = _methods_forms.FUNCTIONS["allclose"], _methods_forms.FUNCTIONS["equal"]  # noqa: F811
+div, divide = _methods_forms.FUNCTIONS["div"], _methods_forms.FUNCTIONS["divide"]  # noqa: F811 - rounding_mode=
 from .ops.products import einsum  # noqa: E402
 from . import keywords as _keywords  # noqa: E402
 _keywords.install(_sys.modules[__name__], Tensor, more=_methods_forms.torch_functions())

@@ -5,7 +5,7 @@ Kept apart from methods.py so each list reads as one family; `bind()` puts them 
 """
 from . import dtypes
 from .node import _OutputRef
-from .ops import clamp as C, compare as Q, order as O, pointwise as P, products as X, statistics as S, unary as U
+from .ops import clamp as C, compare as Q, division as D, order as O, pointwise as P, products as X, statistics as S, unary as U
 from .tensor import Tensor
 
 # One-variable ops: name -> function of the tensor (each also gets its in-place form `name_`).
@@ -34,8 +34,9 @@ FUNCTIONS = {
     "greater_equal": Q.greater_equal, "less": Q.less, "less_equal": Q.less_equal, "not_equal": Q.not_equal,
     "logical_and": Q.logical_and, "logical_or": Q.logical_or, "logical_xor": Q.logical_xor,
     "logical_not": Q.logical_not, "isclose": Q.isclose, "allclose": Q.allclose, "equal": Q.equal,
+    "div": D.div, "divide": D.div, "floor_divide": D.floor_divide, "remainder": D.remainder, "fmod": D.fmod,
 }
-IN_PLACE = ("round", "clamp", "clip", "clamp_min", "clamp_max")
+IN_PLACE = ("round", "clamp", "clip", "clamp_min", "clamp_max", "div", "divide", "floor_divide", "remainder", "fmod")
 COMPARISONS = ("eq", "ne", "gt", "ge", "lt", "le", "greater", "greater_equal", "less", "less_equal", "not_equal")
 
 
@@ -149,6 +150,10 @@ def bind():
     Tensor.new_zeros, Tensor.new_ones, Tensor.new_empty, Tensor.new_full = _new(0), _new(1), _new(0), new_full
     Tensor.new_tensor = new_tensor
     Tensor.pow_ = in_place(P.pow)
+    Tensor.__floordiv__, Tensor.__mod__ = D.floor_divide, D.remainder
+    Tensor.__rfloordiv__ = lambda self, other: D.floor_divide(other, self)
+    Tensor.__rmod__ = lambda self, other: D.remainder(other, self)
+    Tensor.__ifloordiv__, Tensor.__imod__ = Tensor.floor_divide_, Tensor.remainder_
 
 
 def _logical_in_place(fn):

@@ -54,6 +54,12 @@ CASES = [
     ("sinh",               lambda T, x: x.sinh(),                                  [(3,)],             ANY),
     ("cosh",               lambda T, x: T.cosh(x),                                 [(3,)],             ANY),
     ("frac",               lambda T, x: (x * 3).frac(),                            [(4,)],             AWAY),
+    ("remainder tensors",  lambda T, x, y: x % (y + 3.0) * x,                      [(2, 3), (3,)],     AWAY),
+    ("remainder number",   lambda T, x: T.remainder(x, 1.5) * x + x % -1.5,        [(6,)],             AWAY),
+    ("fmod tensors",       lambda T, x, y: T.fmod(x, y + 3.0) * x,                 [(2, 3), (3,)],     AWAY),
+    ("fmod number",        lambda T, x: x.fmod(1.5) * x,                           [(6,)],             AWAY),
+    ("div rounding_mode",  lambda T, x, y: T.div(x, y + 3.0, rounding_mode="floor") * x
+                           + x.div(1.5, rounding_mode="trunc"),                    [(2, 3), (3,)],     AWAY),
     ("floor ceil round",   lambda T, x: x.floor() + x.ceil() * x + T.round(x) + x.trunc(), [(4,)],     AWAY),
     ("var",                lambda T, x: x.var(),                                   [(5,)],             ANY),
     ("var dim biased",     lambda T, x: T.var(x, 1, unbiased=False),               [(2, 4)],           ANY),

@@ -711,3 +711,36 @@ def test_new_tensor_methods():
             x.new_zeros(2, dtype=T.int64), x.new_ones(1, requires_grad=True), x.new_full(size=(1,), fill_value=2),
             x.new_zeros(size=(1, 2)))
     assert "dtype=torch.float64" in same_output(program)[0]
+
+
+def test_floor_division_and_remainders_as_pytorch():
+    """`//`, `%`, fmod and div(rounding_mode=) on integers and floats: values, dtypes, -0., nodes, errors."""
+    def program(T, out):
+        i, f = T.tensor([7, -7, 6]), T.tensor([5.5, -3.0, -2.5])
+        out(i // 2, i // -2, i % 3, i % -4, 7 // T.tensor([2, -3]), 7 % T.tensor([2, -3]), i // 2.5, i / 2)
+        out(f // 2, f % 3, f % -2, T.fmod(f, 2), T.remainder(f, T.tensor(2.0)), f.div(2, rounding_mode="trunc"))
+        out(T.div(i, 2, rounding_mode="floor"), T.divide(i, 4, rounding_mode="trunc"), i.floor_divide(4))
+        x = T.tensor([5.0, -3.0], requires_grad=True)
+        w = T.tensor([2.0, 2.0], requires_grad=True)
+        out(x % 3, x % w, T.fmod(x, 3), T.fmod(x, w), x.div(w, rounding_mode="floor"), x // w)
+        (x % w + T.fmod(x, w) * 2 + x.div(w, rounding_mode="floor")).sum().backward()
+        out(x.grad, w.grad)
+        a = T.tensor([7, 8])
+        a //= 2
+        out(a)
+        a %= 3
+        out(a, a.remainder_(2), T.tensor([7.0]).div_(2, rounding_mode="floor"))
+        try:
+            (x // 2).sum().backward()
+        except RuntimeError as e:
+            out("raises", e)
+        T.div(x, 2, rounding_mode="round")
+    same_output(program)
+
+
+def test_small_integer_dtypes():
+    def program(T, out):
+        a = T.tensor([1, 2, 100], dtype=T.int8)
+        out(a, a.dtype, a.type(), a + T.tensor([1], dtype=T.uint8), a * 2, a * 2.5, a.sum(), a.to(T.int16))
+        out(T.int, T.short, T.zeros(2, dtype=T.short), T.arange(3, dtype=T.int8), a.max(), -a, a / 2)
+    same_output(program)
