@@ -744,3 +744,12 @@ def test_small_integer_dtypes():
         out(a, a.dtype, a.type(), a + T.tensor([1], dtype=T.uint8), a * 2, a * 2.5, a.sum(), a.to(T.int16))
         out(T.int, T.short, T.zeros(2, dtype=T.short), T.arange(3, dtype=T.int8), a.max(), -a, a / 2)
     same_output(program)
+
+
+def test_where_of_two_numbers_and_the_method():
+    """torch.where(x > 0, 1.0, 0.0) (the docs' example) takes the numbers' dtype; Tensor.where(condition, y)."""
+    def program(T, out):
+        x = T.tensor([[-1.0, 2.0], [3.0, -4.0]])
+        out(T.where(x > 0, 1.0, 0.0), T.where(x > 0, 1, 0), T.where(x > 0, 1, 0.5), T.where(x > 0, True, False))
+        out(T.where(x > 0, x, 0.0), T.where(x > 0, 0, x.double()), x.where(x > 0, -1.0), x.where(x > 0, other=x * 2))
+    same_output(program)

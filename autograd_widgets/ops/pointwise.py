@@ -472,6 +472,8 @@ def pow(a, e):  # noqa: A001 - PyTorch's name
 
 def where(condition, a, b):
     c = condition._data if isinstance(condition, Tensor) else condition
+    if not isinstance(a, Tensor) and not isinstance(b, Tensor):  # where(x > 0, 1.0, 0.0): the numbers' dtype
+        a = Tensor._make(B.ns(c).full((), a, dtype=dtypes.result_type(a, b)))
     return WhereBackward0.apply(a, b, condition=c)
 
 
