@@ -5,7 +5,7 @@ Kept apart from methods.py so each list reads as one family; `bind()` puts them 
 """
 from . import dtypes
 from .node import _OutputRef
-from .ops import clamp as C, compare as Q, division as D, order as O, pointwise as P, products as X, statistics as S, unary as U
+from .ops import clamp as C, compare as Q, division as D, order as O, scatter as SC, pointwise as P, products as X, statistics as S, unary as U
 from .tensor import Tensor
 
 # One-variable ops: name -> function of the tensor (each also gets its in-place form `name_`).
@@ -35,8 +35,10 @@ FUNCTIONS = {
     "logical_and": Q.logical_and, "logical_or": Q.logical_or, "logical_xor": Q.logical_xor,
     "logical_not": Q.logical_not, "isclose": Q.isclose, "allclose": Q.allclose, "equal": Q.equal,
     "div": D.div, "divide": D.div, "floor_divide": D.floor_divide, "remainder": D.remainder, "fmod": D.fmod,
+    "scatter": SC.scatter,
 }
-IN_PLACE = ("round", "clamp", "clip", "clamp_min", "clamp_max", "div", "divide", "floor_divide", "remainder", "fmod")
+IN_PLACE = ("round", "clamp", "clip", "clamp_min", "clamp_max", "div", "divide", "floor_divide", "remainder", "fmod",
+            "scatter")
 COMPARISONS = ("eq", "ne", "gt", "ge", "lt", "le", "greater", "greater_equal", "less", "less_equal", "not_equal")
 
 

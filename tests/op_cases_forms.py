@@ -60,6 +60,9 @@ CASES = [
     ("fmod number",        lambda T, x: x.fmod(1.5) * x,                           [(6,)],             AWAY),
     ("div rounding_mode",  lambda T, x, y: T.div(x, y + 3.0, rounding_mode="floor") * x
                            + x.div(1.5, rounding_mode="trunc"),                    [(2, 3), (3,)],     AWAY),
+    ("scatter src",        lambda T, x, s: x.scatter(1, T.tensor([[2, 0], [1, 2]]), s) * x, [(2, 3), (2, 2)], ANY),
+    ("scatter value",      lambda T, x: T.scatter(x, 0, T.tensor([[1, 0, 1]]), 0.5) * x, [(2, 3)],        ANY),
+    ("gather corner",      lambda T, x: T.gather(x, 1, T.tensor([[2, 0]])),        [(2, 3)],           ANY),
     ("floor ceil round",   lambda T, x: x.floor() + x.ceil() * x + T.round(x) + x.trunc(), [(4,)],     AWAY),
     ("var",                lambda T, x: x.var(),                                   [(5,)],             ANY),
     ("var dim biased",     lambda T, x: T.var(x, 1, unbiased=False),               [(2, 4)],           ANY),

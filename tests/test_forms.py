@@ -753,3 +753,28 @@ def test_where_of_two_numbers_and_the_method():
         out(T.where(x > 0, 1.0, 0.0), T.where(x > 0, 1, 0), T.where(x > 0, 1, 0.5), T.where(x > 0, True, False))
         out(T.where(x > 0, x, 0.0), T.where(x > 0, 0, x.double()), x.where(x > 0, -1.0), x.where(x > 0, other=x * 2))
     same_output(program)
+
+
+def test_scatter_as_the_tutorials_use_it():
+    """The data tutorial's one-hot target_transform, the docs' scatter_ examples, the index checks."""
+    def program(T, out):
+        out(T.zeros(10, dtype=T.float).scatter_(0, T.tensor(3), value=1))
+        src = T.arange(1, 11).reshape((2, 5))
+        out(T.zeros(3, 5, dtype=src.dtype).scatter_(0, T.tensor([[0, 1, 2, 0]]), src))
+        out(T.zeros(3, 5, dtype=src.dtype).scatter_(1, T.tensor([[0, 1, 2], [0, 1, 4]]), src))
+        out(T.full((2, 4), 2.).scatter_(1, T.tensor([[2], [3]]), 1.23), T.zeros(3, dtype=T.long).scatter(0, T.tensor([2]), 1.7))
+        x = T.zeros(3, 5, requires_grad=True)
+        s = T.arange(1., 16).reshape(3, 5).requires_grad_()
+        y = x.scatter(0, T.tensor([[0, 1, 2, 0]]), s)
+        out(y, x.scatter(0, T.tensor([[0, 1, 2, 0]]), 2.5))
+        try:
+            (y * 2).sum().backward()
+        except RuntimeError as e:
+            out("raises", e)
+        for index in (T.tensor([1.]), T.tensor([1], dtype=T.int32)):
+            try:
+                out(T.zeros(3).scatter_(0, index, value=1))
+            except RuntimeError as e:
+                out("raises", e)
+        out(T.gather(T.arange(6.).reshape(2, 3), 1, T.tensor([[2, 0]])))
+    same_output(program)
