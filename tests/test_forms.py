@@ -743,6 +743,9 @@ def test_small_integer_dtypes():
         a = T.tensor([1, 2, 100], dtype=T.int8)
         out(a, a.dtype, a.type(), a + T.tensor([1], dtype=T.uint8), a * 2, a * 2.5, a.sum(), a.to(T.int16))
         out(T.int, T.short, T.zeros(2, dtype=T.short), T.arange(3, dtype=T.int8), a.max(), -a, a / 2)
+        # a Python int beyond the dtype wraps around, as PyTorch casts it
+        out(T.tensor([1], dtype=T.uint8) + 300, a * 200, a - 129, T.tensor([5], dtype=T.uint8) - 7,
+            T.tensor([5], dtype=T.int32) + 2 ** 31)
     same_output(program)
 
 
