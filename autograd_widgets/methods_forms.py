@@ -5,7 +5,7 @@ Kept apart from methods.py so each list reads as one family; `bind()` puts them 
 """
 from . import dtypes
 from .node import _OutputRef
-from .ops import clamp as C, compare as Q, division as D, order as O, scatter as SC, pointwise as P, products as X, statistics as S, unary as U
+from .ops import clamp as C, compare as Q, division as D, masks as M, order as O, scatter as SC, pointwise as P, products as X, statistics as S, unary as U
 from .tensor import Tensor
 
 # One-variable ops: name -> function of the tensor (each also gets its in-place form `name_`).
@@ -35,10 +35,11 @@ FUNCTIONS = {
     "logical_and": Q.logical_and, "logical_or": Q.logical_or, "logical_xor": Q.logical_xor,
     "logical_not": Q.logical_not, "isclose": Q.isclose, "allclose": Q.allclose, "equal": Q.equal,
     "div": D.div, "divide": D.div, "floor_divide": D.floor_divide, "remainder": D.remainder, "fmod": D.fmod,
-    "scatter": SC.scatter,
+    "scatter": SC.scatter, "masked_fill": M.masked_fill, "masked_select": M.masked_select, "tril": M.tril,
+    "triu": M.triu, "index_select": M.index_select,
 }
 IN_PLACE = ("round", "clamp", "clip", "clamp_min", "clamp_max", "div", "divide", "floor_divide", "remainder", "fmod",
-            "scatter")
+            "scatter", "masked_fill", "tril", "triu")
 COMPARISONS = ("eq", "ne", "gt", "ge", "lt", "le", "greater", "greater_equal", "less", "less_equal", "not_equal")
 
 
@@ -156,6 +157,7 @@ def bind():
     Tensor.__rfloordiv__ = lambda self, other: D.floor_divide(other, self)
     Tensor.__rmod__ = lambda self, other: D.remainder(other, self)
     Tensor.__ifloordiv__, Tensor.__imod__ = Tensor.floor_divide_, Tensor.remainder_
+    Tensor.repeat = M.repeat
 
 
 def _logical_in_place(fn):

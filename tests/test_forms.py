@@ -781,3 +781,30 @@ def test_scatter_as_the_tutorials_use_it():
                 out("raises", e)
         out(T.gather(T.arange(6.).reshape(2, 3), 1, T.tensor([[2, 0]])))
     same_output(program)
+
+
+def test_masks_triangles_index_select_and_repeat():
+    """The attention mask of GPT tutorials (tril + masked_fill + softmax), masked_select, index_select,
+    repeat: values, gradients and PyTorch's errors."""
+    def program(T, out):
+        T.manual_seed(0)
+        x = T.randn(3, 4, requires_grad=True)
+        m = T.tril(T.ones(4, 4))
+        wei = T.zeros(4, 4).masked_fill(m == 0, float("-inf"))
+        out(wei.softmax(-1), T.triu(T.ones(3, 3), diagonal=1))
+        y, z, s, r = x.masked_fill(x > 0.5, 0.0), x.masked_select(x > 0), x.index_select(1, T.tensor([0, 2, 0])), \
+            x.repeat(2, 1)
+        out(y, z, s, r.shape, x[0].repeat(2, 2, 1).shape)
+        (y.sum() + (z * 2).sum() + (s * 3).sum() + (r * r).sum() + T.tril(x, -1).sum()).backward()
+        out(x.grad)
+        a = T.ones(2, 3)
+        a.masked_fill_(T.tensor([True, False, True]), 5)
+        out(a, T.arange(9.).reshape(3, 3).triu_())
+        for bad in (lambda: x.index_select(0, T.tensor([0.])), lambda: x.index_select(0, T.tensor([[0]])),
+                    lambda: x.masked_fill(T.tensor([1, 0, 1, 0]), 0.), lambda: x.repeat(2),
+                    lambda: x.masked_select(T.tensor([1, 0, 1, 0]))):
+            try:
+                bad()
+            except (RuntimeError, IndexError) as e:
+                out("raises", type(e).__name__, e)
+    same_output(program)
