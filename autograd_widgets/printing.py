@@ -164,7 +164,8 @@ def tensor_repr(t):
         text = "[]"
     else:
         text = _values_str(a, indent)
-    if dt is not dtypes.get_default_dtype() and dt.name not in _DEFAULT_SHOWN:
+    # an empty tensor has no elements that show an int64 or bool dtype, so it names every non-default one
+    if dt is not dtypes.get_default_dtype() and (dt.name not in _DEFAULT_SHOWN or a.size == 0):
         suffixes.append(f"dtype={dt!r}")
     if t.grad_fn is not None:
         suffixes.append(f"grad_fn=<{type(t.grad_fn).__name__}>")
