@@ -36,7 +36,8 @@ FUNCTIONS = {
     "logical_not": Q.logical_not, "isclose": Q.isclose, "allclose": Q.allclose, "equal": Q.equal,
     "div": D.div, "divide": D.div, "floor_divide": D.floor_divide, "remainder": D.remainder, "fmod": D.fmod,
     "scatter": SC.scatter, "masked_fill": M.masked_fill, "masked_select": M.masked_select, "tril": M.tril,
-    "triu": M.triu, "index_select": M.index_select,
+    "triu": M.triu, "index_select": M.index_select, "any": Q.any, "all": Q.all, "count_nonzero": Q.count_nonzero,
+    "nonzero": Q.nonzero, "argwhere": Q.argwhere, "isnan": Q.isnan, "isinf": Q.isinf, "isfinite": Q.isfinite,
 }
 IN_PLACE = ("round", "clamp", "clip", "clamp_min", "clamp_max", "div", "divide", "floor_divide", "remainder", "fmod",
             "scatter", "masked_fill", "tril", "triu")
@@ -158,6 +159,14 @@ def bind():
     Tensor.__rmod__ = lambda self, other: D.remainder(other, self)
     Tensor.__ifloordiv__, Tensor.__imod__ = Tensor.floor_divide_, Tensor.remainder_
     Tensor.repeat = M.repeat
+    Tensor.contiguous, Tensor.is_contiguous = contiguous, lambda self, memory_format=None: self._data.flags.c_contiguous
+    for name, dtype in (("half", dtypes.float16), ("short", dtypes.int16), ("char", dtypes.int8), ("byte", dtypes.uint8)):
+        setattr(Tensor, name, lambda self, memory_format=None, _dtype=dtype: self.to(_dtype))
+
+
+def contiguous(self, memory_format=None):
+    """self when its elements lie in row-major order already, else a row-major copy (CloneBackward0)."""
+    return self if self._data.flags.c_contiguous else P.CloneBackward0.apply(self)
 
 
 def _logical_in_place(fn):

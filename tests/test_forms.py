@@ -808,3 +808,16 @@ def test_masks_triangles_index_select_and_repeat():
             except (RuntimeError, IndexError) as e:
                 out("raises", type(e).__name__, e)
     same_output(program)
+
+
+def test_element_tests_nonzero_contiguous_and_conversions():
+    def program(T, out):
+        x = T.tensor([[1., 0., float("nan")], [0., 2., float("inf")]])
+        out(T.nonzero(x), x.nonzero(as_tuple=True), T.argwhere(x), T.isnan(x), x.isinf(), T.isfinite(x))
+        out(T.any(x > 1, dim=1), x.all(dim=0), (x > 0).any(1, keepdim=True), T.count_nonzero(x),
+            T.count_nonzero(x, dim=0), T.all(x), x.any(), T.nonzero(T.tensor([0, 0])), T.tensor([], dtype=T.bool))
+        out(x.t().is_contiguous(), x.is_contiguous(), x.half(), T.tensor([1.7]).char(), T.tensor([1.7]).short(),
+            T.tensor([1.7, 2.0]).byte())
+        w = T.randn(2, 3, requires_grad=True)
+        out(w.contiguous() is w, w.t().contiguous().grad_fn, w.t().contiguous().grad_fn.next_functions[0][0])
+    same_output(program)
