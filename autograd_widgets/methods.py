@@ -138,14 +138,3 @@ Tensor.unbind, Tensor.split, Tensor.chunk = split.unbind, split.split, split.chu
 Tensor.T = property(S.T)
 Tensor.mT = property(lambda s: S.transpose(s, -2, -1))
 Tensor.__hash__ = lambda self: id(self)
-
-
-def _any(self):
-    return Tensor._make(_as_arr(self._data.any()))
-
-
-def _all(self):
-    return Tensor._make(_as_arr(self._data.all()))
-
-
-Tensor.any, Tensor.all = _any, _all
