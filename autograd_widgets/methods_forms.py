@@ -5,7 +5,7 @@ Kept apart from methods.py so each list reads as one family; `bind()` puts them 
 """
 from . import dtypes
 from .node import _OutputRef
-from .ops import clamp as C, compare as Q, division as D, masks as M, order as O, scatter as SC, pointwise as P, products as X, statistics as S, unary as U
+from .ops import clamp as C, compare as Q, division as D, masks as M, order as O, scatter as SC, shape as SH, pointwise as P, products as X, statistics as S, unary as U
 from .tensor import Tensor
 
 # One-variable ops: name -> function of the tensor (each also gets its in-place form `name_`).
@@ -38,7 +38,10 @@ FUNCTIONS = {
     "scatter": SC.scatter, "masked_fill": M.masked_fill, "masked_select": M.masked_select, "tril": M.tril,
     "triu": M.triu, "index_select": M.index_select, "any": Q.any, "all": Q.all, "count_nonzero": Q.count_nonzero,
     "nonzero": Q.nonzero, "argwhere": Q.argwhere, "isnan": Q.isnan, "isinf": Q.isinf, "isfinite": Q.isfinite,
+    "unique": Q.unique,
 }
+# torch-level functions only (no Tensor method)
+TORCH_ONLY = {"concat": SH.cat, "concatenate": SH.cat, "hstack": SH.hstack, "vstack": SH.vstack}
 IN_PLACE = ("round", "clamp", "clip", "clamp_min", "clamp_max", "div", "divide", "floor_divide", "remainder", "fmod",
             "scatter", "masked_fill", "tril", "triu")
 COMPARISONS = ("eq", "ne", "gt", "ge", "lt", "le", "greater", "greater_equal", "less", "less_equal", "not_equal")
@@ -195,7 +198,7 @@ def _function(method, name):
 
 def torch_functions():
     """The torch-level names: every function above, the aliases and the in-place `torch.sin_` forms."""
-    names = dict(FUNCTIONS)
+    names = dict(FUNCTIONS, **TORCH_ONLY)
     for name in list(UNARY) + list(ALIASES):
         names[name] = _function(getattr(Tensor, name), name)
         names[name + "_"] = _function(getattr(Tensor, name + "_"), name + "_")

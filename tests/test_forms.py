@@ -821,3 +821,15 @@ def test_element_tests_nonzero_contiguous_and_conversions():
         w = T.randn(2, 3, requires_grad=True)
         out(w.contiguous() is w, w.t().contiguous().grad_fn, w.t().contiguous().grad_fn.next_functions[0][0])
     same_output(program)
+
+
+def test_concat_aliases_stacks_and_unique():
+    def program(T, out):
+        a = T.tensor([1., 2.], requires_grad=True)
+        v, h = T.vstack([a, a]), T.hstack([a, a])
+        out(v, v.grad_fn.next_functions[0][0], h, h.grad_fn.next_functions[0][0], T.concat([a, a]).grad_fn)
+        out(T.concatenate([a.reshape(1, 2), a.reshape(1, 2)], dim=1), T.hstack([T.ones(2, 1), T.zeros(2, 2)]),
+            T.vstack([T.ones(2, 2), T.zeros(1, 2)]))
+        out(T.unique(T.tensor([3, 1, 2, 3, 1])), T.unique(T.tensor([3, 1, 2, 3, 1]), return_counts=True),
+            T.unique(T.tensor([[3, 1], [2, 3]]), return_inverse=True), T.tensor([2., 1., 2.]).unique())
+    same_output(program)

@@ -122,3 +122,19 @@ def _test(fn):
 
 
 isnan, isinf, isfinite = _test("isnan"), _test("isinf"), _test("isfinite")
+
+
+def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):  # noqa: A002
+    """The distinct values, sorted; with return_inverse each element's position among them, with
+    return_counts how often each occurs."""
+    if dim is not None:
+        from .. import errors
+        raise errors.not_supported("torch.unique(..., dim=...)")
+    a = input._data
+    values, inverse, counts = B.ns(a).unique(a, return_inverse=True, return_counts=True)
+    out = (Tensor._make(values),)
+    if return_inverse:
+        out += (Tensor._make(inverse.reshape(a.shape).astype(B.int64)),)
+    if return_counts:
+        out += (Tensor._make(counts.astype(B.int64)),)
+    return out[0] if len(out) == 1 else out
