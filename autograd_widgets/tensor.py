@@ -8,11 +8,22 @@ from .grad_mode import GradMode, no_grad
 from .size import Size
 
 
-class Tensor:
+class _NamedAsPyTorch(type):
+    """Prints a class of this package that sets `_torch_path` as PyTorch prints its twin
+    (`print(type(x))` shows <class 'torch.Tensor'>); subclasses a program defines print as usual.
+    Only the printed name changes: __module__ stays, for pickling and for telling the two libraries apart."""
+
+    def __repr__(cls):
+        path = cls.__dict__.get("_torch_path")
+        return f"<class '{path}'>" if path else super().__repr__()
+
+
+class Tensor(metaclass=_NamedAsPyTorch):
     """A multi-dimensional array that can record the ops applied to it, as `torch.Tensor` does.
 
     `Tensor(data)` / `Tensor(*sizes)` behave like PyTorch's legacy constructor (float32).
     """
+    _torch_path = "torch.Tensor"
     # Defaults live on the class so creating a tensor sets only what differs (it is the hot path).
     _rg = False
     grad_fn = None

@@ -833,3 +833,14 @@ def test_concat_aliases_stacks_and_unique():
         out(T.unique(T.tensor([3, 1, 2, 3, 1])), T.unique(T.tensor([3, 1, 2, 3, 1]), return_counts=True),
             T.unique(T.tensor([[3, 1], [2, 3]]), return_inverse=True), T.tensor([2., 1., 2.]).unique())
     same_output(program)
+
+
+def test_type_of_a_tensor_and_a_parameter_prints_as_pytorch():
+    """d2l's print(type(net[2].bias)) and print(type(x)); a program's own subclass prints as usual."""
+    def program(T, out):
+        class Mine(T.Tensor):
+            pass
+        out(type(T.tensor(1.0)), type(T.nn.Parameter(T.ones(1))), T.Tensor, T.nn.Buffer,
+            str(Mine).replace(__name__, "tests"))
+    same_output(program)
+    assert aw.Tensor.__module__ == "autograd_widgets.tensor"  # only the printed name changes

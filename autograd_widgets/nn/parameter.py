@@ -6,6 +6,7 @@ class Parameter(Tensor):
     """A leaf tensor that requires grad by default and shares `data`'s memory; ops on it give plain tensors.
 
     Printed as "Parameter containing:\\ntensor(...)" (printing.py)."""
+    _torch_path = "torch.nn.parameter.Parameter"
 
     def __new__(cls, data=None, requires_grad=True):
         from ..creation import empty
@@ -31,6 +32,7 @@ class Parameter(Tensor):
 
 class Buffer(Tensor):
     """A tensor that Module registers as a buffer when assigned to it (`persistent`: kept in state_dict)."""
+    _torch_path = "torch.nn.parameter.Buffer"
 
     def __new__(cls, data=None, *, persistent=True):
         from ..creation import empty
