@@ -42,7 +42,7 @@ FUNCTIONS = {
 }
 # torch-level functions only (no Tensor method)
 TORCH_ONLY = {"concat": SH.cat, "concatenate": SH.cat, "hstack": SH.hstack, "vstack": SH.vstack}
-IN_PLACE = ("round", "clamp", "clip", "clamp_min", "clamp_max", "div", "divide", "floor_divide", "remainder", "fmod",
+IN_PLACE = ("round", "clamp", "clip", "clamp_min", "clamp_max", "floor_divide", "remainder", "fmod",
             "scatter", "masked_fill", "tril", "triu")
 COMPARISONS = ("eq", "ne", "gt", "ge", "lt", "le", "greater", "greater_equal", "less", "less_equal", "not_equal")
 
@@ -162,6 +162,9 @@ def bind():
     Tensor.__rmod__ = lambda self, other: D.remainder(other, self)
     Tensor.__ifloordiv__, Tensor.__imod__ = Tensor.floor_divide_, Tensor.remainder_
     Tensor.repeat = M.repeat
+    # div_ keeps methods.py's in-place form (Tensor._inplace hands the op a clone of self already), now with
+    # rounding_mode=; in_place's re-saving would add a second CloneBackward0 PyTorch lacks
+    Tensor.div_ = Tensor.divide_ = lambda self, other, **kw: self._inplace(lambda t, o: D.div(t, o, **kw), other)
     Tensor.contiguous, Tensor.is_contiguous = contiguous, lambda self, memory_format=None: self._data.flags.c_contiguous
     for name, dtype in (("half", dtypes.float16), ("short", dtypes.int16), ("char", dtypes.int8), ("byte", dtypes.uint8)):
         setattr(Tensor, name, lambda self, memory_format=None, _dtype=dtype: self.to(_dtype))

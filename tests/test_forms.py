@@ -844,3 +844,15 @@ def test_type_of_a_tensor_and_a_parameter_prints_as_pytorch():
             str(Mine).replace(__name__, "tests"))
     same_output(program)
     assert aw.Tensor.__module__ == "autograd_widgets.tensor"  # only the printed name changes
+
+
+def test_div_in_place_keeps_one_clone_and_takes_rounding_mode():
+    def program(T, out):
+        x = T.linspace(0.5, 2, 4, dtype=T.float64).requires_grad_()
+        w = T.linspace(2.5, 3, 4, dtype=T.float64).requires_grad_()
+        z = x * 1
+        z.div_(w)
+        g, = T.autograd.grad(z.sum(), w, create_graph=True)
+        out(g.grad_fn, g.grad_fn.next_functions, T.tensor([7., 8.]).div_(2, rounding_mode="floor"),
+            T.tensor([7., 8.]).divide_(2))
+    same_output(program)
