@@ -8,7 +8,8 @@ from . import methods as _methods  # noqa: F401  (binds the op methods onto Tens
 from . import transfer as _transfer  # noqa: F401
 from .size import Size
 from .device import device
-from .dtypes import float32, float64, float16, int64, int32, uint8, bool, get_default_dtype, set_default_dtype  # noqa: A004
+from .dtypes import float32, float64, float16, int64, int32, int16, int8, uint8, bool  # noqa: A004
+from .dtypes import get_default_dtype, set_default_dtype
 from .grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .creation import (BoolTensor, DoubleTensor, FloatTensor, LongTensor, arange, as_tensor, empty, empty_like, eye,
                        from_numpy, full, full_like, linspace, ones, ones_like, tensor, zeros, zeros_like)
@@ -26,6 +27,7 @@ from .printing import set_printoptions
 from . import autograd, nn  # noqa: F401
 
 float, double, long, half = float32, float64, int64, float16  # noqa: A001 - PyTorch's aliases
+int, short = int32, int16  # noqa: A001
 __version__ = "0.1.0"
 
 
@@ -84,6 +86,7 @@ _unsupported.install()
 _methods_forms.bind()
 globals().update({k: v for k, v in _methods_forms.torch_functions().items() if k not in globals()})
 allclose, equal = _methods_forms.FUNCTIONS["allclose"], _methods_forms.FUNCTIONS["equal"]  # noqa: F811
+div, divide = _methods_forms.FUNCTIONS["div"], _methods_forms.FUNCTIONS["divide"]  # noqa: F811 - rounding_mode=
 from .ops.products import einsum  # noqa: E402
 from . import keywords as _keywords  # noqa: E402
 _keywords.install(_sys.modules[__name__], Tensor, more=_methods_forms.torch_functions())

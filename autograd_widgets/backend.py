@@ -269,6 +269,7 @@ def mt19937(seed32):
 # dtype handles of the host library; dtypes.py maps them to torch-like dtype objects (CuPy shares them)
 float32, float64, int64, int32, bool_, float16, uint8 = (numpy.float32, numpy.float64, numpy.int64,
                                                            numpy.int32, numpy.bool_, numpy.float16, numpy.uint8)
+int16, int8 = numpy.int16, numpy.int8
 host_dtype = numpy.dtype
 promote_types = numpy.promote_types
 finfo = numpy.finfo

@@ -30,9 +30,11 @@ float64 = dtype("float64", B.float64, "DoubleTensor")
 float16 = dtype("float16", B.float16, "HalfTensor")
 int64 = dtype("int64", B.int64, "LongTensor")
 int32 = dtype("int32", B.int32, "IntTensor")
+int16 = dtype("int16", B.int16, "ShortTensor")
+int8 = dtype("int8", B.int8, "CharTensor")
 uint8 = dtype("uint8", B.uint8, "ByteTensor")
 bool = dtype("bool", B.bool_, "BoolTensor")  # noqa: A001 - PyTorch's name
-ALL = (float32, float64, float16, int64, int32, uint8, bool)
+ALL = (float32, float64, float16, int64, int32, int16, int8, uint8, bool)
 _FROM_ARRAY = {d.array_dtype: d for d in ALL}
 _DEFAULT_FLOAT = float32
 

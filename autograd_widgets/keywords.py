@@ -23,9 +23,9 @@ SIGNATURES = {
     "expand": ("input", "size"), "transpose": ("input", "dim0", "dim1"), "squeeze": ("input", "dim"),
     "unsqueeze": ("input", "dim"), "flatten": ("input", "start_dim", "end_dim"), "t": ("input",),
     "narrow": ("input", "dim", "start", "length"), "select": ("input", "dim", "index"),
-    "cat": ("tensors", "dim"), "stack": ("tensors", "dim"),
-    "split": ("tensor", "split_size_or_sections", "dim"), "chunk": ("input", "chunks", "dim"),
-    "unbind": ("input", "dim"),
+    "cat": ("tensors", "dim"), "stack": ("tensors", "dim"), "concat": ("tensors", "dim"),
+    "concatenate": ("tensors", "axis"), "hstack": ("tensors",), "vstack": ("tensors",),
+    "chunk": ("input", "chunks", "dim"), "split": ("tensor", "split_size_or_sections", "dim"), "unbind": ("input", "dim"),
     "zeros": ("size",), "ones": ("size",), "empty": ("size",), "full": ("size", "fill_value"),
     "rand": ("size",), "randn": ("size",),  # torch.randn(size=(), requires_grad=True), as d2l writes
     "zeros_like": ("input",), "ones_like": ("input",), "empty_like": ("input",), "full_like": ("input", "fill_value"),

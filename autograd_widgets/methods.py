@@ -123,6 +123,7 @@ _METHODS = {
     "__matmul__": linalg.matmul, "matmul": linalg.matmul, "__rmatmul__": lambda s, o: linalg.matmul(o, s),
     "mm": linalg.mm, "mv": linalg.mv, "dot": linalg.dot, "bmm": linalg.bmm, "reciprocal": _m(P.ReciprocalBackward0),
     "multiply": P.mul, "divide": P.div, "subtract": P.sub, "true_divide": P.div,
+    "where": lambda s, condition, other: P.where(condition, s, other),
     # functions of one variable
     "exp": _m(P.ExpBackward0), "log": _m(P.LogBackward0), "sin": _m(P.SinBackward0),
     "cos": _m(P.CosBackward0), "tanh": _m(P.TanhBackward0), "sigmoid": _m(P.SigmoidBackward0),
@@ -167,14 +168,3 @@ def _mT(s):
 
 Tensor.mT = property(_mT)
 Tensor.__hash__ = lambda self: id(self)
-
-
-def _any(self):
-    return Tensor._make(_as_arr(self._data.any()))
-
-
-def _all(self):
-    return Tensor._make(_as_arr(self._data.all()))
-
-
-Tensor.any, Tensor.all = _any, _all

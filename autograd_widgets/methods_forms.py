@@ -5,7 +5,7 @@ Kept apart from methods.py so each list reads as one family; `bind()` puts them 
 """
 from . import dtypes
 from .node import _OutputRef
-from .ops import clamp as C, compare as Q, order as O, pointwise as P, products as X, statistics as S, unary as U
+from .ops import clamp as C, compare as Q, division as D, masks as M, order as O, scatter as SC, shape as SH, pointwise as P, products as X, statistics as S, unary as U
 from .tensor import Tensor
 
 # One-variable ops: name -> function of the tensor (each also gets its in-place form `name_`).
@@ -34,8 +34,16 @@ FUNCTIONS = {
     "greater_equal": Q.greater_equal, "less": Q.less, "less_equal": Q.less_equal, "not_equal": Q.not_equal,
     "logical_and": Q.logical_and, "logical_or": Q.logical_or, "logical_xor": Q.logical_xor,
     "logical_not": Q.logical_not, "isclose": Q.isclose, "allclose": Q.allclose, "equal": Q.equal,
+    "div": D.div, "divide": D.div, "floor_divide": D.floor_divide, "remainder": D.remainder, "fmod": D.fmod,
+    "scatter": SC.scatter, "masked_fill": M.masked_fill, "masked_select": M.masked_select, "tril": M.tril,
+    "triu": M.triu, "index_select": M.index_select, "any": Q.any, "all": Q.all, "count_nonzero": Q.count_nonzero,
+    "nonzero": Q.nonzero, "argwhere": Q.argwhere, "isnan": Q.isnan, "isinf": Q.isinf, "isfinite": Q.isfinite,
+    "unique": Q.unique,
 }
-IN_PLACE = ("round", "clamp", "clip", "clamp_min", "clamp_max")
+# torch-level functions only (no Tensor method)
+TORCH_ONLY = {"concat": SH.cat, "concatenate": SH.cat, "hstack": SH.hstack, "vstack": SH.vstack}
+IN_PLACE = ("round", "clamp", "clip", "clamp_min", "clamp_max", "floor_divide", "remainder", "fmod",
+            "scatter", "masked_fill", "tril", "triu")
 COMPARISONS = ("eq", "ne", "gt", "ge", "lt", "le", "greater", "greater_equal", "less", "less_equal", "not_equal")
 
 
@@ -146,6 +154,22 @@ def bind():
     Tensor.new_zeros, Tensor.new_ones, Tensor.new_empty, Tensor.new_full = _new(0), _new(1), _new(0), new_full
     Tensor.new_tensor = new_tensor
     Tensor.pow_ = in_place(P.pow)
+    Tensor.__floordiv__, Tensor.__mod__ = D.floor_divide, D.remainder
+    Tensor.__rfloordiv__ = lambda self, other: D.floor_divide(other, self)
+    Tensor.__rmod__ = lambda self, other: D.remainder(other, self)
+    Tensor.__ifloordiv__, Tensor.__imod__ = Tensor.floor_divide_, Tensor.remainder_
+    Tensor.repeat = M.repeat
+    # div_ keeps methods.py's in-place form (Tensor._inplace hands the op a clone of self already), now with
+    # rounding_mode=; in_place's re-saving would add a second CloneBackward0 PyTorch lacks
+    Tensor.div_ = Tensor.divide_ = lambda self, other, **kw: self._inplace(lambda t, o: D.div(t, o, **kw), other)
+    Tensor.contiguous, Tensor.is_contiguous = contiguous, lambda self, memory_format=None: self._data.flags.c_contiguous
+    for name, dtype in (("half", dtypes.float16), ("short", dtypes.int16), ("char", dtypes.int8), ("byte", dtypes.uint8)):
+        setattr(Tensor, name, lambda self, memory_format=None, _dtype=dtype: self.to(_dtype))
+
+
+def contiguous(self, memory_format=None):
+    """self when its elements lie in row-major order already, else a row-major copy (CloneBackward0)."""
+    return self if self._data.flags.c_contiguous else P.CloneBackward0.apply(self)
 
 
 def _logical_in_place(fn):
@@ -174,7 +198,7 @@ def _function(method, name):
 
 def torch_functions():
     """The torch-level names: every function above, the aliases and the in-place `torch.sin_` forms."""
-    names = dict(FUNCTIONS)
+    names = dict(FUNCTIONS, **TORCH_ONLY)
     for name in list(UNARY) + list(ALIASES):
         names[name] = _function(getattr(Tensor, name), name)
         names[name + "_"] = _function(getattr(Tensor, name + "_"), name + "_")

@@ -48,7 +48,7 @@ def _need_float(dtype, kernel):
 
 def _scalar_name(dtype):
     """The name ATen's dispatch errors give a dtype ('Long', 'Float')."""
-    return {"int64": "Long", "int32": "Int", "uint8": "Byte", "bool": "Bool", "float16": "Half", "float32": "Float",
+    return {"int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool", "float16": "Half", "float32": "Float",
             "float64": "Double"}[dtype.name]
 
 

@@ -711,3 +711,148 @@ def test_new_tensor_methods():
             x.new_zeros(2, dtype=T.int64), x.new_ones(1, requires_grad=True), x.new_full(size=(1,), fill_value=2),
             x.new_zeros(size=(1, 2)))
     assert "dtype=torch.float64" in same_output(program)[0]
+
+
+def test_floor_division_and_remainders_as_pytorch():
+    """`//`, `%`, fmod and div(rounding_mode=) on integers and floats: values, dtypes, -0., nodes, errors."""
+    def program(T, out):
+        i, f = T.tensor([7, -7, 6]), T.tensor([5.5, -3.0, -2.5])
+        out(i // 2, i // -2, i % 3, i % -4, 7 // T.tensor([2, -3]), 7 % T.tensor([2, -3]), i // 2.5, i / 2)
+        out(f // 2, f % 3, f % -2, T.fmod(f, 2), T.remainder(f, T.tensor(2.0)), f.div(2, rounding_mode="trunc"))
+        out(T.div(i, 2, rounding_mode="floor"), T.divide(i, 4, rounding_mode="trunc"), i.floor_divide(4))
+        x = T.tensor([5.0, -3.0], requires_grad=True)
+        w = T.tensor([2.0, 2.0], requires_grad=True)
+        out(x % 3, x % w, T.fmod(x, 3), T.fmod(x, w), x.div(w, rounding_mode="floor"), x // w)
+        (x % w + T.fmod(x, w) * 2 + x.div(w, rounding_mode="floor")).sum().backward()
+        out(x.grad, w.grad)
+        a = T.tensor([7, 8])
+        a //= 2
+        out(a)
+        a %= 3
+        out(a, a.remainder_(2), T.tensor([7.0]).div_(2, rounding_mode="floor"))
+        try:
+            (x // 2).sum().backward()
+        except RuntimeError as e:
+            out("raises", e)
+        T.div(x, 2, rounding_mode="round")
+    same_output(program)
+
+
+def test_small_integer_dtypes():
+    def program(T, out):
+        a = T.tensor([1, 2, 100], dtype=T.int8)
+        out(a, a.dtype, a.type(), a + T.tensor([1], dtype=T.uint8), a * 2, a * 2.5, a.sum(), a.to(T.int16))
+        out(T.int, T.short, T.zeros(2, dtype=T.short), T.arange(3, dtype=T.int8), a.max(), -a, a / 2)
+        # a Python int beyond the dtype wraps around, as PyTorch casts it
+        out(T.tensor([1], dtype=T.uint8) + 300, a * 200, a - 129, T.tensor([5], dtype=T.uint8) - 7,
+            T.tensor([5], dtype=T.int32) + 2 ** 31)
+    same_output(program)
+
+
+def test_where_of_two_numbers_and_the_method():
+    """torch.where(x > 0, 1.0, 0.0) (the docs' example) takes the numbers' dtype; Tensor.where(condition, y)."""
+    def program(T, out):
+        x = T.tensor([[-1.0, 2.0], [3.0, -4.0]])
+        out(T.where(x > 0, 1.0, 0.0), T.where(x > 0, 1, 0), T.where(x > 0, 1, 0.5), T.where(x > 0, True, False))
+        out(T.where(x > 0, x, 0.0), T.where(x > 0, 0, x.double()), x.where(x > 0, -1.0), x.where(x > 0, other=x * 2))
+    same_output(program)
+
+
+def test_scatter_as_the_tutorials_use_it():
+    """The data tutorial's one-hot target_transform, the docs' scatter_ examples, the index checks."""
+    def program(T, out):
+        out(T.zeros(10, dtype=T.float).scatter_(0, T.tensor(3), value=1))
+        src = T.arange(1, 11).reshape((2, 5))
+        out(T.zeros(3, 5, dtype=src.dtype).scatter_(0, T.tensor([[0, 1, 2, 0]]), src))
+        out(T.zeros(3, 5, dtype=src.dtype).scatter_(1, T.tensor([[0, 1, 2], [0, 1, 4]]), src))
+        out(T.full((2, 4), 2.).scatter_(1, T.tensor([[2], [3]]), 1.23), T.zeros(3, dtype=T.long).scatter(0, T.tensor([2]), 1.7))
+        x = T.zeros(3, 5, requires_grad=True)
+        s = T.arange(1., 16).reshape(3, 5).requires_grad_()
+        y = x.scatter(0, T.tensor([[0, 1, 2, 0]]), s)
+        out(y, x.scatter(0, T.tensor([[0, 1, 2, 0]]), 2.5))
+        try:
+            (y * 2).sum().backward()
+        except RuntimeError as e:
+            out("raises", e)
+        for index in (T.tensor([1.]), T.tensor([1], dtype=T.int32)):
+            try:
+                out(T.zeros(3).scatter_(0, index, value=1))
+            except RuntimeError as e:
+                out("raises", e)
+        out(T.gather(T.arange(6.).reshape(2, 3), 1, T.tensor([[2, 0]])))
+    same_output(program)
+
+
+def test_masks_triangles_index_select_and_repeat():
+    """The attention mask of GPT tutorials (tril + masked_fill + softmax), masked_select, index_select,
+    repeat: values, gradients and PyTorch's errors."""
+    def program(T, out):
+        T.manual_seed(0)
+        x = T.randn(3, 4, requires_grad=True)
+        m = T.tril(T.ones(4, 4))
+        wei = T.zeros(4, 4).masked_fill(m == 0, float("-inf"))
+        out(wei.softmax(-1), T.triu(T.ones(3, 3), diagonal=1))
+        y, z, s, r = x.masked_fill(x > 0.5, 0.0), x.masked_select(x > 0), x.index_select(1, T.tensor([0, 2, 0])), \
+            x.repeat(2, 1)
+        out(y, z, s, r.shape, x[0].repeat(2, 2, 1).shape)
+        (y.sum() + (z * 2).sum() + (s * 3).sum() + (r * r).sum() + T.tril(x, -1).sum()).backward()
+        out(x.grad)
+        a = T.ones(2, 3)
+        a.masked_fill_(T.tensor([True, False, True]), 5)
+        out(a, T.arange(9.).reshape(3, 3).triu_())
+        for bad in (lambda: x.index_select(0, T.tensor([0.])), lambda: x.index_select(0, T.tensor([[0]])),
+                    lambda: x.masked_fill(T.tensor([1, 0, 1, 0]), 0.), lambda: x.repeat(2),
+                    lambda: x.masked_select(T.tensor([1, 0, 1, 0]))):
+            try:
+                bad()
+            except (RuntimeError, IndexError) as e:
+                out("raises", type(e).__name__, e)
+    same_output(program)
+
+
+def test_element_tests_nonzero_contiguous_and_conversions():
+    def program(T, out):
+        x = T.tensor([[1., 0., float("nan")], [0., 2., float("inf")]])
+        out(T.nonzero(x), x.nonzero(as_tuple=True), T.argwhere(x), T.isnan(x), x.isinf(), T.isfinite(x))
+        out(T.any(x > 1, dim=1), x.all(dim=0), (x > 0).any(1, keepdim=True), T.count_nonzero(x),
+            T.count_nonzero(x, dim=0), T.all(x), x.any(), T.nonzero(T.tensor([0, 0])), T.tensor([], dtype=T.bool))
+        out(x.t().is_contiguous(), x.is_contiguous(), x.half(), T.tensor([1.7]).char(), T.tensor([1.7]).short(),
+            T.tensor([1.7, 2.0]).byte())
+        w = T.randn(2, 3, requires_grad=True)
+        out(w.contiguous() is w, w.t().contiguous().grad_fn, w.t().contiguous().grad_fn.next_functions[0][0])
+    same_output(program)
+
+
+def test_concat_aliases_stacks_and_unique():
+    def program(T, out):
+        a = T.tensor([1., 2.], requires_grad=True)
+        v, h = T.vstack([a, a]), T.hstack([a, a])
+        out(v, v.grad_fn.next_functions[0][0], h, h.grad_fn.next_functions[0][0], T.concat([a, a]).grad_fn)
+        out(T.concatenate([a.reshape(1, 2), a.reshape(1, 2)], dim=1), T.hstack([T.ones(2, 1), T.zeros(2, 2)]),
+            T.vstack([T.ones(2, 2), T.zeros(1, 2)]))
+        out(T.unique(T.tensor([3, 1, 2, 3, 1])), T.unique(T.tensor([3, 1, 2, 3, 1]), return_counts=True),
+            T.unique(T.tensor([[3, 1], [2, 3]]), return_inverse=True), T.tensor([2., 1., 2.]).unique())
+    same_output(program)
+
+
+def test_type_of_a_tensor_and_a_parameter_prints_as_pytorch():
+    """d2l's print(type(net[2].bias)) and print(type(x)); a program's own subclass prints as usual."""
+    def program(T, out):
+        class Mine(T.Tensor):
+            pass
+        out(type(T.tensor(1.0)), type(T.nn.Parameter(T.ones(1))), T.Tensor, T.nn.Buffer,
+            str(Mine).replace(__name__, "tests"))
+    same_output(program)
+    assert aw.Tensor.__module__ == "autograd_widgets.tensor"  # only the printed name changes
+
+
+def test_div_in_place_keeps_one_clone_and_takes_rounding_mode():
+    def program(T, out):
+        x = T.linspace(0.5, 2, 4, dtype=T.float64).requires_grad_()
+        w = T.linspace(2.5, 3, 4, dtype=T.float64).requires_grad_()
+        z = x * 1
+        z.div_(w)
+        g, = T.autograd.grad(z.sum(), w, create_graph=True)
+        out(g.grad_fn, g.grad_fn.next_functions, T.tensor([7., 8.]).div_(2, rounding_mode="floor"),
+            T.tensor([7., 8.]).divide_(2))
+    same_output(program)

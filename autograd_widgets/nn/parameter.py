@@ -32,6 +32,7 @@ class Parameter(Tensor):
 
 class Buffer(Tensor):
     """A tensor that Module registers as a buffer when assigned to it (`persistent`: kept in state_dict)."""
+    _torch_path = "torch.nn.parameter.Buffer"
 
     def __new__(cls, data=None, *, persistent=True):
         from ..creation import empty

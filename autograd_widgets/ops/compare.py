@@ -76,3 +76,65 @@ def maximum(input, other):
 
 def minimum(input, other):
     return MinimumBackward0.apply(input, other)
+
+
+# --- tests over elements: bool or index results, no graph ------------------------------------------
+def _reduction(fn):
+    def reduce(input, dim=None, keepdim=False):
+        a = input._data
+        xp = B.ns(a)
+        if dim is None:
+            return Tensor._make(as_array(getattr(xp, fn)(a)))
+        return Tensor._make(as_array(getattr(xp, fn)(a, axis=dim, keepdims=keepdim)))
+    reduce.__name__ = reduce.__qualname__ = fn
+    reduce.__doc__ = f"torch.{fn}(input, dim=None, keepdim=False): a bool tensor."
+    return reduce
+
+
+any, all = _reduction("any"), _reduction("all")  # noqa: A001 - PyTorch's names
+
+
+def count_nonzero(input, dim=None):
+    a = input._data
+    return Tensor._make(as_array(B.ns(a).count_nonzero(a, axis=dim)).astype(B.int64))
+
+
+def nonzero(input, *, as_tuple=False):
+    """The indices of the nonzero elements: one row per element (or, as_tuple, one tensor per dimension)."""
+    a = input._data
+    xp = B.ns(a)
+    found = xp.nonzero(a) if a.ndim else xp.nonzero(a.reshape(1))[:a.ndim or 1]
+    if as_tuple:
+        return tuple(Tensor._make(i.astype(B.int64)) for i in found)
+    return Tensor._make(xp.stack(found, axis=1).astype(B.int64) if a.ndim else xp.zeros((len(found[0]), 0), B.int64))
+
+
+def argwhere(input):
+    return nonzero(input)
+
+
+def _test(fn):
+    def test(input):
+        a = input._data
+        return Tensor._make(as_array(getattr(B.ns(a), fn)(a)))
+    test.__name__ = test.__qualname__ = fn
+    return test
+
+
+isnan, isinf, isfinite = _test("isnan"), _test("isinf"), _test("isfinite")
+
+
+def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):  # noqa: A002
+    """The distinct values, sorted; with return_inverse each element's position among them, with
+    return_counts how often each occurs."""
+    if dim is not None:
+        from .. import errors
+        raise errors.not_supported("torch.unique(..., dim=...)")
+    a = input._data
+    values, inverse, counts = B.ns(a).unique(a, return_inverse=True, return_counts=True)
+    out = (Tensor._make(values),)
+    if return_inverse:
+        out += (Tensor._make(inverse.reshape(a.shape).astype(B.int64)),)
+    if return_counts:
+        out += (Tensor._make(counts.astype(B.int64)),)
+    return out[0] if len(out) == 1 else out

@@ -31,7 +31,9 @@ class GatherBackward0(Op):
     args = ("self",)
     def forward(ctx, a, dim, index):
         ctx.dim, ctx.index, ctx.self_sym_sizes = dim, index, a.shape
-        return B.ns(a).take_along_axis(a, index, axis=dim)
+        # index may be shorter than self in the other dimensions: gather reads only that corner
+        corner = tuple(slice(None) if d == dim else slice(0, n) for d, n in enumerate(index.shape))
+        return B.ns(a).take_along_axis(a[corner], index, axis=dim)
     def backward(ctx, g):
         return (ScatterAddBackward0.apply(g, shape=ctx.self_sym_sizes, dim=ctx.dim, index=ctx.index),)
 

@@ -17,14 +17,22 @@ def promote(a, b):
     elif tb is float:
         if a.dtype.kind == "f":  # a Python float never widens a float tensor
             return a, b
-    elif tb is int and a.dtype.kind in "fi":
+    elif tb is int and (a.dtype.kind == "f" or a.dtype.itemsize == 8):  # a smaller integer dtype may wrap it
         return a, b
     dt = dtypes.result_type(a, b)
-    if not isinstance(a, (int, float)) and a.dtype != dt:
-        a = a.astype(dt)
-    if not isinstance(b, (int, float)) and b.dtype != dt:
-        b = b.astype(dt)
+    a, b = _cast(a, dt), _cast(b, dt)
     return a, b
+
+
+def _cast(x, dt):
+    """Array `x` as dtype `dt`; a Python int beyond a small integer dtype wraps around as PyTorch's does."""
+    if not isinstance(x, (int, float)):
+        return x if x.dtype == dt else x.astype(dt)
+    if type(x) is int and dt.kind in "iu" and dt.itemsize < 8:
+        bits = 8 * dt.itemsize
+        x %= 1 << bits
+        return x - (1 << bits) if dt.kind == "i" and x >= 1 << (bits - 1) else x
+    return x
 
 
 def _float(a):

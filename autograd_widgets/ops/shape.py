@@ -358,3 +358,13 @@ def cat(tensors, dim=0):
                                      "Every dimension except the one you concatenate along must agree.")
     return CatBackward0.apply(*tensors, dim=dim)
 
+
+def hstack(tensors):
+    """Along dim 1, or dim 0 for 1-D tensors (a 0-dim one taken as 1-D)."""
+    tensors = [x.reshape(1) if x.ndim == 0 else x for x in tensors]
+    return cat(tensors, 0 if tensors[0].ndim == 1 else 1)
+
+
+def vstack(tensors):
+    """Along dim 0, 1-D tensors first made rows (atleast_2d: unsqueeze(0))."""
+    return cat([x.reshape(1, -1) if x.ndim == 0 else x.unsqueeze(0) if x.ndim == 1 else x for x in tensors], 0)
