@@ -195,6 +195,9 @@ ROWS = [
     ("mean int", lambda T: T.tensor([1, 2]).mean()),
     ("softmax dim 0-d out of range", lambda T: T.tensor(2.).softmax(1)),
     ("max dim 0-d", lambda T: _show(T.tensor(2.).max(0))),
+    # found by tests/test_fuzz_pytorch.py
+    ("sign and abs of 0-d", lambda T: (_grad_of(T, lambda T, x: x.sign() + x.abs(), 2.),
+                                      _grad_of(T, lambda T, x: x.sign() * x.abs(), float("nan")))),
     ("argmax empty", lambda T: T.zeros(0).argmax()),
     ("max empty", lambda T: T.zeros(0).max()),
     ("min over empty dim", lambda T: T.zeros(3, 0).min(-1)),

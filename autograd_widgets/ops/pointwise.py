@@ -360,9 +360,10 @@ class SignBackward0(Op):
     """sign(x): flat almost everywhere, so its gradient is zero."""
     args = ("self",)
     def forward(ctx, a):
-        s = B.ns(a).sign(a)
-        if s.dtype.kind == "f":
-            s[s != s] = 0  # as PyTorch: sign(NaN) is 0 (so abs and norm send NaN no gradient)
+        xp = B.ns(a)
+        s = xp.sign(a)
+        if s.dtype.kind == "f":  # as PyTorch: sign(NaN) is 0 (so abs and norm send NaN no gradient)
+            s = xp.where(s != s, xp.zeros_like(s), s)  # not s[...] = 0: a 0-d sign is a NumPy scalar
         return s
     def backward(ctx, g):
         return (zeros_like(g),)  # a constant, as PyTorch's zeros_like(grad): no graph behind it
