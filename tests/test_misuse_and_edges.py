@@ -113,6 +113,12 @@ def _many_repr(T, xs):
     return [repr(x) for x in xs]
 
 
+def _max_grad_graph(T):
+    x = _rg(T, 1., 3., 3.)
+    g, = T.autograd.grad(x.max() ** 2, x, create_graph=True)
+    return _show(g), _names(g), _show(T.autograd.grad(g.sum(), x)[0])
+
+
 ROWS = [
     # §2 crashes on valid code
     ("dim on 0-d", _scalar_dim),
@@ -198,6 +204,7 @@ ROWS = [
     # found by tests/test_fuzz_pytorch.py
     ("sign and abs of 0-d", lambda T: (_grad_of(T, lambda T, x: x.sign() + x.abs(), 2.),
                                       _grad_of(T, lambda T, x: x.sign() * x.abs(), float("nan")))),
+    ("max() gradient graph under create_graph", _max_grad_graph),
     ("argmax empty", lambda T: T.zeros(0).argmax()),
     ("max empty", lambda T: T.zeros(0).max()),
     ("min over empty dim", lambda T: T.zeros(3, 0).min(-1)),

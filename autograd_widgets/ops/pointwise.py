@@ -356,6 +356,17 @@ class MaskedFillBackward0(Op):
         return (where(ctx.mask, 0.0, g),)
 
 
+
+class MaskedFillBackward1(Op):
+    """masked_fill(self, mask, value) with a 0-d tensor value: the value gets the sum of the filled places' gradient."""
+    args = ("self", "value")
+    def forward(ctx, a, value, mask):
+        ctx.mask = Tensor._make(mask)
+        return B.ns(a).where(mask, value.astype(a.dtype), a)
+    def backward(ctx, g):
+        need = ctx.needs_input_grad
+        return (where(ctx.mask, 0.0, g) if need[0] else None), (where(ctx.mask, g, 0.0).sum() if need[1] else None)
+
 class SignBackward0(Op):
     """sign(x): flat almost everywhere, so its gradient is zero."""
     args = ("self",)

@@ -5,7 +5,7 @@ from .. import backend as B
 from .. import errors
 from ..node import Op
 from ..tensor import Tensor
-from .pointwise import MaskedFillBackward0, SgnBackward0, _float
+from .pointwise import MaskedFillBackward0, MaskedFillBackward1, SgnBackward0, _float, zeros_like
 
 
 def _dims(dim, ndim):
@@ -95,7 +95,8 @@ def _extreme_all(name, pick):
     def backward(ctx, g):
         a, r = ctx.saved_tensors
         mask = a != a if r._data != r._data else a == r  # evenly_distribute_backward: a NaN result came from the NaNs
-        return (g * mask / mask.sum(),)
+        # PyTorch (CPU): zeros.masked_fill_(mask, grad / mask.sum()), so create_graph shows MaskedFillBackward1
+        return (MaskedFillBackward1.apply(zeros_like(a), g / mask.sum(), mask=mask._data),)
     return type(name, (Op,), {"args": ("self",), "saves": ("self", "result"), "forward": forward,
                               "backward": backward, "__module__": __name__})
 
