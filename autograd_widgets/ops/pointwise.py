@@ -51,9 +51,22 @@ class AddBackward0(Op):
         return g, (g if ctx.alpha == 1 else g * ctx.alpha)
 
 
+def _refuse_bool_sub(a, b) -> None:
+    """PyTorch refuses `-` when either side is bool (a Python bool included), in any order."""
+    is_bool = [isinstance(v, bool) or getattr(getattr(v, "dtype", None), "kind", "") == "b" for v in (a, b)]
+    if all(is_bool):
+        raise errors.runtime("Subtraction, the `-` operator, with two bool tensors is not supported. "
+                             "Use the `^` or `logical_xor()` operator instead.", "`a ^ b` is True where they differ.")
+    if any(is_bool):
+        raise errors.runtime("Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying "
+                             "to invert a mask, use the `~` or `logical_not()` operator instead.",
+                             "Convert the mask first (`mask.float()`) to do arithmetic with it, or use `~mask`.")
+
+
 class SubBackward0(Op):
     args = ("self", "other")
     def forward(ctx, a, b, alpha=1):
+        _refuse_bool_sub(a, b)
         a, b = promote(a, b)
         ctx.alpha = alpha
         return a - b if alpha == 1 else a - alpha * b
@@ -65,6 +78,7 @@ class SubBackward1(Op):
     """self - number, as backward formulas write it: the number is an attribute."""
     args = ("self",)
     def forward(ctx, a, other):
+        _refuse_bool_sub(a, other)
         a, other = promote(a, other)
         return a - other
     def backward(ctx, g):
@@ -85,6 +99,7 @@ class RsubBackward0(Op):
     """torch.rsub(self, other) = other - self, both tensors."""
     args = ("self", "other")
     def forward(ctx, a, b):
+        _refuse_bool_sub(a, b)
         a, b = promote(a, b)
         return b - a
     def backward(ctx, g):
@@ -95,6 +110,7 @@ class RsubBackward1(Op):
     """number - self: the number is an attribute, not an input."""
     args = ("self",)
     def forward(ctx, a, other):
+        _refuse_bool_sub(a, other)
         a, other = promote(a, other)
         return other - a
     def backward(ctx, g):
@@ -293,6 +309,8 @@ class SigmoidBackward0(Op):
 class ReluBackward0(Op):
     args, saves = ("self",), ("result",)
     def forward(ctx, a):
+        if a.dtype.kind == "b":
+            raise errors.runtime("Boolean inputs not supported for relu", "relu needs numbers: `mask.float().relu()`.")
         return B.ns(a).where(a <= 0, 0, a)  # clamp_min(self, 0): NaN stays NaN; not a * (a > 0), which gives -0.
     def backward(ctx, g):
         r, = ctx.saved_tensors
@@ -340,6 +358,9 @@ class ThresholdBackwardBackward0(Op):
 class AbsBackward0(Op):
     args, saves = ("self",), ("self",)
     def forward(ctx, a):
+        if a.dtype.kind == "b":
+            raise errors.not_implemented("\"abs_cpu\" not implemented for 'Bool'",
+                                         "abs of True/False is not defined; convert first: `mask.long().abs()`.")
         return abs(a)
     def backward(ctx, g):
         a, = ctx.saved_tensors
@@ -371,6 +392,8 @@ class SignBackward0(Op):
     """sign(x): flat almost everywhere, so its gradient is zero."""
     args = ("self",)
     def forward(ctx, a):
+        if a.dtype.kind == "b":  # PyTorch: the sign of a bool is itself
+            return a.copy()
         xp = B.ns(a)
         s = xp.sign(a)
         if s.dtype.kind == "f":  # as PyTorch: sign(NaN) is 0 (so abs and norm send NaN no gradient)

@@ -5,6 +5,7 @@ from .. import backend as B
 from .. import errors
 from ..node import Op
 from ..tensor import Tensor
+from .linalg import _SCALAR_NAME
 from .pointwise import MaskedFillBackward0, MaskedFillBackward1, SgnBackward0, _float, zeros_like
 
 
@@ -176,7 +177,9 @@ def _indices(t, which, dim, keepdim):
 class LinalgVectorNormBackward0(Op):
     args, saves = ("self",), ("self", "result")
     def forward(ctx, a, ord, dim, keepdim):
-        a = _float(a)
+        if a.dtype.kind not in "fc":
+            raise errors.runtime("linalg.vector_norm: Expected a floating point or complex tensor as input. "
+                                 f"Got {_SCALAR_NAME[a.dtype.name]}", "A norm is taken of floats: `x.float().norm()`.")
         ctx.ord, ctx.dim, ctx.keepdim = ord, _dims(dim, a.ndim), keepdim
         xp = B.ns(a)
         absa = abs(a)
