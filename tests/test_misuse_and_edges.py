@@ -119,6 +119,13 @@ def _max_grad_graph(T):
     return _show(g), _names(g), _show(T.autograd.grad(g.sum(), x)[0])
 
 
+
+def _maximum_grad_graph(T):
+    x, y = _rg(T, 1., 2., 3.), _rg(T, 2., 2., 2.)
+    gx, gy = T.autograd.grad((T.maximum(x, y) * T.minimum(x, y)).sum(), (x, y), create_graph=True)
+    return _show(gx), _show(gy), _names(gx), _names(gy), _show(T.autograd.grad((gx * gy).sum(), x)[0])
+
+
 ROWS = [
     # §2 crashes on valid code
     ("dim on 0-d", _scalar_dim),
@@ -205,6 +212,8 @@ ROWS = [
     ("sign and abs of 0-d", lambda T: (_grad_of(T, lambda T, x: x.sign() + x.abs(), 2.),
                                       _grad_of(T, lambda T, x: x.sign() * x.abs(), float("nan")))),
     ("max() gradient graph under create_graph", _max_grad_graph),
+    ("maximum/minimum gradient graph under create_graph", _maximum_grad_graph),
+    ("batched matmul with size-0 dims", lambda T: _grad_of(T, lambda T, x: x.reshape(0, 0, 0) @ T.zeros(0, 2), [])),
     ("sign of bool", lambda T: _show(T.tensor([True, False]).sign())),
     ("abs of bool", lambda T: T.tensor([True]).abs()),
     ("relu of bool", lambda T: T.tensor([True]).relu()),

@@ -1,4 +1,6 @@
 """Matrix products. `matmul` picks the node PyTorch picks for each pair of ranks."""
+import math
+
 from .. import backend as B
 from .. import errors
 from ..node import Op
@@ -191,7 +193,7 @@ def _folded(a, b):
     t1 = transpose(b, -1, -2) if swap else a
     t2 = (a.t() if a.ndim == 2 else a) if swap else b
     shape = tuple(t1.shape[:-1])
-    rows = reshape(t1, -1, t1.shape[-1])
+    rows = reshape(t1, math.prod(shape), t1.shape[-1])  # not -1: ambiguous when a dim is 0
     if t2.ndim == 1:
         return UnsafeViewBackward0.apply(mv(rows, t2), shape=shape)
     out = UnsafeViewBackward0.apply(mm(rows, t2), shape=shape + (t2.shape[1],))
@@ -232,5 +234,5 @@ def _broadcast(s1, s2):
         if x != y and 1 not in (x, y):
             raise errors.runtime(f"The size of tensor a ({x}) must match the size of tensor b ({y}) at "
                                  f"non-singleton dimension {len(out)}", "The batch dimensions must broadcast.")
-        out.append(max(x, y))
+        out.append(x if y == 1 else y)  # not max: a size-0 dim broadcasts against 1 to 0
     return out

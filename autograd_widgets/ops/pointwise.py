@@ -492,10 +492,11 @@ def _extreme_pair(name, fn, loses):
 
     def backward(ctx, g):
         a, b = ctx.saved_tensors
-        half = where(a == b, g / 2, g)
+        # as derivatives.yaml: where(self == other, grad / 2, grad).masked_fill_(self < other, 0)
+        half = where(a == b, DivBackward1.apply(g, other=2), g)
         need = ctx.needs_input_grad
-        return (where(loses(a, b), 0.0, half) if need[0] else None), \
-            (where(loses(b, a), 0.0, half) if need[1] else None)
+        return (MaskedFillBackward0.apply(half, mask=loses(a, b)._data, value=0.0) if need[0] else None), \
+            (MaskedFillBackward0.apply(half, mask=loses(b, a)._data, value=0.0) if need[1] else None)
     return type(name, (Op,), {"args": ("self", "other"), "saves": ("self", "other"), "forward": forward,
                               "backward": backward, "__module__": __name__})
 
