@@ -213,6 +213,8 @@ ROWS = [
                                       _grad_of(T, lambda T, x: x.sign() * x.abs(), float("nan")))),
     ("max() gradient graph under create_graph", _max_grad_graph),
     ("maximum/minimum gradient graph under create_graph", _maximum_grad_graph),
+    ("x ** 0 sends a NaN gradient zero", lambda T: (lambda x: (T.autograd.grad(x ** 0, x, T.tensor(float("nan")),
+                                                                               create_graph=True)))(_rg(T, 2.))),
     ("batched matmul with size-0 dims", lambda T: _grad_of(T, lambda T, x: x.reshape(0, 0, 0) @ T.zeros(0, 2), [])),
     ("sign of bool", lambda T: _show(T.tensor([True, False]).sign())),
     ("abs of bool", lambda T: T.tensor([True]).abs()),

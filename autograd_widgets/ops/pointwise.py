@@ -223,8 +223,8 @@ class PowBackward0(Op):
     def backward(ctx, g):
         a, = ctx.saved_tensors
         e = ctx.exponent
-        if e == 0:
-            return (g * 0,)
+        if e == 0:  # PyTorch's pow_backward: zeros_like(self), so a NaN/inf gradient gives 0 and no graph
+            return (zeros_like(a),)
         return (g * MulBackward1.apply(a ** (e - 1), other=e),)
 
 
