@@ -30,15 +30,15 @@ def _dtype_mismatch(a, b, what):
 
 
 def _check(a, b, what):
-    if a.dtype != b.dtype:
-        raise _dtype_mismatch(a, b, what)
-    if what == "mm" and a.shape[1] != b.shape[0]:
+    if what == "mm" and a.shape[1] != b.shape[0]:  # PyTorch's mm and mv check shapes before dtypes,
         raise errors.runtime(f"mat1 and mat2 shapes cannot be multiplied ({a.shape[0]}x{a.shape[1]} and "
                              f"{b.shape[0]}x{b.shape[1]})",
                              "For A @ B the number of columns of A must equal the number of rows of B.")
     if what == "mv" and a.shape[1] != b.shape[0]:
         raise errors.runtime(f"size mismatch, got input ({a.shape[0]}), mat ({a.shape[0]}x{a.shape[1]}), vec "
                              f"({b.shape[0]})", "For M @ v the length of v must equal the number of columns of M.")
+    if a.dtype != b.dtype:  # dot checks dtypes first
+        raise _dtype_mismatch(a, b, what)
     if what == "dot" and a.shape[0] != b.shape[0]:
         raise errors.runtime(f"inconsistent tensor size, expected tensor [{a.shape[0]}] and src [{b.shape[0]}] to "
                              f"have the same number of elements, but got {a.shape[0]} and {b.shape[0]} elements "
