@@ -219,6 +219,8 @@ ROWS = [
     ("folded matmul shapes checked before dtypes", lambda T: T.zeros(2, 2, 1) @ T.zeros(2, 1, dtype=T.float64)),
     ("mv shapes checked before dtypes", lambda T: T.zeros(2, 3) @ T.zeros(2, dtype=T.float64)),
     ("dot dtypes checked before shapes", lambda T: T.zeros(2) @ T.zeros(3, dtype=T.float64)),
+    ("assign at an index of a 0-d int tensor", lambda T: T.tensor(1).__setitem__(0, 3.)),
+    ("assign at a slice of a 0-d tensor", lambda T: T.tensor(1.).__setitem__(slice(0, 1), 3.)),
     ("batched matmul with size-0 dims", lambda T: _grad_of(T, lambda T, x: x.reshape(0, 0, 0) @ T.zeros(0, 2), [])),
     ("sign of bool", lambda T: _show(T.tensor([True, False]).sign())),
     ("abs of bool", lambda T: T.tensor([True]).abs()),
