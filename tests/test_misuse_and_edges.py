@@ -113,6 +113,19 @@ def _many_repr(T, xs):
     return [repr(x) for x in xs]
 
 
+def _max_grad_graph(T):
+    x = _rg(T, 1., 3., 3.)
+    g, = T.autograd.grad(x.max() ** 2, x, create_graph=True)
+    return _show(g), _names(g), _show(T.autograd.grad(g.sum(), x)[0])
+
+
+
+def _maximum_grad_graph(T):
+    x, y = _rg(T, 1., 2., 3.), _rg(T, 2., 2., 2.)
+    gx, gy = T.autograd.grad((T.maximum(x, y) * T.minimum(x, y)).sum(), (x, y), create_graph=True)
+    return _show(gx), _show(gy), _names(gx), _names(gy), _show(T.autograd.grad((gx * gy).sum(), x)[0])
+
+
 ROWS = [
     # §2 crashes on valid code
     ("dim on 0-d", _scalar_dim),
@@ -195,6 +208,32 @@ ROWS = [
     ("mean int", lambda T: T.tensor([1, 2]).mean()),
     ("softmax dim 0-d out of range", lambda T: T.tensor(2.).softmax(1)),
     ("max dim 0-d", lambda T: _show(T.tensor(2.).max(0))),
+    # found by tests/test_fuzz_pytorch.py
+    ("sign and abs of 0-d", lambda T: (_grad_of(T, lambda T, x: x.sign() + x.abs(), 2.),
+                                      _grad_of(T, lambda T, x: x.sign() * x.abs(), float("nan")))),
+    ("max() gradient graph under create_graph", _max_grad_graph),
+    ("maximum/minimum gradient graph under create_graph", _maximum_grad_graph),
+    ("x ** 0 sends a NaN gradient zero", lambda T: (lambda x: (T.autograd.grad(x ** 0, x, T.tensor(float("nan")),
+                                                                               create_graph=True)))(_rg(T, 2.))),
+    ("mm shapes checked before dtypes", lambda T: T.zeros(2, 3) @ T.zeros(2, 3, dtype=T.float64)),
+    ("folded matmul shapes checked before dtypes", lambda T: T.zeros(2, 2, 1) @ T.zeros(2, 1, dtype=T.float64)),
+    ("mv shapes checked before dtypes", lambda T: T.zeros(2, 3) @ T.zeros(2, dtype=T.float64)),
+    ("dot dtypes checked before shapes", lambda T: T.zeros(2) @ T.zeros(3, dtype=T.float64)),
+    ("assign at an index of a 0-d int tensor", lambda T: T.tensor(1).__setitem__(0, 3.)),
+    ("assign at a slice of a 0-d tensor", lambda T: T.tensor(1.).__setitem__(slice(0, 1), 3.)),
+    ("batched matmul with size-0 dims", lambda T: _grad_of(T, lambda T, x: x.reshape(0, 0, 0) @ T.zeros(0, 2), [])),
+    ("sign of bool", lambda T: _show(T.tensor([True, False]).sign())),
+    ("abs of bool", lambda T: T.tensor([True]).abs()),
+    ("relu of bool", lambda T: T.tensor([True]).relu()),
+    ("bool tensor minus a number", lambda T: T.tensor([True]) - 1),
+    ("number minus a bool tensor", lambda T: 1.0 - T.tensor([True])),
+    ("bool tensor minus a Python bool", lambda T: T.tensor([True]) - True),
+    ("float minus a bool tensor", lambda T: T.tensor([1.], requires_grad=True) - T.tensor(True)),
+    ("bool tensor minus a bool tensor", lambda T: T.tensor([True]) - T.tensor([False])),
+    ("sub of bool with alpha", lambda T: T.tensor([1.]).sub(T.tensor([True]), alpha=2)),
+    ("rsub of bool", lambda T: T.rsub(T.tensor([True]), 1)),
+    ("norm of int", lambda T: T.tensor([3, 4]).norm()),
+    ("norm of bool", lambda T: T.tensor([True]).norm(dim=0)),
     ("argmax empty", lambda T: T.zeros(0).argmax()),
     ("max empty", lambda T: T.zeros(0).max()),
     ("min over empty dim", lambda T: T.zeros(3, 0).min(-1)),

@@ -150,13 +150,18 @@ def _check_masks(shape, idx):
             dim += 1
 
 
-def getitem(t, index, region=False):
-    """t[index]; with `region`, the part t[index] = value writes to (t itself when it covers t)."""
+def _refuse_0d_index(t, index) -> None:
+    """PyTorch's refusal of an int or a slice as the index of a 0-d tensor, reading or writing."""
     if not t.ndim and isinstance(index, (int, slice)) and not isinstance(index, bool):
         raise IndexError(errors._explain(
             "slice() cannot be applied to a 0-dim tensor." if isinstance(index, slice) else
             "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in C++ to convert "
             "a 0-dim tensor to a number", "A 0-d tensor holds one number and has no positions: read it with .item()."))
+
+
+def getitem(t, index, region=False):
+    """t[index]; with `region`, the part t[index] = value writes to (t itself when it covers t)."""
+    _refuse_0d_index(t, index)
     # a slice covering its dim is skipped in a tuple index or an assignment, not alone (x[:] is a SliceBackward0)
     whole = region or isinstance(index, tuple)
     if isinstance(index, Tensor) and not index.ndim and index._data.dtype.kind == "b":
@@ -208,6 +213,7 @@ def getitem(t, index, region=False):
 def setitem(t, index, value):
     """t[index] = value as PyTorch runs it: a copy_ into the view t[index] (CopySlices when a graph is
     involved), or index_put_ for an index of tensors and lists alone."""
+    _refuse_0d_index(t, index)
     raw = index
     index = tuple(_to_array_index(i, B.device_of(t._data)) for i in _normalize(index))
     if len(index) == 1:

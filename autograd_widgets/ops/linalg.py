@@ -1,4 +1,6 @@
 """Matrix products. `matmul` picks the node PyTorch picks for each pair of ranks."""
+import math
+
 from .. import backend as B
 from .. import errors
 from ..node import Op
@@ -28,15 +30,15 @@ def _dtype_mismatch(a, b, what):
 
 
 def _check(a, b, what):
-    if a.dtype != b.dtype:
-        raise _dtype_mismatch(a, b, what)
-    if what == "mm" and a.shape[1] != b.shape[0]:
+    if what == "mm" and a.shape[1] != b.shape[0]:  # PyTorch's mm and mv check shapes before dtypes,
         raise errors.runtime(f"mat1 and mat2 shapes cannot be multiplied ({a.shape[0]}x{a.shape[1]} and "
                              f"{b.shape[0]}x{b.shape[1]})",
                              "For A @ B the number of columns of A must equal the number of rows of B.")
     if what == "mv" and a.shape[1] != b.shape[0]:
         raise errors.runtime(f"size mismatch, got input ({a.shape[0]}), mat ({a.shape[0]}x{a.shape[1]}), vec "
                              f"({b.shape[0]})", "For M @ v the length of v must equal the number of columns of M.")
+    if a.dtype != b.dtype:  # dot checks dtypes first
+        raise _dtype_mismatch(a, b, what)
     if what == "dot" and a.shape[0] != b.shape[0]:
         raise errors.runtime(f"inconsistent tensor size, expected tensor [{a.shape[0]}] and src [{b.shape[0]}] to "
                              f"have the same number of elements, but got {a.shape[0]} and {b.shape[0]} elements "
@@ -191,7 +193,7 @@ def _folded(a, b):
     t1 = transpose(b, -1, -2) if swap else a
     t2 = (a.t() if a.ndim == 2 else a) if swap else b
     shape = tuple(t1.shape[:-1])
-    rows = reshape(t1, -1, t1.shape[-1])
+    rows = reshape(t1, math.prod(shape), t1.shape[-1])  # not -1: ambiguous when a dim is 0
     if t2.ndim == 1:
         return UnsafeViewBackward0.apply(mv(rows, t2), shape=shape)
     out = UnsafeViewBackward0.apply(mm(rows, t2), shape=shape + (t2.shape[1],))
@@ -232,5 +234,5 @@ def _broadcast(s1, s2):
         if x != y and 1 not in (x, y):
             raise errors.runtime(f"The size of tensor a ({x}) must match the size of tensor b ({y}) at "
                                  f"non-singleton dimension {len(out)}", "The batch dimensions must broadcast.")
-        out.append(max(x, y))
+        out.append(x if y == 1 else y)  # not max: a size-0 dim broadcasts against 1 to 0
     return out

@@ -59,9 +59,22 @@ class AddBackward0(Op):
         return g, (g if ctx.alpha == 1 else g * ctx.alpha)
 
 
+def _refuse_bool_sub(a, b) -> None:
+    """PyTorch refuses `-` when either side is bool (a Python bool included), in any order."""
+    is_bool = [isinstance(v, bool) or getattr(getattr(v, "dtype", None), "kind", "") == "b" for v in (a, b)]
+    if all(is_bool):
+        raise errors.runtime("Subtraction, the `-` operator, with two bool tensors is not supported. "
+                             "Use the `^` or `logical_xor()` operator instead.", "`a ^ b` is True where they differ.")
+    if any(is_bool):
+        raise errors.runtime("Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying "
+                             "to invert a mask, use the `~` or `logical_not()` operator instead.",
+                             "Convert the mask first (`mask.float()`) to do arithmetic with it, or use `~mask`.")
+
+
 class SubBackward0(Op):
     args = ("self", "other")
     def forward(ctx, a, b, alpha=1):
+        _refuse_bool_sub(a, b)
         a, b = promote(a, b)
         ctx.alpha = alpha
         return a - b if alpha == 1 else a - alpha * b
@@ -73,6 +86,7 @@ class SubBackward1(Op):
     """self - number, as backward formulas write it: the number is an attribute."""
     args = ("self",)
     def forward(ctx, a, other):
+        _refuse_bool_sub(a, other)
         a, other = promote(a, other)
         return a - other
     def backward(ctx, g):
@@ -93,6 +107,7 @@ class RsubBackward0(Op):
     """torch.rsub(self, other) = other - self, both tensors."""
     args = ("self", "other")
     def forward(ctx, a, b):
+        _refuse_bool_sub(a, b)
         a, b = promote(a, b)
         return b - a
     def backward(ctx, g):
@@ -103,6 +118,7 @@ class RsubBackward1(Op):
     """number - self: the number is an attribute, not an input."""
     args = ("self",)
     def forward(ctx, a, other):
+        _refuse_bool_sub(a, other)
         a, other = promote(a, other)
         return other - a
     def backward(ctx, g):
@@ -215,8 +231,8 @@ class PowBackward0(Op):
     def backward(ctx, g):
         a, = ctx.saved_tensors
         e = ctx.exponent
-        if e == 0:
-            return (g * 0,)
+        if e == 0:  # PyTorch's pow_backward: zeros_like(self), so a NaN/inf gradient gives 0 and no graph
+            return (zeros_like(a),)
         return (g * MulBackward1.apply(a ** (e - 1), other=e),)
 
 
@@ -301,6 +317,8 @@ class SigmoidBackward0(Op):
 class ReluBackward0(Op):
     args, saves = ("self",), ("result",)
     def forward(ctx, a):
+        if a.dtype.kind == "b":
+            raise errors.runtime("Boolean inputs not supported for relu", "relu needs numbers: `mask.float().relu()`.")
         return B.ns(a).where(a <= 0, 0, a)  # clamp_min(self, 0): NaN stays NaN; not a * (a > 0), which gives -0.
     def backward(ctx, g):
         r, = ctx.saved_tensors
@@ -348,6 +366,9 @@ class ThresholdBackwardBackward0(Op):
 class AbsBackward0(Op):
     args, saves = ("self",), ("self",)
     def forward(ctx, a):
+        if a.dtype.kind == "b":
+            raise errors.not_implemented("\"abs_cpu\" not implemented for 'Bool'",
+                                         "abs of True/False is not defined; convert first: `mask.long().abs()`.")
         return abs(a)
     def backward(ctx, g):
         a, = ctx.saved_tensors
@@ -364,13 +385,27 @@ class MaskedFillBackward0(Op):
         return (where(ctx.mask, 0.0, g),)
 
 
+
+class MaskedFillBackward1(Op):
+    """masked_fill(self, mask, value) with a 0-d tensor value: the value gets the sum of the filled places' gradient."""
+    args = ("self", "value")
+    def forward(ctx, a, value, mask):
+        ctx.mask = Tensor._make(mask)
+        return B.ns(a).where(mask, value.astype(a.dtype), a)
+    def backward(ctx, g):
+        need = ctx.needs_input_grad
+        return (where(ctx.mask, 0.0, g) if need[0] else None), (where(ctx.mask, g, 0.0).sum() if need[1] else None)
+
 class SignBackward0(Op):
     """sign(x): flat almost everywhere, so its gradient is zero."""
     args = ("self",)
     def forward(ctx, a):
-        s = B.ns(a).sign(a)
-        if s.dtype.kind == "f":
-            s[s != s] = 0  # as PyTorch: sign(NaN) is 0 (so abs and norm send NaN no gradient)
+        if a.dtype.kind == "b":  # PyTorch: the sign of a bool is itself
+            return a.copy()
+        xp = B.ns(a)
+        s = xp.sign(a)
+        if s.dtype.kind == "f":  # as PyTorch: sign(NaN) is 0 (so abs and norm send NaN no gradient)
+            s = xp.where(s != s, xp.zeros_like(s), s)  # not s[...] = 0: a 0-d sign is a NumPy scalar
         return s
     def backward(ctx, g):
         return (zeros_like(g),)  # a constant, as PyTorch's zeros_like(grad): no graph behind it
@@ -465,10 +500,11 @@ def _extreme_pair(name, fn, loses):
 
     def backward(ctx, g):
         a, b = ctx.saved_tensors
-        half = where(a == b, g / 2, g)
+        # as derivatives.yaml: where(self == other, grad / 2, grad).masked_fill_(self < other, 0)
+        half = where(a == b, DivBackward1.apply(g, other=2), g)
         need = ctx.needs_input_grad
-        return (where(loses(a, b), 0.0, half) if need[0] else None), \
-            (where(loses(b, a), 0.0, half) if need[1] else None)
+        return (MaskedFillBackward0.apply(half, mask=loses(a, b)._data, value=0.0) if need[0] else None), \
+            (MaskedFillBackward0.apply(half, mask=loses(b, a)._data, value=0.0) if need[1] else None)
     return type(name, (Op,), {"args": ("self", "other"), "saves": ("self", "other"), "forward": forward,
                               "backward": backward, "__module__": __name__})
 

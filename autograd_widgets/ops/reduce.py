@@ -5,7 +5,8 @@ from .. import backend as B
 from .. import errors
 from ..node import Op
 from ..tensor import Tensor
-from .pointwise import MaskedFillBackward0, SgnBackward0, _float
+from .linalg import _SCALAR_NAME
+from .pointwise import MaskedFillBackward0, MaskedFillBackward1, SgnBackward0, _float, zeros_like
 
 
 def _dims(dim, ndim):
@@ -95,7 +96,8 @@ def _extreme_all(name, pick):
     def backward(ctx, g):
         a, r = ctx.saved_tensors
         mask = a != a if r._data != r._data else a == r  # evenly_distribute_backward: a NaN result came from the NaNs
-        return (g * mask / mask.sum(),)
+        # PyTorch (CPU): zeros.masked_fill_(mask, grad / mask.sum()), so create_graph shows MaskedFillBackward1
+        return (MaskedFillBackward1.apply(zeros_like(a), g / mask.sum(), mask=mask._data),)
     return type(name, (Op,), {"args": ("self",), "saves": ("self", "result"), "forward": forward,
                               "backward": backward, "__module__": __name__})
 
@@ -175,7 +177,9 @@ def _indices(t, which, dim, keepdim):
 class LinalgVectorNormBackward0(Op):
     args, saves = ("self",), ("self", "result")
     def forward(ctx, a, ord, dim, keepdim):
-        a = _float(a)
+        if a.dtype.kind not in "fc":
+            raise errors.runtime("linalg.vector_norm: Expected a floating point or complex tensor as input. "
+                                 f"Got {_SCALAR_NAME[a.dtype.name]}", "A norm is taken of floats: `x.float().norm()`.")
         ctx.ord, ctx.dim, ctx.keepdim = ord, _dims(dim, a.ndim), keepdim
         xp = B.ns(a)
         absa = abs(a)
