@@ -11,7 +11,7 @@ from .device import device
 from .dtypes import float32, float64, float16, int64, int32, int16, int8, uint8, bool  # noqa: A004
 from .dtypes import get_default_dtype, set_default_dtype
 from .grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
-from .creation import (BoolTensor, DoubleTensor, FloatTensor, LongTensor, arange, as_tensor, empty, empty_like, eye,
+from .creation import (arange, as_tensor, empty, empty_like, eye,
                        from_numpy, full, full_like, linspace, ones, ones_like, tensor, zeros, zeros_like)
 from . import random  # noqa: F401  (torch.random)
 from .random import Generator, default_generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
@@ -52,15 +52,6 @@ def numel(t):
     return t.numel()
 
 
-def allclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
-    from . import backend as B
-    return B.ns(a._data).allclose(a._data, b._data, rtol=rtol, atol=atol, equal_nan=equal_nan)
-
-
-def equal(a, b):
-    return tuple(a.shape) == tuple(b.shape) and (a == b).all().item()  # `bool` here is torch.bool
-
-
 _SUBMODULES = ("cuda", "optim", "utils")  # loaded on first use
 _WIDGETS = ("show", "GraphView", "BackwardPlayground", "JacobianExplorer", "BackwardStepper")
 
@@ -85,13 +76,12 @@ from . import methods_forms as _methods_forms  # noqa: E402
 _unsupported.install()
 _methods_forms.bind()
 globals().update({k: v for k, v in _methods_forms.torch_functions().items() if k not in globals()})
-allclose, equal = _methods_forms.FUNCTIONS["allclose"], _methods_forms.FUNCTIONS["equal"]  # noqa: F811
 div, divide = _methods_forms.FUNCTIONS["div"], _methods_forms.FUNCTIONS["divide"]  # noqa: F811 - rounding_mode=
 from .ops.products import einsum  # noqa: E402
 from . import keywords as _keywords  # noqa: E402
 _keywords.install(_sys.modules[__name__], Tensor, more=_methods_forms.torch_functions())
 from math import e, inf, nan, pi  # noqa: E402  (torch.pi, ... are these Python floats)
 from .device import get_default_device, set_default_device  # noqa: E402
-from .legacy_types import BoolTensor, DoubleTensor, FloatTensor, LongTensor  # noqa: E402, F811
+from .legacy_types import BoolTensor, DoubleTensor, FloatTensor, LongTensor  # noqa: E402
 from .serialization import load, save  # noqa: E402
 from . import accelerator  # noqa: E402, F401

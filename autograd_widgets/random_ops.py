@@ -3,6 +3,8 @@ and the in-place Tensor.uniform_/normal_/random_/bernoulli_/exponential_, with P
 
 Values are drawn on the host by `sampling` from a `random.Generator`, then placed where the tensor lives.
 """
+import math
+
 from . import backend as B
 from . import dtypes, errors, sampling
 from .creation import _finish
@@ -23,13 +25,6 @@ def _size(size, keyword):
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
         size = tuple(size[0])
     return tuple(int(s) for s in size)
-
-
-def _numel(shape):
-    n = 1
-    for s in shape:
-        n *= s
-    return n
 
 
 def _new(host, shape, dtype, device, requires_grad):
@@ -67,7 +62,7 @@ def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, **
     shape = _factory_size("rand", size, kw)
     d = _float_dtype(dtype)
     _need_float(d, "check_uniform_bounds")
-    vals = sampling.uniform(_get(generator), _numel(shape), d.array_dtype)
+    vals = sampling.uniform(_get(generator), math.prod(shape), d.array_dtype)
     return _new(vals, shape, d, device, requires_grad)
 
 
@@ -75,7 +70,7 @@ def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, *
     shape = _factory_size("randn", size, kw)
     d = _float_dtype(dtype)
     _need_float(d, "normal_kernel_cpu")
-    vals = sampling.normal(_get(generator), _numel(shape), d.array_dtype)
+    vals = sampling.normal(_get(generator), math.prod(shape), d.array_dtype)
     return _new(vals, shape, d, device, requires_grad)
 
 
@@ -93,7 +88,7 @@ def randint(*args, size=None, generator=None, dtype=None, device=None, requires_
     shape = _size((size,), None)
     d = dtype or dtypes.int64
     _check_range(int(low), int(high))
-    vals = sampling.random_from_to(_get(generator), _numel(shape), d.array_dtype, int(low), int(high))
+    vals = sampling.random_from_to(_get(generator), math.prod(shape), d.array_dtype, int(low), int(high))
     return _new(vals, shape, d, device, requires_grad)
 
 

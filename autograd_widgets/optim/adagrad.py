@@ -1,11 +1,11 @@
 """torch.optim.Adagrad: steps scaled by the root of each parameter's summed squared gradients."""
 from ..creation import full_like
 from . import _ops
-from .optimizer import (Optimizer, _check, _check_lr, _count_step, _grad, _lazy_states, _step_groups,
-                        _step_tensor, _to_scalar, _use_grad_for_differentiable)
+from .optimizer import (_UpdateByGroup, _check, _check_lr, _count_step, _grad, _lazy_states,
+                        _step_tensor, _to_scalar)
 
 
-class Adagrad(Optimizer):
+class Adagrad(_UpdateByGroup):
     """Divides each gradient by the root of the sum of all its squares so far (plus eps)."""
 
     def __init__(self, params, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0, eps=1e-10,
@@ -32,10 +32,6 @@ class Adagrad(Optimizer):
         super().__setstate__(state)
         self._set_group_defaults(foreach=None, maximize=False, differentiable=False, fused=None)
 
-    @_use_grad_for_differentiable
-    def step(self, closure=None):
-        """Perform a single optimization step; returns the closure's loss (None without a closure)."""
-        return _step_groups(self, closure, self._update)
 
     def _update(self, group, params):
         _single_tensor_adagrad(params, _lazy_states(self, group, params, self._init_state),

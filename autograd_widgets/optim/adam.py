@@ -2,11 +2,11 @@
 from ..creation import zeros_like
 from ..tensor import Tensor
 from . import _ops
-from .optimizer import (Optimizer, _check, _check_lr, _count_step, _grad, _lazy_states, _step_groups,
-                        _step_tensor, _to_scalar, _use_grad_for_differentiable)
+from .optimizer import (_UpdateByGroup, _check, _check_lr, _count_step, _grad, _lazy_states,
+                        _step_tensor, _to_scalar)
 
 
-class Adam(Optimizer):
+class Adam(_UpdateByGroup):
     """Keeps running averages of the gradient and its square; steps by their bias-corrected ratio."""
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False, *,
@@ -38,10 +38,6 @@ class Adam(Optimizer):
         if group["amsgrad"]:
             state["max_exp_avg_sq"] = zeros_like(p)
 
-    @_use_grad_for_differentiable
-    def step(self, closure=None):
-        """Perform a single optimization step; returns the closure's loss (None without a closure)."""
-        return _step_groups(self, closure, self._update)
 
     def _update(self, group, params):
         beta1, beta2 = group["betas"]

@@ -272,3 +272,12 @@ def _cast(param: Tensor, value, key=None):
     if isinstance(value, (list, tuple)):
         return type(value)(_cast(param, v) for v in value)
     return value
+
+
+class _UpdateByGroup(Optimizer):
+    """An optimizer whose step runs `self._update(group, params_with_grad)` on each param group."""
+
+    @_use_grad_for_differentiable
+    def step(self, closure=None):
+        """Perform a single optimization step; returns the closure's loss (None without a closure)."""
+        return _step_groups(self, closure, self._update)

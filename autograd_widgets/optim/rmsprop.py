@@ -1,11 +1,11 @@
 """torch.optim.RMSprop: steps scaled by a running root-mean-square of the gradient (centered, momentum)."""
 from ..creation import zeros_like
 from . import _ops
-from .optimizer import (Optimizer, _check, _check_lr, _count_step, _grad, _lazy_states, _step_groups,
-                        _step_tensor, _to_scalar, _use_grad_for_differentiable)
+from .optimizer import (_UpdateByGroup, _check, _check_lr, _count_step, _grad, _lazy_states,
+                        _step_tensor, _to_scalar)
 
 
-class RMSprop(Optimizer):
+class RMSprop(_UpdateByGroup):
     """Divides each gradient by the root of a running average of its square."""
 
     def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=False,
@@ -34,10 +34,6 @@ class RMSprop(Optimizer):
         if group["centered"]:
             state["grad_avg"] = zeros_like(p)
 
-    @_use_grad_for_differentiable
-    def step(self, closure=None):
-        """Perform a single optimization step; returns the closure's loss (None without a closure)."""
-        return _step_groups(self, closure, self._update)
 
     def _update(self, group, params):
         _single_tensor_rmsprop(params, _lazy_states(self, group, params, self._init_state),

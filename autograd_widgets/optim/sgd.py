@@ -1,10 +1,10 @@
 """torch.optim.SGD: stochastic gradient descent with momentum, dampening, Nesterov, weight decay, maximize."""
 from ..tensor import Tensor
 from . import _ops
-from .optimizer import Optimizer, _check, _check_lr, _grad, _step_groups, _to_scalar, _use_grad_for_differentiable
+from .optimizer import _UpdateByGroup, _check, _check_lr, _grad, _to_scalar
 
 
-class SGD(Optimizer):
+class SGD(_UpdateByGroup):
     """p -= lr * g, where g is the gradient (plus weight_decay * p), or its momentum buffer."""
 
     def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False, *,
@@ -23,10 +23,6 @@ class SGD(Optimizer):
         super().__setstate__(state)
         self._set_group_defaults(nesterov=False, maximize=False, foreach=None, differentiable=False, fused=False)
 
-    @_use_grad_for_differentiable
-    def step(self, closure=None):
-        """Perform a single optimization step; returns the closure's loss (None without a closure)."""
-        return _step_groups(self, closure, self._update)
 
     def _update(self, group, params):
         momentum = group["momentum"]

@@ -1,11 +1,9 @@
 """DataLoader: batches of a dataset's examples, in the order (and from the random draws) PyTorch's loader uses."""
 import warnings
 
-from ...creation import empty
-from ...dtypes import int64
 from ._collate import default_collate, default_convert
 from .dataset import IterableDataset
-from .sampler import BatchSampler, RandomSampler, SequentialSampler
+from .sampler import BatchSampler, RandomSampler, SequentialSampler, draw_seed
 
 
 def get_worker_info():
@@ -107,10 +105,9 @@ class _DataLoaderIter:
             self._batches = iter(loader._index_sampler)
         # PyTorch draws a base seed for worker processes at the start of every pass, even without workers:
         # the draw moves the generator on, so later random numbers depend on it.
-        self._base_seed = empty((), dtype=int64).random_(generator=loader.generator).item()
+        draw_seed(loader.generator)  # the worker base seed: unused here, but the draw must happen
         if loader._iterable:  # PyTorch's fetcher starts the dataset's iterator after that draw
             self._batches = _stream_batches(iter(loader.dataset), loader.batch_size, loader.drop_last)
-        self._num_yielded = 0
 
     def __iter__(self):
         return self
@@ -126,7 +123,6 @@ class _DataLoaderIter:
             data = loader.dataset.__getitems__(index)
         else:
             data = [loader.dataset[i] for i in index]
-        self._num_yielded += 1
         return self._collate_fn(data)
 
     def __len__(self) -> int:

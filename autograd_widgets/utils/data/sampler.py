@@ -27,9 +27,14 @@ class SequentialSampler(Sampler):
         return len(self.data_source)
 
 
+def draw_seed(generator=None):
+    """A 64-bit seed drawn as PyTorch's data code draws one: `empty((), dtype=int64).random_(generator)`."""
+    return int(empty((), dtype=int64).random_(generator=generator).item())
+
+
 def _fresh_generator():
     """PyTorch's sampler without a generator: a new one seeded by a 64-bit draw from the default generator."""
-    seed = int(empty((), dtype=int64).random_().item())
+    seed = draw_seed()
     generator = Generator()
     generator.manual_seed(seed)
     return generator
