@@ -268,7 +268,6 @@ def test_softmax_family_without_dim_warns_at_the_callers_line_as_pytorch(name):
         assert w[0].filename == __file__
 
 
-@pytest.mark.skipif(not hasattr(aw.Tensor, "clamp_min"), reason="needs clamp_min (branch forms)")
 @pytest.mark.parametrize("kw", [{}, {"p": 1.0, "dim": 0}, {"dim": -1, "eps": 0.5}])
 def test_normalize_as_pytorch(kw):
     x0, v = RNG.standard_normal((3, 4)), RNG.standard_normal((3, 4))

@@ -297,12 +297,16 @@ def test_scheduler_lr_sequence_is_pytorch_s(name, kwargs):
 
 @pytest.mark.parametrize("name,kwargs", SCHEDULERS[:4], ids=[s[0] for s in SCHEDULERS[:4]])
 def test_scheduler_state_dict_resumes(name, kwargs):
-    lrs, sched, opt = _schedule(aw, name, kwargs, epochs=6)
-    saved = sched.state_dict()
-    again, sched2, _ = _schedule(aw, name, kwargs, epochs=0)
-    sched2.optimizer.load_state_dict(opt.state_dict())
-    sched2.load_state_dict(saved)
-    assert sched2.last_epoch == 6 and sched2.get_last_lr() == lrs[-1]
+    """A scheduler restored after 6 epochs goes on as PyTorch's uninterrupted one does."""
+    _, sched, opt = _schedule(aw, name, kwargs, epochs=6)
+    theirs, _, _ = _schedule(torch, name, kwargs, epochs=7)
+    _, sched2, opt2 = _schedule(aw, name, kwargs, epochs=0)
+    opt2.load_state_dict(opt.state_dict())
+    sched2.load_state_dict(sched.state_dict())
+    assert sched2.last_epoch == 6 and sched2.get_last_lr() == theirs[-2]
+    opt2.step()
+    sched2.step()
+    assert sched2.get_last_lr() == theirs[-1]
 
 
 def test_one_cycle_cycles_adam_s_beta1_as_pytorch():
