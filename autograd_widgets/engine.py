@@ -212,7 +212,7 @@ def run_backward(roots, root_grads, keep_graph, create_graph, inputs=None, accum
                     continue
                 if fn in captures and not _runs_past(fn, needed) and not (accumulate and type(fn) is AccumulateGrad):
                     continue
-            if all(g is None for g in grads) and type(fn) is not AccumulateGrad:
+            if (not grads or grads[0] is None) and type(fn) is not AccumulateGrad and all(g is None for g in grads):
                 sent = (None,) * len(fn.next_functions)  # nothing arrived: pass "no gradient" on, fn not run
             elif type(fn) is AccumulateGrad:
                 var = fn.variable

@@ -88,35 +88,36 @@ RemainderBackward0, RemainderBackward1 = _remainder_ops("Remainder", "remainder"
 FmodBackward0, FmodBackward1 = _remainder_ops("Fmod", "fmod", "trunc")
 
 
-def _operand(b, a):
-    return b if type(b) is Tensor else _tensor_like(b, a)
+def _operand(b, op):
+    """`b` as the `other` operand of torch.<op> (the op's name is what PyTorch's refusal of a list names)."""
+    return b if type(b) is Tensor else _tensor_like(b, op)
 
 
 def div(input, other, *, rounding_mode=None):
     """torch.div: true division, or rounded with rounding_mode 'floor' or 'trunc'."""
     if rounding_mode is None:
-        return DivBackward0.apply(input, _operand(other, input))
+        return DivBackward0.apply(input, _operand(other, "div"))
     if rounding_mode not in ("floor", "trunc"):
         raise RuntimeError("div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
                          f"'{rounding_mode}'")
-    return DivBackward2.apply(input, _operand(other, input), rounding_mode=rounding_mode)
+    return DivBackward2.apply(input, _operand(other, "div"), rounding_mode=rounding_mode)
 
 
 def floor_divide(input, other):
     if not isinstance(input, Tensor):
-        input = _tensor_like(input, other)
-    return FloorDivide.apply(input, _operand(other, input))
+        input = _tensor_like(input, "floor_divide")
+    return FloorDivide.apply(input, _operand(other, "floor_divide"))
 
 
 def remainder(input, other):
     if not isinstance(input, Tensor):  # torch.remainder(number, tensor), `number % tensor`
-        input = _tensor_like(input, other)
+        input = _tensor_like(input, "remainder")
     if isinstance(other, (int, float)):
         return RemainderBackward0.apply(input, other=other)
-    return RemainderBackward1.apply(input, _operand(other, input))
+    return RemainderBackward1.apply(input, _operand(other, "remainder"))
 
 
 def fmod(input, other):
     if isinstance(other, (int, float)):
         return FmodBackward0.apply(input, other=other)
-    return FmodBackward1.apply(input, _operand(other, input))
+    return FmodBackward1.apply(input, _operand(other, "fmod"))

@@ -8,6 +8,7 @@ from .shape import _view, unsqueeze
 
 
 class SelectBackward0(Op):
+    quiet = False  # a view: no arithmetic, so no inf/nan warnings to silence
     args = ("self",)
     def forward(ctx, a, dim, index):
         ctx.self_sym_sizes, ctx.dim, ctx.index = a.shape, dim, index
@@ -17,6 +18,7 @@ class SelectBackward0(Op):
 
 
 class SliceBackward0(Op):
+    quiet = False  # a view: no arithmetic, so no inf/nan warnings to silence
     args = ("self",)
     def forward(ctx, a, dim, sl):
         ctx.self_sym_sizes, ctx.dim, ctx.index = a.shape, dim, sl

@@ -47,6 +47,7 @@ def _reshape_array(a, shape):
 
 
 class ViewBackward0(Op):
+    quiet = False  # a view: no arithmetic, so no inf/nan warnings to silence
     args = ("self",)
     def forward(ctx, a, shape):
         ctx.self_sym_sizes = a.shape
@@ -61,6 +62,7 @@ class UnsafeViewBackward0(ViewBackward0):
 
 class SqueezeBackward0(Op):
     """squeeze(): every dimension of size 1 removed; the gradient gets them back by unsqueeze."""
+    quiet = False  # a view: no arithmetic, so no inf/nan warnings to silence
     args = ("self",)
     def forward(ctx, a, dims):
         ctx.dims = tuple(sorted(d for d in dims if a.shape[d] == 1))
@@ -88,6 +90,7 @@ class ReshapeAliasBackward0(ViewBackward0):
 
 
 class UnsqueezeBackward0(Op):
+    quiet = False  # a view: no arithmetic, so no inf/nan warnings to silence
     args = ("self",)
     def forward(ctx, a, dim):
         ctx.dim = dim
@@ -97,6 +100,7 @@ class UnsqueezeBackward0(Op):
 
 
 class TBackward0(Op):
+    quiet = False  # a view: no arithmetic, so no inf/nan warnings to silence
     args = ("self",)
     def forward(ctx, a):
         return a.T
@@ -105,6 +109,7 @@ class TBackward0(Op):
 
 
 class TransposeBackward0(Op):
+    quiet = False  # a view: no arithmetic, so no inf/nan warnings to silence
     args = ("self",)
     def forward(ctx, a, dim0, dim1):
         ctx.dim0, ctx.dim1 = dim0, dim1
@@ -114,6 +119,7 @@ class TransposeBackward0(Op):
 
 
 class PermuteBackward0(Op):
+    quiet = False  # a view: no arithmetic, so no inf/nan warnings to silence
     args = ("self",)
     def forward(ctx, a, dims):
         ctx.dims = tuple(d % a.ndim for d in dims)
@@ -126,6 +132,7 @@ class PermuteBackward0(Op):
 
 
 class ExpandBackward0(Op):
+    quiet = False  # a view: no arithmetic, so no inf/nan warnings to silence
     args = ("self",)
     def forward(ctx, a, shape):
         ctx.self_sym_sizes = a.shape
@@ -149,6 +156,7 @@ class ExpandBackward0(Op):
 
 
 class AliasBackward0(Op):
+    quiet = False  # a view: no arithmetic, so no inf/nan warnings to silence
     args = ("self",)
     def forward(ctx, a):
         return a[...]
