@@ -53,7 +53,7 @@ def numel(t):
 
 
 _SUBMODULES = ("cuda", "optim", "utils")  # loaded on first use
-_WIDGETS = ("show", "GraphView", "BackwardPlayground", "JacobianExplorer", "BackwardStepper")
+_WIDGETS = ("show", "GraphView", "BackwardPlayground", "JacobianExplorer", "BackwardStepper", "TrainingLoop")
 
 
 def __getattr__(name):

@@ -3,5 +3,6 @@ from .graph_view import GraphView, show
 from .jacobian import JacobianExplorer
 from .playground import BackwardPlayground
 from .stepper import BackwardStepper
+from .training import TrainingLoop
 
-__all__ = ["GraphView", "show", "BackwardPlayground", "JacobianExplorer", "BackwardStepper"]
+__all__ = ["GraphView", "show", "BackwardPlayground", "JacobianExplorer", "BackwardStepper", "TrainingLoop"]
