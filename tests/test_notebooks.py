@@ -25,8 +25,8 @@ def code_cells(nb):
     return [c for c in nb.cells if c.cell_type == "code"]
 
 
-def test_six_tutorials():
-    assert [p.name[:3] for p in NOTEBOOKS] == ["01_", "02_", "03_", "04_", "05_", "06_"]
+def test_seven_tutorials():
+    assert [p.name[:3] for p in NOTEBOOKS] == ["01_", "02_", "03_", "04_", "05_", "06_", "07_"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -53,7 +53,7 @@ def test_closes_with_an_exercise_the_widget_answers(path):
     headings = [i for i, c in enumerate(nb.cells) if c.cell_type == "markdown" and "## Try this" in c.source]
     assert headings, "no 'Try this' section"
     answers = [c for c in nb.cells[headings[-1]:] if c.cell_type == "code" and c.source.startswith(CHECK)]
-    assert answers and any(w in answers[-1].source for w in (".grads", ".vjp()", ".steps")), \
+    assert answers and any(w in answers[-1].source for w in (".grads", ".vjp()", ".steps", ".history")), \
         "the exercise's answer should be read from the widget"
 
 

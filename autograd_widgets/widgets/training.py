@@ -36,6 +36,11 @@ from .graph_view import GraphView
 from .loss_curve import loss_curve_svg
 
 SHOWN = 6  # a tensor with more elements is summarized in the table: norm and its first values
+# Inline, so the table keeps its look in a notebook exported to HTML; JupyterLab's widget line height
+# (28 px, one control's height) would space the lines of text far apart.
+_TABLE_STYLE = ("<style>.aw-train-head{line-height:1.4;max-width:520px;margin:0 0 4px}"
+                ".aw-train-grads{font-family:monospace;line-height:1.4;border-collapse:collapse}"
+                ".aw-train-grads td,.aw-train-grads th{padding:1px 12px 1px 0;text-align:left}</style>")
 
 
 class TrainingLoop(ClosesParts, W.VBox):
@@ -175,9 +180,9 @@ class TrainingLoop(ClosesParts, W.VBox):
                            f"<td class='aw-grad' data-param='{esc(name)}'>{esc(_summary(last['grads'][name]))}</td>"
                            f"<td class='aw-after' data-param='{esc(name)}'>{esc(_summary(last['params'][name]))}</td>"
                            f"</tr>" for name, p in self.named)
-        return (f"<div class='aw-train-head' style='max-width:640px'>{head}</div>"
-                "<table class='aw-train-grads' style='font-family:monospace'><tr><th>parameter</th><th>shape</th>"
-                "<th>before step()</th><th>.grad</th><th>after step()</th></tr>" + rows + "</table>")
+        return (_TABLE_STYLE + f"<div class='aw-train-head'>{head}</div><table class='aw-train-grads'><tr>"
+                "<th>parameter</th><th>shape</th><th>before step()</th><th>.grad</th><th>after step()</th></tr>"
+                + rows + "</table>")
 
     # --- reactions -------------------------------------------------------------------------------
     _quiet = False

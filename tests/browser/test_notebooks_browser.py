@@ -1,4 +1,4 @@
-"""Every tutorial in a real JupyterLab and Chromium: run all, no error, one drag changes a gradient.
+"""Every tutorial in a real JupyterLab and Chromium: run all, no error, one drag (or step) changes a gradient.
 
 By default the notebooks run in the session's JupyterLab (this checkout). With AW_BINDER_TEST=1,
 or CI set as `.ci/run` is run, they run instead in a JupyterLab from a fresh virtualenv that
@@ -118,6 +118,17 @@ def step_first_stepper(page):
     return stepper, before, labels.all_text_contents()
 
 
+def step_first_training_loop(page):
+    """Press `step` on the first TrainingLoop; return it, its table of grads before and after."""
+    loop = page.locator(".aw-training").first
+    table, grads = loop.locator("table.aw-train-grads"), loop.locator("td.aw-grad")
+    before, text = grads.all_inner_texts(), table.inner_text()
+    loop.get_by_role("button", name="step", exact=True).click()
+    page.wait_for_function("([el, text]) => el.querySelector('table.aw-train-grads').innerText !== text",
+                           arg=[loop.element_handle(), text], timeout=15_000)
+    return loop, before, grads.all_inner_texts()
+
+
 @pytest.mark.parametrize("name", NOTEBOOKS)
 def test_tutorial_runs_and_a_drag_changes_a_gradient(tutorial_lab, tutorial_page, name):
     page = tutorial_page
@@ -129,6 +140,8 @@ def test_tutorial_runs_and_a_drag_changes_a_gradient(tutorial_lab, tutorial_page
     assert unexpected == [], cell_errors(page)
     if page.locator(".aw-playground").count():
         widget, before, after = drag_first_fresh_playground(page)
+    elif page.locator(".aw-training").count():
+        widget, before, after = step_first_training_loop(page)
     else:
         widget, before, after = step_first_stepper(page)
     assert before != after and all(t.strip() for t in after)
