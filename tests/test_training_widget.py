@@ -106,10 +106,10 @@ def test_without_zero_grad_each_grad_is_the_sum_of_every_steps_own_gradient(modu
     d/dw mean((w x + b - y)²) = mean(2 (w x + b - y) x), d/db = mean(2 (w x + b - y))."""
     T = pytest.importorskip(module)
     model, batches = regression(T)
+    w, b = model.weight.item(), model.bias.item()
     loop = aw.TrainingLoop(model, T.nn.MSELoss(), T.optim.SGD(model.parameters(), lr=0.1), batches)
     loop.zero_grad_each_step = False
     loop.run(5)
-    w, b = np.array(loop._start["weight"]).item(), np.array(loop._start["bias"]).item()
     total = np.zeros(2)
     for k, h in enumerate(loop.history):
         x, y = (t.numpy().ravel().astype(np.float64) for t in batches[k % 2])
@@ -126,9 +126,9 @@ def test_without_zero_grad_each_grad_is_the_sum_of_every_steps_own_gradient(modu
 def test_with_zero_grad_each_grad_is_that_steps_gradient_alone(module):
     T = pytest.importorskip(module)
     model, batches = regression(T)
+    w, b = model.weight.item(), model.bias.item()
     loop = aw.TrainingLoop(model, T.nn.MSELoss(), T.optim.SGD(model.parameters(), lr=0.1), batches)
     loop.run(4)
-    w, b = np.array(loop._start["weight"]).item(), np.array(loop._start["bias"]).item()
     for k, h in enumerate(loop.history):
         x, y = (t.numpy().ravel().astype(np.float64) for t in batches[k % 2])
         r = w * x + b - y
@@ -159,6 +159,7 @@ def test_the_checkbox_and_the_property_are_one_setting():
 def test_the_lr_slider_sets_the_optimizers_lr_and_the_next_step_uses_it(module):
     T = pytest.importorskip(module)
     model, batches = regression(T)
+    start = {name: p.detach().numpy().copy() for name, p in model.named_parameters()}
     opt = T.optim.SGD(model.parameters(), lr=0.1)
     loop = aw.TrainingLoop(model, T.nn.MSELoss(), opt, batches)
     assert loop.lr_slider.value == pytest.approx(0.1)
@@ -168,7 +169,7 @@ def test_the_lr_slider_sets_the_optimizers_lr_and_the_next_step_uses_it(module):
     h = loop.history[-1]
     for name in ("weight", "bias"):
         np.testing.assert_allclose(np.array(h["params"][name]),
-                                   np.array(loop._start[name]) - 0.003 * np.array(h["grads"][name]), rtol=1e-6)
+                                   start[name] - 0.003 * np.array(h["grads"][name]), rtol=1e-6)
     loop.lr = 50.0                                           # beyond the slider's range: the range widens
     assert opt.param_groups[0]["lr"] == 50.0 and loop.lr_slider.value == 50.0 and 10 ** loop.lr_slider.max >= 50
     opt.param_groups[0]["lr"] = 0.02                         # changed behind the widget's back (a scheduler)
@@ -293,8 +294,9 @@ def test_the_table_shows_each_parameter_before_grad_and_after_and_summarizes_lar
     aw.manual_seed(0)
     model = aw.nn.Sequential(aw.nn.Linear(4, 8), aw.nn.Linear(8, 1))
     x, y = aw.randn(6, 4), aw.randn(6, 1)
+    bias = model[1].bias.item()
     loop = aw.TrainingLoop(model, aw.nn.MSELoss(), aw.optim.SGD(model.parameters(), lr=0.1), [(x, y)])
-    assert "before the first step" in loop.table.value
+    assert "before the first step" in loop.table.value and f">[{bias:g}]<" in loop.table.value
     loop.step()
     h = loop.history[-1]
     cell = re.search(r"class='aw-grad' data-param='0.weight'>([^<]*)<", loop.table.value).group(1)
@@ -303,7 +305,7 @@ def test_the_table_shows_each_parameter_before_grad_and_after_and_summarizes_lar
     small = re.search(r"class='aw-after' data-param='1.bias'>([^<]*)<", loop.table.value).group(1)
     assert small == f"[{h['params']['1.bias'][0]:g}]"
     before = re.search(r"class='aw-before' data-param='1.bias'>([^<]*)<", loop.table.value).group(1)
-    assert before == f"[{loop._start['1.bias'][0]:g}]"
+    assert before == f"[{bias:g}]"
 
 
 def test_the_graph_is_the_current_losss_and_keeps_its_layout_from_step_to_step():

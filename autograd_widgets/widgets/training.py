@@ -30,7 +30,7 @@ import ipywidgets as W
 from .. import errors
 from ..graph import is_tensor
 from ..graph.details import is_module
-from ._autograd import as_list, fmt
+from ._autograd import fmt
 from ._parts import ClosesParts
 from .graph_view import GraphView
 from .loss_curve import loss_curve_svg
@@ -57,7 +57,10 @@ class TrainingLoop(ClosesParts, W.VBox):
         self.batches = _Batches(batches)
         self.history, self.loss = [], None
         self._summed = 0  # backwards added into .grad since the last zero_grad (shown when they add up)
-        self._start = {name: as_list(p) for name, p in self.named}
+        # The last step's values, copied to host arrays: the table is written from them (summing a large
+        # tensor's nested lists in Python, or one small tensor op per summary, would cost more than the step).
+        self._before = self._after = _copies(self.named)
+        self._grads = {}
 
         self.step_button = W.Button(description="step", button_style="primary",
                                     tooltip="one batch: zero_grad (if ticked), forward, backward, optimizer.step()")
@@ -133,6 +136,7 @@ class TrainingLoop(ClosesParts, W.VBox):
     # --- one step ----------------------------------------------------------------------------------
     def _step(self):
         x, y = self.batches.next()
+        before = _copies(self.named)
         zero = self.zero_grad_each_step
         if zero:
             self.optimizer.zero_grad()
@@ -146,11 +150,12 @@ class TrainingLoop(ClosesParts, W.VBox):
         except RuntimeError as e:  # PyTorch's words, then the explanation (a loss that is not a scalar, ...)
             raise RuntimeError(errors.explain(e)) from None
         self._summed += 1
-        grads = {name: None if p.grad is None else as_list(p.grad) for name, p in self.named}
+        grads = _copies((name, p.grad) for name, p in self.named)
         self.optimizer.step()
-        self.loss = loss
-        self.history.append({"loss": float(loss.item()), "grads": grads,
-                             "params": {name: as_list(p) for name, p in self.named}, "zero_grad": zero})
+        after = _copies(self.named)
+        self.loss, self._before, self._grads, self._after = loss, before, grads, after
+        self.history.append({"loss": float(loss.item()), "grads": _lists(grads), "params": _lists(after),
+                             "zero_grad": zero})
 
     # --- drawing -----------------------------------------------------------------------------------
     def _draw(self):
@@ -165,20 +170,19 @@ class TrainingLoop(ClosesParts, W.VBox):
         if not self.history:
             head = "before the first step: the parameters as they start"
             rows = "".join(f"<tr><td><b>{esc(name)}</b></td><td>{_shape(p)}</td>"
-                           f"<td class='aw-before' data-param='{esc(name)}'>{esc(_summary(self._start[name]))}</td>"
+                           f"<td class='aw-before' data-param='{esc(name)}'>{esc(_summary(self._before[name]))}</td>"
                            f"<td>–</td><td>–</td></tr>" for name, p in self.named)
         else:
             last = self.history[-1]
-            before = self.history[-2]["params"] if len(self.history) > 1 else self._start
             head = f"step {len(self.history)} ({self.batches.where()}): loss {last['loss']:.6g}. " + (
                 "zero_grad ran before its backward, so each .grad is this step's gradient alone."
                 if last["zero_grad"] else
                 f"<b style='color:#c55a00'>zero_grad did not run: each .grad is the sum of the last {self._summed} "
                 "backwards</b>, and optimizer.step() followed that sum.")
             rows = "".join(f"<tr><td><b>{esc(name)}</b></td><td>{_shape(p)}</td>"
-                           f"<td class='aw-before' data-param='{esc(name)}'>{esc(_summary(before[name]))}</td>"
-                           f"<td class='aw-grad' data-param='{esc(name)}'>{esc(_summary(last['grads'][name]))}</td>"
-                           f"<td class='aw-after' data-param='{esc(name)}'>{esc(_summary(last['params'][name]))}</td>"
+                           f"<td class='aw-before' data-param='{esc(name)}'>{esc(_summary(self._before[name]))}</td>"
+                           f"<td class='aw-grad' data-param='{esc(name)}'>{esc(_summary(self._grads[name]))}</td>"
+                           f"<td class='aw-after' data-param='{esc(name)}'>{esc(_summary(self._after[name]))}</td>"
                            f"</tr>" for name, p in self.named)
         return (_TABLE_STYLE + f"<div class='aw-train-head'>{head}</div><table class='aw-train-grads'><tr>"
                 "<th>parameter</th><th>shape</th><th>before step()</th><th>.grad</th><th>after step()</th></tr>"
@@ -313,20 +317,21 @@ def _shape(p):
     return html.escape(str(list(p.shape)))
 
 
-def _summary(v):
-    """Nested lists of numbers as written in the table: all of them when few, else the norm and the first ones."""
-    if v is None:
+def _copies(named):
+    """{name: a host array copy of the tensor's values (None stays None)}: what it holds now, kept."""
+    return {name: None if t is None else t.detach().cpu().numpy().copy() for name, t in named}
+
+
+def _lists(arrays):
+    return {name: None if a is None else a.tolist() for name, a in arrays.items()}
+
+
+def _summary(a):
+    """An array as written in the table: all its numbers when few, else its norm and its first numbers."""
+    if a is None:
         return "None"
-    flat = list(_flat(v))
-    if len(flat) <= SHOWN:
-        return fmt(v)
-    norm = math.sqrt(sum(x * x for x in flat))
-    return f"norm {norm:.4g}: [{', '.join(f'{x:.4g}' for x in flat[:4])}, …]"
-
-
-def _flat(v):
-    if isinstance(v, list):
-        for x in v:
-            yield from _flat(x)
-    else:
-        yield v
+    if a.size <= SHOWN:
+        return fmt(a.tolist())
+    flat = a.reshape(-1).astype("float64")
+    first = ", ".join(f"{x:.4g}" for x in flat[:4].tolist())
+    return f"norm {float(flat @ flat) ** 0.5:.4g}: [{first}, …]"
