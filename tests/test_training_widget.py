@@ -4,7 +4,9 @@ The reference loops below are the four lines of PyTorch's "Neural Networks" tuto
 (zero_grad, forward + loss, backward, step), written out by hand on real PyTorch; the gradients
 that add up without zero_grad are checked against the regression's derivative computed in NumPy.
 """
+import gc
 import re
+import tracemalloc
 
 import numpy as np
 import pytest
@@ -397,3 +399,24 @@ def test_close_closes_every_widget_inside_and_lets_go_of_the_batches(module):
     assert loop.view.comm is None and loop.step_button.comm is None and loop.lr_slider.comm is None
     assert loop.view.runtime.comm is not None                # shared by every view: stays open
     assert loop.loss is None and loop.batches._it is None and len(loop.history) == 2
+
+
+def test_closed_training_loops_free_their_memory():
+    def make():
+        loop = aw.TrainingLoop(*_good())
+        loop.run(2)
+        return loop
+
+    for _ in range(20):                                      # caches of ipywidgets and traitlets fill once
+        make().close()
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for _ in range(100):
+            make().close()
+        gc.collect()
+        grown = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert grown < 1_000_000                                 # each loop left open holds ~100 kB of widgets
