@@ -420,3 +420,25 @@ def test_closed_training_loops_free_their_memory():
     finally:
         tracemalloc.stop()
     assert grown < 1_000_000                                 # each loop left open holds ~100 kB of widgets
+
+
+def test_the_table_counts_the_backwards_that_grad_sums():
+    model, batches = regression(aw)
+    loop = aw.TrainingLoop(model, aw.nn.MSELoss(), aw.optim.SGD(model.parameters(), lr=0.1), batches)
+    loop.zero_grad_each_step = False
+    loop.step()                                              # .grad was None: nothing to add to yet
+    assert ".grad was empty (None), so it holds this step's gradient alone" in loop.table.value
+    loop.run(2)
+    assert "sum of the last 3 backwards" in loop.table.value
+    loop.zero_grad_each_step = True
+    loop.step()
+    loop.zero_grad_each_step = False
+    loop.step()
+    assert "sum of the last 2 backwards" in loop.table.value
+
+    model, batches = regression(aw)
+    aw.nn.functional.mse_loss(model(batches[0][0]), batches[0][1]).backward()   # a backward outside the widget
+    loop = aw.TrainingLoop(model, aw.nn.MSELoss(), aw.optim.SGD(model.parameters(), lr=0.1), batches)
+    loop.zero_grad_each_step = False
+    loop.run(2)
+    assert "this step's gradient plus what .grad held before" in loop.table.value

@@ -56,7 +56,8 @@ class TrainingLoop(ClosesParts, W.VBox):
         self.model, self.loss_fn, self.optimizer = model, loss_fn, optimizer
         self.batches = _Batches(batches)
         self.history, self.loss = [], None
-        self._summed = 0  # backwards added into .grad since the last zero_grad (shown when they add up)
+        # How many backwards .grad sums (shown when they add up); None: it also holds what was there before.
+        self._summed = 0 if _empty(self.named) else None
         # The last step's values, copied to host arrays: the table is written from them (summing a large
         # tensor's nested lists in Python, or one small tensor op per summary, would cost more than the step).
         self._before = self._after = _copies(self.named)
@@ -140,16 +141,16 @@ class TrainingLoop(ClosesParts, W.VBox):
         zero = self.zero_grad_each_step
         if zero:
             self.optimizer.zero_grad()
-            self._summed = 0
         loss = self.loss_fn(self.model(x), y)
         if not is_tensor(loss):
             raise TypeError(f"loss_fn returned {type(loss).__name__}; it must return the loss as a tensor "
                             "(computed from model(x)), so that backward() can run through it.")
+        summed = 0 if zero or _empty(self.named) else self._summed
         try:
             loss.backward()
         except RuntimeError as e:  # PyTorch's words, then the explanation (a loss that is not a scalar, ...)
             raise RuntimeError(errors.explain(e)) from None
-        self._summed += 1
+        self._summed = None if summed is None else summed + 1
         grads = _copies((name, p.grad) for name, p in self.named)
         self.optimizer.step()
         after = _copies(self.named)
@@ -174,11 +175,8 @@ class TrainingLoop(ClosesParts, W.VBox):
                            f"<td>–</td><td>–</td></tr>" for name, p in self.named)
         else:
             last = self.history[-1]
-            head = f"step {len(self.history)} ({self.batches.where()}): loss {last['loss']:.6g}. " + (
-                "zero_grad ran before its backward, so each .grad is this step's gradient alone."
-                if last["zero_grad"] else
-                f"<b style='color:#c55a00'>zero_grad did not run: each .grad is the sum of the last {self._summed} "
-                "backwards</b>, and optimizer.step() followed that sum.")
+            head = f"step {len(self.history)} ({self.batches.where()}): loss {last['loss']:.6g}. " + _what_grad_holds(
+                last["zero_grad"], self._summed)
             rows = "".join(f"<tr><td><b>{esc(name)}</b></td><td>{_shape(p)}</td>"
                            f"<td class='aw-before' data-param='{esc(name)}'>{esc(_summary(self._before[name]))}</td>"
                            f"<td class='aw-grad' data-param='{esc(name)}'>{esc(_summary(self._grads[name]))}</td>"
@@ -315,6 +313,22 @@ def _check_optimizer(optimizer):
 
 def _shape(p):
     return html.escape(str(list(p.shape)))
+
+
+def _what_grad_holds(zero_grad, summed):
+    if zero_grad:
+        return "zero_grad ran before its backward, so each .grad is this step's gradient alone."
+    if summed == 1:
+        return ("zero_grad did not run, but .grad was empty (None), so it holds this step's gradient alone; the "
+                "next backward will add to it.")
+    adds = f"the sum of the last {summed} backwards" if summed else "this step's gradient plus what .grad held before"
+    return (f"<b style='color:#c55a00'>zero_grad did not run: each .grad is {adds}</b>, and optimizer.step() "
+            "followed that sum.")
+
+
+def _empty(named):
+    """No parameter holds a gradient (.grad is None everywhere): the next backward starts the sums."""
+    return all(p.grad is None for _, p in named)
 
 
 def _copies(named):
