@@ -23,7 +23,7 @@ both work: the loop only calls named_parameters(), zero_grad(), step() and param
 import html
 import math
 import numbers
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 import ipywidgets as W
 
@@ -47,7 +47,8 @@ class TrainingLoop(ClosesParts, W.VBox):
     """Buttons `step` and `run` (N steps), the `zero_grad` checkbox, an `lr` slider; below them the loss
     curve, a table of every parameter (value before optimizer.step(), .grad, value after), and the graph."""
 
-    def __init__(self, model, loss_fn, optimizer, batches, steps=10):
+    def __init__(self, model, loss_fn: Callable, optimizer, batches, steps: int = 10):
+        """`steps`: the N that the `run` button starts with."""
         self.named = _parameters(model)
         if not callable(loss_fn):
             raise TypeError(f"loss_fn is called as loss_fn(model(x), y) and must return the loss, e.g. "
@@ -110,14 +111,15 @@ class TrainingLoop(ClosesParts, W.VBox):
         self._show_lr(value)
         self.optimizer.param_groups[0]["lr"] = float(value)
 
-    def step(self):
+    def step(self) -> float:
         """One training step on the next batch; returns the loss (a float)."""
         self._step()
         self._draw()
         return self.history[-1]["loss"]
 
-    def run(self, n):
-        """`n` steps, drawn once at the end (the graph and table would only flicker in between)."""
+    def run(self, n: int) -> float:
+        """`n` steps, drawn once at the end (the graph and table would only flicker in between); returns the
+        last loss."""
         if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
             raise ValueError(f"run(n) takes a whole number of steps, at least 1, e.g. run(10); got {n!r}.")
         try:
