@@ -6,10 +6,38 @@ output is newer than the call's start) and tags those not tagged yet. Inner call
 first, so the innermost module wins. The tag is the stack of running modules, outermost first,
 held weakly; graph/modules.py turns it into a dotted path (`block.fc1`). Nothing runs while no
 module does: ops never look at tags.
+
+A call whose numbers were all taken by its inner calls (nn.Sequential, a model that only calls
+its layers) made no node itself and skips the walk: its layers tagged everything already.
 """
 import weakref
 
-running = []  # the modules whose forward is running now, outermost first (this core's models)
+from ..node import AccumulateGrad, _sequence
+
+running = []   # the modules whose forward is running now, outermost first (this core's models)
+_covered = []  # for each running module: how many numbers its finished inner calls took
+
+
+def begin(module):
+    """A module's call starts: its number (every node its forward makes gets a larger one)."""
+    running.append(module)
+    _covered.append(0)
+    return next(_sequence)
+
+
+def end(result, start):
+    """A module's forward returned `result`: tag the nodes it made itself, if it made any."""
+    stop = next(_sequence)
+    if stop - start - 1 > _covered[-1]:  # numbers its inner calls did not take: nodes of its own (or hooks')
+        record(result, start)
+    if len(_covered) > 1:
+        _covered[-2] += stop - start + 1
+
+
+def finish():
+    """A module's call is over (returned or raised)."""
+    running.pop()
+    _covered.pop()
 
 
 def tensors_in(result, depth=0):
@@ -29,7 +57,7 @@ def tag_graph(result, start, stack, seq, tagged, set_tag):
     """Tag the untagged backward functions behind `result` made at or after `start` with `stack`.
 
     seq(fn): fn's creation number; tagged(fn): whether a tag is there; set_tag(fn, tag) writes it
-    (this core: an attribute; PyTorch: the node's metadata dict)."""
+    (PyTorch's nodes, under graph.modules.watch; this core's take the faster `record`)."""
     todo = [t.grad_fn for t in tensors_in(result)]
     seen, tag = {}, None
     while todo:
@@ -45,18 +73,21 @@ def tag_graph(result, start, stack, seq, tagged, set_tag):
         todo.extend([nxt for nxt, _ in fn.next_functions])
 
 
-def _seq(fn):
-    return fn._seq
-
-
-def _tagged(fn):
-    return "_module" in fn.__dict__
-
-
-def _set_tag(fn, tag):
-    fn._module = tag
-
-
 def record(result, start):
-    """Tag this core's nodes behind a forward's `result` with the modules running now."""
-    tag_graph(result, start, running, _seq, _tagged, _set_tag)
+    """tag_graph for this core's nodes and the modules running now, written out: it runs on every module call."""
+    todo = [t.grad_fn for t in tensors_in(result)]
+    seen, tag = set(), None
+    while todo:
+        fn = todo.pop()
+        if fn is None:
+            continue
+        d = fn.__dict__
+        # Older than this call (a node without a number too); AccumulateGrad's number is infinite.
+        if d.get("_seq", -1) < start or type(fn) is AccumulateGrad or id(fn) in seen:
+            continue
+        seen.add(id(fn))
+        if "_module" not in d:
+            if tag is None:
+                tag = tuple([weakref.ref(m) for m in running])
+            d["_module"] = tag
+        todo.extend([nxt for nxt, _ in fn.next_functions])
