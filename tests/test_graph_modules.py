@@ -48,7 +48,7 @@ def placed(graph):
     return sorted((n.title, n.module) for n in graph.nodes.values())
 
 
-def run_watched(T, model, *inputs):
+def run_watched(model, *inputs):
     with aw.watch(model):
         return model(*inputs)
 
@@ -67,9 +67,10 @@ NET_PLACES = sorted(
 def test_nodes_of_a_custom_model_carry_the_path_of_the_innermost_module(module):
     T = pytest.importorskip(module)
     model = net(T)
-    out = run_watched(T, model, T.randn(2, 3))
+    out = run_watched(model, T.randn(2, 3))
     g = walk((out ** 2).sum(), names=model)       # pow and sum ran outside every module: ""
     assert placed(g) == NET_PLACES
+    assert sorted((n["title"], n["module"]) for n in g.to_data()["nodes"]) == NET_PLACES
     assert g.modules == {"fc1": "Linear(in_features=3, out_features=4, bias=True)", "block": "Block",
                          "block.fc": "Linear(in_features=4, out_features=4, bias=True)", "block.act": "Tanh()",
                          "layers": "ModuleList", "layers.0": "Linear(in_features=4, out_features=4, bias=True)",
@@ -82,7 +83,7 @@ def test_sequential_layers_are_named_by_index_and_a_loss_module_is_its_own_root(
     T.manual_seed(0)
     model = T.nn.Sequential(T.nn.Linear(2, 3), T.nn.ReLU(), T.nn.Sequential(T.nn.Linear(3, 1), T.nn.Sigmoid()))
     x = T.randn(4, 2) * 3                          # made before the model ran: outside every module
-    out = run_watched(T, model, x)
+    out = run_watched(model, x)
     loss = T.nn.MSELoss()(out, T.zeros(4, 1))
     by_title = {}
     for n in walk(loss, names=model).nodes.values():
@@ -105,7 +106,7 @@ def test_this_core_and_pytorch_place_a_conv_net_alike():
     places = []
     for T in (aw, torch):
         model = convnet(T)
-        out = run_watched(T, model, T.ones(2, 1, 6, 6))
+        out = run_watched(model, T.ones(2, 1, 6, 6))
         places.append(placed(walk(out.sum(), names=model)))
     assert places[0] == places[1]
     assert ("ConvolutionBackward0", "0") in places[0] and ("NativeBatchNormBackward0", "1") in places[0]
@@ -127,7 +128,7 @@ def test_watch_leaves_no_hook_behind_and_recovers_from_a_forward_that_raises():
         with aw.watch(model):
             model(torch.randn(2, 5))                 # fc1 refuses the shape: its hooks must pop anyway
     assert all(not m._forward_hooks and not m._forward_pre_hooks for m in model.modules())
-    out = run_watched(torch, model, torch.randn(2, 3))
+    out = run_watched(model, torch.randn(2, 3))
     assert placed(walk((out ** 2).sum(), names=model)) == NET_PLACES
     after = model(torch.randn(2, 3)).sum()          # outside watch: nothing tagged
     assert {n.module for n in walk(after).nodes.values() if n.kind == "fn"} == {""}
@@ -178,7 +179,7 @@ def test_dot_draws_each_module_as_a_cluster_nested_as_the_modules_are():
             return self.head(self.fc1(x))
 
     model = MNIST()
-    out = run_watched(torch, model, torch.randn(1, 784))
+    out = run_watched(model, torch.randn(1, 784))
     source = to_dot(walk(out.sum(), names=model)).source
     assert cluster_lines(source) == {
         "fc1": (1, "fc1: Linear(in_features=784, out_features=256, bias=True)"),
@@ -249,7 +250,7 @@ def deep_sequential(T, layers):
 def test_a_model_of_more_than_300_nodes_starts_with_its_modules_collapsed(module):
     T = pytest.importorskip(module)
     model = deep_sequential(T, 50)                   # 50 x (Addmm, T, 2 AccumulateGrad, 2 leaves, Tanh) = 350
-    out = run_watched(T, model, T.ones(1, 3)).sum()
+    out = run_watched(model, T.ones(1, 3)).sum()
     view = aw.GraphView(out, names=model)
     assert len(view.graph.nodes) > 300
     assert sorted(view.collapsed) == sorted(str(i) for i in range(100))
@@ -261,7 +262,7 @@ def test_a_model_of_more_than_300_nodes_starts_with_its_modules_collapsed(module
     assert "0" not in view.collapsed and "0.weight" in {n.title for n in view.drawn.nodes.values()}
     view.close()
     small = deep_sequential(T, 5)
-    out = run_watched(T, small, T.ones(1, 3)).sum()
+    out = run_watched(small, T.ones(1, 3)).sum()
     view = aw.GraphView(out, names=small)
     assert view.collapsed == [] and not any(n.id.startswith("m-") for n in view.drawn.nodes.values())
     view.close()

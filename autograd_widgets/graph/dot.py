@@ -1,8 +1,9 @@
 """The graph model as DOT text (the `graphviz` package) and as SVG (needs Graphviz's `dot` program).
 
-Nodes sit in nested clusters, one per module (`fc1: Linear(in_features=784, out_features=256)`);
-a collapsed module is one node. Node labels are lines: the title, then `data ...` and `grad ...` for tensors. GraphView patches
-those lines in place when values change, so each line is padded to the width its numbers need.
+Nodes sit in nested clusters, one per module (`fc1: Linear(in_features=784, out_features=256, bias=True)`);
+a collapsed module is one node. Node labels are lines: the title, then `data ...` and `grad ...` for
+tensors. GraphView patches those lines in place when values change, so each line is padded to the
+width its numbers need.
 """
 from .details import grad_of, values
 from .fold import MODULE
