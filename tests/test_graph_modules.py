@@ -266,3 +266,19 @@ def test_a_model_of_more_than_300_nodes_starts_with_its_modules_collapsed(module
     view = aw.GraphView(out, names=small)
     assert view.collapsed == [] and not any(n.id.startswith("m-") for n in view.drawn.nodes.values())
     view.close()
+
+
+def test_show_takes_the_modules_to_start_collapsed():
+    model = net(aw)
+    loss = model(aw.randn(2, 3)).sum()
+    view = aw.show(loss, collapsed=["fc1"])
+    assert view.collapsed == ["fc1"] and "m-fc1" in view.drawn.nodes and "cluster_block " in view.dot
+    view.close()
+    view = aw.show(loss, collapsed=True)
+    assert sorted(view.collapsed) == sorted(["fc1", "block", "block.fc", "block.act", "layers", "layers.0",
+                                             "layers.1"])
+    assert {n.id for n in view.drawn.nodes.values() if n.id.startswith("m-")} == {"m-fc1", "m-block", "m-layers"}
+    view.close()
+    for bad in ("fc1", ["fc7"]):
+        with pytest.raises(ValueError, match=r"collapsed takes True, False or a list of module paths .*fc1"):
+            aw.show(loss, collapsed=bad)

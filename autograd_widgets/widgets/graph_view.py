@@ -67,12 +67,15 @@ class GraphView(ClosesParts, anywidget.AnyWidget):
     details = traitlets.Dict().tag(sync=True)
     collapsed = traitlets.List(traitlets.Unicode()).tag(sync=True)
 
-    def __init__(self, outputs, names=None, max_nodes=MAX_NODES, **kwargs):
+    def __init__(self, outputs, names=None, max_nodes=MAX_NODES, collapsed=None, **kwargs):
+        """`collapsed`: the module paths drawn as one node each, True for all, False for none; by default
+        all when the graph has more than `max_nodes` nodes."""
         graph = walk(outputs, names=names)
+        collapsed = _collapsed_at_first(graph, collapsed, max_nodes)
         super().__init__(runtime=shared_runtime(), **kwargs)
         self.max_nodes, self.graph = max_nodes, graph
-        if len(graph.nodes) > max_nodes and graph.modules:  # a large model starts as its modules, each one node
-            self.collapsed = list(graph.modules)  # draws (_on_collapse)
+        if collapsed:
+            self.collapsed = collapsed  # draws (_on_collapse)
         else:
             self._draw(graph, self._fold(graph))
         self.on_msg(self._on_front_end)
@@ -139,8 +142,8 @@ class GraphView(ClosesParts, anywidget.AnyWidget):
     def toggle(self, path):
         """Collapse the module at `path` (`fc1`, `block.fc`) into one node, or expand it back."""
         if path not in self.graph.modules:
-            known = ", ".join(sorted(self.graph.modules)) or "none: no module made these nodes"
-            raise ValueError(f"toggle() takes the path of a module in this graph ({known}); got {path!r}.")
+            raise ValueError(f"toggle() takes the path of a module in this graph ({_known(self.graph)}); "
+                             f"got {path!r}.")
         self.collapsed = [p for p in self.collapsed if p != path] if path in self.collapsed else \
             [*self.collapsed, path]
 
@@ -175,14 +178,30 @@ class GraphView(ClosesParts, anywidget.AnyWidget):
         return f"GraphView({len(self.graph.nodes)} nodes: {parts}{folded})"
 
 
+def _collapsed_at_first(graph, collapsed, max_nodes):
+    if collapsed is None:  # a large model starts as its modules, each one node
+        collapsed = len(graph.nodes) > max_nodes
+    if isinstance(collapsed, bool):
+        return list(graph.modules) if collapsed else []
+    if isinstance(collapsed, str) or any(p not in graph.modules for p in collapsed):
+        raise ValueError(f"collapsed takes True, False or a list of module paths in this graph ({_known(graph)}); "
+                         f"got {collapsed!r}.")
+    return list(collapsed)
+
+
+def _known(graph):
+    return ", ".join(sorted(graph.modules)) or "none: no module made these nodes"
+
+
 def _structure(graph):
     return ([(n.id, n.kind, n.title) for n in graph.nodes.values()],
             [(e.src, e.dst, e.kind) for e in graph.edges])
 
 
-def show(*outputs, names=None, max_nodes=MAX_NODES):
+def show(*outputs, names=None, max_nodes=MAX_NODES, collapsed=None):
     """The graph behind `outputs`, drawn live: `show(loss)`, `show(y1, y2, names={"x": x})` or
-    `show(loss, names=model)` (its parameters named `fc1.weight`, ...)."""
+    `show(loss, names=model)` (its parameters named `fc1.weight`, ...); each module a cluster,
+    `collapsed=["fc1"]` (or True) draws modules as one node each."""
     if not outputs:
         raise TypeError("show() needs at least one tensor, e.g. show(loss).")
-    return GraphView(list(outputs), names=names, max_nodes=max_nodes)
+    return GraphView(list(outputs), names=names, max_nodes=max_nodes, collapsed=collapsed)
