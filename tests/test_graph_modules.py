@@ -282,3 +282,40 @@ def test_show_takes_the_modules_to_start_collapsed():
     for bad in ("fc1", ["fc7"]):
         with pytest.raises(ValueError, match=r"collapsed takes True, False or a list of module paths .*fc1"):
             aw.show(loss, collapsed=bad)
+
+
+LAYER_BY_LAYER_CELL = """
+import {module} as torch
+from autograd_widgets.graph import walk
+from autograd_widgets import watch
+torch.manual_seed(0)
+model = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.ModuleList([torch.nn.Tanh()]))
+with watch(model):
+    h = model[0](torch.ones(1, 3))      # the layers called one by one, not the model
+    out = model[1][0](h).sum()
+"""
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_layers_called_one_by_one_are_placed_at_their_path_in_the_model(module):
+    T = pytest.importorskip(module)
+    pytest.importorskip("IPython")
+    from IPython.core.interactiveshell import InteractiveShell
+    shell = InteractiveShell.instance()
+    try:
+        shell.run_cell(LAYER_BY_LAYER_CELL.format(module=module), store_history=False)
+        ns = shell.user_ns
+        assert "model" in ns, "the cell did not run"
+        in_notebook = walk(ns["out"])                # the model found in the notebook's names
+    finally:
+        InteractiveShell.clear_instance()
+    expected = {"AddmmBackward0": "0", "TanhBackward0": "1.0", "0.weight": "0", "SumBackward0": ""}
+    for g in (in_notebook, walk(ns["out"], names=ns["model"])):     # outside IPython: the model as names=
+        where = {n.title: n.module for n in g.nodes.values()}
+        assert {k: where[k] for k in expected} == expected
+        assert g.modules == {"0": "Linear(in_features=3, out_features=4, bias=True)", "1": "ModuleList",
+                             "1.0": "Tanh()"}
+    alone = walk(ns["out"])                          # no model names them: each layer is its own root
+    assert {n.module for n in alone.nodes.values()} == {""}
+    layer = T.nn.Linear(2, 2)                        # no model names it: a layer alone is its own root
+    assert {n.module for n in walk(run_watched(layer, T.ones(1, 2)).sum()).nodes.values()} == {""}

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from .details import function_details, is_module, is_tensor, parameter_names, tensor_details
 from .modules import Paths, tag_of
-from .names import notebook_tensors
+from .names import notebook_models, notebook_tensors
 
 KINDS = ("leaf", "tensor", "fn", "accumulate", "fold")
 
@@ -96,10 +96,10 @@ def walk(outputs, names=None):
         got = ", ".join(sorted({type(o).__name__ for o in outputs})) or "nothing"
         raise TypeError(f"walk() takes a tensor or a list of tensors (got {got}), e.g. walk(loss) or "
                         "walk([y1, y2]).")
-    known = notebook_tensors()
+    known, model = notebook_tensors(), None
     if is_module(names):
         known.update(parameter_names(names))
-        names = None
+        model, names = names, None
     if names:
         bad = [k for k, v in names.items() if not is_tensor(v)]
         if bad:
@@ -147,7 +147,7 @@ def walk(outputs, names=None):
         fn = t.grad_fn
         if key not in ids and fn is not None and id(fn) in ids:
             extra.append(GraphEdge(add(t, "tensor", "tensor"), ids[id(fn)], t.output_nr, "output"))
-    paths = Paths()
+    paths = Paths(lambda: ([model] if model is not None else []) + notebook_models())
     _place(nodes, ids, paths)
     return Graph(nodes, extra + edges, out_ids, modules=paths.modules)
 

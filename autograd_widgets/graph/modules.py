@@ -4,7 +4,8 @@ This core's modules tag the nodes their forward makes as it runs (nn/module_tags
 PyTorch modules do it inside `with watch(model):`, through forward hooks, into each node's
 `metadata` dict. A tag is the stack of modules that were running, outermost first; its path
 is read through `named_modules()` from the outermost one, so a model's own forward (root) is
-"" and `fc1`'s is "fc1", as its parameters are named `fc1.weight`.
+"" and `fc1`'s is "fc1", as its parameters are named `fc1.weight`. A call that started at a
+submodule of a model naming the parameters (names=model, or the notebook's) is placed inside it.
 
     with autograd_widgets.watch(model):     # real PyTorch; this core's models need no watch
         loss = loss_fn(model(x), y)
@@ -43,10 +44,15 @@ def tag_of(fn):
 
 
 class Paths:
-    """Turns tags into paths for one graph walk, and remembers each module path's description."""
+    """Turns tags into paths for one graph walk, and remembers each module path's description.
 
-    def __init__(self):
+    `models()` gives the models that name parameters (names=model, the notebook's): a call that started
+    at one of their submodules (`model.fc1(x)` in a cell) is placed at its path in them, as its
+    parameters are named (`fc1.weight`)."""
+
+    def __init__(self, models=None):
         self.modules = {}   # path -> description, for every module a path passes through
+        self._models, self._read = models, models is None
         self._by_tag = {}   # id(tag) -> path (tags are shared by the nodes of one call)
         self._index = {}    # id(module) -> {id(submodule): (relative path, submodule)}
         self._held = []     # the tags, so their ids stay theirs for this walk
@@ -64,21 +70,32 @@ class Paths:
         stack = [m for m in stack if m is not None]
         if not stack:
             return ""
-        path, cur = "", stack[0]
+        path, cur = self._root_path(stack[0]), stack[0]
         for m in stack[1:]:
             found = self._subs(cur).get(id(m))
-            if found is None:  # called, but not registered under the module that called it: not a level
-                continue
-            rel = found[0]
-            parts = rel.split(".")
-            for k in range(1, len(parts) + 1):  # every level between, `layers` of `layers.0`, is a cluster too
-                sub = ".".join(parts[:k])
-                full = f"{path}.{sub}" if path else sub
-                if full not in self.modules:
-                    self.modules[full] = describe(self._by_path(cur, sub))
-            path = f"{path}.{rel}" if path else rel
-            cur = m
+            if found is not None:  # else called, but not registered under the module that called it: no level
+                path, cur = self._note(cur, path, found[0]), m
         return path
+
+    def _root_path(self, root):
+        """Where the outermost running module sits in a model that names parameters ("" for a model itself)."""
+        if not self._read:
+            self._models, self._read = list(self._models()), True  # read once, on the first tag
+        for model in self._models or ():
+            found = self._subs(model).get(id(root))
+            if found is not None:
+                return self._note(model, "", found[0])
+        return ""
+
+    def _note(self, cur, path, rel):
+        """`path` + `rel` (a path inside `cur`), describing every level on the way (`layers` of `layers.0`)."""
+        parts = rel.split(".")
+        for k in range(1, len(parts) + 1):
+            sub = ".".join(parts[:k])
+            full = f"{path}.{sub}" if path else sub
+            if full not in self.modules:
+                self.modules[full] = describe(self._by_path(cur, sub))
+        return f"{path}.{rel}" if path else rel
 
     def _subs(self, module):
         subs = self._index.get(id(module))
