@@ -319,3 +319,14 @@ def test_layers_called_one_by_one_are_placed_at_their_path_in_the_model(module):
     assert {n.module for n in alone.nodes.values()} == {""}
     layer = T.nn.Linear(2, 2)                        # no model names it: a layer alone is its own root
     assert {n.module for n in walk(run_watched(layer, T.ones(1, 2)).sum()).nodes.values()} == {""}
+
+
+def test_a_core_module_returning_a_pytorch_tensor_still_runs():
+    torch = pytest.importorskip("torch")
+
+    class Bridge(aw.nn.Module):
+        def forward(self, x):
+            return torch.ones(2, requires_grad=True) * 2   # another library's node: not this core's to tag
+
+    out = Bridge()(aw.ones(2))
+    assert out.grad_fn.name() == "MulBackward0" and not hasattr(out.grad_fn, "__dict__")

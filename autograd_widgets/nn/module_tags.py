@@ -79,9 +79,9 @@ def record(result, start):
     seen, tag = set(), None
     while todo:
         fn = todo.pop()
-        if fn is None:
+        d = getattr(fn, "__dict__", None)  # None: no node, or not this core's (a PyTorch tensor returned)
+        if d is None:
             continue
-        d = fn.__dict__
         # Older than this call (a node without a number too); AccumulateGrad's number is infinite.
         if d.get("_seq", -1) < start or type(fn) is AccumulateGrad or id(fn) in seen:
             continue
