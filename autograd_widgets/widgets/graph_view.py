@@ -9,14 +9,15 @@ with Graphviz's WebAssembly lives in one hidden runtime widget per kernel (`shar
 Additions beyond show()/selected: `graph` (the full graph model), `drawn` (what is drawn, large
 graphs folded, see graph/fold.py), `labels` (node id -> label lines now), `freed` (ids of
 functions whose saved tensors a backward freed), `marks` (node id -> "current" | "ready" | "done"
-| "waiting", used by BackwardStepper), `details` (the side panel's content).
+| "waiting", used by BackwardStepper), `details` (the side panel's content), `collapsed` (paths of
+the modules drawn as one node; a click on a module's label toggles it, see graph/modules.py).
 """
 from pathlib import Path
 
 import anywidget
 import traitlets
 
-from ..graph import fold, is_freed, labels, to_dot, walk
+from ..graph import collapse, fold, is_freed, labels, to_dot, walk
 from ..graph.dot import grad_line, has_grad_line, label_lines
 from ._parts import ClosesParts
 
@@ -64,13 +65,23 @@ class GraphView(ClosesParts, anywidget.AnyWidget):
     marks = traitlets.Dict().tag(sync=True)
     selected = traitlets.Unicode("").tag(sync=True)
     details = traitlets.Dict().tag(sync=True)
+    collapsed = traitlets.List(traitlets.Unicode()).tag(sync=True)
 
-    def __init__(self, outputs, names=None, max_nodes=MAX_NODES, **kwargs):
+    def __init__(self, outputs, names=None, max_nodes=MAX_NODES, collapsed=None, **kwargs):
+        """`collapsed`: the module paths drawn as one node each, True for all, False for none; by default
+        all when the graph has more than `max_nodes` nodes."""
         graph = walk(outputs, names=names)
+        collapsed = _collapsed_at_first(graph, collapsed, max_nodes)
         super().__init__(runtime=shared_runtime(), **kwargs)
-        self.max_nodes = max_nodes
-        self._draw(graph, fold(graph, max_nodes))
+        self.max_nodes, self.graph = max_nodes, graph
+        if collapsed:
+            self.collapsed = collapsed  # draws (_on_collapse)
+        else:
+            self._draw(graph, self._fold(graph))
         self.on_msg(self._on_front_end)
+
+    def _fold(self, graph):
+        return fold(collapse(graph, self.collapsed), self.max_nodes)
 
     def _draw(self, graph, drawn):
         self._use(graph, drawn)
@@ -87,7 +98,7 @@ class GraphView(ClosesParts, anywidget.AnyWidget):
         """Draw the graph behind `outputs` instead. If it has the same structure as the one drawn (the
         same program run again), the layout stays and only the changed labels are sent."""
         graph = walk(outputs, names=names)
-        drawn = fold(graph, self.max_nodes)
+        drawn = self._fold(graph)
         if _structure(drawn) != _structure(self.drawn):
             self.selected = ""
             self._draw(graph, drawn)
@@ -121,8 +132,27 @@ class GraphView(ClosesParts, anywidget.AnyWidget):
         return [n.id for n in self._functions if is_freed(n.ref)]
 
     def _on_front_end(self, _widget, content, _buffers):
-        if isinstance(content, dict) and content.get("type") == "labels?":  # a view was drawn (again)
+        if not isinstance(content, dict):
+            return
+        if content.get("type") == "labels?":  # a view was drawn (again)
             self.send({"type": "labels", "labels": self.labels})
+        elif content.get("type") == "module" and content.get("path") in self.graph.modules:  # a click on its label
+            self.toggle(content["path"])
+
+    def toggle(self, path):
+        """Collapse the module at `path` (`fc1`, `block.fc`) into one node, or expand it back."""
+        if path not in self.graph.modules:
+            raise ValueError(f"toggle() takes the path of a module in this graph ({_known(self.graph)}); "
+                             f"got {path!r}.")
+        self.collapsed = [p for p in self.collapsed if p != path] if path in self.collapsed else \
+            [*self.collapsed, path]
+
+    @traitlets.observe("collapsed")
+    def _on_collapse(self, change):
+        drawn = self._fold(self.graph)
+        if self.selected not in drawn.nodes:
+            self.selected = ""
+        self._draw(self.graph, drawn)
 
     @traitlets.observe("selected")
     def _on_select(self, change):
@@ -135,8 +165,9 @@ class GraphView(ClosesParts, anywidget.AnyWidget):
             return
         kind = {"leaf": "leaf tensor", "tensor": "non-leaf tensor", "fn": "backward function",
                 "accumulate": "AccumulateGrad", "fold": "folded nodes"}[node.kind]
+        module = [["module", f"{node.module}: {self.graph.modules.get(node.module, '')}"]] if node.module else []
         self.details = {"id": node.id, "title": f"{node.title} ({kind})",
-                        "rows": [[k, str(v)] for k, v in node.details().items()]}
+                        "rows": [[k, str(v)] for k, v in node.details().items()] + module}
 
     def __repr__(self):
         kinds = {}
@@ -147,14 +178,30 @@ class GraphView(ClosesParts, anywidget.AnyWidget):
         return f"GraphView({len(self.graph.nodes)} nodes: {parts}{folded})"
 
 
+def _collapsed_at_first(graph, collapsed, max_nodes):
+    if collapsed is None:  # a large model starts as its modules, each one node
+        collapsed = len(graph.nodes) > max_nodes
+    if isinstance(collapsed, bool):
+        return list(graph.modules) if collapsed else []
+    if isinstance(collapsed, str) or any(p not in graph.modules for p in collapsed):
+        raise ValueError(f"collapsed takes True, False or a list of module paths in this graph ({_known(graph)}); "
+                         f"got {collapsed!r}.")
+    return list(collapsed)
+
+
+def _known(graph):
+    return ", ".join(sorted(graph.modules)) or "none: no module made these nodes"
+
+
 def _structure(graph):
     return ([(n.id, n.kind, n.title) for n in graph.nodes.values()],
             [(e.src, e.dst, e.kind) for e in graph.edges])
 
 
-def show(*outputs, names=None, max_nodes=MAX_NODES):
+def show(*outputs, names=None, max_nodes=MAX_NODES, collapsed=None):
     """The graph behind `outputs`, drawn live: `show(loss)`, `show(y1, y2, names={"x": x})` or
-    `show(loss, names=model)` (its parameters named `fc1.weight`, ...)."""
+    `show(loss, names=model)` (its parameters named `fc1.weight`, ...); each module a cluster,
+    `collapsed=["fc1"]` (or True) draws modules as one node each."""
     if not outputs:
         raise TypeError("show() needs at least one tensor, e.g. show(loss).")
-    return GraphView(list(outputs), names=names, max_nodes=max_nodes)
+    return GraphView(list(outputs), names=names, max_nodes=max_nodes, collapsed=collapsed)
