@@ -442,3 +442,26 @@ def test_the_table_counts_the_backwards_that_grad_sums():
     loop.zero_grad_each_step = False
     loop.run(2)
     assert "this step's gradient plus what .grad held before" in loop.table.value
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_the_graph_groups_nodes_by_module_and_a_large_model_starts_collapsed(module):
+    T = pytest.importorskip(module)
+    T.manual_seed(0)
+    small = T.nn.Sequential(T.nn.Linear(2, 3), T.nn.Tanh(), T.nn.Linear(3, 1))
+    loop = aw.TrainingLoop(small, T.nn.MSELoss(), T.optim.SGD(small.parameters(), lr=0.1),
+                           [(T.randn(4, 2), T.randn(4, 1))])
+    loop.step()
+    by_module = {n.title: n.module for n in loop.view.graph.nodes.values() if n.kind == "fn"}
+    assert by_module["TanhBackward0"] == "1" and loop.view.collapsed == []   # a PyTorch model too: watched
+    layers = []
+    for _ in range(60):                                      # 60 x (Linear, Tanh): over 400 nodes
+        layers += [T.nn.Linear(2, 2), T.nn.Tanh()]
+    deep = T.nn.Sequential(*layers)
+    loop = aw.TrainingLoop(deep, T.nn.MSELoss(), T.optim.SGD(deep.parameters(), lr=0.1),
+                           [(T.randn(4, 2), T.randn(4, 2))])
+    loop.step()
+    assert len(loop.view.graph.nodes) > loop.view.max_nodes and set(loop.view.collapsed) == set(loop.view.graph.modules)
+    dot = loop.view.dot
+    loop.step()
+    assert loop.view.dot == dot                             # later steps keep the collapsed layout

@@ -30,6 +30,7 @@ import ipywidgets as W
 from .. import errors
 from ..graph import is_tensor
 from ..graph.details import is_module
+from ..graph.modules import watch
 from ._autograd import fmt
 from ._parts import ClosesParts
 from .graph_view import GraphView
@@ -143,7 +144,8 @@ class TrainingLoop(ClosesParts, W.VBox):
         zero = self.zero_grad_each_step
         if zero:
             self.optimizer.zero_grad()
-        loss = self.loss_fn(self.model(x), y)
+        with watch(self.model):  # a PyTorch model's nodes are grouped by module too (this core's always are)
+            loss = self.loss_fn(self.model(x), y)
         if not is_tensor(loss):
             raise TypeError(f"loss_fn returned {type(loss).__name__}; it must return the loss as a tensor "
                             "(computed from model(x)), so that backward() can run through it.")
@@ -165,7 +167,10 @@ class TrainingLoop(ClosesParts, W.VBox):
         self.curve.value = loss_curve_svg([h["loss"] for h in self.history], [h["zero_grad"] for h in self.history])
         self.table.value = self._table()
         if self.loss is not None:
+            first = not self.view.graph.functions()  # till now the view drew the bare parameters
             self.view.update(self.loss, names=self.model)
+            if first and len(self.view.graph.nodes) > self.view.max_nodes:  # as show() starts a large model
+                self.view.collapsed = list(self.view.graph.modules)
         self._show_lr(self.lr)  # a scheduler, or the learner, may have changed it behind the slider
 
     def _table(self):
