@@ -5,6 +5,8 @@
 // This module is the bundle of a hidden runtime widget created once per kernel; each GraphView
 // carries a few hundred bytes (widgets/loader.js) that asks anywidget's host for these exports.
 import { Graphviz } from "@hpcc-js/wasm-graphviz";
+import { renderHeatMap } from "./grid.js";
+import { addStyle } from "./style.js";
 
 let graphvizReady = null; // one WebAssembly instance per page, shared by every view
 const graphviz = () => (graphvizReady ??= Graphviz.load());
@@ -36,19 +38,11 @@ const CSS = `
 .aw-graph g.node.aw-waiting text { font-style: italic; }
 `;
 
-function addStyle() {
-  if (document.getElementById("aw-graph-style")) return;
-  const style = document.createElement("style");
-  style.id = "aw-graph-style";
-  style.textContent = CSS;
-  document.head.append(style);
-}
-
 const HINT = "Click a node to see its data, grad, saved tensors and version. Drag to pan, wheel to zoom, "
   + "double-click to fit.";
 
 function render({ model, el }) {
-  addStyle();
+  addStyle("aw-graph-style", CSS);
   const root = document.createElement("div");
   root.className = "aw-graph";
   const canvas = document.createElement("div");
@@ -223,6 +217,6 @@ function render({ model, el }) {
 export default {
   initialize() {
     graphviz(); // start compiling the WebAssembly now; views wait for it
-    return { render, version: 1 };
+    return { render, renderHeatMap, version: 1 };
   },
 };
