@@ -35,6 +35,15 @@ def matrix_shape(shape) -> tuple:
     return math.ceil(n / cols), cols
 
 
+def _drawing(values, rows, cols, dtype, top, data) -> dict:
+    """The synced traits that draw `values` (a flat list or a list of rows) as rows x cols."""
+    if top is None:
+        top = max(map(abs, values), default=0.0)
+    if data is None:
+        data = array.array("f" if dtype == "float32" else "d", values).tobytes()
+    return dict(rows=rows, cols=cols, dtype=dtype, scale=top if top > 0 else 1.0, data=data)
+
+
 class HeatMap(ClosesParts, anywidget.AnyWidget):
     """Numbers drawn as colours (red positive, blue negative, white zero), the value under the pointer
     written below; a click on a read-only map calls the `on_click` callbacks with (row, column)."""
@@ -55,9 +64,10 @@ class HeatMap(ClosesParts, anywidget.AnyWidget):
     selected_row = traitlets.Int(-1).tag(sync=True)
     editable = traitlets.Bool(False).tag(sync=True)
 
-    def __init__(self, **traits):
-        super().__init__(runtime=shared_runtime(), **traits)
-        self._values = []  # what is drawn: a flat list, or a list of rows
+    def __init__(self, values=(), rows=0, cols=0, dtype="float64", top=None, data=None, **traits):
+        """Drawing `values` from the start (see draw()), so the page's first state is complete."""
+        super().__init__(runtime=shared_runtime(), **traits, **_drawing(values, rows, cols, dtype, top, data))
+        self._values = values  # what is drawn: a flat list, or a list of rows
         self._clicks = []
         self.on_msg(self._on_front_end)
 
@@ -66,31 +76,24 @@ class HeatMap(ClosesParts, anywidget.AnyWidget):
                   rows_list: list = None):
         """A map of a 2-D float tensor (J: one row per output element, one column per input element),
         sent to the page as float32; `rows_list`: matrix.tolist() when the caller has it already."""
-        m = cls(kind="matrix", row_name=row_name, row_shape=list(row_shape), col_name=col_name,
-                col_shape=list(col_shape), title=title)
-        rows, cols = tuple(matrix.shape)
         top = float(matrix.abs().max()) if matrix.numel() else 0.0
-        m.draw(matrix.tolist() if rows_list is None else rows_list, rows, cols, "float32", top, matrix.detach().cpu().float().numpy().tobytes())
-        return m
+        return cls(matrix.tolist() if rows_list is None else rows_list, *tuple(matrix.shape), "float32", top,
+                   matrix.detach().cpu().float().numpy().tobytes(), kind="matrix", row_name=row_name,
+                   row_shape=list(row_shape), col_name=col_name, col_shape=list(col_shape), title=title)
 
     @classmethod
     def of_tensor(cls, flat: list, shape, name: str, title: str = ""):
         """A map of a tensor's values (flattened), laid out as matrix_shape(shape)."""
-        m = cls(row_name=name, row_shape=list(shape), title=title)
-        m.draw(flat, *matrix_shape(shape))
-        return m
+        return cls(flat, *matrix_shape(shape), row_name=name, row_shape=list(shape), title=title)
 
     def draw(self, values: list, rows: int, cols: int, dtype: str = "float64", top: float = None,
              data: bytes = None):
         """Draw these numbers instead: a flat list, or a list of rows (then `top`, the largest |value|,
         and `data`, their bytes in `dtype`, come with them); colours scale to the largest |value|."""
         self._values = values
-        if top is None:
-            top = max(map(abs, values), default=0.0)
         with self.hold_sync():
-            self.rows, self.cols, self.dtype = rows, cols, dtype
-            self.scale = top if top > 0 else 1.0
-            self.data = data if data is not None else array.array("f" if dtype == "float32" else "d", values).tobytes()
+            for name, value in _drawing(values, rows, cols, dtype, top, data).items():
+                setattr(self, name, value)
 
     def value_at(self, row: int, col: int) -> float:
         """The number drawn at (row, col), exactly (the page shows it rounded)."""
@@ -127,10 +130,12 @@ class GradientGrid(HeatMap):
     values = traitlets.List()
 
     def __init__(self, shape, name: str = "v", value: float = 1.0, title: str = ""):
-        super().__init__(row_name=name, row_shape=list(shape), editable=True, title=title)
         self.shape = tuple(shape)
         self.size = math.prod(self.shape)
-        self.values = [float(value)] * self.size
+        values = [float(value)] * self.size
+        super().__init__(values, *matrix_shape(self.shape), row_name=name, row_shape=list(shape), editable=True,
+                         title=title)
+        self.values = values
 
     @traitlets.validate("values")
     def _check(self, proposal):

@@ -38,7 +38,8 @@ class JacobianExplorer(ClosesParts, W.VBox):
         n = len(self.jacobian)
         # Large Jacobians are drawn on canvases (values on hover) and a large v is edited on a grid.
         self.large = n > GRID_ABOVE or self.columns > GRID_ABOVE
-        self.grid = GradientGrid(self.out_shape, value=0.0) if n > GRID_ABOVE else None
+        self.grid = GradientGrid(self.out_shape, value=0.0, title="v: one weight per output element (click one "
+                                 "to edit it)") if n > GRID_ABOVE else None
         if self.grid is not None:
             self.grid.values = [1.0] + [0.0] * (n - 1)
             self.grid.observe(self._on_slider, "values")

@@ -96,6 +96,14 @@ export function renderHeatMap({ model, el }) {
     small.getContext("2d").putImageData(image, 0, 0);
     ctx.imageSmoothingEnabled = false;
     ctx.drawImage(small, 0, 0, canvas.width, canvas.height);
+    if (cell >= 6) { // faint lines between elements, so each one reads as a cell to click
+      ctx.strokeStyle = "rgba(0, 0, 0, 0.12)";
+      ctx.lineWidth = 1;
+      ctx.beginPath();
+      for (let c = 1; c < C; c += 1) ctx.moveTo(c * cell + 0.5, 0), ctx.lineTo(c * cell + 0.5, R * cell);
+      for (let r = 1; r < R; r += 1) ctx.moveTo(0, r * cell + 0.5), ctx.lineTo(C * cell, r * cell + 0.5);
+      ctx.stroke();
+    }
     const outline = (flat, style) => {
       if (flat < 0 || flat >= R * C) return;
       ctx.strokeStyle = style;
