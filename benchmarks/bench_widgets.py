@@ -2,7 +2,7 @@
 and outputs grow (issue 12). Every row prints its target and a verdict (met / missed).
 
     python benchmarks/bench_widgets.py            # Python side and, where Debian's chromium is, the browser
-    python benchmarks/bench_widgets.py --python   # Python side only
+    python benchmarks/bench_widgets.py --python   # Python side only (--browser: the browser side only)
 
 1. slider change -> every leaf's grad updated on the Python side (BackwardPlayground, fresh mode;
    target <= 10 ms), beside the same playground on PyTorch CPU tensors and a hand-written NumPy
@@ -340,11 +340,13 @@ def browser_side(repeats=15):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--python", action="store_true", help="Python side only")
+    ap.add_argument("--browser", action="store_true", help="browser side only")
     args = ap.parse_args()
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; "
           f"PyTorch {'%s' % torch.__version__ if torch else 'not installed'}")
-    python_side()
-    large_widgets()
+    if not args.browser:
+        python_side()
+        large_widgets()
     if not args.python:
         if not os.path.exists("/usr/bin/chromium"):
             print("\n(browser figures skipped: Debian's chromium is not installed)")

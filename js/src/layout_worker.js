@@ -5,9 +5,10 @@
 import { Graphviz } from "@hpcc-js/wasm-graphviz";
 
 // A graph shaped like the ones GraphView sends (boxes with monospace multi-line labels, dashed
-// edges), laid out a few times as soon as the WebAssembly is ready: the engine compiles the hot
-// functions optimised then, while the page has nothing to draw yet, instead of during the first
-// real layout (480 ms for 197 nodes the first time, 68 ms warm, before this warm-up).
+// edges), laid out again and again while no view is waiting: the engine compiles the hot functions
+// optimised then, instead of during the first real layouts (480 ms for 197 nodes the first time,
+// 68 ms warm, before this warm-up). A real layout always goes first: the warm-up yields to the
+// message queue between two of its layouts.
 function warmUpDot(layers) {
   const lines = ["digraph {", "graph [nodesep=0.25 rankdir=TB ranksep=0.35]",
     "node [fontname=Courier fontsize=11 height=0.3 margin=\"0.08,0.04\"]", "edge [arrowsize=0.7]"];
@@ -22,19 +23,43 @@ function warmUpDot(layers) {
   return lines.join("\n");
 }
 
-const ready = Graphviz.load().then((gv) => {
-  for (const layers of [20, 60, 60]) gv.layout(warmUpDot(layers), "svg", "dot");
-  return gv;
-});
+const WARM_UP_MS = 1500; // of layout work, at most, while nothing else is asked
+const queue = [];
+let warmed = 0;
+let scheduled = false;
 
-self.onmessage = async ({ data }) => {
-  const { id, dot } = data;
-  try {
-    const gv = await ready;
+// One piece of work per task (a real layout first, else a warm-up layout), so a new message gets in
+// between two pieces.
+function schedule(gv) {
+  if (scheduled) return;
+  scheduled = true;
+  setTimeout(() => {
+    scheduled = false;
+    work(gv);
+  }, 0);
+}
+
+function work(gv) {
+  const job = queue.shift();
+  if (job) {
     const t0 = performance.now();
-    const svg = gv.layout(dot, "svg", "dot");
-    self.postMessage({ id, svg, ms: performance.now() - t0 });
-  } catch (err) {
-    self.postMessage({ id, error: String(err && err.message ? err.message : err) });
+    try {
+      const svg = gv.layout(job.dot, "svg", "dot");
+      self.postMessage({ id: job.id, svg, ms: performance.now() - t0 });
+    } catch (err) {
+      self.postMessage({ id: job.id, error: String(err && err.message ? err.message : err) });
+    }
+  } else if (warmed < WARM_UP_MS) {
+    const t0 = performance.now();
+    gv.layout(warmUpDot(20 + (Math.round(warmed) % 3) * 20), "svg", "dot");
+    warmed += performance.now() - t0;
   }
+  if (queue.length || warmed < WARM_UP_MS) schedule(gv);
+}
+
+const ready = Graphviz.load();
+ready.then(schedule);
+self.onmessage = ({ data }) => {
+  queue.push(data);
+  ready.then(schedule, (err) => self.postMessage({ id: data.id, error: String(err) }));
 };
