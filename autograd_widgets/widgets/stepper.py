@@ -12,7 +12,8 @@ included); with PyTorch tensors from hooks on every node, which fire in its engi
 Each step (a dict): "index", "node" (the drawn node's id), "name" (class name), "grad_outputs"
 (gradients that arrived), "edges" ([{"to", "to_id", "grad"}] sent along next_functions),
 "ready" and "waiting" ([{"id", "name"(, "count")}] after the step; None with PyTorch, whose engine
-does not expose them), "freed" (its saved tensors were released), "leaf" / "leaf_grad" (for
+does not expose them; "waiting" is replayed from the engine's counts when read, as keeping it for
+every step would grow with the square of the graph), "freed" (its saved tensors were released), "leaf" / "leaf_grad" (for
 AccumulateGrad: the leaf's id and its .grad after the step).
 """
 import bisect
