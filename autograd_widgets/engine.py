@@ -24,7 +24,8 @@ class Step:
     grad_outputs: tuple      # gradients that arrived at the node, one per node output
     grad_inputs: tuple       # gradient sent along each next_functions edge (None: nothing sent)
     ready: tuple             # nodes waiting in the ready queue, in the order they will run
-    dependencies: dict       # node -> gradients still to arrive, for nodes not yet ready
+    dependencies: dict       # node -> gradients still to arrive, for the nodes this step sent to; with
+                             # Trace.dependencies (the counts before the first step) they give every count
     released: bool           # whether the node's saved tensors were freed after it ran
 
 
@@ -250,7 +251,7 @@ def run_backward(roots, root_grads, keep_graph, create_graph, inputs=None, accum
             if trace is not None:
                 trace.steps.append(Step(step_index, fn, tuple(grads), tuple(sent),
                                         tuple(n for _, _, n in sorted(ready)),
-                                        {n: c for n, c in deps.items() if c > 0}, not keep_graph))
+                                        {n: deps[n] for n, _ in fn.next_functions if n in deps}, not keep_graph))
             step_index += 1
     finally:
         GradMode.enabled = prev_mode

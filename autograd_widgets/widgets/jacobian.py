@@ -4,6 +4,11 @@
     j.jacobian            # rows: J[i][k] = d out.flatten()[i] / d a.flatten()[k]
     j.one_hot.value = 1   # v = e_1: row 1 of J lights up on the input
     j.sliders[0].value = 0.5; j.vjp()   # vᵀ·J, what out.backward(v) adds into a.grad
+    j.value_at(i, k)      # J[i][k]
+
+Above 64 output or input elements (`j.large`) J and vᵀ·J are drawn as canvas heat maps with values
+on hover (`matrix`, `on_input`: HeatMap, see heatmap.py), a click on a row of J makes v that one-hot,
+and above 64 outputs v is edited on a GradientGrid (`j.grid`; `sliders` is then empty).
 
 Rows come from one backward per output element with a one-hot gradient, as PyTorch's
 autograd.functional.jacobian computes them; the graph is retained and no .grad is touched.
@@ -14,8 +19,9 @@ import ipywidgets as W
 
 from .. import errors
 from ..graph import is_tensor
-from ._autograd import as_list, index_text as _index, module_of
+from ._autograd import index_text as _index, module_of
 from ._parts import ClosesParts, Slider
+from .heatmap import GRID_ABOVE, GradientGrid, HeatMap, matrix_shape
 
 
 class JacobianExplorer(ClosesParts, W.VBox):
@@ -27,36 +33,64 @@ class JacobianExplorer(ClosesParts, W.VBox):
         self.output, self.input = output, input
         self.out_shape, self.in_shape = tuple(output.shape), tuple(input.shape)
         self.columns = input.numel()
-        self.jacobian = self._rows()
+        self._J = self._rows()
+        self.jacobian = self._J.tolist()  # nested lists: J[i][k]
         n = len(self.jacobian)
-        self.sliders = [Slider(value=1.0 if i == 0 else 0.0, min=low, max=high, step=step,
-                               description=f"v[{_index(i, self.out_shape)}]" if self.out_shape else "v",
-                               continuous_update=True, layout=W.Layout(width="260px")) for i in range(n)]
+        # Large Jacobians are drawn on canvases (values on hover) and a large v is edited on a grid.
+        self.large = n > GRID_ABOVE or self.columns > GRID_ABOVE
+        self.grid = GradientGrid(self.out_shape, value=0.0, title="v: one weight per output element (click one "
+                                 "to edit it)") if n > GRID_ABOVE else None
+        if self.grid is not None:
+            self.grid.values = [1.0] + [0.0] * (n - 1)
+            self.grid.observe(self._on_slider, "values")
+        self.sliders = [] if self.grid is not None else [
+            Slider(value=1.0 if i == 0 else 0.0, min=low, max=high, step=step,
+                   description=f"v[{_index(i, self.out_shape)}]" if self.out_shape else "v",
+                   continuous_update=True, layout=W.Layout(width="260px")) for i in range(n)]
         for s in self.sliders:
             s.observe(self._on_slider, "value")
         self.one_hot = W.Dropdown(options=[("choose a row", -1)] + [(f"v = e{i}: row {i} of J", i) for i in range(n)],
                                   value=-1, description="one-hot v")
         self.one_hot.observe(self._pick_row, "value")
-        # Side by side while they fit, one above the other when the output is narrow; each keeps the
-        # width of its text (a flex item that shrinks would wrap its text one word per line).
-        side = dict(flex="0 1 auto", max_width="100%", overflow="auto")
-        self.matrix = W.HTML(layout=W.Layout(margin="0 24px 8px 0", **side))
-        self.on_input = W.HTML(layout=W.Layout(**side))
-        super().__init__([self.one_hot, W.HBox(self.sliders, layout=W.Layout(flex_flow="row wrap")),
-                          W.HBox([self.matrix, self.on_input],
-                                 layout=W.Layout(flex_flow="row wrap", align_items="flex-start"))])
+        if self.large:
+            self.matrix = HeatMap.of_matrix(self._J, "out", self.out_shape, "in", self.in_shape,
+                                            title=f"J = d out / d in: {n} rows (one per output element) x "
+                                                  f"{self.columns} columns; hover for values, click a row "
+                                                  "for v = that one-hot", rows_list=self.jacobian)
+            self.matrix.on_click(lambda row, _col: setattr(self.one_hot, "value", row))
+            self.on_input = HeatMap.of_tensor([], self.in_shape, "vᵀ·J", title="vᵀ·J on the input "
+                                              f"{list(self.in_shape)}: what backward(v) adds into .grad")
+            editor = self.grid if self.grid is not None else W.HBox(self.sliders, layout=W.Layout(flex_flow="row wrap"))
+            super().__init__([self.one_hot, editor, W.HBox([self.matrix, self.on_input],
+                                                           layout=W.Layout(flex_flow="row wrap", grid_gap="24px"))])
+        else:
+            # Side by side while they fit, one above the other when the output is narrow; each keeps the
+            # width of its text (a flex item that shrinks would wrap its text one word per line).
+            side = dict(flex="0 1 auto", max_width="100%", overflow="auto")
+            self.matrix = W.HTML(layout=W.Layout(margin="0 24px 8px 0", **side))
+            self.on_input = W.HTML(layout=W.Layout(**side))
+            super().__init__([self.one_hot, W.HBox(self.sliders, layout=W.Layout(flex_flow="row wrap")),
+                              W.HBox([self.matrix, self.on_input],
+                                     layout=W.Layout(flex_flow="row wrap", align_items="flex-start"))])
         self.add_class("aw-jacobian-explorer")
         self._draw()
 
     def _rows(self):
+        """J as a float64 tensor (outputs x inputs): one autograd.grad per output element with a one-hot
+        gradient, as autograd.functional.jacobian computes it."""
         flat = self.output.reshape(-1)
+        T = self.torch
         rows = []
         for i in range(flat.numel()):
-            v = self.torch.zeros_like(flat)
+            v = T.zeros_like(flat)
             v[i] = 1
-            g, = self.torch.autograd.grad(flat, self.input, v, retain_graph=True, allow_unused=True)
-            rows.append([0.0] * self.input.numel() if g is None else as_list(g.reshape(-1)))
-        return rows
+            g, = T.autograd.grad(flat, self.input, v, retain_graph=True, allow_unused=True)
+            rows.append(T.zeros(self.columns, dtype=T.float64) if g is None else g.detach().reshape(-1).double())
+        return T.stack(rows) if rows else T.zeros(0, self.columns, dtype=T.float64)
+
+    def value_at(self, row: int, col: int) -> float:
+        """J[row][col] = d out.flatten()[row] / d input.flatten()[col] (what hovering the map shows)."""
+        return self.jacobian[row][col]
 
     _batch = False
 
@@ -66,6 +100,9 @@ class JacobianExplorer(ClosesParts, W.VBox):
 
     def _pick_row(self, change):
         if change["new"] >= 0:
+            if self.grid is not None:
+                self.grid.one_hot(change["new"])  # one redraw, through the grid's observer
+                return
             self._batch = True  # one redraw, not one per slider
             try:
                 for i, s in enumerate(self.sliders):
@@ -75,14 +112,21 @@ class JacobianExplorer(ClosesParts, W.VBox):
             self._draw()
 
     def v(self):
-        return [s.value for s in self.sliders]
+        return list(self.grid.values) if self.grid is not None else [s.value for s in self.sliders]
 
     def vjp(self):
         """vᵀ·J for the sliders' v (flattened like the input)."""
-        v = self.v()
-        return [sum(v[i] * self.jacobian[i][k] for i in range(len(v))) for k in range(self.columns)]
+        if not self.jacobian:
+            return [0.0] * self.columns
+        return (self.torch.tensor(self.v(), dtype=self.torch.float64) @ self._J).tolist()
 
     def _draw(self):
+        if self.large:
+            v = self.v()
+            ones = [i for i, w in enumerate(v) if w]
+            self.matrix.selected_row = ones[0] if len(ones) == 1 else -1
+            self.on_input.draw(self.vjp(), *matrix_shape(self.in_shape))
+            return
         v, J = self.v(), self.jacobian
         top = max([abs(x) for row in J for x in row] + [1e-12])
         head = "".join(f"<th>{html.escape(_label('in', k, self.in_shape))}</th>" for k in range(self.columns))

@@ -6,7 +6,8 @@
     p.mode = "accumulate"; p.backward(); p.backward()
     p.grads, p.history, p.error
 
-Attributes: `sliders` (one FloatSlider per element of each output, in order), `mode` ("fresh" |
+Attributes: `sliders` (one FloatSlider per element of each output, in order), `editors` (per output:
+its list of sliders, or for more than 64 elements one GradientGrid, see heatmap.py), `mode` ("fresh" |
 "accumulate"), `retain_graph`, `create_graph`, `backward()` (the button), `zero_grad()`,
 `history` (one dict per call: "call" ("backward" | "zero_grad"), "v" (one nested list per
 output), "grads" ({name: nested list or None} after the call), "error" ("" when none)), `grads`
@@ -26,6 +27,7 @@ from ..graph import is_tensor
 from ._autograd import as_list, fmt as _fmt, index_text as _index, module_of
 from ._parts import ClosesParts, Slider, close_with_parts
 from .graph_view import GraphView
+from .heatmap import GRID_ABOVE, GradientGrid
 
 MODES = ("fresh", "accumulate")
 
@@ -51,13 +53,16 @@ class BackwardPlayground(ClosesParts, W.VBox):
         self.inputs = inputs if inputs is not None else [n.ref for n in graph.leaves()]
         self.input_names = _names(self.inputs, graph)
         self.output_names = [graph.nodes[i].title for i in graph.outputs]
-        self.sliders, rows = [], []
+        self.sliders, self.editors, rows = [], [], []
         for name, out in zip(self.output_names, outputs):
-            shape = tuple(out.shape)
-            row = [self._slider(f"v[{_index(i, shape)}]" if shape else "v", low, high, step) for i in range(out.numel())]
-            self.sliders += row
             head = W.HTML(f"<b>v</b> for <b>{html.escape(name)}</b> {list(out.shape)}:")
-            rows.append(W.HBox([head, W.HBox(row, layout=W.Layout(flex_flow="row wrap"))]))
+            editor = self._editor(tuple(out.shape), out.numel(), low, high, step)
+            self.editors.append(editor)
+            if isinstance(editor, GradientGrid):
+                rows.append(W.VBox([head, editor]))
+            else:
+                self.sliders += editor
+                rows.append(W.HBox([head, W.HBox(editor, layout=W.Layout(flex_flow="row wrap"))]))
         self.mode_buttons = W.ToggleButtons(options=list(MODES), value="fresh", description="mode",
                                             tooltips=["recompute vᵀ·J from scratch while dragging",
                                                       "each backward press adds into .grad"])
@@ -77,12 +82,21 @@ class BackwardPlayground(ClosesParts, W.VBox):
         self.grad_box = W.VBox()
         self.grad_view = None
         self.history, self.grads, self.error = [], {}, ""
+        self._history_rows, self._history_done = [], [None, 0]  # last rows written; [history, rows written]
         controls = W.HBox([self.mode_buttons, self.retain_box, self.create_box, self.backward_button,
                            self.zero_button], layout=W.Layout(flex_flow="row wrap", align_items="center"))
         results = W.HBox([self.grad_table, self.history_html], layout=W.Layout(align_items="flex-start"))
         super().__init__([*rows, controls, results, self.error_html, self.view, self.grad_box])
         self.add_class("aw-playground")
         self._recompute()
+
+    def _editor(self, shape, numel, low, high, step):
+        """v for one output: a slider per element, or one GradientGrid above GRID_ABOVE elements."""
+        if numel > GRID_ABOVE:
+            grid = GradientGrid(shape)
+            grid.observe(self._on_slider, "values")
+            return grid
+        return [self._slider(f"v[{_index(i, shape)}]" if shape else "v", low, high, step) for i in range(numel)]
 
     def _slider(self, description, low, high, step):
         s = Slider(value=1.0, min=low, max=high, step=step, continuous_update=True, description=description,
@@ -119,13 +133,8 @@ class BackwardPlayground(ClosesParts, W.VBox):
 
     def v(self):
         """The gradient tensors the sliders hold now, one per output, shaped like it."""
-        vs, i = [], 0
-        for out in self.outputs:
-            n = out.numel()
-            vs.append(self.torch.tensor([s.value for s in self.sliders[i:i + n]], dtype=out.dtype,
-                                        device=out.device).reshape(tuple(out.shape)))
-            i += n
-        return vs
+        return [self.torch.tensor(_values(e), dtype=out.dtype, device=out.device).reshape(tuple(out.shape))
+                for out, e in zip(self.outputs, self.editors)]
 
     @property
     def gradient(self):
@@ -138,18 +147,17 @@ class BackwardPlayground(ClosesParts, W.VBox):
 
     @gradient.setter
     def gradient(self, gradient):
-        values = []
-        for out, g in zip(self.outputs, _gradients(gradient, self.outputs)):
-            values += [1.0] * out.numel() if g is None else [float(x) for x in g.detach().cpu().reshape(-1).tolist()]
-        before = [s.value for s in self.sliders]
+        values = [[1.0] * out.numel() if g is None else [float(x) for x in g.detach().cpu().reshape(-1).tolist()]
+                  for out, g in zip(self.outputs, _gradients(gradient, self.outputs))]
+        before = [_values(e) for e in self.editors]
         self._batch = True  # one backward for the whole gradient, not one per slider
         try:
             try:
-                for s, x in zip(self.sliders, values):
-                    s.value = x
+                for e, x in zip(self.editors, values):
+                    _set_values(e, x)
             except traitlets.TraitError:  # a value no slider can hold (inf, nan): all or nothing
-                for s, x in zip(self.sliders, before):
-                    s.value = x
+                for e, x in zip(self.editors, before):
+                    _set_values(e, x)
                 raise
         finally:
             self._batch = False
@@ -252,24 +260,56 @@ class BackwardPlayground(ClosesParts, W.VBox):
             self.grad_view.update(grads, names=names)
 
     def _show_history(self):
-        rows = []
-        for i, h in enumerate(self.history):
-            if h["call"] == "zero_grad":
-                call = "zero_grad()"
-            else:
-                v = h["v"][0] if len(h["v"]) == 1 else h["v"]
-                call = f"backward(v = {_fmt(v)})"
-            after = f"<span style='color:#a00'>error: {html.escape(_headline(h['error']))}</span>" if h["error"] else "; ".join(
-                f"{html.escape(k)}.grad = {html.escape(_fmt(g))}" for k, g in h["grads"].items())
-            rows.append(f"<tr><td>{i + 1}</td><td style='font-family:monospace;white-space:nowrap'>"
-                        f"{html.escape(call)}</td><td style='font-family:monospace'>{after}</td></tr>")
+        """The last HISTORY_ROWS calls (each row written once, when its call is made): a press costs the
+        same at the 1,000th as at the first. `history` keeps every call."""
+        rows, done = self._history_rows, self._history_done
+        if done[0] is not self.history:  # a new history (a mode change) starts a new table
+            rows.clear()
+            done[:] = [self.history, 0]
+        for i in range(max(done[1], len(self.history) - HISTORY_ROWS), len(self.history)):
+            rows.append(_history_row(i, self.history[i]))
+        done[1] = len(self.history)
+        del rows[:-HISTORY_ROWS]
+        earlier = len(self.history) - len(rows)
+        note = f"<tr><td colspan='3' style='color:#666'>… {earlier} earlier calls (all in .history)</td></tr>" \
+            if earlier else ""
         self.history_html.value = (f"<div style='color:#666'>history</div><table class='aw-history'>"
-                                   f"<tr><th>#</th><th>call</th><th>after it</th></tr>{''.join(rows)}</table>"
-                                   ) if rows else ""
+                                   f"<tr><th>#</th><th>call</th><th>after it</th></tr>{note}"
+                                   f"{''.join(rows)}</table>") if rows else ""
 
     def __repr__(self):
         grads = ", ".join(f"{k}.grad={_fmt(v)}" for k, v in self.grads.items())
-        return f"BackwardPlayground({len(self.sliders)} sliders, mode={self.mode!r}, {grads})"
+        grids = "".join(f", a {e.rows}x{e.cols} grid" for e in self.editors if isinstance(e, GradientGrid))
+        return f"BackwardPlayground({len(self.sliders)} sliders{grids}, mode={self.mode!r}, {grads})"
+
+
+def _values(editor) -> list:
+    """The numbers an output's v editor holds (sliders or a GradientGrid), flattened."""
+    return editor.values if isinstance(editor, GradientGrid) else [s.value for s in editor]
+
+
+def _set_values(editor, values):
+    if isinstance(editor, GradientGrid):
+        editor.values = values
+    else:
+        for s, x in zip(editor, values):
+            s.value = x
+
+
+HISTORY_ROWS = 50  # calls shown in the history table; older ones stay in .history
+
+
+def _history_row(i, h):
+    """Row `i` of the history table: the call, and the grads (or the error) after it."""
+    if h["call"] == "zero_grad":
+        call = "zero_grad()"
+    else:
+        v = h["v"][0] if len(h["v"]) == 1 else h["v"]
+        call = f"backward(v = {_fmt(v)})"
+    after = f"<span style='color:#a00'>error: {html.escape(_headline(h['error']))}</span>" if h["error"] else "; ".join(
+        f"{html.escape(k)}.grad = {html.escape(_fmt(g))}" for k, g in h["grads"].items())
+    return (f"<tr><td>{i + 1}</td><td style='font-family:monospace;white-space:nowrap'>"
+            f"{html.escape(call)}</td><td style='font-family:monospace'>{after}</td></tr>")
 
 
 def _headline(error):

@@ -12,11 +12,15 @@ included); with PyTorch tensors from hooks on every node, which fire in its engi
 Each step (a dict): "index", "node" (the drawn node's id), "name" (class name), "grad_outputs"
 (gradients that arrived), "edges" ([{"to", "to_id", "grad"}] sent along next_functions),
 "ready" and "waiting" ([{"id", "name"(, "count")}] after the step; None with PyTorch, whose engine
-does not expose them), "freed" (its saved tensors were released), "leaf" / "leaf_grad" (for
+does not expose them; "waiting" is replayed from the engine's counts when read, as keeping it for
+every step would grow with the square of the graph), "freed" (its saved tensors were released), "leaf" / "leaf_grad" (for
 AccumulateGrad: the leaf's id and its .grad after the step).
 """
+import bisect
+import heapq
 import html
 import numbers
+from collections.abc import Sequence
 
 import ipywidgets as W
 
@@ -46,6 +50,7 @@ class BackwardStepper(ClosesParts, W.VBox):
                 self._where[id(m.ref)] = n.id
         before = {id(n.ref): _array(n.ref.grad) for n in self.view.graph.leaves()}
         self._grad_before = {n.id: values(before[id(n.ref)]) for n in self.view.drawn.leaves() if not n.copy_of}
+        self._counts = None  # the engine's dependency counts, replayed (None with PyTorch's engine)
         record = self._record_engine if self.torch.__name__ == "autograd_widgets" else self._record_hooks
         try:
             raw = record(gradient, retain_graph)
@@ -56,6 +61,7 @@ class BackwardStepper(ClosesParts, W.VBox):
             raise
         self.steps = self._describe(raw, before)
         self._freed_after = set(self.view._freed())
+        self._index_steps()
         self._position = 0
         self.prev_button = W.Button(description="◀ previous")
         self.next_button = W.Button(description="next ▶", button_style="primary")
@@ -75,15 +81,16 @@ class BackwardStepper(ClosesParts, W.VBox):
         from ..engine import observe
         with observe() as trace:
             self.output.backward(gradient, retain_graph=retain_graph)
+        self._counts = _Counts(trace.dependencies, [s.dependencies for s in trace.steps])
         return [dict(node=s.node, grad_outputs=s.grad_outputs, grad_inputs=s.grad_inputs,
-                     ready=list(s.ready), waiting=dict(s.dependencies), freed=s.released) for s in trace.steps]
+                     ready=list(s.ready), freed=s.released) for s in trace.steps]
 
     def _record_hooks(self, gradient, retain_graph):
         raw, handles = [], []
         for node in self.view.graph.functions():
             def hook(grad_inputs, grad_outputs, fn=node.ref):
                 raw.append(dict(node=fn, grad_outputs=tuple(grad_outputs), grad_inputs=tuple(grad_inputs),
-                                ready=None, waiting=None, freed=not retain_graph))
+                                ready=None, freed=not retain_graph))
             handles.append(node.ref.register_hook(hook))
         try:
             self.output.backward(gradient, retain_graph=retain_graph)
@@ -109,8 +116,7 @@ class BackwardStepper(ClosesParts, W.VBox):
                                           "grad": values(g)})
             if r["ready"] is not None:
                 step["ready"] = [{"id": where.get(id(n), ""), "name": type(n).__name__} for n in r["ready"]]
-                step["waiting"] = [{"id": where.get(id(n), ""), "name": type(n).__name__, "count": c}
-                                   for n, c in r["waiting"].items()]
+                step["waiting"] = _Waiting(self, i + 1)
             variable = getattr(fn, "variable", None)
             if variable is not None and r["grad_outputs"] and r["grad_outputs"][0] is not None:
                 key = id(variable)
@@ -149,14 +155,44 @@ class BackwardStepper(ClosesParts, W.VBox):
     def run_to_end(self):
         self.position = len(self.steps)
 
+    def _index_steps(self):
+        """What drawing any position needs, found once: each node's first step, first freeing step and
+        leaf gradients by step. A move then costs the drawn nodes and that step's edges, never the steps
+        before it (stepping through a graph of n nodes is linear in n)."""
+        self._first_run, self._first_freed, self._leaf_steps = {}, {}, {}
+        for s in self.steps:
+            self._first_run.setdefault(s["node"], s["index"])
+            if s["freed"] and s["node"] in self._freed_after:
+                self._first_freed.setdefault(s["node"], s["index"])
+            if "leaf" in s:
+                self._leaf_steps.setdefault(s["leaf"], []).append(s["index"])
+        self._first_run.pop("", None)
+        self._leaf_lines = {n.id: label_lines(n) for n in self.view.drawn.leaves()}
+        self._waiting_drawn = {}  # drawn id -> how many of its nodes wait for gradients now
+        if self._counts is not None:
+            self._counts.on_change = self._count_waiting
+            for node in self._counts.waiting:
+                self._count_waiting(node, True)
+
+    def _count_waiting(self, node, waiting):
+        nid = self._where.get(id(node), "")
+        left = self._waiting_drawn.get(nid, 0) + (1 if waiting else -1)
+        if left:
+            self._waiting_drawn[nid] = left
+        else:
+            self._waiting_drawn.pop(nid, None)
+
     def _draw(self):
-        done = self.steps[:self.position]
-        self.counter.value = f"<span class='aw-step-counter'>step {self.position} of {len(self.steps)}</span>"
-        marks = {s["node"]: "done" for s in done}
-        if done:
-            last = done[-1]
-            for w in last["waiting"] or ():
-                marks[w["id"]] = "waiting"
+        p = self.position
+        last = self.steps[p - 1] if p else None
+        if self._counts is not None:
+            self._counts.move_to(p)
+        self.counter.value = f"<span class='aw-step-counter'>step {p} of {len(self.steps)}</span>"
+        marks = {nid: "done" for nid, i in self._first_run.items() if i < p}
+        if last:
+            if last["waiting"] is not None:
+                for nid in self._waiting_drawn:
+                    marks[nid] = "waiting"
             for r in last["ready"] or ():
                 marks[r["id"]] = "ready"
             marks[last["node"]] = "current"
@@ -167,31 +203,29 @@ class BackwardStepper(ClosesParts, W.VBox):
             for copy in self._copies.get(nid, ()):
                 marks[copy] = mark
         self.view.marks = marks
-        self.view.freed = sorted({s["node"] for s in done if s["freed"]} & self._freed_after)
-        self._leaf_labels(done)
-        self.panel.value = self._panel(done)
+        self.view.freed = sorted(nid for nid, i in self._first_freed.items() if i < p)
+        self._leaf_labels(p)
+        self.panel.value = self._panel(last)
 
-    def _leaf_labels(self, done):
-        """Leaves show their .grad as it was after the steps run so far."""
-        grads = {}
-        for s in done:
-            if "leaf" in s:
-                grads[s["leaf"]] = s["leaf_grad"]
+    def _leaf_labels(self, p):
+        """Leaves show their .grad as it was after the first `p` steps."""
         patch = {}
         for n in self.view.drawn.leaves():
-            lines = label_lines(n)
+            lines = list(self._leaf_lines[n.id])
             nid = n.copy_of or n.id
             if len(lines) > 2:
-                lines[2] = ("grad " + grads.get(nid, self._grad_before[nid])).ljust(len(lines[2]))
+                ran = self._leaf_steps.get(nid, ())
+                k = bisect.bisect_left(ran, p)  # the steps before p that added into this leaf
+                grad = self.steps[ran[k - 1]]["leaf_grad"] if k else self._grad_before[nid]
+                lines[2] = ("grad " + grad).ljust(len(lines[2]))
             patch[n.id] = lines
         self.view.set_labels(patch)
 
-    def _panel(self, done):
-        if not done:
+    def _panel(self, s):
+        if s is None:
             first = self.steps[0]["name"] if self.steps else "nothing"
             return (f"<div class='aw-step'>backward() is about to start: {len(self.steps)} nodes will run, "
                     f"the first is <b>{html.escape(first)}</b> (it holds the output's gradient). Press next.</div>")
-        s = done[-1]
         esc = html.escape
         edges = "".join(f"<li>→ {esc(e['to'])}: <code>{esc(e['grad'])}</code></li>" for e in s["edges"]) or \
             "<li>(no next_functions)</li>"
@@ -204,8 +238,8 @@ class BackwardStepper(ClosesParts, W.VBox):
         if s["ready"] is None:
             lines.append("<div>ready queue and dependency counts: PyTorch's engine does not show them.</div>")
         else:
-            ready = ", ".join(r["name"] for r in s["ready"]) or "empty"
-            waiting = ", ".join(f"{w['name']} ({w['count']} to come)" for w in s["waiting"]) or "none"
+            ready = _few([r["name"] for r in s["ready"][:PANEL_NAMES + 1]], len(s["ready"])) or "empty"
+            waiting = self._counts.summary(PANEL_NAMES) or "none"
             lines.append(f"<div>ready queue: {esc(ready)}</div><div>waiting for gradients: {esc(waiting)}</div>")
         if s["freed"] and s["node"] in self._freed_after:
             lines.append("<div style='color:#777'>its saved tensors are freed now (retain_graph=False)</div>")
@@ -217,3 +251,101 @@ class BackwardStepper(ClosesParts, W.VBox):
 
 def _array(t):
     return None if t is None else t.detach().cpu().numpy().copy()
+
+
+PANEL_NAMES = 12  # the panel names this many nodes of the ready queue or of the waiting ones, then counts
+
+
+def _few(names, total):
+    """At most PANEL_NAMES names, then how many more there are."""
+    shown = ", ".join(names[:PANEL_NAMES])
+    return shown + (f" and {total - PANEL_NAMES} more" if total > PANEL_NAMES else "")
+
+
+class _Counts:
+    """The engine's dependency counts at any step, from the counts before the first step and the ones
+    each step changed (engine.observe()); moving one step costs that step's edges, not the graph's size.
+
+    `waiting`: node -> gradients still to come, for every node not yet ready, now. `on_change(node,
+    waiting)` is told when a node starts or stops waiting."""
+
+    def __init__(self, initial: dict, changes: list):
+        self.initial, self.changes = initial, changes
+        self.rank = {n: i for i, n in enumerate(initial)}  # the engine's order, in which they are listed
+        self.waiting = {n: c for n, c in initial.items() if c > 0}
+        self.partial = set()  # waiting nodes that got some of their gradients already
+        self.undo, counts = [], dict(initial)
+        for changed in changes:
+            self.undo.append({n: counts[n] for n in changed})
+            counts.update(changed)
+        self.position, self.on_change = 0, None
+
+    def at(self, position: int) -> dict:
+        """The waiting nodes and their counts after `position` steps, in the engine's order (replayed
+        from the start: for one look, not for drawing every step)."""
+        counts = dict(self.initial)
+        for changed in self.changes[:position]:
+            counts.update(changed)
+        return {n: c for n, c in counts.items() if c > 0}
+
+    def move_to(self, position: int):
+        while self.position < position:
+            self._set(self.changes[self.position])
+            self.position += 1
+        while self.position > position:
+            self.position -= 1
+            self._set(self.undo[self.position])
+
+    def _set(self, counts):
+        for n, c in counts.items():
+            was = n in self.waiting
+            if c > 0:
+                self.waiting[n] = c
+            else:
+                self.waiting.pop(n, None)
+            if 0 < c < self.initial[n]:
+                self.partial.add(n)
+            else:
+                self.partial.discard(n)
+            if was != (c > 0) and self.on_change:
+                self.on_change(n, c > 0)
+
+    def summary(self, most: int) -> str:
+        """'MulBackward0 (1 to come), ...': every waiting node while there are few; else the ones that
+        got some of their gradients already, then how many more wait."""
+        if len(self.waiting) <= most:
+            nodes = sorted(self.waiting, key=self.rank.get)
+            more = ""
+        else:
+            nodes = heapq.nsmallest(most, self.partial, key=self.rank.get)
+            rest = len(self.waiting) - len(nodes)
+            more = f"{' and ' if nodes else ''}{rest} {'more ' if nodes else ''}node{'s' * (rest != 1)} not reached yet"
+        return ", ".join(f"{type(n).__name__} ({self.waiting[n]} to come)" for n in nodes) + more
+
+
+class _Waiting(Sequence):
+    """A step's "waiting" list ([{"id", "name", "count"}], the engine's order), made when read: kept
+    for every step it would grow with the square of the graph's size."""
+
+    def __init__(self, stepper, position):
+        self._stepper, self._position = stepper, position
+
+    def _list(self):
+        where = self._stepper._where
+        return [{"id": where.get(id(n), ""), "name": type(n).__name__, "count": c}
+                for n, c in self._stepper._counts.at(self._position).items()]
+
+    def __getitem__(self, i):
+        return self._list()[i]
+
+    def __len__(self):
+        return len(self._stepper._counts.at(self._position))
+
+    def __iter__(self):
+        return iter(self._list())
+
+    def __eq__(self, other):
+        return list(self) == list(other) if isinstance(other, (list, Sequence)) else NotImplemented
+
+    def __repr__(self):
+        return repr(self._list())

@@ -1,14 +1,14 @@
-// GraphView's front end. Python sends DOT text; Graphviz compiled to WebAssembly lays it out here,
-// in the browser. Afterwards only small messages arrive: changed label lines (patched into the SVG
-// in place, no new layout), freed / marked nodes (CSS classes), the selected node's details.
+// GraphView's front end. Python sends DOT text; Graphviz compiled to WebAssembly lays it out in the
+// browser, in a Web Worker (layout.js). Afterwards only small messages arrive: changed label lines
+// (patched into the SVG in place, no new layout), freed / marked nodes (CSS classes), the selected
+// node's details.
 //
 // This module is the bundle of a hidden runtime widget created once per kernel; each GraphView
 // carries a few hundred bytes (widgets/loader.js) that asks anywidget's host for these exports.
-import { Graphviz } from "@hpcc-js/wasm-graphviz";
+import { renderHeatMap } from "./grid.js";
+import { layoutSvg, warmUp } from "./layout.js";
+import { addStyle } from "./style.js";
 import { MODULE_CSS, moduleClicked, tidyClusters } from "./modules.js";
-
-let graphvizReady = null; // one WebAssembly instance per page, shared by every view
-const graphviz = () => (graphvizReady ??= Graphviz.load());
 
 const CHAR_WIDTH = 6.6;
 const MAX_HEIGHT = 560; // px of notebook the graph may take
@@ -37,19 +37,11 @@ const CSS = `
 .aw-graph g.node.aw-waiting text { font-style: italic; }
 `;
 
-function addStyle() {
-  if (document.getElementById("aw-graph-style")) return;
-  const style = document.createElement("style");
-  style.id = "aw-graph-style";
-  style.textContent = CSS + MODULE_CSS;
-  document.head.append(style);
-}
-
 const HINT = "Click a node to see its data, grad, saved tensors and version. Drag to pan, wheel to zoom, "
   + "double-click to fit.";
 
 function render({ model, el }) {
-  addStyle();
+  addStyle("aw-graph-style", CSS + MODULE_CSS);
   const root = document.createElement("div");
   root.className = "aw-graph";
   const canvas = document.createElement("div");
@@ -134,10 +126,12 @@ function render({ model, el }) {
     }
   };
 
+  let asked = 0; // a newer DOT may arrive while the worker lays out an older one: draw the newest only
   const layout = async () => {
-    const gv = await graphviz();
+    const mine = (asked += 1);
     const t0 = performance.now();
-    const text = gv.layout(model.get("dot"), "svg", "dot");
+    const { svg: text, ms } = await layoutSvg(model.get("dot"));
+    if (mine !== asked) return;
     const t1 = performance.now();
     canvas.innerHTML = text;
     svg = canvas.querySelector("svg");
@@ -153,9 +147,11 @@ function render({ model, el }) {
     }
     tidyClusters(canvas);
     stats.layouts += 1;
-    stats.layoutMs = t1 - t0; // Graphviz alone
-    stats.drawMs = performance.now() - t0; // and the SVG parsed into the page
+    stats.layoutMs = ms; // Graphviz alone, in the worker
+    stats.waitMs = t1 - t0; // asked -> SVG back (the worker's queue and warm-up included)
+    stats.drawMs = performance.now() - t1; // the SVG parsed into the page: the only main-thread part
     root.dataset.layoutMs = stats.layoutMs.toFixed(1);
+    root.dataset.waitMs = stats.waitMs.toFixed(1);
     root.dataset.drawMs = stats.drawMs.toFixed(1);
     root.dataset.nodes = String(nodes.size);
     fit();
@@ -226,7 +222,7 @@ function render({ model, el }) {
 
 export default {
   initialize() {
-    graphviz(); // start compiling the WebAssembly now; views wait for it
-    return { render, version: 1 };
+    warmUp(); // start the layout worker (WebAssembly compile and warm-up) now; views wait for it
+    return { render, renderHeatMap, version: 1 };
   },
 };

@@ -1,0 +1,38 @@
+// Layouts run in one Web Worker per page (layout_worker.js, carried in this bundle as text and
+// started from a Blob URL); the page only parses the SVG that comes back.
+import workerSource from "virtual:layout-worker";
+
+let worker = null;
+let nextId = 0;
+const pending = new Map(); // id -> { resolve, reject }
+
+function start() {
+  if (worker) return worker;
+  const url = URL.createObjectURL(new Blob([workerSource], { type: "text/javascript" }));
+  worker = new Worker(url);
+  worker.onmessage = ({ data }) => {
+    const job = pending.get(data.id);
+    if (!job) return;
+    pending.delete(data.id);
+    if (data.error) job.reject(new Error(data.error));
+    else job.resolve({ svg: data.svg, ms: data.ms });
+  };
+  worker.onerror = (e) => { // a worker that failed to start fails every layout waiting for it
+    for (const job of pending.values()) job.reject(new Error(e.message || "the layout worker failed"));
+    pending.clear();
+    worker = null;
+  };
+  return worker;
+}
+
+// Start the worker (and its WebAssembly compile and warm-up) before any view asks for a layout.
+export const warmUp = () => { start(); };
+
+// The SVG Graphviz makes of `dot`, and the milliseconds its layout took in the worker.
+export function layoutSvg(dot) {
+  return new Promise((resolve, reject) => {
+    const id = (nextId += 1);
+    pending.set(id, { resolve, reject });
+    start().postMessage({ id, dot });
+  });
+}
