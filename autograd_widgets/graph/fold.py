@@ -10,6 +10,8 @@ picture. Copies say which node they repeat (`copy_of`). Then, only while the gra
    graph become one "fold" node, so the outputs and the leaves near them stay readable.
 Nothing is lost: a fold node's `ref` lists the nodes it stands for, and its details count them.
 """
+from dataclasses import replace
+
 from .model import Graph, GraphEdge, GraphNode
 
 
@@ -78,7 +80,7 @@ def _split_shared(graph):
         nodes[nid] = n
         for c in copies.get(nid, ()):
             nodes[c.id] = c
-    edges = [GraphEdge(e.src, redirect.get(id(e), e.dst), e.input_nr, e.kind) for e in graph.edges]
+    edges = [replace(e, dst=redirect.get(id(e), e.dst)) for e in graph.edges]
     for nid, leaf in variable.items():
         for c in copies.get(nid, ()):
             edges.append(GraphEdge(c.id, f"{leaf}~{c.id.rsplit('~', 1)[1]}", 0, "variable"))
@@ -115,7 +117,7 @@ def _fold_chains(graph):
     for e in graph.edges:
         src, dst = owner.get(e.src, e.src), owner.get(e.dst, e.dst)
         if src != dst:
-            edges.append(GraphEdge(src, dst, e.input_nr, e.kind))
+            edges.append(replace(e, src=src, dst=dst))
     kept = {}
     for nid, n in nodes.items():  # keep walk order; a fold takes its first member's place
         if nid not in owner:
@@ -176,7 +178,7 @@ def _fold_middle(graph, max_nodes):
         if src == dst or (src == fid or dst == fid) and (src, dst) in seen:
             continue
         seen.add((src, dst))
-        edges.append(GraphEdge(src, dst, e.input_nr, e.kind))
+        edges.append(replace(e, src=src, dst=dst))
     nodes = {}
     for nid, n in graph.nodes.items():
         if nid not in inside:

@@ -17,7 +17,8 @@ import anywidget
 import traitlets
 
 from ..graph import fold, is_freed, labels, to_dot, walk
-from ..graph.dot import grad_line, has_grad_line, label_lines
+from ..graph.dot import edge_label, grad_line, has_grad_line, label_lines
+from ..graph.flow import Flow, label_edges
 from ._parts import ClosesParts
 
 _HERE = Path(__file__).resolve().parent
@@ -65,23 +66,70 @@ class GraphView(ClosesParts, anywidget.AnyWidget):
     selected = traitlets.Unicode("").tag(sync=True)
     details = traitlets.Dict().tag(sync=True)
 
-    def __init__(self, outputs, names=None, max_nodes=MAX_NODES, **kwargs):
+    def __init__(self, outputs, names=None, max_nodes=MAX_NODES, gradients=False, **kwargs):
         graph = walk(outputs, names=names)
         super().__init__(runtime=shared_runtime(), **kwargs)
         self.max_nodes = max_nodes
+        # gradients=True: every edge is labelled with what flowed along it in the last backward, from
+        # hooks on the graph's nodes (so the learner's own backward() calls show); "replay": labelled
+        # by whoever recorded the backward (BackwardStepper), no hooks.
+        self.gradients = bool(gradients)
+        self.flow = Flow(self._on_flow) if gradients is True else None
+        self.hidden = frozenset()  # ids of nodes whose grad reads "?" (a quiz asks for it, widgets/quiz.py)
         self._draw(graph, fold(graph, max_nodes))
         self.on_msg(self._on_front_end)
 
     def _draw(self, graph, drawn):
         self._use(graph, drawn)
-        self.labels = labels(drawn)
-        self.dot = to_dot(drawn).source
+        self.labels = {**labels(drawn, self.hidden), **self._edge_labels(drawn)}
+        self.dot = to_dot(drawn, gradients=self.gradients, hidden=self.hidden).source
         self.freed = self._freed()
 
     def _use(self, graph, drawn):
         self.graph, self.drawn = graph, drawn
         self._functions = [n for n in drawn.functions() if n.kind == "fn"]
         self._tensors = [n for n in drawn.nodes.values() if n.kind in ("leaf", "tensor")]
+        if self.flow is not None:
+            self._edges_at = {}  # id(backward function) -> indices of the drawn edges its backward labels
+            for i, e in enumerate(drawn.edges):
+                end = drawn.nodes[e.dst if e.kind == "output" else e.src]
+                if end.kind in ("fn", "accumulate"):
+                    self._edges_at.setdefault(id(end.ref), []).append(i)
+            self.flow.watch(graph)
+
+    # --- gradients on the edges (graph/flow.py) ---------------------------------------------------
+    def _edge_labels(self, drawn):
+        if not self.gradients:
+            return {}
+        if self.flow is not None:
+            label_edges(drawn, self.flow)
+        return {f"e{i}": [edge_label(drawn, e, bool(self.hidden))] for i, e in enumerate(drawn.edges)}
+
+    def _on_flow(self, fn):
+        changed = label_edges(self.drawn, self.flow, self._edges_at.get(id(fn), ()))
+        if changed:
+            self.set_labels({f"e{i}": [edge_label(self.drawn, self.drawn.edges[i], bool(self.hidden))] for i in changed})
+
+    def set_edge_grads(self, texts):
+        """Label the drawn edges with these gradient texts ({edge index: text}; others blank), as a
+        recorded backward replays (BackwardStepper)."""
+        lines = {}
+        for i, e in enumerate(self.drawn.edges):
+            e.grad = texts.get(i, "")
+            lines[f"e{i}"] = [edge_label(self.drawn, e, bool(self.hidden))]
+        self.set_labels(lines)
+
+    def hide_grads(self, ids):
+        """Draw `grad ?` in the nodes `ids` (and `?` on every edge while any is hidden), until called
+        again with fewer: a quiz hides what the learner is predicting."""
+        self.hidden = frozenset(ids)
+        self.set_labels(self._edge_labels(self.drawn))
+        self.refresh(freed=False)
+
+    def close(self):
+        if self.flow is not None:
+            self.flow.close()
+        super().close()
 
     def update(self, outputs, names=None):
         """Draw the graph behind `outputs` instead. If it has the same structure as the one drawn (the
@@ -93,6 +141,7 @@ class GraphView(ClosesParts, anywidget.AnyWidget):
             self._draw(graph, drawn)
         else:
             self._use(graph, drawn)
+            self.set_labels(self._edge_labels(drawn))
             self.refresh()
 
     def refresh(self, freed=True, data=True):
@@ -100,15 +149,19 @@ class GraphView(ClosesParts, anywidget.AnyWidget):
         functions' saved tensors a backward freed. Without `data` only the grad lines are read
         again (a backward changes nothing else)."""
         if data:
-            self.set_labels({n.id: label_lines(n) for n in self._tensors})  # functions' labels never change
+            self.set_labels({n.id: label_lines(n, self._hides(n)) for n in self._tensors})  # functions' never change
         else:
-            self.set_labels({n.id: self.labels[n.id][:2] + [grad_line(n)] for n in self._tensors if has_grad_line(n)})
+            self.set_labels({n.id: self.labels[n.id][:2] + [grad_line(n, self._hides(n))] for n in self._tensors
+                             if has_grad_line(n)})
         if freed:
             now = self._freed()
             if now != self.freed:
                 self.freed = now
         if self.selected:
             self._show(self.selected)
+
+    def _hides(self, node):
+        return (node.copy_of or node.id) in self.hidden
 
     def set_labels(self, lines):
         """Draw these label lines ({node id: lines}) instead of the live values (BackwardStepper replays)."""
@@ -135,8 +188,11 @@ class GraphView(ClosesParts, anywidget.AnyWidget):
             return
         kind = {"leaf": "leaf tensor", "tensor": "non-leaf tensor", "fn": "backward function",
                 "accumulate": "AccumulateGrad", "fold": "folded nodes"}[node.kind]
-        self.details = {"id": node.id, "title": f"{node.title} ({kind})",
-                        "rows": [[k, str(v)] for k, v in node.details().items()]}
+        rows = [[k, "? (predict it first)" if k == "grad" and self._hides(node) else str(v)]
+                for k, v in node.details().items()]
+        if node.order > 1:
+            rows.append(["derivative order", f"{node.order} (built by a create_graph backward)"])
+        self.details = {"id": node.id, "title": f"{node.title} ({kind})", "rows": rows}
 
     def __repr__(self):
         kinds = {}
@@ -148,13 +204,15 @@ class GraphView(ClosesParts, anywidget.AnyWidget):
 
 
 def _structure(graph):
-    return ([(n.id, n.kind, n.title) for n in graph.nodes.values()],
+    return ([(n.id, n.kind, n.title, n.order) for n in graph.nodes.values()],
             [(e.src, e.dst, e.kind) for e in graph.edges])
 
 
-def show(*outputs, names=None, max_nodes=MAX_NODES):
+def show(*outputs, names=None, max_nodes=MAX_NODES, gradients=False):
     """The graph behind `outputs`, drawn live: `show(loss)`, `show(y1, y2, names={"x": x})` or
-    `show(loss, names=model)` (its parameters named `fc1.weight`, ...)."""
+    `show(loss, names=model)` (its parameters named `fc1.weight`, ...). With `gradients=True` each
+    edge shows the gradient that flowed along it in the last backward (values, or the shape of a
+    large one), and nodes a create_graph backward built are coloured by derivative order."""
     if not outputs:
         raise TypeError("show() needs at least one tensor, e.g. show(loss).")
-    return GraphView(list(outputs), names=names, max_nodes=max_nodes)
+    return GraphView(list(outputs), names=names, max_nodes=max_nodes, gradients=gradients)

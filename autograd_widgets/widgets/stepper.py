@@ -13,7 +13,8 @@ Each step (a dict): "index", "node" (the drawn node's id), "name" (class name), 
 (gradients that arrived), "edges" ([{"to", "to_id", "grad"}] sent along next_functions),
 "ready" and "waiting" ([{"id", "name"(, "count")}] after the step; None with PyTorch, whose engine
 does not expose them), "freed" (its saved tensors were released), "leaf" / "leaf_grad" (for
-AccumulateGrad: the leaf's id and its .grad after the step).
+AccumulateGrad: the leaf's id and its .grad after the step). With `gradients=True` each edge is
+labelled with the gradient sent along it by the steps run so far (graph/flow.py).
 """
 import html
 import numbers
@@ -23,6 +24,7 @@ import ipywidgets as W
 from .. import errors
 from ..graph import values
 from ..graph.dot import label_lines
+from ..graph.flow import Flow, describe, edge_text
 from ._autograd import module_of
 from ._parts import ClosesParts
 from .graph_view import GraphView
@@ -32,10 +34,10 @@ class BackwardStepper(ClosesParts, W.VBox):
     """Next / previous / run to end through the recorded steps; the graph marks the current node,
     the ready queue, the nodes still waiting for gradients, and freed saved tensors."""
 
-    def __init__(self, output, gradient=None, names=None, retain_graph=False):
+    def __init__(self, output, gradient=None, names=None, retain_graph=False, gradients=False):
         self.output = output
         self.torch = module_of(output)
-        self.view = GraphView(output, names=names)
+        self.view = GraphView(output, names=names, gradients="replay" if gradients else False)
         self._where = {}  # id(tensor or function) -> its drawn node's id (a fold's for folded nodes)
         self._copies = {}  # drawn id -> ids of the copies drawn beside other uses (graph/fold.py)
         for n in self.view.drawn.nodes.values():
@@ -55,6 +57,9 @@ class BackwardStepper(ClosesParts, W.VBox):
                 raise RuntimeError(errors.explain(e)) from None
             raise
         self.steps = self._describe(raw, before)
+        # What each step sent and received, as edge label texts (graph/flow.py), for gradients=True.
+        self._flow = [(id(r["node"]), [describe(g) for g in r["grad_inputs"] or ()],
+                       [describe(g) for g in r["grad_outputs"] or ()]) for r in raw] if gradients else None
         self._freed_after = set(self.view._freed())
         self._position = 0
         self.prev_button = W.Button(description="◀ previous")
@@ -169,7 +174,17 @@ class BackwardStepper(ClosesParts, W.VBox):
         self.view.marks = marks
         self.view.freed = sorted({s["node"] for s in done if s["freed"]} & self._freed_after)
         self._leaf_labels(done)
+        if self._flow is not None:
+            self._edge_grads()
         self.panel.value = self._panel(done)
+
+    def _edge_grads(self):
+        """Edges carry the gradients sent so far: those of the steps run up to `position`."""
+        flow = Flow()
+        for key, sent, arrived in self._flow[:self.position]:
+            flow.sent[key], flow.arrived[key] = sent, arrived
+        drawn = self.view.drawn
+        self.view.set_edge_grads({i: edge_text(drawn, e, flow) for i, e in enumerate(drawn.edges)})
 
     def _leaf_labels(self, done):
         """Leaves show their .grad as it was after the steps run so far."""
