@@ -55,8 +55,7 @@ class Flow:
         self._handles = []
 
     def record(self, fn, grad_inputs, grad_outputs):
-        self.sent[id(fn)] = [describe(g) for g in grad_inputs or ()]
-        self.arrived[id(fn)] = [describe(g) for g in grad_outputs or ()]
+        self.sent[id(fn)], self.arrived[id(fn)] = texts(fn, grad_inputs, grad_outputs)
         mark_orders(fn, grad_inputs or ())
         if self.on_record is not None:
             self.on_record(fn)
@@ -78,6 +77,13 @@ class Flow:
         for h in self._handles:
             h.remove()
         self._handles = []
+
+
+def texts(fn, grad_inputs, grad_outputs):
+    """What fn sent along each next_functions edge (as the next node receives it) and what arrived at
+    each of its outputs, as label texts."""
+    return ([describe(_as_received(fn, k, g)) for k, g in enumerate(grad_inputs or ())],
+            [describe(g) for g in grad_outputs or ()])
 
 
 def mark_orders(fn, grad_inputs):
@@ -125,13 +131,27 @@ def edge_shape(graph, edge):
         return tuple(src.ref.shape)
     if edge.kind == "variable" and dst.kind == "leaf":
         return tuple(dst.ref.shape)
-    if dst.kind == "accumulate":
-        return tuple(dst.ref.variable.shape)
-    if dst.kind == "fn":
-        fn = dst.ref
-        try:  # what the function's output `input_nr` looks like: this core's _meta, PyTorch's _input_metadata
-            meta = getattr(fn, "_meta", None)
-            return tuple(meta[edge.input_nr][0]) if meta is not None else tuple(fn._input_metadata[edge.input_nr].shape)
-        except (AttributeError, IndexError, TypeError):
-            return None
+    if dst.kind in ("fn", "accumulate"):
+        return input_shape(dst.ref, edge.input_nr)
     return None
+
+
+def input_shape(fn, nr):
+    """The shape of the gradient backward function `fn` takes at its output `nr` (None if unknown)."""
+    variable = getattr(fn, "variable", None)
+    if variable is not None:
+        return tuple(variable.shape)
+    try:  # this core's _meta, PyTorch's _input_metadata
+        meta = getattr(fn, "_meta", None)
+        return tuple(meta[nr][0]) if meta is not None else tuple(fn._input_metadata[nr].shape)
+    except (AttributeError, IndexError, TypeError):
+        return None
+
+
+def _as_received(fn, k, g):
+    """The gradient fn sends to next_functions[k] as that node receives it: summed to its shape
+    where the engine does so after fn's hooks ran (a broadcast input)."""
+    if g is None or k >= len(fn.next_functions) or fn.next_functions[k][0] is None:
+        return g
+    shape = input_shape(*fn.next_functions[k])
+    return g.sum_to_size(shape) if shape is not None and tuple(g.shape) != shape else g

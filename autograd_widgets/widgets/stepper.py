@@ -24,7 +24,7 @@ import ipywidgets as W
 from .. import errors
 from ..graph import values
 from ..graph.dot import label_lines
-from ..graph.flow import Flow, describe, edge_text
+from ..graph.flow import Flow, edge_text, texts
 from ._autograd import module_of
 from ._parts import ClosesParts
 from .graph_view import GraphView
@@ -58,8 +58,8 @@ class BackwardStepper(ClosesParts, W.VBox):
             raise
         self.steps = self._describe(raw, before)
         # What each step sent and received, as edge label texts (graph/flow.py), for gradients=True.
-        self._flow = [(id(r["node"]), [describe(g) for g in r["grad_inputs"] or ()],
-                       [describe(g) for g in r["grad_outputs"] or ()]) for r in raw] if gradients else None
+        self._flow = [(id(r["node"]), *texts(r["node"], r["grad_inputs"], r["grad_outputs"])) for r in raw
+                      ] if gradients else None
         self._freed_after = set(self.view._freed())
         self._position = 0
         self.prev_button = W.Button(description="◀ previous")
