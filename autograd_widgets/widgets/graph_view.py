@@ -20,6 +20,7 @@ from ..graph import fold, is_freed, labels, to_dot, walk
 from ..graph.dot import edge_label, grad_line, has_grad_line, label_lines
 from ..graph.flow import Flow, label_edges
 from ._parts import ClosesParts
+from .static import StaticFallback
 
 _HERE = Path(__file__).resolve().parent
 BUNDLE = _HERE.parent / "static" / "graph.js"
@@ -50,7 +51,7 @@ def shared_runtime():
     return _runtime
 
 
-class GraphView(ClosesParts, anywidget.AnyWidget):
+class GraphView(ClosesParts, StaticFallback, anywidget.AnyWidget):
     """The graph behind `outputs`, drawn with pan and zoom; values and grads update in place.
 
     Click a node: its id lands in `selected` and its details (data, grad, saved tensors, version)
@@ -193,6 +194,9 @@ class GraphView(ClosesParts, anywidget.AnyWidget):
         if node.order > 1:
             rows.append(["derivative order", f"{node.order} (built by a create_graph backward)"])
         self.details = {"id": node.id, "title": f"{node.title} ({kind})", "rows": rows}
+
+    def _static_views(self):
+        return [self]
 
     def __repr__(self):
         kinds = {}

@@ -30,11 +30,12 @@ from ._autograd import as_list, fmt as _fmt, index_text as _index, module_of
 from ._parts import ClosesParts, Slider, close_with_parts
 from .graph_view import GraphView
 from .quiz import PredictThenReveal
+from .static import StaticFallback
 
 MODES = ("fresh", "accumulate")
 
 
-class BackwardPlayground(PredictThenReveal, ClosesParts, W.VBox):
+class BackwardPlayground(PredictThenReveal, ClosesParts, StaticFallback, W.VBox):
     """One slider per element of each output's `gradient`, the graph, and every leaf's .grad.
 
     mode "fresh": every slider change sets the inputs' grads to None and runs backward(v) again on
@@ -274,7 +275,7 @@ class BackwardPlayground(PredictThenReveal, ClosesParts, W.VBox):
                                    ) if rows else ""
 
     def __repr__(self):
-        grads = ", ".join(f"{k}.grad={_fmt(v)}" for k, v in self.grads.items())
+        grads = ", ".join(f"{k}.grad={self._grad_text(k, v)}" for k, v in self.grads.items())
         return f"BackwardPlayground({len(self.sliders)} sliders, mode={self.mode!r}, {grads})"
 
 

@@ -28,9 +28,10 @@ from ..graph.flow import Flow, edge_text, texts
 from ._autograd import module_of
 from ._parts import ClosesParts
 from .graph_view import GraphView
+from .static import StaticFallback
 
 
-class BackwardStepper(ClosesParts, W.VBox):
+class BackwardStepper(ClosesParts, StaticFallback, W.VBox):
     """Next / previous / run to end through the recorded steps; the graph marks the current node,
     the ready queue, the nodes still waiting for gradients, and freed saved tensors."""
 
