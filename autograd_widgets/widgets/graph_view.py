@@ -11,10 +11,12 @@ graphs folded, see graph/fold.py), `labels` (node id -> label lines now), `freed
 functions whose saved tensors a backward freed), `marks` (node id -> "current" | "ready" | "done"
 | "waiting", used by BackwardStepper), `details` (the side panel's content).
 """
+import weakref
 from pathlib import Path
 
 import anywidget
 import traitlets
+from IPython import get_ipython
 
 from ..graph import fold, is_freed, labels, to_dot, walk
 from ..graph.dot import edge_label, grad_line, has_grad_line, label_lines
@@ -66,6 +68,9 @@ class GraphView(ClosesParts, StaticFallback, anywidget.AnyWidget):
     marks = traitlets.Dict().tag(sync=True)
     selected = traitlets.Unicode("").tag(sync=True)
     details = traitlets.Dict().tag(sync=True)
+    # The labels as of the end of the last cell run (IPython's post_run_cell): what a page with saved
+    # widget state (an HTML export) draws with no kernel to answer for the live ones.
+    saved_labels = traitlets.Dict().tag(sync=True)
 
     def __init__(self, outputs, names=None, max_nodes=MAX_NODES, gradients=False, **kwargs):
         graph = walk(outputs, names=names)
@@ -79,6 +84,7 @@ class GraphView(ClosesParts, StaticFallback, anywidget.AnyWidget):
         self.hidden = frozenset()  # ids of nodes whose grad reads "?" (a quiz asks for it, widgets/quiz.py)
         self._draw(graph, fold(graph, max_nodes))
         self.on_msg(self._on_front_end)
+        _save_after_each_cell(self)
 
     def _draw(self, graph, drawn):
         self._use(graph, drawn)
@@ -205,6 +211,31 @@ class GraphView(ClosesParts, StaticFallback, anywidget.AnyWidget):
         parts = ", ".join(f"{kinds[k]} {k}" for k in ("tensor", "leaf", "fn", "accumulate") if k in kinds)
         folded = f", drawn as {len(self.drawn.nodes)}" if self.drawn is not self.graph else ""
         return f"GraphView({len(self.graph.nodes)} nodes: {parts}{folded})"
+
+
+_views = weakref.WeakSet()  # open GraphViews whose labels are saved after each cell
+_hooked = False
+
+
+def _save_after_each_cell(view):
+    """Copy each open view's labels into `saved_labels` after every cell IPython runs (one sync per
+    changed view and cell, none per slider move)."""
+    global _hooked
+    _views.add(view)
+    if _hooked:
+        return
+    ip = get_ipython()
+    if ip is None:
+        return
+    ip.events.register("post_run_cell", save_labels)
+    _hooked = True
+
+
+def save_labels(*_):
+    """Store the labels drawn now in every open view's synced state (post_run_cell calls it)."""
+    for view in list(_views):
+        if view.comm is not None and view.saved_labels != view.labels:
+            view.saved_labels = dict(view.labels)
 
 
 def _structure(graph):

@@ -164,6 +164,7 @@ function render({ model, el }) {
     root.dataset.nodes = String(nodes.size);
     fit();
     patchClasses();
+    patchLabels(model.get("saved_labels") || {}); // a saved page, no kernel: the labels at its last cell
     model.send({ type: "labels?" }); // values may have changed since the DOT was written
   };
 
