@@ -60,11 +60,22 @@ def graph_views(nb):
     return views, runtimes, state
 
 
-def test_an_exported_tutorial_draws_every_graph_without_a_kernel(page, tmp_path, offline_assets, monkeypatch):
-    monkeypatch.setenv("PYTHONPATH", str(REPO))  # the kernel imports this checkout
-    nb = nbformat.read(TUTORIAL, as_version=4)
-    NotebookClient(nb, timeout=300, kernel_name="python3", store_widget_state=True,
-                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+@pytest.fixture(scope="module")
+def executed(tmp_path_factory):
+    """The tutorial run by nbclient, its widget state saved in its metadata."""
+    mp = pytest.MonkeyPatch()
+    mp.setenv("PYTHONPATH", str(REPO))  # the kernel imports this checkout
+    try:
+        nb = nbformat.read(TUTORIAL, as_version=4)
+        NotebookClient(nb, timeout=300, kernel_name="python3", store_widget_state=True,
+                       resources={"metadata": {"path": str(tmp_path_factory.mktemp("run"))}}).execute()
+    finally:
+        mp.undo()
+    return nb
+
+
+def test_an_exported_tutorial_draws_every_graph_without_a_kernel(page, tmp_path, offline_assets, executed):
+    nb = executed
     views, runtimes, state = graph_views(nb)
     assert len(views) >= 3 and runtimes <= set(state)               # the runtime's bundle is in the state
     html, _ = HTMLExporter(require_js_url="require.js", widget_renderer_url="embed-amd.js").from_notebook_node(nb)
@@ -92,3 +103,18 @@ def test_an_exported_tutorial_draws_every_graph_without_a_kernel(page, tmp_path,
     assert any("grad None" not in s and "grad " in s for s in saved)
     assert any(t.split()[1] != "None" for t in grads), grads
     screenshot(page, "export_page")
+
+
+def test_offline_with_nothing_extra_the_static_fallback_draws_the_graphs(page, tmp_path, executed):
+    """With no CDN and no local files, nbconvert's default page leaves widget outputs empty; preferring
+    the outputs' text/html (widgets/static.py) gives each graph as static SVG instead."""
+    views, _, _ = graph_views(executed)
+    priority = ["text/html", "image/svg+xml", "image/png", "text/markdown", "text/plain"]
+    html, _ = HTMLExporter(config={"NbConvertBase": {"display_data_priority": priority}}).from_notebook_node(executed)
+    path = tmp_path / "static.html"
+    path.write_text(html, encoding="utf-8")
+    page.goto(path.as_uri())
+    graphs = page.locator(".aw-static-graph svg")
+    assert graphs.count() == len(views)
+    assert all(graphs.nth(i).locator("g.node").count() >= 3 for i in range(graphs.count()))
+    screenshot(page, "export_static_graph_0", page.locator(".aw-static-graph").first)
