@@ -68,12 +68,10 @@ def node_style(node):
 
 
 def edge_label(graph, edge, hidden=False):
-    """An edge's gradient text (`?` while `hidden`) centred in the width its gradient's shape needs,
-    so that later gradients patch in place."""
+    """An edge's gradient text (`?` while `hidden`) padded on the right to the width its gradient's shape
+    needs, so that later gradients patch in place and the text stays next to its edge."""
     text = "?" if hidden and edge.grad else edge.grad
-    width = max(room(edge_shape(graph, edge)), len(text))
-    pad = width - len(text)
-    return NBSP * (pad // 2) + text + NBSP * (pad - pad // 2)
+    return text + NBSP * (max(room(edge_shape(graph, edge)), len(text)) - len(text))
 
 
 def to_dot(graph, gradients=False, hidden=frozenset()):

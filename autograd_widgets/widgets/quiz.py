@@ -138,7 +138,7 @@ class GradQuiz(W.VBox):
                         f"<td class='aw-marks'>{_marks_html(marks)}</td></tr>")
         right, total = self.score
         self.result_html.value = "" if not rows else (
-            "<table class='aw-quiz-result'><tr><th></th><th>you said</th><th>PyTorch says</th><th></th></tr>"
+            "<table class='aw-quiz-result'><tr><th></th><th>you said</th><th>the real .grad</th><th></th></tr>"
             f"{''.join(rows)}</table><div class='aw-score'>score: {right} of {total} elements right</div>")
 
 
