@@ -143,3 +143,20 @@ def test_stepper_replays_the_edges_step_by_step_and_ends_where_hooks_do(module):
     assert replayed == labelled(view)                           # observe()/recorded steps == node hooks
     stepper.close()
     view.close()
+
+
+@pytest.mark.filterwarnings("ignore:Using backward\\(\\) with create_graph=True")
+@pytest.mark.parametrize("module", MODULES)
+def test_playground_with_create_graph_draws_the_grads_graph_in_order_two_colours(module):
+    T = pytest.importorskip(module)
+    x = T.tensor([1.0, 2.0], requires_grad=True)
+    y = (x ** 3).sum()
+    p = aw.BackwardPlayground(y, names={"x": x}, gradients=True)
+    p.create_graph = True                                       # x.grad = 3x² now has a graph of its own
+    np.testing.assert_allclose(x.grad.detach().numpy(), [3.0, 12.0])
+    orders = {n.title: n.order for n in p.grad_view.graph.nodes.values()}
+    assert orders["PowBackward0"] == 2 and orders["AccumulateGrad"] == 1   # built by the backward / the forward's
+    assert ORDER_STYLE[0]["fillcolor"] in p.grad_view.dot
+    p.grad_view.selected = next(n.id for n in p.grad_view.graph.nodes.values() if n.title == "PowBackward0")
+    assert dict(p.grad_view.details["rows"])["derivative order"].startswith("2")
+    p.close()
