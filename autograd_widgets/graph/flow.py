@@ -11,6 +11,8 @@ this core's `engine.observe()`. A backward with create_graph=True builds new nod
 `metadata["derivative_order"]`, one more than the node whose backward built it (the nodes of the
 graph a Flow watches are order 1 unless already marked higher).
 """
+import weakref
+
 from .details import is_tensor, values
 
 ORDER = "derivative_order"  # the key in a node's `metadata` dict (this core and PyTorch both have one)
@@ -61,17 +63,25 @@ class Flow:
             self.on_record(fn)
 
     def watch(self, graph):
-        """Hook every backward function of `graph` (replacing the hooks of an earlier watch)."""
+        """Hook every backward function of `graph` (replacing the hooks of an earlier watch). The hooks
+        hold the Flow weakly: a leaf's hook outlives its graph, and must not keep a view alive."""
         self.close()
+        me = weakref.ref(self)
+
+        def record(fn, grad_inputs, grad_outputs):
+            flow = me()
+            if flow is not None:
+                flow.record(fn, grad_inputs, grad_outputs)
+
         for n in graph.functions():
             fn = n.ref
             meta = getattr(fn, "metadata", None)
             if isinstance(meta, dict):
                 meta.setdefault(ORDER, 1)
             if n.kind == "accumulate":  # this core's engine runs no node hooks on AccumulateGrad: hook its leaf
-                self._handles.append(fn.variable.register_hook(lambda g, fn=fn: self.record(fn, (), (g,))))
+                self._handles.append(fn.variable.register_hook(lambda g, fn=fn: record(fn, (), (g,))))
             else:
-                self._handles.append(fn.register_hook(lambda gi, go, fn=fn: self.record(fn, gi, go)))
+                self._handles.append(fn.register_hook(lambda gi, go, fn=fn: record(fn, gi, go)))
 
     def close(self):
         for h in self._handles:

@@ -9,7 +9,10 @@ with Graphviz's WebAssembly lives in one hidden runtime widget per kernel (`shar
 Additions beyond show()/selected: `graph` (the full graph model), `drawn` (what is drawn, large
 graphs folded, see graph/fold.py), `labels` (node id -> label lines now), `freed` (ids of
 functions whose saved tensors a backward freed), `marks` (node id -> "current" | "ready" | "done"
-| "waiting", used by BackwardStepper), `details` (the side panel's content).
+| "waiting", used by BackwardStepper), `details` (the side panel's content), `gradients` and
+`flow` (edges labelled with the last backward's gradients, graph/flow.py), `hidden` (nodes whose
+grad a quiz hides, `hide_grads()`), `saved_labels` (the labels after the last cell, for pages
+with saved widget state and no kernel).
 """
 import weakref
 from pathlib import Path
