@@ -15,7 +15,7 @@ import graphviz
 
 from ..graph import to_dot
 
-SVG_MAX_NODES = 150  # larger graphs are described, not laid out: each display would run `dot` for seconds
+SVG_MAX_NODES = 100  # larger graphs are described, not laid out: `dot` takes ~0.1 s per display at 100 nodes, more above
 
 
 def static_svg(view) -> str:
