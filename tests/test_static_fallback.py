@@ -73,3 +73,14 @@ def test_an_html_export_without_widget_state_shows_the_static_graph():
     body, _ = HTMLExporter().from_notebook_node(nb)
     assert "<svg" in body and "MulBackward0" in body                 # text/html chosen: no state for the model id
     view.close()
+
+
+def test_a_large_graph_is_described_not_laid_out_on_every_display():
+    x = aw.ones(3, requires_grad=True)
+    y = x
+    for _ in range(60):                                          # ~120 nodes: past SVG_MAX_NODES
+        y = (y * 1.01).sin()
+    view = aw.show(y.sum())
+    html = data_of(view)["text/html"]
+    assert "<svg" not in html and f"graph of {len(view.drawn.nodes)} nodes not drawn here" in html
+    view.close()
