@@ -61,6 +61,9 @@ def __getattr__(name):
     if name in _WIDGETS:
         from . import widgets
         return getattr(widgets, name)
+    if name == "watch":  # the graph layer's, as the widgets: `with autograd_widgets.watch(model):`
+        from .graph.modules import watch
+        return watch
     if name in _SUBMODULES:  # not `from . import cuda`: that asks this __getattr__ for the name again
         import importlib
         return importlib.import_module(f"{__name__}.{name}")

@@ -249,3 +249,26 @@ def test_utils_data_resolves_from_the_package():
     assert inspect.signature(d.random_split).parameters["generator"].default is aw.default_generator
     with pytest.raises(AttributeError, match="does not support 'torch.utils.data.DistributedSampler'"):
         d.DistributedSampler
+
+
+@pytest.mark.parametrize("case", ["requires_grad", "subclass", "collate_fn", "ints_and_bools"])
+def test_batches_of_tensor_datasets_agree_whatever_way_they_are_fetched(case):
+    """A plain TensorDataset is fetched with one gather per tensor; subclasses, own collate_fns and tensors that
+    require grad go example by example. Every way gives PyTorch's batches, graphs included."""
+    def run(lib):
+        x = lib.arange(12, dtype=lib.float64).reshape(6, 2).requires_grad_(case == "requires_grad")
+        y = lib.tensor([1, 0, 1, 1, 0, 0], dtype=lib.bool) if case == "ints_and_bools" else lib.arange(6)
+        dataset = lib.utils.data.TensorDataset(x, y)
+        if case == "subclass":
+            class Doubled(lib.utils.data.TensorDataset):
+                def __getitem__(self, i):
+                    return tuple(t[i] * 2 for t in self.tensors)
+            dataset = Doubled(x, y)
+        collate = (lambda b: [len(b)] + list(lib.utils.data.default_collate(b))) if case == "collate_fn" else None
+        lib.manual_seed(3)
+        loader = lib.utils.data.DataLoader(dataset, batch_size=4, shuffle=True, collate_fn=collate)
+        batches = list(loader)
+        names = [type(b[0].grad_fn).__name__ if isinstance(b[0], lib.Tensor) and b[0].grad_fn else None
+                 for b in batches]
+        return [_plain(b) for b in batches], names
+    assert run(aw) == run(torch)

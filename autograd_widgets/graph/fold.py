@@ -9,6 +9,9 @@ picture. Copies say which node they repeat (`copy_of`). Then, only while the gra
 2. the middle: whole ranks (distance from the outputs) between the top and the bottom of the
    graph become one "fold" node, so the outputs and the leaves near them stay readable.
 Nothing is lost: a fold node's `ref` lists the nodes it stands for, and its details count them.
+
+collapse(graph, paths) draws each module in `paths` as one node (id "m-" + its path), the way a
+click on a module's cluster asks for; GraphView collapses before it folds.
 """
 from dataclasses import replace
 
@@ -43,7 +46,8 @@ def _fold_node(fid, members):
     more = ", ..." if len(counts) > 2 else ""
     leaves = sum(1 for m in members if m.kind == "leaf")
     also = f"; {leaves} leaves" if leaves else ""
-    return GraphNode(fid, "fold", f"... {len(members):,} nodes ({top}{more}{also}) ...", "", members)
+    return GraphNode(fid, "fold", f"... {len(members):,} nodes ({top}{more}{also}) ...", "", members,
+                     module=common_module(members))
 
 
 def _split_shared(graph):
@@ -66,13 +70,14 @@ def _split_shared(graph):
                 groups.append([e])
         for k, group in enumerate(groups[1:], 1):
             cid = f"{nid}~{k}"
-            copies.setdefault(nid, []).append(GraphNode(cid, n.kind, n.title, n.name, n.ref, nid))
+            copies.setdefault(nid, []).append(GraphNode(cid, n.kind, n.title, n.name, n.ref, nid, n.module))
             for e in group:
                 redirect[id(e)] = cid
             leaf = variable.get(nid)
             if leaf is not None:
                 lf = graph.nodes[leaf]
-                copies.setdefault(leaf, []).append(GraphNode(f"{leaf}~{k}", lf.kind, lf.title, lf.name, lf.ref, leaf))
+                copies.setdefault(leaf, []).append(GraphNode(f"{leaf}~{k}", lf.kind, lf.title, lf.name, lf.ref, leaf,
+                                                            lf.module))
     if not copies:
         return graph
     nodes = {}
@@ -84,7 +89,7 @@ def _split_shared(graph):
     for nid, leaf in variable.items():
         for c in copies.get(nid, ()):
             edges.append(GraphEdge(c.id, f"{leaf}~{c.id.rsplit('~', 1)[1]}", 0, "variable"))
-    return _graph(nodes, edges, graph.outputs)
+    return _graph(nodes, edges, graph)
 
 
 def _fold_chains(graph):
@@ -108,27 +113,85 @@ def _fold_chains(graph):
             runs.append(run)
     if not runs:
         return graph
-    new_nodes, edges = {}, []
+    new_nodes = {}
     for run in runs:
         fid = f"fold-{run[0]}"
         for nid in run:
             owner[nid] = fid
         new_nodes[fid] = _fold_node(fid, [m for nid in run for m in _members(nodes[nid])])
+    return _merge(graph, owner, new_nodes)
+
+
+def _merge(graph, owner, new_nodes):
+    """`graph` with each node in `owner` drawn as the new node it names; edges follow, once each."""
+    edges, seen = [], set()
     for e in graph.edges:
         src, dst = owner.get(e.src, e.src), owner.get(e.dst, e.dst)
-        if src != dst:
-            edges.append(replace(e, src=src, dst=dst))
+        if src == dst or (src in new_nodes or dst in new_nodes) and (src, dst, e.kind) in seen:
+            continue
+        seen.add((src, dst, e.kind))
+        edges.append(replace(e, src=src, dst=dst))
     kept = {}
-    for nid, n in nodes.items():  # keep walk order; a fold takes its first member's place
+    for nid, n in graph.nodes.items():  # keep walk order; a new node takes its first member's place
         if nid not in owner:
             kept[nid] = n
         elif owner[nid] not in kept:
             kept[owner[nid]] = new_nodes[owner[nid]]
-    return _graph(kept, edges, graph.outputs)
+    return _graph(kept, edges, graph)
 
 
-def _graph(nodes, edges, outputs):
-    return Graph(nodes, edges, outputs, sum(len(n.ref) for n in nodes.values() if n.kind == "fold"))
+MODULE = "m-"  # the id of a collapsed module's node: "m-" and its path
+
+
+def collapse(graph, paths):
+    """`graph` with each module in `paths` (a collapsed one's submodules too) drawn as one node. The
+    outputs stay drawn themselves, beside it."""
+    paths = set(paths)
+    owner, members = {}, {}
+    for nid, n in graph.nodes.items():
+        p = _collapsed(n.module, paths)
+        if p is not None and nid not in graph.outputs:
+            owner[nid] = MODULE + p
+            members.setdefault(p, []).extend(_members(n))
+    if not owner:
+        return graph
+    new_nodes = {}
+    for p, ms in members.items():
+        desc = f": {graph.modules[p]}" if p in graph.modules else ""
+        count = f"{len(ms)} node" + ("s" if len(ms) != 1 else "")
+        new_nodes[MODULE + p] = GraphNode(MODULE + p, "fold", f"[+] {p}{desc}  ({count})", "", ms,
+                                          module=p.rpartition(".")[0])
+    return _merge(graph, owner, new_nodes)
+
+
+def _collapsed(module, paths):
+    """The outermost of `paths` that `module` is or is inside, or None."""
+    if not module or not paths:
+        return None
+    parts = module.split(".")
+    for k in range(1, len(parts) + 1):
+        p = ".".join(parts[:k])
+        if p in paths:
+            return p
+    return None
+
+
+def common_module(members):
+    """The innermost module holding all of `members` ("" when they share none)."""
+    paths = {m.module for m in members}
+    first = min(paths).split(".") if paths else []
+    k = len(first)
+    for p in paths:
+        parts = p.split(".")
+        while k and parts[:k] != first[:k]:
+            k -= 1
+    return ".".join(first[:k])
+
+
+def _graph(nodes, edges, like):
+    """A Graph of these nodes and edges with the outputs and module descriptions of the graph `like`."""
+    return Graph(nodes, edges, like.outputs, sum(len(n.ref) for n in nodes.values() if n.kind == "fold"),
+                 like.modules)
 
 
 def _ranks(graph):
@@ -171,18 +234,4 @@ def _fold_middle(graph, max_nodes):
     inside = {nid for nid, r in rank.items() if lo <= r < hi}
     fid = f"fold-r{lo}"
     fnode = _fold_node(fid, [m for nid in graph.nodes if nid in inside for m in _members(graph.nodes[nid])])
-    edges, seen = [], set()
-    for e in graph.edges:
-        src = fid if e.src in inside else e.src
-        dst = fid if e.dst in inside else e.dst
-        if src == dst or (src == fid or dst == fid) and (src, dst) in seen:
-            continue
-        seen.add((src, dst))
-        edges.append(replace(e, src=src, dst=dst))
-    nodes = {}
-    for nid, n in graph.nodes.items():
-        if nid not in inside:
-            nodes[nid] = n
-        elif fid not in nodes:
-            nodes[fid] = fnode
-    return _graph(nodes, edges, graph.outputs)
+    return _merge(graph, dict.fromkeys(inside, fid), {fid: fnode})

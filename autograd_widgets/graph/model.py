@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 
 from .details import function_details, is_module, is_tensor, parameter_names, tensor_details
 from .flow import order_of
-from .names import notebook_tensors
+from .modules import Paths, tag_of
+from .names import notebook_models, notebook_tensors
 
 KINDS = ("leaf", "tensor", "fn", "accumulate", "fold")
 
@@ -27,6 +28,7 @@ class GraphNode:
     name: str = ""                  # the tensor's variable name in the notebook, if any
     ref: object = field(default=None, repr=False, compare=False)   # the tensor or backward function itself
     copy_of: str = ""               # drawn again beside another use: the id of the node it repeats
+    module: str = ""                # the dotted path of the module whose forward made it ("" for none, see modules.py)
     order: int = 1                  # derivative order of the backward that built it (graph/flow.py)
 
     def details(self):
@@ -54,6 +56,7 @@ class Graph:
     edges: list
     outputs: list                   # ids of the output tensors
     folded: int = 0                 # nodes drawn inside "fold" nodes
+    modules: dict = field(default_factory=dict)  # module path -> `Linear(in_features=2, ...)`, for the paths used
 
     def leaves(self):
         return [n for n in self.nodes.values() if n.kind == "leaf"]
@@ -70,10 +73,10 @@ class Graph:
 
     def to_data(self):
         """The whole graph as JSON-able data: nodes with their details, and edges."""
-        return {"nodes": [dict(id=n.id, kind=n.kind, title=n.title, name=n.name, order=n.order, details=n.details())
-                          for n in self.nodes.values()],
+        return {"nodes": [dict(id=n.id, kind=n.kind, title=n.title, name=n.name, module=n.module, order=n.order,
+                               details=n.details()) for n in self.nodes.values()],
                 "edges": [dict(src=e.src, dst=e.dst, input_nr=e.input_nr, kind=e.kind, grad=e.grad) for e in self.edges],
-                "outputs": list(self.outputs)}
+                "outputs": list(self.outputs), "modules": dict(self.modules)}
 
 
 def fold_details(members):
@@ -97,10 +100,10 @@ def walk(outputs, names=None):
         got = ", ".join(sorted({type(o).__name__ for o in outputs})) or "nothing"
         raise TypeError(f"walk() takes a tensor or a list of tensors (got {got}), e.g. walk(loss) or "
                         "walk([y1, y2]).")
-    known = notebook_tensors()
+    known, model = notebook_tensors(), None
     if is_module(names):
         known.update(parameter_names(names))
-        names = None
+        model, names = names, None
     if names:
         bad = [k for k, v in names.items() if not is_tensor(v)]
         if bad:
@@ -149,4 +152,27 @@ def walk(outputs, names=None):
         fn = t.grad_fn
         if key not in ids and fn is not None and id(fn) in ids:
             extra.append(GraphEdge(add(t, "tensor", "tensor"), ids[id(fn)], t.output_nr, "output"))
-    return Graph(nodes, extra + edges, out_ids)
+    paths = Paths(lambda: ([model] if model is not None else []) + notebook_models())
+    _place(nodes, ids, paths)
+    return Graph(nodes, extra + edges, out_ids, modules=paths.modules)
+
+
+def _place(nodes, ids, paths):
+    """Each node's module: a function's from its tag; a parameter's from its path (`fc1.weight` is fc1's)
+    when that module made nodes here; an AccumulateGrad's from its parameter; a tensor's from its grad_fn."""
+    for n in nodes.values():
+        if n.kind == "fn":
+            n.module = paths.path(tag_of(n.ref))
+    for n in nodes.values():
+        if n.kind == "leaf" and n.name.rpartition(".")[0] in paths.modules:
+            n.module = n.name.rpartition(".")[0]
+    for n in nodes.values():
+        if n.kind == "accumulate":
+            n.module = _module_of(nodes, ids, n.ref.variable)
+        elif n.kind == "tensor":
+            n.module = _module_of(nodes, ids, n.ref.grad_fn)
+
+
+def _module_of(nodes, ids, obj):
+    nid = ids.get(id(obj))
+    return nodes[nid].module if nid is not None else ""

@@ -12,6 +12,7 @@ from ..grad_mode import no_grad
 from ..methods import to_args
 from ..node import _add_hook
 from ..tensor import Tensor
+from . import module_tags
 from .parameter import Buffer, Parameter
 
 
@@ -191,8 +192,19 @@ class Module:
 
     # --- calling -------------------------------------------------------------------------
     def __call__(self, *args, **kwargs):
-        if not (self._forward_pre_hooks or self._forward_hooks or self._backward_hooks or self._backward_pre_hooks):
-            return self.forward(*args, **kwargs)
+        # The nodes this forward makes are tagged with the running modules (module_tags.py).
+        start = module_tags.begin(self)
+        try:
+            if not (self._forward_pre_hooks or self._forward_hooks or self._backward_hooks or
+                    self._backward_pre_hooks):
+                result = self.forward(*args, **kwargs)
+                module_tags.end(result, start)
+                return result
+            return self._call_with_hooks(start, args, kwargs)
+        finally:
+            module_tags.finish()
+
+    def _call_with_hooks(self, start, args, kwargs):
         for key, hook in list(self._forward_pre_hooks.items()):
             if key in self._forward_pre_hooks_with_kwargs:
                 new = hook(self, args, kwargs)
@@ -216,6 +228,7 @@ class Module:
                 hook(self, args, result)
             if new is not None:
                 result = new
+        module_tags.end(result, start)  # as under watch() in PyTorch, whose forward hooks run before this output hook
         if bw_hook is not None:
             result = bw_hook.setup_output_hook(result)
         return result

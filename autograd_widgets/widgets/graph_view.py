@@ -9,10 +9,11 @@ with Graphviz's WebAssembly lives in one hidden runtime widget per kernel (`shar
 Additions beyond show()/selected: `graph` (the full graph model), `drawn` (what is drawn, large
 graphs folded, see graph/fold.py), `labels` (node id -> label lines now), `freed` (ids of
 functions whose saved tensors a backward freed), `marks` (node id -> "current" | "ready" | "done"
-| "waiting", used by BackwardStepper), `details` (the side panel's content), `gradients` and
-`flow` (edges labelled with the last backward's gradients, graph/flow.py), `hidden` (nodes whose
-grad a quiz hides, `hide_grads()`), `saved_labels` (the labels after the last cell, for pages
-with saved widget state and no kernel).
+| "waiting", used by BackwardStepper), `details` (the side panel's content), `collapsed` (paths of
+the modules drawn as one node; a click on a module's label toggles it, see graph/modules.py),
+`gradients` and `flow` (edges labelled with the last backward's gradients, graph/flow.py), `hidden`
+(nodes whose grad a quiz hides, `hide_grads()`), `saved_labels` (the labels after the last cell,
+for pages with saved widget state and no kernel).
 """
 import weakref
 from pathlib import Path
@@ -21,7 +22,7 @@ import anywidget
 import traitlets
 from IPython import get_ipython
 
-from ..graph import fold, is_freed, labels, to_dot, walk
+from ..graph import collapse, fold, is_freed, labels, to_dot, walk
 from ..graph.dot import edge_label, grad_line, has_grad_line, label_lines
 from ..graph.flow import Flow, label_edges
 from ._parts import ClosesParts
@@ -71,23 +72,34 @@ class GraphView(ClosesParts, StaticFallback, anywidget.AnyWidget):
     marks = traitlets.Dict().tag(sync=True)
     selected = traitlets.Unicode("").tag(sync=True)
     details = traitlets.Dict().tag(sync=True)
+    collapsed = traitlets.List(traitlets.Unicode()).tag(sync=True)
     # The labels as of the end of the last cell run (IPython's post_run_cell): what a page with saved
     # widget state (an HTML export) draws with no kernel to answer for the live ones.
     saved_labels = traitlets.Dict().tag(sync=True)
+    flow = None  # set in __init__; a view whose __init__ failed is still closed by ipywidgets' __del__
 
-    def __init__(self, outputs, names=None, max_nodes=MAX_NODES, gradients=False, **kwargs):
+    def __init__(self, outputs, names=None, max_nodes=MAX_NODES, collapsed=None, gradients=False, **kwargs):
+        """`collapsed`: the module paths drawn as one node each, True for all, False for none; by default
+        all when the graph has more than `max_nodes` nodes. `gradients=True`: every edge is labelled
+        with what flowed along it in the last backward, from hooks on the graph's nodes (so the
+        learner's own backward() calls show); "replay": labelled by whoever recorded the backward
+        (BackwardStepper), no hooks."""
         graph = walk(outputs, names=names)
+        collapsed = _collapsed_at_first(graph, collapsed, max_nodes)
         super().__init__(runtime=shared_runtime(), **kwargs)
-        self.max_nodes = max_nodes
-        # gradients=True: every edge is labelled with what flowed along it in the last backward, from
-        # hooks on the graph's nodes (so the learner's own backward() calls show); "replay": labelled
-        # by whoever recorded the backward (BackwardStepper), no hooks.
+        self.max_nodes, self.graph = max_nodes, graph
         self.gradients = bool(gradients)
         self.flow = Flow(self._on_flow) if gradients is True else None
         self.hidden = frozenset()  # ids of nodes whose grad reads "?" (a quiz asks for it, widgets/quiz.py)
-        self._draw(graph, fold(graph, max_nodes))
+        if collapsed:
+            self.collapsed = collapsed  # draws (_on_collapse)
+        else:
+            self._draw(graph, self._fold(graph))
         self.on_msg(self._on_front_end)
         _save_after_each_cell(self)
+
+    def _fold(self, graph):
+        return fold(collapse(graph, self.collapsed), self.max_nodes)
 
     def _draw(self, graph, drawn):
         self._use(graph, drawn)
@@ -145,7 +157,7 @@ class GraphView(ClosesParts, StaticFallback, anywidget.AnyWidget):
         """Draw the graph behind `outputs` instead. If it has the same structure as the one drawn (the
         same program run again), the layout stays and only the changed labels are sent."""
         graph = walk(outputs, names=names)
-        drawn = fold(graph, self.max_nodes)
+        drawn = self._fold(graph)
         if _structure(drawn) != _structure(self.drawn):
             self.selected = ""
             self._draw(graph, drawn)
@@ -184,8 +196,27 @@ class GraphView(ClosesParts, StaticFallback, anywidget.AnyWidget):
         return [n.id for n in self._functions if is_freed(n.ref)]
 
     def _on_front_end(self, _widget, content, _buffers):
-        if isinstance(content, dict) and content.get("type") == "labels?":  # a view was drawn (again)
+        if not isinstance(content, dict):
+            return
+        if content.get("type") == "labels?":  # a view was drawn (again)
             self.send({"type": "labels", "labels": self.labels})
+        elif content.get("type") == "module" and content.get("path") in self.graph.modules:  # a click on its label
+            self.toggle(content["path"])
+
+    def toggle(self, path):
+        """Collapse the module at `path` (`fc1`, `block.fc`) into one node, or expand it back."""
+        if path not in self.graph.modules:
+            raise ValueError(f"toggle() takes the path of a module in this graph ({_known(self.graph)}); "
+                             f"got {path!r}.")
+        self.collapsed = [p for p in self.collapsed if p != path] if path in self.collapsed else \
+            [*self.collapsed, path]
+
+    @traitlets.observe("collapsed")
+    def _on_collapse(self, change):
+        drawn = self._fold(self.graph)
+        if self.selected not in drawn.nodes:
+            self.selected = ""
+        self._draw(self.graph, drawn)
 
     @traitlets.observe("selected")
     def _on_select(self, change):
@@ -200,6 +231,8 @@ class GraphView(ClosesParts, StaticFallback, anywidget.AnyWidget):
                 "accumulate": "AccumulateGrad", "fold": "folded nodes"}[node.kind]
         rows = [[k, "? (predict it first)" if k == "grad" and self._hides(node) else str(v)]
                 for k, v in node.details().items()]
+        if node.module:
+            rows.append(["module", f"{node.module}: {self.graph.modules.get(node.module, '')}"])
         if node.order > 1:
             rows.append(["derivative order", f"{node.order} (built by a create_graph backward)"])
         self.details = {"id": node.id, "title": f"{node.title} ({kind})", "rows": rows}
@@ -214,6 +247,21 @@ class GraphView(ClosesParts, StaticFallback, anywidget.AnyWidget):
         parts = ", ".join(f"{kinds[k]} {k}" for k in ("tensor", "leaf", "fn", "accumulate") if k in kinds)
         folded = f", drawn as {len(self.drawn.nodes)}" if self.drawn is not self.graph else ""
         return f"GraphView({len(self.graph.nodes)} nodes: {parts}{folded})"
+
+
+def _collapsed_at_first(graph, collapsed, max_nodes):
+    if collapsed is None:  # a large model starts as its modules, each one node
+        collapsed = len(graph.nodes) > max_nodes
+    if isinstance(collapsed, bool):
+        return list(graph.modules) if collapsed else []
+    if isinstance(collapsed, str) or any(p not in graph.modules for p in collapsed):
+        raise ValueError(f"collapsed takes True, False or a list of module paths in this graph ({_known(graph)}); "
+                         f"got {collapsed!r}.")
+    return list(collapsed)
+
+
+def _known(graph):
+    return ", ".join(sorted(graph.modules)) or "none: no module made these nodes"
 
 
 _views = weakref.WeakSet()  # open GraphViews whose labels are saved after each cell
@@ -246,11 +294,12 @@ def _structure(graph):
             [(e.src, e.dst, e.kind) for e in graph.edges])
 
 
-def show(*outputs, names=None, max_nodes=MAX_NODES, gradients=False):
+def show(*outputs, names=None, max_nodes=MAX_NODES, collapsed=None, gradients=False):
     """The graph behind `outputs`, drawn live: `show(loss)`, `show(y1, y2, names={"x": x})` or
-    `show(loss, names=model)` (its parameters named `fc1.weight`, ...). With `gradients=True` each
-    edge shows the gradient that flowed along it in the last backward (values, or the shape of a
-    large one), and nodes a create_graph backward built are coloured by derivative order."""
+    `show(loss, names=model)` (its parameters named `fc1.weight`, ...); each module a cluster,
+    `collapsed=["fc1"]` (or True) draws modules as one node each. With `gradients=True` each edge
+    shows the gradient that flowed along it in the last backward (values, or the shape of a large
+    one), and nodes a create_graph backward built are coloured by derivative order."""
     if not outputs:
         raise TypeError("show() needs at least one tensor, e.g. show(loss).")
-    return GraphView(list(outputs), names=names, max_nodes=max_nodes, gradients=gradients)
+    return GraphView(list(outputs), names=names, max_nodes=max_nodes, collapsed=collapsed, gradients=gradients)

@@ -5,6 +5,7 @@
 // This module is the bundle of a hidden runtime widget created once per kernel; each GraphView
 // carries a few hundred bytes (widgets/loader.js) that asks anywidget's host for these exports.
 import { Graphviz } from "@hpcc-js/wasm-graphviz";
+import { MODULE_CSS, moduleClicked, tidyClusters } from "./modules.js";
 
 let graphvizReady = null; // one WebAssembly instance per page, shared by every view
 const graphviz = () => (graphvizReady ??= Graphviz.load());
@@ -40,7 +41,7 @@ function addStyle() {
   if (document.getElementById("aw-graph-style")) return;
   const style = document.createElement("style");
   style.id = "aw-graph-style";
-  style.textContent = CSS;
+  style.textContent = CSS + MODULE_CSS;
   document.head.append(style);
 }
 
@@ -156,6 +157,7 @@ function render({ model, el }) {
       const texts = [...g.querySelectorAll("text")];
       edges.set(g.id.slice(3), { g, texts, chars: texts.map((t) => t.textContent.length) });
     }
+    tidyClusters(canvas);
     stats.layouts += 1;
     stats.layoutMs = t1 - t0; // Graphviz alone
     stats.drawMs = performance.now() - t0; // and the SVG parsed into the page
@@ -188,6 +190,8 @@ function render({ model, el }) {
     drag = null;
     canvas.classList.remove("aw-dragging");
     if (moved) return;
+    const path = moduleClicked(e.target, canvas);
+    if (path !== null) return model.send({ type: "module", path });
     const g = e.target.closest?.("g.node");
     if (g && canvas.contains(g)) {
       model.set("selected", g.dataset.awId);

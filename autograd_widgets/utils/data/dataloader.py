@@ -2,7 +2,7 @@
 import warnings
 
 from ._collate import default_collate, default_convert
-from .dataset import IterableDataset
+from .dataset import IterableDataset, TensorDataset
 from .sampler import BatchSampler, RandomSampler, SequentialSampler, draw_seed
 
 
@@ -101,6 +101,7 @@ class _DataLoaderIter:
                           "memory won't be used.", stacklevel=3)
         self._loader = loader
         self._collate_fn = loader.collate_fn
+        self._gathers = _gathers_whole_batches(loader)
         if not loader._iterable:
             self._batches = iter(loader._index_sampler)
         # PyTorch draws a base seed for worker processes at the start of every pass, even without workers:
@@ -117,6 +118,8 @@ class _DataLoaderIter:
         index = next(self._batches)
         if loader._iterable:
             data = index
+        elif self._gathers:
+            return [tensor[index] for tensor in loader.dataset.tensors]
         elif loader.batch_sampler is None:
             data = loader.dataset[index]
         elif callable(getattr(loader.dataset, "__getitems__", None)):
@@ -127,6 +130,17 @@ class _DataLoaderIter:
 
     def __len__(self) -> int:
         return len(self._loader)
+
+
+def _gathers_whole_batches(loader: DataLoader) -> bool:
+    """True where one gather per tensor gives what stacking the batch's examples one by one gives.
+
+    Holds for a plain TensorDataset under the default collate when nothing requires grad (then no graph
+    could tell a stack from a gather); it saves a Python-level `tensor[i]` per example.
+    """
+    return (type(loader.dataset) is TensorDataset and loader.batch_sampler is not None
+            and loader.collate_fn is default_collate
+            and not any(t.requires_grad for t in loader.dataset.tensors))
 
 
 def _stream_batches(iterator, batch_size, drop_last):
