@@ -6,6 +6,7 @@ tensors. GraphView patches those lines in place when values change, so each line
 width its numbers need.
 """
 from .details import grad_of, values
+from .flow import edge_shape, room
 from .fold import MODULE
 
 STYLE = {  # kind -> node attributes: leaves, non-leaf tensors, backward functions, AccumulateGrad, folds
@@ -20,6 +21,10 @@ CLUSTER = dict(style="rounded,filled", color="#9d8fd0", fontname="Courier", font
                fontcolor="#4b3d8f")
 SHADES = ("#f7f5fd", "#efebfa")  # cluster fills, alternating with depth so nested modules stand apart
 SHOWN = 6  # numbers shown per line
+# Nodes built by a create_graph backward, by derivative order 2, 3, ...: purple, green, then again.
+ORDER_STYLE = [dict(fillcolor="#eadcff", color="#7b4fc4"), dict(fillcolor="#d8f5df", color="#2f9a4a")]
+EDGE_LABEL = dict(fontname="Courier", fontsize="9", fontcolor="#8a4b00")
+NBSP = "\u00a0"  # pads edge labels: Graphviz keeps the width, the browser shows nothing
 
 
 def _reserve(t):
@@ -30,15 +35,15 @@ def _reserve(t):
     return 5 + 2 * len(t.shape) + 8 * min(n, SHOWN) + (5 if n > SHOWN else 0)
 
 
-def label_lines(node):
+def label_lines(node, hidden=False):
     """The lines drawn in a node: its title, then for tensors `data ...` and (where PyTorch fills
-    .grad) `grad ...`."""
+    .grad) `grad ...` (`grad ?` while `hidden`: a quiz asks for it)."""
     if node.kind not in ("leaf", "tensor"):
         return [node.title]
     t = node.ref
     lines = [node.title, ("data " + values(t, SHOWN)).ljust(_reserve(t))]
     if has_grad_line(node):
-        lines.append(grad_line(node))
+        lines.append(grad_line(node, hidden))
     return lines
 
 
@@ -46,14 +51,14 @@ def has_grad_line(node):
     return node.kind == "leaf" or (node.kind == "tensor" and getattr(node.ref, "retains_grad", False))
 
 
-def grad_line(node):
+def grad_line(node, hidden=False):
     """The `grad ...` line of a tensor's label alone (what a backward changes)."""
-    return ("grad " + values(grad_of(node.ref), SHOWN)).ljust(_reserve(node.ref))
+    return ("grad " + ("?" if hidden else values(grad_of(node.ref), SHOWN))).ljust(_reserve(node.ref))
 
 
-def labels(graph):
-    """{node id: label lines} for every node."""
-    return {n.id: label_lines(n) for n in graph.nodes.values()}
+def labels(graph, hidden=frozenset()):
+    """{node id: label lines} for every node; the grads of the nodes in `hidden` read `?`."""
+    return {n.id: label_lines(n, (n.copy_of or n.id) in hidden) for n in graph.nodes.values()}
 
 
 LARGE = 100  # above this many nodes, Graphviz's crossing and placement passes iterate less
@@ -62,8 +67,26 @@ LARGE = 100  # above this many nodes, Graphviz's crossing and placement passes i
 LARGE_ATTRS = dict(mclimit="0.3", nslimit="0.5", nslimit1="0.5", splines="polyline")
 
 
-def to_dot(graph):
-    """A graphviz.Digraph of the graph: gradients flow from the outputs (top) to the leaves (bottom)."""
+def node_style(node):
+    """A node's attributes: by its kind, recoloured when a create_graph backward built it."""
+    if node.id.startswith(MODULE):
+        return STYLE["module"]
+    if node.order <= 1 or node.kind == "fold":
+        return STYLE[node.kind]
+    return {**STYLE[node.kind], **ORDER_STYLE[(node.order - 2) % len(ORDER_STYLE)]}
+
+
+def edge_label(graph, edge, hidden=False):
+    """An edge's gradient text (`?` while `hidden`) padded on the right to the width its gradient's shape
+    needs, so that later gradients patch in place and the text stays next to its edge."""
+    text = "?" if hidden and edge.grad else edge.grad
+    return text + NBSP * (max(room(edge_shape(graph, edge)), len(text)) - len(text))
+
+
+def to_dot(graph, gradients=False, hidden=frozenset()):
+    """A graphviz.Digraph of the graph: gradients flow from the outputs (top) to the leaves (bottom).
+    With `gradients`, every edge has a label (id `aw-e<index>`) holding its `grad` (graph/flow.py).
+    `hidden`: ids of nodes whose grad a quiz hides (then every edge's gradient is hidden too)."""
     import graphviz
     attrs = dict(rankdir="TB", nodesep="0.25", ranksep="0.35", **(LARGE_ATTRS if len(graph.nodes) > LARGE else {}))
     g = graphviz.Digraph(graph_attr=attrs,
@@ -71,20 +94,23 @@ def to_dot(graph):
                          # browser's monospace fonts, so labels fit in every renderer.
                          node_attr=dict(fontname="Courier", fontsize="11", margin="0.08,0.04", height="0.3"),
                          edge_attr=dict(color="#555555", arrowsize="0.7"))
-    _add_nodes(g, graph)
-    for e in graph.edges:
-        g.edge(e.src, e.dst, **({"style": "dashed"} if e.kind in ("output", "variable") else {}))
+    _add_nodes(g, graph, hidden)
+    for i, e in enumerate(graph.edges):
+        attrs = {"style": "dashed"} if e.kind in ("output", "variable") else {}
+        if gradients:
+            attrs.update(label=edge_label(graph, e, bool(hidden)), id=f"aw-e{i}", **EDGE_LABEL)
+        g.edge(e.src, e.dst, **attrs)
     return g
 
 
-def _add_node(g, node):
-    lines = label_lines(node)
+def _add_node(g, node, hidden):
+    lines = label_lines(node, (node.copy_of or node.id) in hidden)
     # Tensor labels are left-aligned ("\l"), so numbers patched in later do not shift sideways.
     label = "\\l".join(lines) + "\\l" if len(lines) > 1 else lines[0]
-    g.node(node.id, label, id=f"aw-{node.id}", **STYLE["module" if node.id.startswith(MODULE) else node.kind])
+    g.node(node.id, label, id=f"aw-{node.id}", **node_style(node))
 
 
-def _add_nodes(g, graph):
+def _add_nodes(g, graph, hidden):
     """Every node, inside the clusters of its module and the modules around it (innermost drawn one)."""
     collapsed = {nid[len(MODULE):] for nid in graph.nodes if nid.startswith(MODULE)}
     homes = {}  # cluster path -> its nodes, "" for outside every module
@@ -98,7 +124,7 @@ def _add_nodes(g, graph):
 
     def add(sub, path, depth):
         for node in homes.get(path, ()):
-            _add_node(sub, node)
+            _add_node(sub, node, hidden)
         for child in children.get(path, ()):
             with sub.subgraph(name=f"cluster_{child}") as c:
                 desc = graph.modules.get(child)

@@ -13,6 +13,8 @@ Nothing is lost: a fold node's `ref` lists the nodes it stands for, and its deta
 collapse(graph, paths) draws each module in `paths` as one node (id "m-" + its path), the way a
 click on a module's cluster asks for; GraphView collapses before it folds.
 """
+from dataclasses import replace
+
 from .model import Graph, GraphEdge, GraphNode
 
 
@@ -83,7 +85,7 @@ def _split_shared(graph):
         nodes[nid] = n
         for c in copies.get(nid, ()):
             nodes[c.id] = c
-    edges = [GraphEdge(e.src, redirect.get(id(e), e.dst), e.input_nr, e.kind) for e in graph.edges]
+    edges = [replace(e, dst=redirect.get(id(e), e.dst)) for e in graph.edges]
     for nid, leaf in variable.items():
         for c in copies.get(nid, ()):
             edges.append(GraphEdge(c.id, f"{leaf}~{c.id.rsplit('~', 1)[1]}", 0, "variable"))
@@ -128,7 +130,7 @@ def _merge(graph, owner, new_nodes):
         if src == dst or (src in new_nodes or dst in new_nodes) and (src, dst, e.kind) in seen:
             continue
         seen.add((src, dst, e.kind))
-        edges.append(GraphEdge(src, dst, e.input_nr, e.kind))
+        edges.append(replace(e, src=src, dst=dst))
     kept = {}
     for nid, n in graph.nodes.items():  # keep walk order; a new node takes its first member's place
         if nid not in owner:

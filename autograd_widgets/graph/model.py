@@ -8,6 +8,7 @@ The walk is iterative, so graphs of any depth work.
 from dataclasses import dataclass, field
 
 from .details import function_details, is_module, is_tensor, parameter_names, tensor_details
+from .flow import order_of
 from .modules import Paths, tag_of
 from .names import notebook_models, notebook_tensors
 
@@ -28,6 +29,7 @@ class GraphNode:
     ref: object = field(default=None, repr=False, compare=False)   # the tensor or backward function itself
     copy_of: str = ""               # drawn again beside another use: the id of the node it repeats
     module: str = ""                # the dotted path of the module whose forward made it ("" for none, see modules.py)
+    order: int = 1                  # derivative order of the backward that built it (graph/flow.py)
 
     def details(self):
         """What the node holds now, as plain data (see details.py)."""
@@ -44,6 +46,8 @@ class GraphEdge:
     dst: str
     input_nr: int = 0               # which output of dst the gradient feeds (next_functions' second item)
     kind: str = "next"              # "next" (next_functions), "output" (tensor -> grad_fn), "variable"
+    slot: int = 0                   # for "next": the position of dst in src's next_functions
+    grad: str = ""                  # the gradient that flowed along it in the last backward recorded (flow.py)
 
 
 @dataclass
@@ -69,9 +73,9 @@ class Graph:
 
     def to_data(self):
         """The whole graph as JSON-able data: nodes with their details, and edges."""
-        return {"nodes": [dict(id=n.id, kind=n.kind, title=n.title, name=n.name, module=n.module, details=n.details())
-                          for n in self.nodes.values()],
-                "edges": [dict(src=e.src, dst=e.dst, input_nr=e.input_nr, kind=e.kind) for e in self.edges],
+        return {"nodes": [dict(id=n.id, kind=n.kind, title=n.title, name=n.name, module=n.module, order=n.order,
+                               details=n.details()) for n in self.nodes.values()],
+                "edges": [dict(src=e.src, dst=e.dst, input_nr=e.input_nr, kind=e.kind, grad=e.grad) for e in self.edges],
                 "outputs": list(self.outputs), "modules": dict(self.modules)}
 
 
@@ -113,7 +117,8 @@ def walk(outputs, names=None):
         if nid is None:
             nid = ids[key] = f"n{len(ids)}"
             name = known[key][0] if kind in ("leaf", "tensor") and key in known else ""
-            nodes[nid] = GraphNode(nid, kind, name or title, name, obj)
+            nodes[nid] = GraphNode(nid, kind, name or title, name, obj,
+                                   order=order_of(obj.grad_fn if kind == "tensor" else obj) if kind != "leaf" else 1)
         return nid
 
     out_ids, stack = [], []
@@ -134,11 +139,11 @@ def walk(outputs, names=None):
         variable = getattr(fn, "variable", None)
         if variable is not None:  # AccumulateGrad: the gradient lands in this leaf's .grad
             edges.append(GraphEdge(src, add(variable, "leaf", "leaf"), 0, "variable"))
-        for nxt, nr in fn.next_functions:
+        for slot, (nxt, nr) in enumerate(fn.next_functions):
             if nxt is None:
                 continue
             kind = "accumulate" if hasattr(nxt, "variable") else "fn"
-            edges.append(GraphEdge(src, add(nxt, kind, type(nxt).__name__), nr))
+            edges.append(GraphEdge(src, add(nxt, kind, type(nxt).__name__), nr, slot=slot))
             if id(nxt) not in seen:
                 stack.append(nxt)
     # Named intermediate tensors (b = ..., out = ...) hang off the function that made them.

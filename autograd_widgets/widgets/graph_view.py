@@ -10,16 +10,23 @@ Additions beyond show()/selected: `graph` (the full graph model), `drawn` (what 
 graphs folded, see graph/fold.py), `labels` (node id -> label lines now), `freed` (ids of
 functions whose saved tensors a backward freed), `marks` (node id -> "current" | "ready" | "done"
 | "waiting", used by BackwardStepper), `details` (the side panel's content), `collapsed` (paths of
-the modules drawn as one node; a click on a module's label toggles it, see graph/modules.py).
+the modules drawn as one node; a click on a module's label toggles it, see graph/modules.py),
+`gradients` and `flow` (edges labelled with the last backward's gradients, graph/flow.py), `hidden`
+(nodes whose grad a quiz hides, `hide_grads()`), `saved_labels` (the labels after the last cell,
+for pages with saved widget state and no kernel).
 """
+import weakref
 from pathlib import Path
 
 import anywidget
 import traitlets
+from IPython import get_ipython
 
 from ..graph import collapse, fold, is_freed, labels, to_dot, walk
-from ..graph.dot import grad_line, has_grad_line, label_lines
+from ..graph.dot import edge_label, grad_line, has_grad_line, label_lines
+from ..graph.flow import Flow, label_edges
 from ._parts import ClosesParts
+from .static import StaticFallback
 
 _HERE = Path(__file__).resolve().parent
 BUNDLE = _HERE.parent / "static" / "graph.js"
@@ -50,7 +57,7 @@ def shared_runtime():
     return _runtime
 
 
-class GraphView(ClosesParts, anywidget.AnyWidget):
+class GraphView(ClosesParts, StaticFallback, anywidget.AnyWidget):
     """The graph behind `outputs`, drawn with pan and zoom; values and grads update in place.
 
     Click a node: its id lands in `selected` and its details (data, grad, saved tensors, version)
@@ -66,33 +73,85 @@ class GraphView(ClosesParts, anywidget.AnyWidget):
     selected = traitlets.Unicode("").tag(sync=True)
     details = traitlets.Dict().tag(sync=True)
     collapsed = traitlets.List(traitlets.Unicode()).tag(sync=True)
+    # The labels as of the end of the last cell run (IPython's post_run_cell): what a page with saved
+    # widget state (an HTML export) draws with no kernel to answer for the live ones.
+    saved_labels = traitlets.Dict().tag(sync=True)
+    flow = None  # set in __init__; a view whose __init__ failed is still closed by ipywidgets' __del__
 
-    def __init__(self, outputs, names=None, max_nodes=MAX_NODES, collapsed=None, **kwargs):
+    def __init__(self, outputs, names=None, max_nodes=MAX_NODES, collapsed=None, gradients=False, **kwargs):
         """`collapsed`: the module paths drawn as one node each, True for all, False for none; by default
-        all when the graph has more than `max_nodes` nodes."""
+        all when the graph has more than `max_nodes` nodes. `gradients=True`: every edge is labelled
+        with what flowed along it in the last backward, from hooks on the graph's nodes (so the
+        learner's own backward() calls show); "replay": labelled by whoever recorded the backward
+        (BackwardStepper), no hooks."""
         graph = walk(outputs, names=names)
         collapsed = _collapsed_at_first(graph, collapsed, max_nodes)
         super().__init__(runtime=shared_runtime(), **kwargs)
         self.max_nodes, self.graph = max_nodes, graph
+        self.gradients = bool(gradients)
+        self.flow = Flow(self._on_flow) if gradients is True else None
+        self.hidden = frozenset()  # ids of nodes whose grad reads "?" (a quiz asks for it, widgets/quiz.py)
         if collapsed:
             self.collapsed = collapsed  # draws (_on_collapse)
         else:
             self._draw(graph, self._fold(graph))
         self.on_msg(self._on_front_end)
+        _save_after_each_cell(self)
 
     def _fold(self, graph):
         return fold(collapse(graph, self.collapsed), self.max_nodes)
 
     def _draw(self, graph, drawn):
         self._use(graph, drawn)
-        self.labels = labels(drawn)
-        self.dot = to_dot(drawn).source
+        self.labels = {**labels(drawn, self.hidden), **self._edge_labels(drawn)}
+        self.dot = to_dot(drawn, gradients=self.gradients, hidden=self.hidden).source
         self.freed = self._freed()
 
     def _use(self, graph, drawn):
         self.graph, self.drawn = graph, drawn
         self._functions = [n for n in drawn.functions() if n.kind == "fn"]
         self._tensors = [n for n in drawn.nodes.values() if n.kind in ("leaf", "tensor")]
+        if self.flow is not None:
+            self._edges_at = {}  # id(backward function) -> indices of the drawn edges its backward labels
+            for i, e in enumerate(drawn.edges):
+                end = drawn.nodes[e.dst if e.kind == "output" else e.src]
+                if end.kind in ("fn", "accumulate"):
+                    self._edges_at.setdefault(id(end.ref), []).append(i)
+            self.flow.watch(graph)
+
+    # --- gradients on the edges (graph/flow.py) ---------------------------------------------------
+    def _edge_labels(self, drawn):
+        if not self.gradients:
+            return {}
+        if self.flow is not None:
+            label_edges(drawn, self.flow)
+        return {f"e{i}": [edge_label(drawn, e, bool(self.hidden))] for i, e in enumerate(drawn.edges)}
+
+    def _on_flow(self, fn):
+        changed = label_edges(self.drawn, self.flow, self._edges_at.get(id(fn), ()))
+        if changed:
+            self.set_labels({f"e{i}": [edge_label(self.drawn, self.drawn.edges[i], bool(self.hidden))] for i in changed})
+
+    def set_edge_grads(self, texts):
+        """Label the drawn edges with these gradient texts ({edge index: text}; others blank), as a
+        recorded backward replays (BackwardStepper)."""
+        lines = {}
+        for i, e in enumerate(self.drawn.edges):
+            e.grad = texts.get(i, "")
+            lines[f"e{i}"] = [edge_label(self.drawn, e, bool(self.hidden))]
+        self.set_labels(lines)
+
+    def hide_grads(self, ids):
+        """Draw `grad ?` in the nodes `ids` (and `?` on every edge while any is hidden), until called
+        again with fewer: a quiz hides what the learner is predicting."""
+        self.hidden = frozenset(ids)
+        self.set_labels(self._edge_labels(self.drawn))
+        self.refresh(freed=False)
+
+    def close(self):
+        if self.flow is not None:
+            self.flow.close()
+        super().close()
 
     def update(self, outputs, names=None):
         """Draw the graph behind `outputs` instead. If it has the same structure as the one drawn (the
@@ -104,6 +163,7 @@ class GraphView(ClosesParts, anywidget.AnyWidget):
             self._draw(graph, drawn)
         else:
             self._use(graph, drawn)
+            self.set_labels(self._edge_labels(drawn))
             self.refresh()
 
     def refresh(self, freed=True, data=True):
@@ -111,15 +171,19 @@ class GraphView(ClosesParts, anywidget.AnyWidget):
         functions' saved tensors a backward freed. Without `data` only the grad lines are read
         again (a backward changes nothing else)."""
         if data:
-            self.set_labels({n.id: label_lines(n) for n in self._tensors})  # functions' labels never change
+            self.set_labels({n.id: label_lines(n, self._hides(n)) for n in self._tensors})  # functions' never change
         else:
-            self.set_labels({n.id: self.labels[n.id][:2] + [grad_line(n)] for n in self._tensors if has_grad_line(n)})
+            self.set_labels({n.id: self.labels[n.id][:2] + [grad_line(n, self._hides(n))] for n in self._tensors
+                             if has_grad_line(n)})
         if freed:
             now = self._freed()
             if now != self.freed:
                 self.freed = now
         if self.selected:
             self._show(self.selected)
+
+    def _hides(self, node):
+        return (node.copy_of or node.id) in self.hidden
 
     def set_labels(self, lines):
         """Draw these label lines ({node id: lines}) instead of the live values (BackwardStepper replays)."""
@@ -165,9 +229,16 @@ class GraphView(ClosesParts, anywidget.AnyWidget):
             return
         kind = {"leaf": "leaf tensor", "tensor": "non-leaf tensor", "fn": "backward function",
                 "accumulate": "AccumulateGrad", "fold": "folded nodes"}[node.kind]
-        module = [["module", f"{node.module}: {self.graph.modules.get(node.module, '')}"]] if node.module else []
-        self.details = {"id": node.id, "title": f"{node.title} ({kind})",
-                        "rows": [[k, str(v)] for k, v in node.details().items()] + module}
+        rows = [[k, "? (predict it first)" if k == "grad" and self._hides(node) else str(v)]
+                for k, v in node.details().items()]
+        if node.module:
+            rows.append(["module", f"{node.module}: {self.graph.modules.get(node.module, '')}"])
+        if node.order > 1:
+            rows.append(["derivative order", f"{node.order} (built by a create_graph backward)"])
+        self.details = {"id": node.id, "title": f"{node.title} ({kind})", "rows": rows}
+
+    def _static_views(self):
+        return [self]
 
     def __repr__(self):
         kinds = {}
@@ -193,15 +264,42 @@ def _known(graph):
     return ", ".join(sorted(graph.modules)) or "none: no module made these nodes"
 
 
+_views = weakref.WeakSet()  # open GraphViews whose labels are saved after each cell
+_hooked = False
+
+
+def _save_after_each_cell(view):
+    """Copy each open view's labels into `saved_labels` after every cell IPython runs (one sync per
+    changed view and cell, none per slider move)."""
+    global _hooked
+    _views.add(view)
+    if _hooked:
+        return
+    ip = get_ipython()
+    if ip is None:
+        return
+    ip.events.register("post_run_cell", save_labels)
+    _hooked = True
+
+
+def save_labels(*_):
+    """Store the labels drawn now in every open view's synced state (post_run_cell calls it)."""
+    for view in list(_views):
+        if view.comm is not None and view.saved_labels != view.labels:
+            view.saved_labels = dict(view.labels)
+
+
 def _structure(graph):
-    return ([(n.id, n.kind, n.title) for n in graph.nodes.values()],
+    return ([(n.id, n.kind, n.title, n.order) for n in graph.nodes.values()],
             [(e.src, e.dst, e.kind) for e in graph.edges])
 
 
-def show(*outputs, names=None, max_nodes=MAX_NODES, collapsed=None):
+def show(*outputs, names=None, max_nodes=MAX_NODES, collapsed=None, gradients=False):
     """The graph behind `outputs`, drawn live: `show(loss)`, `show(y1, y2, names={"x": x})` or
     `show(loss, names=model)` (its parameters named `fc1.weight`, ...); each module a cluster,
-    `collapsed=["fc1"]` (or True) draws modules as one node each."""
+    `collapsed=["fc1"]` (or True) draws modules as one node each. With `gradients=True` each edge
+    shows the gradient that flowed along it in the last backward (values, or the shape of a large
+    one), and nodes a create_graph backward built are coloured by derivative order."""
     if not outputs:
         raise TypeError("show() needs at least one tensor, e.g. show(loss).")
-    return GraphView(list(outputs), names=names, max_nodes=max_nodes, collapsed=collapsed)
+    return GraphView(list(outputs), names=names, max_nodes=max_nodes, collapsed=collapsed, gradients=gradients)

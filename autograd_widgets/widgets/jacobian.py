@@ -22,10 +22,14 @@ from ..graph import is_tensor
 from ._autograd import index_text as _index, module_of
 from ._parts import ClosesParts, Slider
 from .heatmap import GRID_ABOVE, GradientGrid, HeatMap, matrix_shape
+from .static import StaticFallback
 
 
-class JacobianExplorer(ClosesParts, W.VBox):
+class JacobianExplorer(ClosesParts, StaticFallback, W.VBox):
     """J as a heat map; v (sliders, or a one-hot row) selects rows; vᵀ·J shown on the input's shape."""
+
+    def _static_views(self):
+        return []  # no graph: the text says what it is
 
     def __init__(self, output, input, low=-3.0, high=3.0, step=0.1):  # noqa: A002 - PyTorch's word
         _check(output, input)

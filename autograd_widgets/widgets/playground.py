@@ -13,6 +13,9 @@ its list of sliders, or for more than 64 elements one GradientGrid, see heatmap.
 output), "grads" ({name: nested list or None} after the call), "error" ("" when none)), `grads`
 ({name: nested list or None} now), `error` (the message shown, "" when none), `view` (the
 GraphView), `grad_view` (a GraphView of the gradients' own graph after create_graph, else None).
+`gradients=True` labels the graph's edges with the gradients of the last backward (graph/flow.py);
+`quiz=True` hides each .grad until the learner predicted it: `predict(name, value)`, `reveal()`,
+`score` (widgets/quiz.py).
 Bad arguments (`inputs=[1]`, an output that does not require grad, a gradient of the wrong shape)
 raise PyTorch's error for the same backward() call; `close()` closes every widget inside.
 """
@@ -28,11 +31,13 @@ from ._autograd import as_list, fmt as _fmt, index_text as _index, module_of
 from ._parts import ClosesParts, Slider, close_with_parts
 from .graph_view import GraphView
 from .heatmap import GRID_ABOVE, GradientGrid
+from .quiz import PredictThenReveal
+from .static import StaticFallback
 
 MODES = ("fresh", "accumulate")
 
 
-class BackwardPlayground(ClosesParts, W.VBox):
+class BackwardPlayground(PredictThenReveal, ClosesParts, StaticFallback, W.VBox):
     """One slider per element of each output's `gradient`, the graph, and every leaf's .grad.
 
     mode "fresh": every slider change sets the inputs' grads to None and runs backward(v) again on
@@ -43,12 +48,12 @@ class BackwardPlayground(ClosesParts, W.VBox):
     receive grads (default: every leaf of the graph).
     """
 
-    def __init__(self, outputs, inputs=None, names=None, low=-3.0, high=3.0, step=0.1):
+    def __init__(self, outputs, inputs=None, names=None, low=-3.0, high=3.0, step=0.1, quiz=False, gradients=False):
         outputs = _outputs(outputs)
         inputs = _inputs(inputs) if inputs is not None else None  # refused before any widget is made
         self.outputs = outputs
         self.torch = module_of(outputs[0])
-        self.view = GraphView(outputs, names=names)
+        self.view = GraphView(outputs, names=names, gradients=gradients)
         graph = self.view.graph
         self.inputs = inputs if inputs is not None else [n.ref for n in graph.leaves()]
         self.input_names = _names(self.inputs, graph)
@@ -86,7 +91,8 @@ class BackwardPlayground(ClosesParts, W.VBox):
         controls = W.HBox([self.mode_buttons, self.retain_box, self.create_box, self.backward_button,
                            self.zero_button], layout=W.Layout(flex_flow="row wrap", align_items="center"))
         results = W.HBox([self.grad_table, self.history_html], layout=W.Layout(align_items="flex-start"))
-        super().__init__([*rows, controls, results, self.error_html, self.view, self.grad_box])
+        quiz_box = self._make_quiz(quiz)
+        super().__init__([*rows, controls, results, *quiz_box, self.error_html, self.view, self.grad_box])
         self.add_class("aw-playground")
         self._recompute()
 
@@ -233,8 +239,9 @@ class BackwardPlayground(ClosesParts, W.VBox):
     def _show(self, freed=True, data=True):
         self.grads = {name: (None if t.grad is None else as_list(t.grad))
                       for name, t in zip(self.input_names, self.inputs)}
+        self._quiz_check()
         rows = "".join(f"<tr><td><b>{html.escape(k)}</b>.grad</td><td class='aw-grad' data-leaf='{html.escape(k)}' "
-                       f"style='font-family:monospace;padding-left:8px'>{html.escape(_fmt(v))}</td></tr>"
+                       f"style='font-family:monospace;padding-left:8px'>{html.escape(self._grad_text(k, v))}</td></tr>"
                        for k, v in self.grads.items())
         what = "vᵀ·J, from scratch" if self.mode == "fresh" else "sum of every backward since zero_grad"
         self.grad_table.value = (f"<div style='color:#666'>{what}</div><table class='aw-grads'>{rows}</table>")
@@ -259,15 +266,15 @@ class BackwardPlayground(ClosesParts, W.VBox):
         else:
             self.grad_view.update(grads, names=names)
 
-    def _show_history(self):
+    def _show_history(self, rewrite=False):
         """The last HISTORY_ROWS calls (each row written once, when its call is made): a press costs the
         same at the 1,000th as at the first. `history` keeps every call."""
         rows, done = self._history_rows, self._history_done
-        if done[0] is not self.history:  # a new history (a mode change) starts a new table
+        if rewrite or done[0] is not self.history:  # a new history (a mode change) starts a new table
             rows.clear()
             done[:] = [self.history, 0]
         for i in range(max(done[1], len(self.history) - HISTORY_ROWS), len(self.history)):
-            rows.append(_history_row(i, self.history[i]))
+            rows.append(_history_row(i, self.history[i], self._grad_text))
         done[1] = len(self.history)
         del rows[:-HISTORY_ROWS]
         earlier = len(self.history) - len(rows)
@@ -278,7 +285,7 @@ class BackwardPlayground(ClosesParts, W.VBox):
                                    f"{''.join(rows)}</table>") if rows else ""
 
     def __repr__(self):
-        grads = ", ".join(f"{k}.grad={_fmt(v)}" for k, v in self.grads.items())
+        grads = ", ".join(f"{k}.grad={self._grad_text(k, v)}" for k, v in self.grads.items())
         grids = "".join(f", a {e.rows}x{e.cols} grid" for e in self.editors if isinstance(e, GradientGrid))
         return f"BackwardPlayground({len(self.sliders)} sliders{grids}, mode={self.mode!r}, {grads})"
 
@@ -299,7 +306,7 @@ def _set_values(editor, values):
 HISTORY_ROWS = 50  # calls shown in the history table; older ones stay in .history
 
 
-def _history_row(i, h):
+def _history_row(i, h, grad_text):
     """Row `i` of the history table: the call, and the grads (or the error) after it."""
     if h["call"] == "zero_grad":
         call = "zero_grad()"
@@ -307,7 +314,7 @@ def _history_row(i, h):
         v = h["v"][0] if len(h["v"]) == 1 else h["v"]
         call = f"backward(v = {_fmt(v)})"
     after = f"<span style='color:#a00'>error: {html.escape(_headline(h['error']))}</span>" if h["error"] else "; ".join(
-        f"{html.escape(k)}.grad = {html.escape(_fmt(g))}" for k, g in h["grads"].items())
+        f"{html.escape(k)}.grad = {html.escape(grad_text(k, g))}" for k, g in h["grads"].items())
     return (f"<tr><td>{i + 1}</td><td style='font-family:monospace;white-space:nowrap'>"
             f"{html.escape(call)}</td><td style='font-family:monospace'>{after}</td></tr>")
 

@@ -14,7 +14,8 @@ Each step (a dict): "index", "node" (the drawn node's id), "name" (class name), 
 "ready" and "waiting" ([{"id", "name"(, "count")}] after the step; None with PyTorch, whose engine
 does not expose them; "waiting" is replayed from the engine's counts when read, as keeping it for
 every step would grow with the square of the graph), "freed" (its saved tensors were released), "leaf" / "leaf_grad" (for
-AccumulateGrad: the leaf's id and its .grad after the step).
+AccumulateGrad: the leaf's id and its .grad after the step). With `gradients=True` each edge is
+labelled with the gradient sent along it by the steps run so far (graph/flow.py).
 """
 import bisect
 import heapq
@@ -27,19 +28,21 @@ import ipywidgets as W
 from .. import errors
 from ..graph import values
 from ..graph.dot import label_lines
+from ..graph.flow import Flow, edge_text, texts
 from ._autograd import module_of
 from ._parts import ClosesParts
 from .graph_view import GraphView
+from .static import StaticFallback
 
 
-class BackwardStepper(ClosesParts, W.VBox):
+class BackwardStepper(ClosesParts, StaticFallback, W.VBox):
     """Next / previous / run to end through the recorded steps; the graph marks the current node,
     the ready queue, the nodes still waiting for gradients, and freed saved tensors."""
 
-    def __init__(self, output, gradient=None, names=None, retain_graph=False):
+    def __init__(self, output, gradient=None, names=None, retain_graph=False, gradients=False):
         self.output = output
         self.torch = module_of(output)
-        self.view = GraphView(output, names=names)
+        self.view = GraphView(output, names=names, gradients="replay" if gradients else False)
         self._where = {}  # id(tensor or function) -> its drawn node's id (a fold's for folded nodes)
         self._copies = {}  # drawn id -> ids of the copies drawn beside other uses (graph/fold.py)
         for n in self.view.drawn.nodes.values():
@@ -60,6 +63,9 @@ class BackwardStepper(ClosesParts, W.VBox):
                 raise RuntimeError(errors.explain(e)) from None
             raise
         self.steps = self._describe(raw, before)
+        # What each step sent and received, as edge label texts (graph/flow.py), for gradients=True.
+        self._flow = [(id(r["node"]), *texts(r["node"], r["grad_inputs"], r["grad_outputs"])) for r in raw
+                      ] if gradients else None
         self._freed_after = set(self.view._freed())
         self._index_steps()
         self._position = 0
@@ -205,7 +211,17 @@ class BackwardStepper(ClosesParts, W.VBox):
         self.view.marks = marks
         self.view.freed = sorted(nid for nid, i in self._first_freed.items() if i < p)
         self._leaf_labels(p)
+        if self._flow is not None:
+            self._edge_grads()
         self.panel.value = self._panel(last)
+
+    def _edge_grads(self):
+        """Edges carry the gradients sent so far: those of the steps run up to `position`."""
+        flow = Flow()
+        for key, sent, arrived in self._flow[:self.position]:
+            flow.sent[key], flow.arrived[key] = sent, arrived
+        drawn = self.view.drawn
+        self.view.set_edge_grads({i: edge_text(drawn, e, flow) for i, e in enumerate(drawn.edges)})
 
     def _leaf_labels(self, p):
         """Leaves show their .grad as it was after the first `p` steps."""

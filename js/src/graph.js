@@ -55,6 +55,7 @@ function render({ model, el }) {
   let size = { w: 1, h: 1 };
   let view = { scale: 1, x: 0, y: 0 };
   const nodes = new Map(); // node id -> { g, texts: [<text>], chars: [original length] }
+  const edges = new Map(); // "e<index>" -> the same, for edge labels (GraphView(gradients=True))
   const stats = (root.awStats = { layouts: 0, patches: 0 });
 
   const applyView = () => {
@@ -86,7 +87,7 @@ function render({ model, el }) {
   const patchLabels = (labels) => {
     const t0 = performance.now();
     for (const [id, lines] of Object.entries(labels)) {
-      const entry = nodes.get(id);
+      const entry = nodes.get(id) ?? edges.get(id);
       if (entry) lines.forEach((line, i) => setLine(entry, i, line));
     }
     stats.patches += 1;
@@ -145,6 +146,11 @@ function render({ model, el }) {
       g.dataset.awId = id;
       g.querySelector("title").remove(); // the panel explains a node; no tooltip with its internal id
     }
+    edges.clear();
+    for (const g of canvas.querySelectorAll("g.edge[id^='aw-e']")) {
+      const texts = [...g.querySelectorAll("text")];
+      edges.set(g.id.slice(3), { g, texts, chars: texts.map((t) => t.textContent.length) });
+    }
     tidyClusters(canvas);
     stats.layouts += 1;
     stats.layoutMs = ms; // Graphviz alone, in the worker
@@ -156,6 +162,7 @@ function render({ model, el }) {
     root.dataset.nodes = String(nodes.size);
     fit();
     patchClasses();
+    patchLabels(model.get("saved_labels") || {}); // a saved page, no kernel: the labels at its last cell
     model.send({ type: "labels?" }); // values may have changed since the DOT was written
   };
 

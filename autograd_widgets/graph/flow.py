@@ -1,0 +1,167 @@
+"""The gradient that flowed along each edge of a graph in its last backward, and derivative orders.
+
+    flow = Flow()
+    flow.watch(graph)                  # a hook on every backward function (this core and PyTorch alike)
+    loss.backward()                    # ... whoever runs it: the learner, a widget
+    label_edges(graph, flow)           # each GraphEdge's `grad`: "[1., 2.]", or "3×4" for a larger tensor
+    flow.close()                       # the hooks go
+
+`flow.record(fn, grad_inputs, grad_outputs)` takes the same from elsewhere, e.g. the steps of
+this core's `engine.observe()`. A backward with create_graph=True builds new nodes: each gets
+`metadata["derivative_order"]`, one more than the node whose backward built it (the nodes of the
+graph a Flow watches are order 1 unless already marked higher).
+"""
+import weakref
+
+from .details import is_tensor, values
+
+ORDER = "derivative_order"  # the key in a node's `metadata` dict (this core and PyTorch both have one)
+SMALL = 4  # gradients with at most this many numbers are written out; larger ones by their shape
+
+
+def describe(g) -> str:
+    """An edge's label: the gradient's values when small ('[1., 2.]'), else its shape ('3×4')."""
+    if g is None:
+        return "None"
+    if g.numel() <= SMALL:
+        return values(g, SMALL)
+    return "×".join(str(s) for s in g.shape)
+
+
+def room(shape) -> int:
+    """Characters an edge label needs for a gradient of `shape` (8 per number, as node labels reserve)."""
+    if shape is None:
+        return 8
+    n = 1
+    for s in shape:
+        n *= s
+    return 2 * len(shape) + 8 * n if n <= SMALL else len("×".join(str(s) for s in shape))
+
+
+def order_of(fn) -> int:
+    """The derivative order of the backward pass that built `fn` (1: an ordinary forward)."""
+    meta = getattr(fn, "metadata", None)
+    return meta.get(ORDER, 1) if isinstance(meta, dict) else 1
+
+
+class Flow:
+    """The gradients of the last backward through some backward functions, as label texts.
+
+    `sent[id(fn)]`: what fn sent along each of its next_functions; `arrived[id(fn)]`: what arrived
+    at each of its outputs. `on_record(fn)` is called after each record (a view redraws labels).
+    """
+
+    def __init__(self, on_record=None):
+        self.sent, self.arrived = {}, {}
+        self.on_record = on_record
+        self._handles = []
+
+    def record(self, fn, grad_inputs, grad_outputs):
+        self.sent[id(fn)], self.arrived[id(fn)] = texts(fn, grad_inputs, grad_outputs)
+        mark_orders(fn, grad_inputs or ())
+        if self.on_record is not None:
+            self.on_record(fn)
+
+    def watch(self, graph):
+        """Hook every backward function of `graph` (replacing the hooks of an earlier watch). The hooks
+        hold the Flow weakly: a leaf's hook outlives its graph, and must not keep a view alive."""
+        self.close()
+        me = weakref.ref(self)
+
+        def record(fn, grad_inputs, grad_outputs):
+            flow = me()
+            if flow is not None:
+                flow.record(fn, grad_inputs, grad_outputs)
+
+        for n in graph.functions():
+            fn = n.ref
+            meta = getattr(fn, "metadata", None)
+            if isinstance(meta, dict):
+                meta.setdefault(ORDER, 1)
+            if n.kind == "accumulate":  # this core's engine runs no node hooks on AccumulateGrad: hook its leaf
+                self._handles.append(fn.variable.register_hook(lambda g, fn=fn: record(fn, (), (g,))))
+            else:
+                self._handles.append(fn.register_hook(lambda gi, go, fn=fn: record(fn, gi, go)))
+
+    def close(self):
+        for h in self._handles:
+            h.remove()
+        self._handles = []
+
+
+def texts(fn, grad_inputs, grad_outputs):
+    """What fn sent along each next_functions edge (as the next node receives it) and what arrived at
+    each of its outputs, as label texts."""
+    return ([describe(_as_received(fn, k, g)) for k, g in enumerate(grad_inputs or ())],
+            [describe(g) for g in grad_outputs or ()])
+
+
+def mark_orders(fn, grad_inputs):
+    """Gradients that carry a grad_fn were built by fn's backward under create_graph: every node
+    behind them not yet marked is one derivative order above fn."""
+    order = order_of(fn) + 1
+    stack = [g.grad_fn for g in grad_inputs if is_tensor(g) and g.grad_fn is not None]
+    while stack:
+        node = stack.pop()
+        meta = getattr(node, "metadata", None)
+        if not isinstance(meta, dict) or ORDER in meta:
+            continue
+        meta[ORDER] = order
+        stack.extend(nxt for nxt, _ in node.next_functions if nxt is not None)
+
+
+def edge_text(graph, edge, flow) -> str:
+    """What flowed along `edge` in the flow's backward ("" when nothing was recorded for it)."""
+    src, dst = graph.nodes[edge.src], graph.nodes[edge.dst]
+    if edge.kind == "output":  # tensor -> its grad_fn: the gradient that arrived at that output
+        texts, k = flow.arrived.get(id(dst.ref)) if dst.kind == "fn" else None, edge.input_nr
+    elif edge.kind == "variable":  # AccumulateGrad -> its leaf
+        texts, k = flow.arrived.get(id(src.ref)) if src.kind == "accumulate" else None, 0
+    else:
+        texts, k = flow.sent.get(id(src.ref)) if src.kind in ("fn", "accumulate") else None, edge.slot
+    return texts[k] if texts is not None and k < len(texts) else ""
+
+
+def label_edges(graph, flow, edges=None):
+    """Set `grad` on the graph's edges (or those at the indices `edges`); returns {index: text} of
+    the ones that changed."""
+    changed = {}
+    for i in range(len(graph.edges)) if edges is None else edges:
+        e = graph.edges[i]
+        text = edge_text(graph, e, flow)
+        if text != e.grad:
+            e.grad = changed[i] = text
+    return changed
+
+
+def edge_shape(graph, edge):
+    """The shape of the gradient `edge` carries, where the nodes tell it (None otherwise)."""
+    src, dst = graph.nodes[edge.src], graph.nodes[edge.dst]
+    if edge.kind == "output" and src.kind in ("leaf", "tensor"):
+        return tuple(src.ref.shape)
+    if edge.kind == "variable" and dst.kind == "leaf":
+        return tuple(dst.ref.shape)
+    if dst.kind in ("fn", "accumulate"):
+        return input_shape(dst.ref, edge.input_nr)
+    return None
+
+
+def input_shape(fn, nr):
+    """The shape of the gradient backward function `fn` takes at its output `nr` (None if unknown)."""
+    variable = getattr(fn, "variable", None)
+    if variable is not None:
+        return tuple(variable.shape)
+    try:  # this core's _meta, PyTorch's _input_metadata
+        meta = getattr(fn, "_meta", None)
+        return tuple(meta[nr][0]) if meta is not None else tuple(fn._input_metadata[nr].shape)
+    except (AttributeError, IndexError, TypeError):
+        return None
+
+
+def _as_received(fn, k, g):
+    """The gradient fn sends to next_functions[k] as that node receives it: summed to its shape
+    where the engine does so after fn's hooks ran (a broadcast input)."""
+    if g is None or k >= len(fn.next_functions) or fn.next_functions[k][0] is None:
+        return g
+    shape = input_shape(*fn.next_functions[k])
+    return g.sum_to_size(shape) if shape is not None and tuple(g.shape) != shape else g
