@@ -41,7 +41,8 @@ def _make_grads(outputs, grads, is_grads_batched=False):
                 g = tensor(g, dtype=t.dtype)
             if (g._data.shape[1:] if is_grads_batched else g._data.shape) != t._data.shape:
                 if is_grads_batched:
-                    raise errors.batched_gradient_shape(i, g._data.shape[1:], t._data.shape)
+                    # PyTorch drops the batch dimension twice here (grad[0].shape[1:]), so says so in its message
+                    raise errors.batched_gradient_shape(i, g._data.shape[2:], t._data.shape)
                 raise errors.gradient_shape(i, g._data.shape, t._data.shape)
             if g._data.dtype != t._data.dtype and not g._rg:
                 g = Tensor._make(g._data.astype(t._data.dtype))

@@ -175,6 +175,11 @@ def _permuted(fn, grads, n):
     return (grads[0].permute(0, *[d + 1 for d in inverse]),)
 
 
+def _expanded(fn, grads, n):
+    """expand(): the batch of gradients as it is; _fit sums it over the expanded dimensions."""
+    return (grads[0],)
+
+
 def _mv(fn, grads, n):
     a, v = fn.saved_tensors
     need = fn.needs_input_grad
@@ -207,7 +212,7 @@ _RULES = {
     shape.ViewBackward0: _reshaped, shape.UnsafeViewBackward0: _reshaped, shape.ReshapeAliasBackward0: _reshaped,
     shape.SqueezeBackward0: _reshaped, shape.SqueezeBackward1: _reshaped, shape.SqueezeBackward2: _reshaped,
     shape.SqueezeBackward4: _reshaped, shape.UnsqueezeBackward0: _reshaped,
-    shape.TBackward0: _transposed, shape.TransposeBackward0: _transposed, shape.PermuteBackward0: _permuted,
+    shape.ExpandBackward0: _expanded, shape.TBackward0: _transposed, shape.TransposeBackward0: _transposed, shape.PermuteBackward0: _permuted,
     reduce.SumBackward0: _summed, reduce.SumBackward1: _summed_dims, reduce.MeanBackward0: _mean,
     linalg.MvBackward0: _mv, linalg.MmBackward0: _mm, linalg.DotBackward0: _dot,
     pointwise.PowBackward0: _pow,
@@ -223,4 +228,4 @@ _BROADCASTING = {getattr(pointwise, name) for name in (
     "ThresholdBackwardBackward0")} | {getattr(unary, name) for name in (
         "Log1PBackward0", "Expm1Backward0", "Exp2Backward0", "Log2Backward0", "Log10Backward0", "ErfBackward0",
         "TanBackward0", "RsqrtBackward0", "AsinBackward0", "AcosBackward0", "AtanBackward0", "SinhBackward0",
-        "CoshBackward0", "FracBackward0")} | {shape.ExpandBackward0}
+        "CoshBackward0", "FracBackward0")}
