@@ -245,23 +245,26 @@ def _rss_kib(field):
     raise RuntimeError(f"no {field} in /proc/self/status")
 
 
-def memory_child(key, name, n_chain):
-    """Run workload `key` of library `name` once to warm up, then once more measuring the peak resident rise."""
+def memory_child(key, name, n_chain, times=3):
+    """Run workload `key` of library `name` once to warm up, then `times` more, each measuring the peak resident
+    rise; prints the median in MiB."""
     label, makers = workloads(n_chain)[key]
     fn = makers[name]()
     fn()
-    gc.collect()
-    try:
-        ctypes.CDLL("libc.so.6").malloc_trim(0)  # give freed heap back, so the measured call must take it anew
-    except (OSError, AttributeError):
-        pass
-    before = _rss_kib("VmRSS")
-    with open("/proc/self/clear_refs", "w") as f:
-        f.write("5")  # reset VmHWM (the peak) to the current resident size
-    result = fn()
-    peak = _rss_kib("VmHWM")
-    del result
-    print(f"{label} {name} {(peak - before) / 1024:.2f}")
+    rises = []
+    for _ in range(times):
+        gc.collect()
+        try:
+            ctypes.CDLL("libc.so.6").malloc_trim(0)  # give freed heap back, so the measured call must take it anew
+        except (OSError, AttributeError):
+            pass
+        before = _rss_kib("VmRSS")
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")  # reset VmHWM (the peak) to the current resident size
+        result = fn()
+        rises.append(_rss_kib("VmHWM") - before)
+        del result
+    print(f"{label} {name} {sorted(rises)[times // 2] / 1024:.2f}")
 
 
 if __name__ == "__main__":

@@ -106,11 +106,11 @@ def test_batched_grad_unused_inputs_and_materialize_as_pytorch():
                                            torch.ones(3, 4, dtype=torch.float64), is_grads_batched=True))
 
 
-@pytest.mark.parametrize("shape", [(3, 5), (3,), (3, 4, 1)])
+@pytest.mark.parametrize("shape", [(3, 5), (3,), (3, 4, 1), (0, 4), ()])
 def test_batched_grad_of_a_wrong_shape_raises_pytorchs_error(shape):
     def call(T):
         x = T.tensor(X, requires_grad=True)
-        return lambda: T.autograd.grad(x * 2, x, T.ones(*shape, dtype=T.float64), is_grads_batched=True)
+        return lambda: T.autograd.grad(x * 2, x, T.ones(shape, dtype=T.float64), is_grads_batched=True)
     theirs = raised(call(torch))
     assert theirs is not None and raised(call(aw)) == theirs
 
@@ -176,6 +176,9 @@ def _jac_call(T, **kw):
     dict(inputs="list"),
     dict(inputs="tuple with a list"),
     dict(func=lambda a, b: [a * 2]),
+    dict(func=lambda a, b: a[:0] * 2),
+    dict(func=lambda a, b: a[:0] * 2, vectorize=True),
+    dict(func=lambda a, b: a[:0] * 2, create_graph=True),
 ], ids=repr)
 def test_jacobian_argument_errors_as_pytorch(kw):
     def call(T):

@@ -39,8 +39,8 @@ def _make_grads(outputs, grads, is_grads_batched=False):
             if not isinstance(g, Tensor):
                 from ..creation import tensor
                 g = tensor(g, dtype=t.dtype)
-            if (g._data.shape[1:] if is_grads_batched else g._data.shape) != t._data.shape:
-                if is_grads_batched:
+            if (g[0]._data.shape if is_grads_batched else g._data.shape) != t._data.shape:  # g[0]: PyTorch's
+                if is_grads_batched:  # IndexError for an empty or 0-d batch
                     # PyTorch drops the batch dimension twice here (grad[0].shape[1:]), so says so in its message
                     raise errors.batched_gradient_shape(i, g._data.shape[2:], t._data.shape)
                 raise errors.gradient_shape(i, g._data.shape, t._data.shape)

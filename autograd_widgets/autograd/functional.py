@@ -128,7 +128,7 @@ def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False, st
         if vectorize:
             blocks = _batched_jacobian(outs, xs, create_graph)
         elif not (create_graph or strict):  # each output on its own, as rows: no zeros from the others added in
-            blocks = tuple(_batched_jacobian((o,), xs, create_graph)[0] for o in outs)
+            blocks = tuple(_batched_jacobian((o,), xs, create_graph)[0] if o.numel() else _no_rows() for o in outs)
         else:
             blocks = tuple(_rows_jacobian(i, o, xs, create_graph, strict) for i, o in enumerate(outs))
         if not create_graph:
@@ -149,7 +149,7 @@ def _batched_jacobian(outs, xs, create_graph):
             basis.append(Tensor._make(eye[:, start:start + k].astype(o._data.dtype)))
         start += k
     gs = grad(need, xs, basis, retain_graph=True, create_graph=create_graph, allow_unused=True,
-              is_grads_batched=True) if need and total else (None,) * len(xs)
+              is_grads_batched=True) if need else (None,) * len(xs)
     cols = [g if g is not None else zeros_like(x).expand((total,) + tuple(x.shape)) for g, x in zip(gs, xs)]
     blocks, start = [], 0
     for o, k in zip(outs, numels):
@@ -173,8 +173,15 @@ def _rows_jacobian(i, out, xs, create_graph, strict):
                                      "is not allowed in strict mode when create_graph=True.",
                                      "strict=True with create_graph=True asks the Jacobian to depend on the inputs.")
             rows[k].append(g)
-    return tuple(stack(r).view(tuple(out.shape) + tuple(x.shape)) if r else
-                 zeros_like(x).reshape(tuple(out.shape) + tuple(x.shape)) for r, x in zip(rows, xs))
+    if not out.numel():
+        _no_rows()
+    return tuple(stack(r).view(tuple(out.shape) + tuple(x.shape)) for r, x in zip(rows, xs))
+
+
+def _no_rows():
+    raise errors.runtime("stack expects a non-empty TensorList",
+                         "PyTorch's jacobian stacks one row per output element, and an empty output has none: "
+                         "leave empty outputs out of the function.")
 
 
 def _independent(i, j):
