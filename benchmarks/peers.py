@@ -1,7 +1,7 @@
 """Peer benchmark: autograd_widgets beside PyTorch CPU, HIPS autograd, MyGrad and the NumPy floor, in one run.
 
-    python benchmarks/peers.py             # full run (a few minutes on 2 busy cores)
-    python benchmarks/peers.py --quick     # fewer repeats
+    python benchmarks/peers.py             # full run: minutes; 27 min with --cpu on 2 cores shared at load 12
+    python benchmarks/peers.py --quick     # fewer repeats (the peers' 1e5-op chains are most of the time)
     python benchmarks/peers.py --cpu       # CPU time on one thread: steadier on a busy shared machine
     python benchmarks/peers.py --no-memory # skip the peak-memory rows (one subprocess per library each)
     python benchmarks/run.py --peers ...   # the same
