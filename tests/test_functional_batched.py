@@ -213,3 +213,34 @@ def test_hessian_errors_as_pytorch(kw):
     theirs = raised(call(torch))
     assert theirs is not None, "PyTorch raises here"
     assert raised(call(aw)) == theirs
+
+
+UNARY = ["log1p", "expm1", "exp2", "log2", "log10", "erf", "tan", "rsqrt", "asin", "acos", "atan", "sinh", "cosh",
+         "frac", "sqrt", "sin", "cos", "log", "exp", "abs", "neg", "reciprocal", "tanh", "sigmoid", "relu"]
+BINARY = {"add": lambda a, b: a + b, "sub": lambda a, b: a - b, "rsub": lambda a, b: 2 - a + (b - a),
+          "mul": lambda a, b: a * b * 3, "div": lambda a, b: a / b / 2, "pow0": lambda a, b: a ** 0 + b,
+          "pow3": lambda a, b: a ** 3 * b, "sub_alpha": lambda a, b: a.sub(b, alpha=2).add(b, alpha=3)}
+
+
+@pytest.mark.parametrize("name", UNARY + list(BINARY))
+def test_batched_grad_of_each_elementwise_node_as_pytorch(name):
+    """Each node whose own backward runs on the whole batch (broadcasting under the batch dimension)."""
+    a0 = RNG.uniform(0.1, 0.9, (3, 4))
+    b0 = RNG.uniform(0.5, 1.5, (1, 4))  # broadcast against a: its gradient is summed over rows, not the batch
+    v = RNG.standard_normal((5, 3, 4))
+    got = {}
+    for T in (torch, aw):
+        a, b = T.tensor(a0, requires_grad=True), T.tensor(b0, requires_grad=True)
+        out = BINARY[name](a, b) if name in BINARY else getattr(T, name)(a) * b
+        got[T] = T.autograd.grad(out, (a, b), T.tensor(v), is_grads_batched=True, allow_unused=True)
+    _same(got[aw], got[torch])
+
+
+def test_batched_grad_frees_the_graph_unless_retained_as_pytorch():
+    def call(T, retain):
+        x = T.tensor(X, requires_grad=True)
+        y = (x * x).tanh()
+        T.autograd.grad(y, x, T.ones(2, 4, dtype=T.float64), is_grads_batched=True, retain_graph=retain)
+        return lambda: T.autograd.grad(y, x, T.ones(4, dtype=T.float64))
+    assert raised(call(aw, False)) == raised(call(torch, False)) is not None
+    assert raised(call(aw, True)) is None and raised(call(torch, True)) is None
