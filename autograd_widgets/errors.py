@@ -134,6 +134,17 @@ def modified_saved(tensor_desc, output_of, version, expected):
         "gradient would be wrong. Use an out-of-place op (`y = y + 1` instead of `y += 1`) or clone() first.")
 
 
+def batched_gradient_shape(index, grad_shape, out_shape):
+    return runtime(
+        "If `is_grads_batched=True`, we interpret the first dimension of each grad_output as the batch dimension. "
+        "The sizes of the remaining dimensions are expected to match the shape of corresponding output, but a "
+        f"mismatch was detected: grad_output[{index}] has a shape of {_size(grad_shape)} and output[{index}] has a "
+        f"shape of {_size(out_shape)}. If you only want some tensors in `grad_output` to be considered batched, "
+        "consider using vmap.",
+        "With is_grads_batched=True each grad_output is a stack of ordinary grad_outputs: shape (B, *output.shape), "
+        "one vector v per row, and each result gets the same leading B.")
+
+
 def unused_input(index):
     return runtime(
         f"The differentiated Tensor at index {index} appears to not have been used in the graph. Set "

@@ -4,6 +4,7 @@
     python benchmarks/run.py --quick     # fewer repeats, no 1e6 chain (about 30 s)
     python benchmarks/run.py --cpu       # CPU time on one thread: steadier on a busy shared machine
     python benchmarks/run.py --profile   # instead: cProfile ours on (a) and (b), where the time goes
+    python benchmarks/run.py --peers     # instead: benchmarks/peers.py (with HIPS autograd and MyGrad)
 
 One process runs all three contenders. Repeats are interleaved (ours, torch, floor, ours, ...) so
 a noisy neighbour slows all of them alike; each figure is the median. The garbage collector is
@@ -385,4 +386,8 @@ def print_profiles(workloads, top=16):
 
 
 if __name__ == "__main__":
-    main()
+    if "--peers" in sys.argv:
+        import peers
+        peers.main()
+    else:
+        main()

@@ -5,6 +5,7 @@ from ..grad_mode import enable_grad, inference_mode, no_grad, set_grad_enabled  
 from ..node import edge_to
 from ..tensor import Tensor
 from . import functional, graph  # noqa: F401
+from .batched import batched_backward
 from .function import Function, FunctionCtx, once_differentiable  # noqa: F401
 from .gradcheck import gradcheck, gradgradcheck  # noqa: F401
 
@@ -38,7 +39,10 @@ def _make_grads(outputs, grads, is_grads_batched=False):
             if not isinstance(g, Tensor):
                 from ..creation import tensor
                 g = tensor(g, dtype=t.dtype)
-            if g._data.shape != t._data.shape:
+            if (g[0]._data.shape if is_grads_batched else g._data.shape) != t._data.shape:  # g[0]: PyTorch's
+                if is_grads_batched:  # IndexError for an empty or 0-d batch
+                    # PyTorch drops the batch dimension twice here (grad[0].shape[1:]), so says so in its message
+                    raise errors.batched_gradient_shape(i, g._data.shape[2:], t._data.shape)
                 raise errors.gradient_shape(i, g._data.shape, t._data.shape)
             if g._data.dtype != t._data.dtype and not g._rg:
                 g = Tensor._make(g._data.astype(t._data.dtype))
@@ -136,8 +140,11 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     for i, t in enumerate(inputs):
         if not t._rg:
             raise errors.input_no_grad(i)
-    grads = _make_grads(outputs, grads)
-    results = run_backward(roots, grads, retain_graph, create_graph, inputs=inputs, accumulate=False)
+    grads = _make_grads(outputs, grads, is_grads_batched)
+    if is_grads_batched:
+        results = batched_backward(roots, grads, retain_graph, create_graph, inputs)
+    else:
+        results = run_backward(roots, grads, retain_graph, create_graph, inputs=inputs, accumulate=False)
     for i, r in enumerate(results):
         if r is None:
             if materialize_grads:

@@ -40,7 +40,7 @@ class SumBackward0(Op):
     args = ("self",)
     def forward(ctx, a):
         ctx.self_sym_sizes = a.shape
-        return a.sum(dtype=_sum_dtype(a))
+        return B.sum_axes(a, None, dtype=_sum_dtype(a))
     def backward(ctx, g):
         return (g.expand(ctx.self_sym_sizes),)
 
@@ -49,7 +49,7 @@ class SumBackward1(Op):
     args = ("self",)
     def forward(ctx, a, dim, keepdim):
         ctx.self_sym_sizes, ctx.dim, ctx.keepdim = a.shape, _dims(dim, a.ndim), keepdim
-        return a.sum(axis=ctx.dim, keepdims=keepdim, dtype=_sum_dtype(a))
+        return B.sum_axes(a, ctx.dim, keepdim, _sum_dtype(a))
     def backward(ctx, g):
         return (_unreduce(g, ctx.self_sym_sizes, ctx.dim, ctx.keepdim),)
 
