@@ -160,31 +160,22 @@ def cuda_synchronize():
         runtime.deviceSynchronize()
 
 
-try:  # NumPy >= 2 keeps its floating-point error state in a context variable: setting it is ~10x cheaper
-    from numpy._core._ufunc_config import _extobj_contextvar as _fp_state
+def quiet_state():
+    """(get, set, reset, QUIET): NumPy's floating-point error state, and the state with every warning off.
+
+    `token = set(QUIET)` ... `reset(token)` silences NumPy's RuntimeWarnings for inf/nan results
+    (log(0), 1/0, overflow), which PyTorch computes silently; `get() is QUIET` says they are off
+    already. The user's own settings hold outside. NumPy >= 2 keeps the state in a context
+    variable (setting it is ~10x cheaper than `numpy.errstate`); older NumPy goes through seterr.
+    """
+    try:
+        from numpy._core._ufunc_config import _extobj_contextvar as state
+    except ImportError:  # pragma: no cover - older NumPy
+        return (lambda: None), (lambda quiet: numpy.seterr(**quiet)), (lambda old: numpy.seterr(**old)), \
+            {"all": "ignore"}
     with numpy.errstate(all="ignore"):
-        _QUIET = _fp_state.get()
-except ImportError:  # pragma: no cover - older NumPy
-    _fp_state = None
-
-
-def quietly(forward):
-    """`forward` without NumPy's RuntimeWarnings for inf/nan results (log(0), 1/0, overflow): PyTorch is
-    silent there. The user's own NumPy error settings are left as they are outside the call."""
-    if _fp_state is None:  # pragma: no cover
-        def quiet_forward(*args, **kw):
-            with numpy.errstate(all="ignore"):
-                return forward(*args, **kw)
-    else:
-        def quiet_forward(*args, **kw):
-            token = _fp_state.set(_QUIET)
-            try:
-                return forward(*args, **kw)
-            finally:
-                _fp_state.reset(token)
-    quiet_forward.__wrapped__ = forward
-    quiet_forward.__doc__ = forward.__doc__
-    return quiet_forward
+        quiet = state.get()
+    return state.get, state.set, state.reset, quiet
 
 
 def asarray(data, dtype=None, device=None, copy=None):
