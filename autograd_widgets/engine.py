@@ -258,7 +258,7 @@ class _Backward:
 
     def _call(self, fn, grads):
         """fn's backward (pre- and post-hooks around it): one gradient per next_functions edge."""
-        if all(g is None for g in grads):  # nothing arrived: pass "no gradient" on, fn not run
+        if grads[0] is None and all(g is None for g in grads):  # nothing arrived: pass "no gradient" on
             return (None,) * len(fn.next_functions)
         if fn._pre_hooks:
             for hook in list(fn._pre_hooks.values()):
@@ -283,7 +283,8 @@ class _Backward:
                 buf = buffers[nxt] = [None] * len(nxt._meta)
             if g is not None:  # None (no gradient) still counts as arrived, so nxt runs once all have
                 shape, dt = nxt._meta[nr]
-                if g._data.shape != shape or g._data.dtype != dt:
+                a = g._data
+                if a.shape != shape or (a.dtype is not dt and a.dtype != dt):
                     g = _validate(fn, i, g, shape, dt)
                 if buf[nr] is None:
                     buf[nr] = g

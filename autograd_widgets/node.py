@@ -53,6 +53,13 @@ class _OutputRef:
         self.data, self.tensor = t._data, weakref.ref(t)
 
 
+def _output_ref(t, _new=object.__new__, _ref=weakref.ref):
+    """_OutputRef(t) without running __init__ (Op.apply makes one per op that saves its result)."""
+    r = _new(_OutputRef)
+    r.data, r.tensor = t._data, _ref(t)
+    return r
+
+
 class _Packed:
     """A saved tensor as a saved_tensors_hooks pack hook returned it; `unpack` gives the tensor back."""
     __slots__ = ("packed", "unpack_hook", "autograd")
@@ -171,6 +178,11 @@ class Node(metaclass=TorchClass):
         if self._released:
             raise errors.freed_graph()
         saved = self._saved
+        if len(saved) == 1:  # the common one-value case: no loop
+            x, v = saved[0], self._versions[0]
+            if v is None or (type(x) is Tensor and (x._ver if x._vsrc is None else x._vsrc._ver) == v):
+                return saved
+            return (self._unpack(x, v),)
         for x, v in zip(saved, self._versions):
             if v is not None and (type(x) is not Tensor or (x._ver if x._vsrc is None else x._vsrc._ver) != v):
                 out = [None] * len(saved)
@@ -187,8 +199,8 @@ class Node(metaclass=TorchClass):
             now = t._version if t is not None else version
             if now != version:
                 raise _modified_error(t, now, version, output_of=self)
-            out = Tensor._make(x.data)
-            out._rg, out.grad_fn = True, self
+            out = _new(Tensor)
+            out._data, out._rg, out.grad_fn = x.data, True, self
             return out
         if version is not None and x._version != version:
             raise _modified_error(x, x._version, version)
@@ -437,15 +449,28 @@ class Op(Node):
         key = (data.shape, dt)
         node._meta = _METAS.get(key) or _meta(key)
         node._seq = next(_sequence)
-        if cls.saves:
-            if cls._save_when is None:
-                saved = tuple([inputs[i] if i >= 0 else _OutputRef(out) for i in cls._save_index])
-            else:  # only what the gradients of the inputs that require grad need
-                saved = tuple([None if j >= 0 and not (isinstance(inputs[j], Tensor) and inputs[j]._rg)
-                               else inputs[i] if i >= 0 else _OutputRef(out) for i, j in cls._save_when])
-            node._saved = saved
-            versions = tuple([(s._ver if s._vsrc is None else s._vsrc._ver) if isinstance(s, Tensor)
-                              else 0 if type(s) is _OutputRef else None for s in saved])
+        if cls.saves:  # loops, not comprehensions: no frame per op
+            saved, versions = [], []
+            when = cls._save_when
+            for k, i in enumerate(cls._save_index):
+                s = inputs[i] if i >= 0 else None
+                if when is not None and when[k][1] >= 0:  # kept only if that input requires grad
+                    j = when[k][1]
+                    if not (isinstance(inputs[j], Tensor) and inputs[j]._rg):
+                        saved.append(None)
+                        versions.append(None)
+                        continue
+                if i < 0:
+                    saved.append(_output_ref(out))
+                    versions.append(0)
+                elif isinstance(s, Tensor):
+                    saved.append(s)
+                    versions.append(s._ver if s._vsrc is None else s._vsrc._ver)
+                else:
+                    saved.append(s)
+                    versions.append(None)
+            node._saved = tuple(saved)
+            versions = tuple(versions)
             node._versions = _VERSIONS.get(versions, versions)
         out._rg = True
         out.grad_fn = node

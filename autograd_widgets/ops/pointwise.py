@@ -12,7 +12,7 @@ def promote(a, b):
     """Arrays (or Python numbers) `a`, `b` cast to the dtype PyTorch gives `a op b`."""
     tb = type(b)
     if type(a) is tb:
-        if a.dtype == b.dtype:  # the common case: two arrays of one dtype
+        if a.dtype is b.dtype or a.dtype == b.dtype:  # the common case: two arrays of one dtype
             return a, b
     elif tb is float:
         if a.dtype.kind == "f":  # a Python float never widens a float tensor
@@ -285,7 +285,7 @@ def _int_power(a, e):
 def _unary(name, fn, saves, vjp, doc):
     """A one-input float op: forward `fn` from the array namespace, backward `vjp(g, saved)`."""
     def forward(ctx, a):
-        return getattr(B.ns(a), fn)(_float(a))
+        return getattr(B.ns(a), fn)(a if a.dtype.kind == "f" else _float(a))
 
     def backward(ctx, g):
         s, = ctx.saved_tensors
@@ -301,6 +301,7 @@ SinBackward0 = _unary("SinBackward0", "sin", "self", lambda g, x: g * x.cos(), "
 CosBackward0 = _unary("CosBackward0", "cos", "self", lambda g, x: g * -x.sin(), "cos x")
 TanhBackward0 = _unary("TanhBackward0", "tanh", "result", lambda g, r: TanhBackwardBackward0.apply(g, r), "tanh x")
 SqrtBackward0 = _unary("SqrtBackward0", "sqrt", "result", lambda g, r: g / MulBackward1.apply(r, other=2), "√x")
+TanhBackward0.quiet = False  # bounded, and silent for inf and nan: no NumPy warnings to turn off
 
 
 class SigmoidBackward0(Op):
