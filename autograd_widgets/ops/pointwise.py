@@ -59,16 +59,22 @@ class AddBackward0(Op):
         return g, (g if ctx.alpha == 1 else g * ctx.alpha)
 
 
+def _is_bool(v) -> bool:
+    """A Python bool, or an array or NumPy scalar of bool dtype."""
+    return v is True or v is False or getattr(getattr(v, "dtype", None), "kind", "") == "b"
+
+
 def _refuse_bool_sub(a, b) -> None:
     """PyTorch refuses `-` when either side is bool (a Python bool included), in any order."""
-    is_bool = [isinstance(v, bool) or getattr(getattr(v, "dtype", None), "kind", "") == "b" for v in (a, b)]
-    if all(is_bool):
+    a_bool, b_bool = _is_bool(a), _is_bool(b)
+    if not (a_bool or b_bool):
+        return
+    if a_bool and b_bool:
         raise errors.runtime("Subtraction, the `-` operator, with two bool tensors is not supported. "
                              "Use the `^` or `logical_xor()` operator instead.", "`a ^ b` is True where they differ.")
-    if any(is_bool):
-        raise errors.runtime("Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying "
-                             "to invert a mask, use the `~` or `logical_not()` operator instead.",
-                             "Convert the mask first (`mask.float()`) to do arithmetic with it, or use `~mask`.")
+    raise errors.runtime("Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying "
+                         "to invert a mask, use the `~` or `logical_not()` operator instead.",
+                         "Convert the mask first (`mask.float()`) to do arithmetic with it, or use `~mask`.")
 
 
 class SubBackward0(Op):
