@@ -25,6 +25,7 @@ from .ops.indexing import narrow, select
 from .ops.split import chunk, split, unbind
 from .printing import set_printoptions
 from . import autograd, nn  # noqa: F401
+from . import keywords as _keywords
 
 float, double, long, half = float32, float64, int64, float16  # noqa: A001 - PyTorch's aliases
 int, short = int32, int16  # noqa: A001
@@ -32,9 +33,20 @@ __version__ = "0.1.0"
 
 
 def _method(name):
-    def fn(input, *args, **kwargs):
+    """torch.<name>(input, ...) running Tensor.<name>; a one-input op's node straight away (the hot path)."""
+    def general(input, *args, **kwargs):
         return getattr(input, name)(*args, **kwargs)
-    fn.__name__ = name
+    general.__name__ = name
+    op = getattr(getattr(Tensor, name), "op", None)  # methods._m's methods name their op
+    if op is None:
+        return general
+    with_keywords = _keywords.accept(general, ("input",))
+
+    def fn(*args, **kwargs):
+        if len(args) == 1 and not kwargs and type(args[0]) is Tensor:
+            return op.apply(args[0])
+        return with_keywords(*args, **kwargs)
+    fn.__name__, fn.pytorch_keywords = name, ("input",)
     return fn
 
 
@@ -81,7 +93,6 @@ _methods_forms.bind()
 globals().update({k: v for k, v in _methods_forms.torch_functions().items() if k not in globals()})
 div, divide = _methods_forms.FUNCTIONS["div"], _methods_forms.FUNCTIONS["divide"]  # noqa: F811 - rounding_mode=
 from .ops.products import einsum  # noqa: E402
-from . import keywords as _keywords  # noqa: E402
 _keywords.install(_sys.modules[__name__], Tensor, more=_methods_forms.torch_functions())
 from math import e, inf, nan, pi  # noqa: E402  (torch.pi, ... are these Python floats)
 from .device import get_default_device, set_default_device  # noqa: E402

@@ -9,6 +9,8 @@ operations that differ between libraries or need care.
 import importlib
 import importlib.util
 import math
+from types import ModuleType
+from typing import Callable
 
 import numpy
 
@@ -68,7 +70,7 @@ def _array_type(a):
                     f"{', '.join(k.__module__ + '.' + k.__name__ for k in _NS)}")
 
 
-def ns(a):
+def ns(a) -> ModuleType:
     """The array namespace (module) that owns array `a`."""
     try:
         return _NS[type(a)]
@@ -76,7 +78,7 @@ def ns(a):
         return _NS[_array_type(a)]
 
 
-def device_of(a):
+def device_of(a) -> str:
     """The device type ('cpu', 'cuda') array `a` lives on."""
     try:
         return _DEVICE[type(a)]
@@ -84,7 +86,7 @@ def device_of(a):
         return _DEVICE[_array_type(a)]
 
 
-def is_array(a):
+def is_array(a) -> bool:
     return type(a) in _NS or isinstance(a, tuple(_NS))
 
 
@@ -160,34 +162,25 @@ def cuda_synchronize():
         runtime.deviceSynchronize()
 
 
-try:  # NumPy >= 2 keeps its floating-point error state in a context variable: setting it is ~10x cheaper
-    from numpy._core._ufunc_config import _extobj_contextvar as _fp_state
+def quiet_state() -> "tuple[Callable, Callable, Callable, object]":
+    """(get, set, reset, QUIET): NumPy's floating-point error state, and the state with every warning off.
+
+    `token = set(QUIET)` ... `reset(token)` silences NumPy's RuntimeWarnings for inf/nan results
+    (log(0), 1/0, overflow), which PyTorch computes silently; `get() is QUIET` says they are off
+    already. The user's own settings hold outside. NumPy >= 2 keeps the state in a context
+    variable (setting it is ~10x cheaper than `numpy.errstate`); older NumPy goes through seterr.
+    """
+    try:
+        from numpy._core._ufunc_config import _extobj_contextvar as state
+    except ImportError:  # pragma: no cover - older NumPy
+        return (lambda: None), (lambda quiet: numpy.seterr(**quiet)), (lambda old: numpy.seterr(**old)), \
+            {"all": "ignore"}
     with numpy.errstate(all="ignore"):
-        _QUIET = _fp_state.get()
-except ImportError:  # pragma: no cover - older NumPy
-    _fp_state = None
+        quiet = state.get()
+    return state.get, state.set, state.reset, quiet
 
 
-def quietly(forward):
-    """`forward` without NumPy's RuntimeWarnings for inf/nan results (log(0), 1/0, overflow): PyTorch is
-    silent there. The user's own NumPy error settings are left as they are outside the call."""
-    if _fp_state is None:  # pragma: no cover
-        def quiet_forward(*args, **kw):
-            with numpy.errstate(all="ignore"):
-                return forward(*args, **kw)
-    else:
-        def quiet_forward(*args, **kw):
-            token = _fp_state.set(_QUIET)
-            try:
-                return forward(*args, **kw)
-            finally:
-                _fp_state.reset(token)
-    quiet_forward.__wrapped__ = forward
-    quiet_forward.__doc__ = forward.__doc__
-    return quiet_forward
-
-
-def asarray(data, dtype=None, device=None, copy=None):
+def asarray(data, dtype=None, device: "str | None" = None, copy: "bool | None" = None):
     """An array on `device` (default: where `data` lives, else cpu) from nested lists, scalars or arrays."""
     if device is None:
         device = device_of(data) if is_array(data) else "cpu"
@@ -208,7 +201,7 @@ def expand(a, shape):
     return out
 
 
-def overlaps(a):
+def overlaps(a) -> bool:
     """Whether two elements of `a` share one memory location (a stride 0 along a dimension of size > 1)."""
     return any(s == 0 and n > 1 for s, n in zip(a.strides, a.shape))
 

@@ -3,17 +3,32 @@
 Iterative throughout (no recursion), so a graph of millions of nodes works. Ready nodes run
 in PyTorch's order: the most recently created first, AccumulateGrad as soon as it is ready.
 `observe()` records each step for teaching tools (the backward stepper) without changing it.
+
+Each ready node goes through named steps: its tensors' hooks, `_capture` (autograd.grad's
+answers), then `_accumulate_leaf` (an AccumulateGrad) or `_call` (any other node's backward),
+and `_send` (its gradients into the buffers of the next functions).
+
+Who owns a gradient. A leaf's first `.grad` is the arriving gradient itself, not a copy, only
+when the engine owns it: it was made during this backward, by a built-in op's backward (one whose
+results are new tensors or its incoming gradients passed on) or by the engine adding two arrivals;
+it is no incoming gradient of the node that sent it, nor a view of one; it went along one edge
+only; and no hook saw it. Everything else is copied: a gradient passed to backward, what a hook saw
+or returned, what a custom Function's backward returned. So a `.grad` never shares memory with a
+tensor a user holds. (PyTorch decides the same by counting references; this rule says why.)
 """
 import heapq
 from dataclasses import dataclass, field
 
-from . import errors
+from . import backend as B
+from . import dtypes, errors
 from .grad_mode import GradMode
 from .node import AccumulateGrad
 from .ops.shape import expandable, sum_to
 from .tensor import Tensor
 
 _observers = []
+_fp_get, _fp_set, _fp_reset, _QUIET = B.quiet_state()
+Edge = tuple  # (node, output_nr): where a gradient goes
 
 
 @dataclass
@@ -52,18 +67,17 @@ class observe:
 def _dependencies(roots):
     """For every node reachable from `roots`, how many edges deliver a gradient to it."""
     deps = {}
-    stack = [fn for fn in roots]
+    stack = list(roots)
     seen = set(stack)
     while stack:
-        fn = stack.pop()
-        for nxt, _ in fn.next_functions:
+        for nxt, _ in stack.pop().next_functions:
             if nxt is None:
                 continue
             deps[nxt] = deps.get(nxt, 0) + 1
             if nxt not in seen:
                 seen.add(nxt)
                 stack.append(nxt)
-    return deps, seen
+    return deps
 
 
 def _needed(roots, deps, targets):
@@ -80,9 +94,13 @@ def _needed(roots, deps, targets):
                     stack.append(nxt)
     needed = set(targets)
     for fn in reversed(order):
-        if fn not in needed and any(n in needed for n, _ in fn.next_functions):
+        if fn not in needed and _runs_past(fn, needed):
             needed.add(fn)
     return needed
+
+
+def _runs_past(fn, needed):
+    return any(n in needed for n, _ in fn.next_functions)
 
 
 def _call_tensor_hooks(fn, grads):
@@ -100,20 +118,6 @@ def _call_tensor_hooks(fn, grads):
     return grads
 
 
-def _run_node(fn, grads, create_graph):
-    """fn.backward with its pre- and post-hooks around it."""
-    if fn._pre_hooks:
-        for hook in list(fn._pre_hooks.values()):
-            grads = list(_checked_all(hook, grads, hook(tuple(grads))))
-    result = fn.backward(*grads)
-    if not isinstance(result, tuple):
-        result = (result,)
-    if fn._post_hooks:
-        for hook in list(fn._post_hooks.values()):
-            result = _checked_all(hook, result, hook(result, tuple(grads)))
-    return result
-
-
 def _checked(hook, old, new):
     """What a hook returned in place of gradient `old`: None keeps `old`; PyTorch refuses another type or size."""
     if new is None:
@@ -123,7 +127,7 @@ def _checked(hook, old, new):
     if old is None:
         raise errors.hook_fills_none()
     name = getattr(hook, "__name__", "<unknown>")
-    if new._data.dtype != old._data.dtype or new.device != old.device:
+    if new._data.dtype != old._data.dtype or B.device_of(new._data) != B.device_of(old._data):
         raise errors.hook_changed(name, f"type of value (was {old.type()} got {new.type()})")
     if new._data.shape != old._data.shape:
         raise errors.hook_changed(name, "size of value")
@@ -149,114 +153,173 @@ def _validate(fn, i, g, shape, dt):
                 "A backward function must return a gradient shaped like the input it belongs to.")
         g = sum_to(g, shape)
     if g._data.dtype != dt:
-        g = Tensor._make(g._data.astype(dt)) if not g._rg else g.to(_dtype_of(dt))
+        g = Tensor._make(g._data.astype(dt)) if not g._rg else g.to(dtypes._FROM_ARRAY[dt])
     return g
 
 
-def _dtype_of(array_dtype):
-    from . import dtypes
-    return dtypes._FROM_ARRAY[array_dtype]
+def _made_here(fn, grads, sent, g):
+    """Whether the engine owns `g`, sent by `fn` whose incoming gradients were `grads` (module docstring)."""
+    if not fn._fresh_results or fn._pre_hooks or fn._post_hooks:
+        return False
+    a = g._data
+    if getattr(a, "base", 0) is not None:  # a view: of an incoming gradient, or of who knows what
+        return False
+    for x in grads:
+        if x is not None and x._data is a:
+            return False
+    return sum(1 for s in sent if s is not None and s._data is a) == 1
 
 
-def run_backward(roots, root_grads, keep_graph, create_graph, inputs=None, accumulate=True):
-    """Run backward from `roots` (edges) seeded with `root_grads`.
+class _Backward:
+    """One run of the engine: the ready queue, a gradient buffer per node still to run, what was asked."""
+    __slots__ = ("deps", "buffers", "ready", "owned", "captures", "needed", "inputs", "results", "accumulate",
+                 "create_graph")
 
-    With `accumulate`, leaves (or `inputs`) get `.grad` added; otherwise the gradients that reach
-    `inputs` are returned (autograd.grad), None where none arrived.
-    """
-    root_fns = [fn for fn, _ in roots]
-    deps, _ = _dependencies(root_fns)
-    captures = {}  # node -> [(input position, output_nr)]
-    if inputs is not None:
-        for pos, t in enumerate(inputs):
-            fn, nr = (t.grad_fn, t._output_nr) if t.grad_fn is not None else (t._ag() if t._ag else None, 0)
-            if fn is not None:
-                captures.setdefault(fn, []).append((pos, nr))
-        needed = _needed(root_fns, deps, captures)
-    else:
-        needed = None
-    results = [None] * (len(inputs) if inputs is not None else 0)
-    trace = _observers[-1] if _observers else None
-    if trace is not None:
-        trace.dependencies = dict(deps)
+    def __init__(self, roots, root_grads, create_graph, inputs, accumulate):
+        root_fns = [fn for fn, _ in roots]
+        self.deps = _dependencies(root_fns)
+        self.create_graph, self.accumulate, self.inputs = create_graph, accumulate, inputs
+        self.captures = {}  # node -> [(position in inputs, output_nr)]: where autograd.grad's answers arrive
+        self.needed = None  # with `inputs`: the nodes worth running
+        if inputs is not None:
+            for pos, t in enumerate(inputs):
+                fn, nr = (t.grad_fn, t._output_nr) if t.grad_fn is not None else (t._ag() if t._ag else None, 0)
+                if fn is not None:
+                    self.captures.setdefault(fn, []).append((pos, nr))
+            self.needed = _needed(root_fns, self.deps, self.captures)
+        self.results = [None] * (len(inputs) if inputs is not None else 0)
+        self.owned = {}  # AccumulateGrad -> whether the engine owns the gradient waiting in its buffer
+        self.buffers = {}
+        for (fn, nr), g in zip(roots, root_grads):  # the seeds: given by the caller, so never owned
+            buf = self.buffers.get(fn)
+            if buf is None:
+                buf = self.buffers[fn] = [None] * len(fn._meta)
+            buf[nr] = g if buf[nr] is None else buf[nr] + g
+        self.ready = []
+        for fn in self.buffers:
+            if self.deps.get(fn, 0) == 0:
+                heapq.heappush(self.ready, (-fn._seq, id(fn), fn))
 
-    buffers = {}
-    for (fn, nr), g in zip(roots, root_grads):
-        buf = buffers.get(fn)
-        if buf is None:
-            buf = buffers[fn] = [None] * len(fn._meta)
-        buf[nr] = g if buf[nr] is None else buf[nr] + g
-    ready = []
-    for fn in buffers:
-        if deps.get(fn, 0) == 0:
-            heapq.heappush(ready, (-fn._seq, id(fn), fn))
-
-    prev_mode = GradMode.enabled
-    GradMode.enabled = create_graph
-    step_index = 0
-    try:
+    def run(self, keep_graph, trace):
+        """Run every node in turn; release each one's saved tensors unless `keep_graph`."""
+        ready, buffers, needed, captures = self.ready, self.buffers, self.needed, self.captures
+        step_index = 0
         while ready:
-            _, _, fn = heapq.heappop(ready)
+            fn = heapq.heappop(ready)[2]
             grads = buffers.pop(fn)
             if (fn._tensor_hooks or fn._retains) and any(g is not None for g in grads):
                 grads = _call_tensor_hooks(fn, grads)
             if fn in captures:
-                for pos, nr in captures[fn]:
-                    results[pos] = grads[nr]
-                    t = inputs[pos]  # backward(inputs=[non-leaf]) fills its .grad, once even if it retains grad
-                    if accumulate and not isinstance(fn, AccumulateGrad) and grads[nr] is not None \
-                            and not t._retains_grad:
-                        g = grads[nr]
-                        t._grad = Tensor._make(g._data.copy()) if t._grad is None else t._grad + g
-            if needed is not None:
-                if fn not in needed:
-                    continue
-                if fn in captures and not _runs_past(fn, needed) and not (accumulate and type(fn) is AccumulateGrad):
-                    continue
-            if (not grads or grads[0] is None) and type(fn) is not AccumulateGrad and all(g is None for g in grads):
-                sent = (None,) * len(fn.next_functions)  # nothing arrived: pass "no gradient" on, fn not run
-            elif type(fn) is AccumulateGrad:
-                var = fn.variable
-                g = grads[0]
-                if var._hooks and g is not None:
-                    for hook in list(var._hooks.values()):
-                        g = _checked(hook, g, hook(g))
-                if accumulate and g is not None:
-                    fn.accumulate(g, create_graph)
+                self._capture(fn, grads)
+            if needed is not None and not self._worth_running(fn):
+                continue
+            if type(fn) is AccumulateGrad:
+                self._accumulate_leaf(fn, grads[0])
                 sent = ()
-            elif fn._pre_hooks or fn._post_hooks:
-                sent = _run_node(fn, grads, create_graph)
             else:
-                sent = fn.backward(*grads)
-                if type(sent) is not tuple:
-                    sent = (sent,)
-            for i, (nxt, nr) in enumerate(fn.next_functions):
-                if nxt is None or (needed is not None and nxt not in needed):
-                    continue
-                g = sent[i]
-                buf = buffers.get(nxt)
-                if buf is None:
-                    buf = buffers[nxt] = [None] * len(nxt._meta)
-                if g is not None:  # None (no gradient) still counts as arrived, so nxt runs once all have
-                    shape, dt = nxt._meta[nr]
-                    if g._data.shape != shape or g._data.dtype != dt:
-                        g = _validate(fn, i, g, shape, dt)
-                    buf[nr] = g if buf[nr] is None else buf[nr] + g
-                left = deps[nxt] - 1
-                deps[nxt] = left
-                if left == 0:
-                    heapq.heappush(ready, (-nxt._seq, id(nxt), nxt))
+                sent = self._call(fn, grads)
+                self._send(fn, grads, sent)
             if not keep_graph:
                 fn._release()
             if trace is not None:
                 trace.steps.append(Step(step_index, fn, tuple(grads), tuple(sent),
                                         tuple(n for _, _, n in sorted(ready)),
-                                        {n: deps[n] for n, _ in fn.next_functions if n in deps}, not keep_graph))
+                                        {n: self.deps[n] for n, _ in fn.next_functions if n in self.deps}, not keep_graph))
             step_index += 1
+
+    def _capture(self, fn, grads):
+        """Record the gradients of `inputs` that reach `fn` (backward(inputs=[non-leaf]) fills its .grad)."""
+        for pos, nr in self.captures[fn]:
+            g = grads[nr]
+            self.results[pos] = g
+            t = self.inputs[pos]  # filled once, even if it retains grad
+            if self.accumulate and type(fn) is not AccumulateGrad and g is not None and not t._retains_grad:
+                t._grad = Tensor._make(g._data.copy()) if t._grad is None else t._grad + g
+
+    def _worth_running(self, fn):
+        """With `inputs`: only nodes on a path to one, and not past a captured non-leaf."""
+        if fn not in self.needed:
+            return False
+        if fn in self.captures and not _runs_past(fn, self.needed):
+            return self.accumulate and type(fn) is AccumulateGrad
+        return True
+
+    def _accumulate_leaf(self, fn, g):
+        """The leaf's hooks see `g`, then it is added into the leaf's .grad (taken only if the engine owns it)."""
+        if g is None:
+            return
+        owned = self.owned.pop(fn, False)
+        var = fn.variable
+        if var._hooks:
+            owned = False  # a hook saw it, and may keep it
+            for hook in list(var._hooks.values()):
+                g = _checked(hook, g, hook(g))
+        if self.accumulate:
+            fn.accumulate(g, self.create_graph, owned)
+
+    def _call(self, fn, grads):
+        """fn's backward (pre- and post-hooks around it): one gradient per next_functions edge."""
+        if grads[0] is None and all(g is None for g in grads):  # nothing arrived: pass "no gradient" on
+            return (None,) * len(fn.next_functions)
+        if fn._pre_hooks:
+            for hook in list(fn._pre_hooks.values()):
+                grads = list(_checked_all(hook, grads, hook(tuple(grads))))
+        sent = fn.backward(*grads)
+        if type(sent) is not tuple:
+            sent = (sent,)
+        if fn._post_hooks:
+            for hook in list(fn._post_hooks.values()):
+                sent = _checked_all(hook, sent, hook(sent, tuple(grads)))
+        return sent
+
+    def _send(self, fn, grads, sent):
+        """Add each gradient fn sent into its next function's buffer; queue the functions now complete."""
+        buffers, deps, needed = self.buffers, self.deps, self.needed
+        for i, (nxt, nr) in enumerate(fn.next_functions):
+            if nxt is None or (needed is not None and nxt not in needed):
+                continue
+            g = sent[i]
+            buf = buffers.get(nxt)
+            if buf is None:
+                buf = buffers[nxt] = [None] * len(nxt._meta)
+            if g is not None:  # None (no gradient) still counts as arrived, so nxt runs once all have
+                shape, dt = nxt._meta[nr]
+                a = g._data
+                if a.shape != shape or (a.dtype is not dt and a.dtype != dt):
+                    g = _validate(fn, i, g, shape, dt)
+                if buf[nr] is None:
+                    buf[nr] = g
+                    if type(nxt) is AccumulateGrad:
+                        self.owned[nxt] = _made_here(fn, grads, sent, g)
+                else:
+                    buf[nr] = buf[nr] + g
+                    if type(nxt) is AccumulateGrad:
+                        self.owned[nxt] = True  # the engine's own sum
+            left = deps[nxt] - 1
+            deps[nxt] = left
+            if left == 0:
+                heapq.heappush(self.ready, (-nxt._seq, id(nxt), nxt))
+
+
+def run_backward(roots: "list[Edge]", root_grads: "list[Tensor]", keep_graph: bool, create_graph: bool,
+                 inputs: "tuple[Tensor, ...] | None" = None, accumulate: bool = True) -> "list[Tensor | None]":
+    """Run backward from `roots` (edges) seeded with `root_grads`.
+
+    With `accumulate`, leaves (or `inputs`) get `.grad` added; otherwise the gradients that reach
+    `inputs` are returned (autograd.grad), None where none arrived. Without `create_graph` the
+    backward's own arithmetic records nothing (grad mode off), so it builds no graph at all.
+    """
+    run = _Backward(roots, root_grads, create_graph, inputs, accumulate)
+    trace = _observers[-1] if _observers else None
+    if trace is not None:
+        trace.dependencies = dict(run.deps)
+    prev_mode = GradMode.enabled
+    GradMode.enabled = create_graph
+    token = _fp_set(_QUIET)  # NumPy's floating-point warnings off once for every op of the backward
+    try:
+        run.run(keep_graph, trace)
     finally:
+        _fp_reset(token)
         GradMode.enabled = prev_mode
-    return results
+    return run.results
 
-
-def _runs_past(fn, needed):
-    return any(n in needed for n, _ in fn.next_functions)

@@ -4,9 +4,12 @@ from .ops import indexing, linalg, pointwise as P, reduce as R, shape as S, spli
 from .tensor import Tensor
 
 
-def _operator(fn):
-    """`tensor <op> other`: a list or tuple is no operand (as PyTorch, Python then raises its own TypeError)."""
+def _operator(fn, op=None):
+    """`tensor <op> other`: a list or tuple is no operand (as PyTorch, Python then raises its own TypeError).
+    With `op`, the node class `fn` runs for two tensors, called straight away (the hot path of arithmetic)."""
     def method(self, other):
+        if op is not None and type(other) is Tensor:
+            return op.apply(self, other)
         if isinstance(other, (list, tuple)):
             return NotImplemented
         return fn(self, other)
@@ -84,10 +87,11 @@ def _min(self, dim=None, keepdim=False):
 
 
 def _m(op):
-    """A method running the one-input op class `op` on self."""
+    """A method running the one-input op class `op` on self (it takes no keywords: none to translate)."""
     def method(self):
         return op.apply(self)
     method.__name__ = op.__name__
+    method.op, method.pytorch_keywords = op, ("self",)
     return method
 
 
@@ -115,9 +119,11 @@ def _argmax(which):
 
 _METHODS = {
     # arithmetic
-    "__add__": _operator(P.add), "__radd__": _operator(P.add), "add": P.add, "__sub__": _operator(P.sub),
-    "sub": P.sub, "__rsub__": _operator(_rsub), "__mul__": _operator(P.mul), "__rmul__": _operator(P.mul),
-    "mul": P.mul, "__truediv__": _operator(P.div), "div": P.div, "__rtruediv__": _operator(_rtruediv),
+    "__add__": _operator(P.add, P.AddBackward0), "__radd__": _operator(P.add, P.AddBackward0), "add": P.add,
+    "__sub__": _operator(P.sub, P.SubBackward0),
+    "sub": P.sub, "__rsub__": _operator(_rsub), "__mul__": _operator(P.mul, P.MulBackward0),
+    "__rmul__": _operator(P.mul, P.MulBackward0),
+    "mul": P.mul, "__truediv__": _operator(P.div, P.DivBackward0), "div": P.div, "__rtruediv__": _operator(_rtruediv),
     "__pow__": _operator(P.pow), "pow": P.pow, "__rpow__": _operator(_rpow), "__neg__": _m(P.NegBackward0),
     "neg": _m(P.NegBackward0), "__abs__": _m(P.AbsBackward0), "abs": _m(P.AbsBackward0),
     "__matmul__": linalg.matmul, "matmul": linalg.matmul, "__rmatmul__": lambda s, o: linalg.matmul(o, s),

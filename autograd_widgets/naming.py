@@ -2,9 +2,13 @@
 
 
 class TorchClass(type):
-    """`<class 'torch.Tensor'>` for a class that names its twin in `_torch_path`; its subclasses (a user's
-    own) print as Python prints them. The module path stays real, so pickling and imports are unchanged."""
+    """Prints a class as PyTorch prints its twin. `<class 'torch.Tensor'>` for a class that names it in
+    `_torch_path` (its subclasses, a user's own, print as Python prints them); `<class 'AddBackward0'>` for
+    a backward function made in C++ in PyTorch (`_cpp_class`). The module path stays real, so pickling,
+    imports and reading the source are unchanged."""
 
     def __repr__(cls):
         path = cls.__dict__.get("_torch_path")
+        if path is None and getattr(cls, "_cpp_class", False):
+            path = cls.__qualname__
         return f"<class '{path}'>" if path else super().__repr__()

@@ -18,12 +18,12 @@ do (`mul` keeps `other` for self's gradient only): `saves_if = {"other": "self"}
 one is None in `saved_tensors` and `_saved_<name>`.
 """
 import itertools
-import sys
 import weakref
 
 from . import backend as B
 from . import errors
 from .grad_mode import GradMode
+from .naming import TorchClass
 
 _sequence = itertools.count()
 Tensor = None  # set by tensor.py (the two modules need each other)
@@ -51,6 +51,13 @@ class _OutputRef:
 
     def __init__(self, t):
         self.data, self.tensor = t._data, weakref.ref(t)
+
+
+def _output_ref(t, _new=object.__new__, _ref=weakref.ref):
+    """_OutputRef(t) without running __init__ (Op.apply makes one per op that saves its result)."""
+    r = _new(_OutputRef)
+    r.data, r.tensor = t._data, _ref(t)
+    return r
 
 
 class _Packed:
@@ -104,10 +111,13 @@ _PYTORCH_SAVE_ORDER = {
 
 
 def _hook_order(node_type, n):
-    names = _PYTORCH_SAVE_ORDER.get(node_type.__name__)
-    if names is None or len(node_type.saves) != n:
-        return range(n)
-    return [node_type.saves.index(name) for name in names]
+    """Positions of the saved values in the order pack and unpack hooks see them (computed once per class)."""
+    order = node_type.__dict__.get("_save_order")
+    if order is None:
+        names = _PYTORCH_SAVE_ORDER.get(node_type.__name__)
+        order = tuple(node_type.saves.index(name) for name in names) if names else ()
+        type.__setattr__(node_type, "_save_order", order)
+    return order if len(order) == n else range(n)
 
 
 class _Scratch:
@@ -117,28 +127,23 @@ class _Scratch:
 _SCRATCH = _Scratch()
 
 
-class _NodeType(type):
-    """Prints a backward-function class as PyTorch prints its C++ ones, `<class 'AddBackward0'>`, while
-    `__module__` keeps the real module (so the source can be read and the class imported)."""
-
-    def __repr__(cls):
-        return f"<class '{cls.__qualname__}'>" if cls._cpp_class else super().__repr__()
-
-
-class Node(metaclass=_NodeType):
+class Node(metaclass=TorchClass):
     """A backward function: `next_functions`, `name()`, hooks, saved tensors."""
     _cpp_class = True      # made in C++ in PyTorch (a custom Function's node is a Python class there)
-    args = ()
-    saves = ()
-    _saved = ()
-    _versions = ()
-    _released = False
+    args = ()              # names of the differentiable inputs, one next_functions edge each
+    saves = ()             # names of the inputs (or "result") kept for backward
+    _saved = ()            # the kept values, in `saves` order (tensors, numbers, _OutputRef, _Packed)
+    _versions = ()         # each kept tensor's version when kept (None: a number, nothing to check)
+    _released = False      # the kept values were freed by a backward that did not retain the graph
     _pre_hooks = None
     _post_hooks = None
     _tensor_hooks = None   # {output_nr: {key: fn}} from Tensor.register_hook on outputs
     _retains = None        # {output_nr: weakref to a tensor that retain_grad()}
     _renumber = False      # made ahead of use (a view's regenerated grad_fn): numbered when first used
-    next_functions = ()
+    next_functions = ()    # one (node, output_nr) edge per input; (None, 0) where no gradient flows
+    _fresh_results = False  # backward returns only new tensors or its incoming gradients (engine.py: ownership)
+    # Set on each recorded node: `_meta`, a ((shape, array dtype), ...) per output (what a gradient for it
+    # must look like), and `_seq`, its creation number (the engine runs the newest ready node first).
 
     def name(self):
         return type(self).__name__
@@ -173,13 +178,18 @@ class Node(metaclass=_NodeType):
         if self._released:
             raise errors.freed_graph()
         saved = self._saved
+        if len(saved) == 1:  # the common one-value case: no loop
+            x, v = saved[0], self._versions[0]
+            if v is None or (type(x) is Tensor and (x._ver if x._vsrc is None else x._vsrc._ver) == v):
+                return saved
+            return (self._unpack(x, v),)
         for x, v in zip(saved, self._versions):
-            if v is not None and (type(x) is _OutputRef or type(x) is _Packed or x._version != v):
+            if v is not None and (type(x) is not Tensor or (x._ver if x._vsrc is None else x._vsrc._ver) != v):
                 out = [None] * len(saved)
                 for i in _hook_order(type(self), len(saved)):  # unpack hooks run in PyTorch's order
                     out[i] = self._unpack(saved[i], self._versions[i])
                 return tuple(out)
-        return saved  # nothing to unwrap or check: the common case
+        return saved  # plain tensors unchanged since saved, or numbers: nothing to unwrap or check
 
     def _unpack(self, x, version):
         if type(x) is _Packed:
@@ -189,8 +199,8 @@ class Node(metaclass=_NodeType):
             now = t._version if t is not None else version
             if now != version:
                 raise _modified_error(t, now, version, output_of=self)
-            out = Tensor._make(x.data)
-            out._rg, out.grad_fn = True, self
+            out = _new(Tensor)
+            out._data, out._rg, out.grad_fn = x.data, True, self
             return out
         if version is not None and x._version != version:
             raise _modified_error(x, x._version, version)
@@ -280,13 +290,19 @@ class AccumulateGrad(Node):
     def backward(self, grad):
         return ()
 
-    def accumulate(self, grad, create_graph):
+    def accumulate(self, grad: "Tensor", create_graph: bool, owned: bool = False) -> None:
+        """Add `grad` into `variable.grad`.
+
+        `owned`: the engine made `grad` during this backward and holds it alone (engine.py states the
+        rule), so a first gradient is taken as it is; any other is copied, so a `.grad` never shares
+        memory with a tensor a user holds (a gradient passed in, a hook's result, ...).
+        """
         var = self.variable
         old = var._grad
         if old is None:
             if create_graph:
                 var._grad = _copy_grad(grad)
-            elif _unshared(grad):  # as PyTorch, take a gradient nobody else holds instead of copying it
+            elif owned:
                 var._grad = grad
             else:
                 var._grad = Tensor._make(grad._data.copy())
@@ -295,16 +311,6 @@ class AccumulateGrad(Node):
         else:
             old._data += grad._data
             old._bump()
-
-
-def _unshared(grad, _refs=sys.getrefcount):
-    """Whether only the engine holds `grad` and its array owns memory no other object sees.
-
-    The engine's references (its buffer, a local, the argument here, the call) count 4; a user's
-    gradient, a tensor passed along two edges, or any view of the array adds more.
-    """
-    a = grad._data
-    return _refs(grad) <= 5 and _refs(a) <= 3 and getattr(a, "base", 0) is None and not grad._hooks
 
 
 def _copy_grad(grad):
@@ -353,6 +359,8 @@ def _shape_error(e, arrays):
 
 
 _generic_scalar, _asarray = B.generic_scalar, B.asarray
+_fp_get, _fp_set, _fp_reset, _QUIET = B.quiet_state()
+_new = object.__new__
 
 
 def as_array(x):
@@ -360,16 +368,32 @@ def as_array(x):
     return _asarray(x) if isinstance(x, _generic_scalar) else x
 
 
+# Immutable values many nodes hold, shared instead of built per node: fewer objects for the garbage
+# collector to track and walk (a graph of 1e5 ops would otherwise hold several hundred thousand more).
+_METAS = {}  # (shape, dtype) -> ((shape, dtype),): the `_meta` of a one-output node
+_VERSIONS = {t: t for n in (1, 2, 3) for t in itertools.product((0, None), repeat=n)}  # saved at version 0
+
+
+def _meta(key):
+    meta = _METAS.get(key)
+    if meta is None:
+        if len(_METAS) > 4096:  # a program with ever new shapes: start afresh rather than grow
+            _METAS.clear()
+        meta = _METAS[key] = (key,)
+    return meta
+
+
 class Op(Node):
     """A built-in op: forward on arrays, backward in tensor ops (see the module docstring)."""
     saves_result = False
     saves_if = None
-    quiet = True  # float results may be inf/nan, which PyTorch computes silently (see backend.quietly)
+    # Float results may be inf/nan, which PyTorch computes silently: forward runs with NumPy's
+    # floating-point warnings off (the user's settings hold outside it). False for ops that cannot warn.
+    quiet = True
+    _fresh_results = True  # a built-in backward makes its results with ops, or passes its gradients on
 
     def __init_subclass__(cls, **kw):
         super().__init_subclass__(**kw)
-        if cls.quiet and "forward" in cls.__dict__:
-            cls.forward = B.quietly(cls.__dict__["forward"])
         cls.saves_result = "result" in cls.saves
         cls._save_index = tuple(cls.args.index(s) if s != "result" else -1 for s in cls.saves)
         when = cls.saves_if  # per saved value: (its position, that of the input whose requires_grad keeps it)
@@ -377,9 +401,9 @@ class Op(Node):
                                for i, s in zip(cls._save_index, cls.saves)) if when else None
 
     @classmethod
-    def apply(cls, *inputs, **params):
+    def apply(cls, *inputs: "Tensor | float | int | bool | None", **params) -> "Tensor":
         """Run forward on `inputs` (tensors or Python numbers) and, if grad is needed, record a node."""
-        # The hot path of every op, forward and backward: plain loops, no helper calls.
+        # The hot path of every op, forward and backward: plain loops, few calls.
         arrays = []
         record = False
         for x in inputs:
@@ -391,6 +415,7 @@ class Op(Node):
                 arrays.append(x.item() if isinstance(x, _generic_scalar) else x)
         record = record and GradMode.enabled
         node = cls.__new__(cls) if record else _SCRATCH
+        token = _fp_set(_QUIET) if cls.quiet and _fp_get() is not _QUIET else None
         try:
             data = cls.forward(node, *arrays, **params)
         except ValueError as e:
@@ -401,31 +426,61 @@ class Op(Node):
             if out is None:
                 raise
             return out
+        finally:
+            if token is not None:
+                _fp_reset(token)
         if isinstance(data, _generic_scalar):  # NumPy turns 0-d results into scalars
             data = _asarray(data)
-        out = Tensor._make(data)
-        if not record or data.dtype.kind not in "fc":  # as PyTorch: integer and bool results never require grad
+        out = _new(Tensor)
+        out._data = data
+        if not record:
             return out
-        node.next_functions = tuple([edge_to(x) if isinstance(x, Tensor) else _NO_EDGE for x in inputs])
-        node._meta = ((data.shape, data.dtype),)
+        dt = data.dtype
+        if dt.kind not in "fc":  # as PyTorch: integer and bool results never require grad
+            return out
+        edges = []
+        for x in inputs:
+            if isinstance(x, Tensor) and x._rg:
+                fn = x.grad_fn
+                edges.append((fn, x._output_nr) if fn is not None and not fn._renumber else edge_to(x))
+            else:
+                edges.append(_NO_EDGE)
+        node.next_functions = tuple(edges)
+        key = (data.shape, dt)
+        node._meta = _METAS.get(key) or _meta(key)
         node._seq = next(_sequence)
-        if cls.saves:
-            if cls._save_when is None:
-                saved = tuple([inputs[i] if i >= 0 else _OutputRef(out) for i in cls._save_index])
-            else:  # only what the gradients of the inputs that require grad need
-                saved = tuple([None if j >= 0 and not (isinstance(inputs[j], Tensor) and inputs[j]._rg)
-                               else inputs[i] if i >= 0 else _OutputRef(out) for i, j in cls._save_when])
-            node._saved = saved
-            node._versions = tuple([s._version if isinstance(s, Tensor) else 0 if type(s) is _OutputRef else None
-                                    for s in saved])
+        if cls.saves:  # loops, not comprehensions: no frame per op
+            saved, versions = [], []
+            when = cls._save_when
+            for k, i in enumerate(cls._save_index):
+                s = inputs[i] if i >= 0 else None
+                if when is not None and when[k][1] >= 0:  # kept only if that input requires grad
+                    j = when[k][1]
+                    if not (isinstance(inputs[j], Tensor) and inputs[j]._rg):
+                        saved.append(None)
+                        versions.append(None)
+                        continue
+                if i < 0:
+                    saved.append(_output_ref(out))
+                    versions.append(0)
+                elif isinstance(s, Tensor):
+                    saved.append(s)
+                    versions.append(s._ver if s._vsrc is None else s._vsrc._ver)
+                else:
+                    saved.append(s)
+                    versions.append(None)
+            node._saved = tuple(saved)
+            versions = tuple(versions)
+            node._versions = _VERSIONS.get(versions, versions)
         out._rg = True
         out.grad_fn = node
-        if saved_tensors_hooks_stack and cls.saves:
+        if saved_tensors_hooks_stack and cls.saves:  # pack hooks see the output as recorded
             node._saved, node._versions = _pack(cls, node._saved, node._versions, out)
         return out
 
     def forward(ctx, *arrays, **params):
         raise NotImplementedError
+
     def backward(ctx, grad):
         raise NotImplementedError
 
@@ -439,11 +494,16 @@ class MultiOp(Op):
     """
 
     @classmethod
-    def apply(cls, *inputs, **params):
+    def apply(cls, *inputs: "Tensor | float | int | None", **params) -> "tuple[Tensor | None, ...]":
         arrays = [x._data if isinstance(x, Tensor) else x for x in inputs]
         record = GradMode.enabled and any(isinstance(x, Tensor) and x._rg for x in inputs)
         node = cls.__new__(cls) if record else _SCRATCH
-        datas = cls.forward(node, *arrays, **params)
+        token = _fp_set(_QUIET) if cls.quiet and _fp_get() is not _QUIET else None
+        try:
+            datas = cls.forward(node, *arrays, **params)
+        finally:
+            if token is not None:
+                _fp_reset(token)
         outs = tuple([None if d is None else Tensor._make(as_array(d)) for d in datas])
         if record:
             node.next_functions = tuple([edge_to(x) if isinstance(x, Tensor) else _NO_EDGE for x in inputs])

@@ -16,20 +16,21 @@ class Tensor(metaclass=TorchClass):
     """
     _torch_path = "torch.Tensor"
     # Defaults live on the class so creating a tensor sets only what differs (it is the hot path).
-    _rg = False
-    grad_fn = None
-    _grad = None
-    _ver = 0
-    _output_nr = 0
+    # `_data`, set on every instance: the array (NumPy, or CuPy on 'cuda') holding the values.
+    _rg = False            # requires_grad
+    grad_fn = None         # the node that made this tensor (None for a leaf)
+    _grad = None           # .grad: the gradient accumulated here (leaves, or non-leaves that retain_grad)
+    _ver = 0               # version counter: bumped by every in-place write (read through `_vsrc` if set)
+    _output_nr = 0         # which output of grad_fn this tensor is
     _base = None           # the root tensor this one is a (differentiable) view of
     _vsrc = None           # the tensor whose version counter this one shares (views, detach())
     _chain = ()            # a view's steps from its root: ((view op class, params), ...)
     _nograd_view = False   # a view made under no_grad: PyTorch forbids recording an in-place op on it
     _multi_output = None   # (i, op) for piece i of unbind/split: in-place on it is forbidden too
     _views = None          # weak references to the views of this root (their grad_fn follows its history)
-    _hooks = None
-    _retains_grad = False
-    _ag = None
+    _hooks = None          # {key: hook} from register_hook on a leaf (a non-leaf's live on its grad_fn)
+    _retains_grad = False  # retain_grad() was called on this non-leaf
+    _ag = None             # weak reference to this leaf's AccumulateGrad node, while a graph holds it
     __array_priority__ = 1000  # so `ndarray * tensor` defers to Tensor.__rmul__
 
     def __new__(cls, *args, device=None):

@@ -1,4 +1,5 @@
 """torch.autograd: backward(), grad(), Function, Variable, functional, gradcheck."""
+from .. import backend as B
 from .. import errors
 from ..engine import run_backward
 from ..grad_mode import enable_grad, inference_mode, no_grad, set_grad_enabled  # noqa: F401
@@ -46,7 +47,7 @@ def _make_grads(outputs, grads, is_grads_batched=False):
                 raise errors.gradient_shape(i, g._data.shape, t._data.shape)
             if g._data.dtype != t._data.dtype and not g._rg:
                 g = Tensor._make(g._data.astype(t._data.dtype))
-            if g.device != t.device:
+            if B.device_of(g._data) != B.device_of(t._data):  # not .device: a seed per backward is a hot path
                 g = _to_output_device(i, g, t)
         out.append(g)
     return out
@@ -62,7 +63,6 @@ def _to_output_device(i, g, t):
 
 
 def _ones_like(a):
-    from .. import backend as B
     return B.ns(a).ones_like(a)
 
 

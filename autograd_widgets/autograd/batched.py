@@ -22,7 +22,8 @@ def batched_backward(roots, root_grads, retain_graph, create_graph, inputs):
     """The gradients reaching `inputs`, each with the batch dimension of `root_grads` in front (None: none)."""
     n = root_grads[0].shape[0]
     root_fns = [fn for fn, _ in roots]
-    deps, seen = _dependencies(root_fns)
+    deps = _dependencies(root_fns)
+    seen = set(root_fns).union(deps)
     if n == 0 or _observers or any(_hooked(fn) for fn in seen):
         return _looped(roots, root_grads, retain_graph, create_graph, inputs, n)
     captures = {}  # node -> [(input position, output_nr)]

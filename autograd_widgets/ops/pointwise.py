@@ -12,7 +12,7 @@ def promote(a, b):
     """Arrays (or Python numbers) `a`, `b` cast to the dtype PyTorch gives `a op b`."""
     tb = type(b)
     if type(a) is tb:
-        if a.dtype == b.dtype:  # the common case: two arrays of one dtype
+        if a.dtype is b.dtype or a.dtype == b.dtype:  # the common case: two arrays of one dtype
             return a, b
     elif tb is float:
         if a.dtype.kind == "f":  # a Python float never widens a float tensor
@@ -59,16 +59,22 @@ class AddBackward0(Op):
         return g, (g if ctx.alpha == 1 else g * ctx.alpha)
 
 
+def _is_bool(v) -> bool:
+    """A Python bool, or an array or NumPy scalar of bool dtype."""
+    return v is True or v is False or getattr(getattr(v, "dtype", None), "kind", "") == "b"
+
+
 def _refuse_bool_sub(a, b) -> None:
     """PyTorch refuses `-` when either side is bool (a Python bool included), in any order."""
-    is_bool = [isinstance(v, bool) or getattr(getattr(v, "dtype", None), "kind", "") == "b" for v in (a, b)]
-    if all(is_bool):
+    a_bool, b_bool = _is_bool(a), _is_bool(b)
+    if not (a_bool or b_bool):
+        return
+    if a_bool and b_bool:
         raise errors.runtime("Subtraction, the `-` operator, with two bool tensors is not supported. "
                              "Use the `^` or `logical_xor()` operator instead.", "`a ^ b` is True where they differ.")
-    if any(is_bool):
-        raise errors.runtime("Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying "
-                             "to invert a mask, use the `~` or `logical_not()` operator instead.",
-                             "Convert the mask first (`mask.float()`) to do arithmetic with it, or use `~mask`.")
+    raise errors.runtime("Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying "
+                         "to invert a mask, use the `~` or `logical_not()` operator instead.",
+                         "Convert the mask first (`mask.float()`) to do arithmetic with it, or use `~mask`.")
 
 
 class SubBackward0(Op):
@@ -285,7 +291,7 @@ def _int_power(a, e):
 def _unary(name, fn, saves, vjp, doc):
     """A one-input float op: forward `fn` from the array namespace, backward `vjp(g, saved)`."""
     def forward(ctx, a):
-        return getattr(B.ns(a), fn)(_float(a))
+        return getattr(B.ns(a), fn)(a if a.dtype.kind == "f" else _float(a))
 
     def backward(ctx, g):
         s, = ctx.saved_tensors
@@ -301,6 +307,7 @@ SinBackward0 = _unary("SinBackward0", "sin", "self", lambda g, x: g * x.cos(), "
 CosBackward0 = _unary("CosBackward0", "cos", "self", lambda g, x: g * -x.sin(), "cos x")
 TanhBackward0 = _unary("TanhBackward0", "tanh", "result", lambda g, r: TanhBackwardBackward0.apply(g, r), "tanh x")
 SqrtBackward0 = _unary("SqrtBackward0", "sqrt", "result", lambda g, r: g / MulBackward1.apply(r, other=2), "√x")
+TanhBackward0.quiet = False  # bounded, and silent for inf and nan: no NumPy warnings to turn off
 
 
 class SigmoidBackward0(Op):

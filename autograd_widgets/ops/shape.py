@@ -14,15 +14,23 @@ def _view(op, base, **params):
     """
     out = op.apply(base, **params)
     if out._data.base is not None or out._data is base._data:
-        root = base if base._base is None else base._base
-        out._base = root
-        out._vsrc = root if root._vsrc is None else root._vsrc
-        out._chain = base._chain + ((op, params),)
-        if not GradMode.enabled:
-            out._nograd_view = True
-        if not root._rg or root.grad_fn is not None:  # a leaf that requires grad never changes history
-            root._add_view(out)
+        mark_view(out, base, (op, params), nograd=not GradMode.enabled)
     return out
+
+
+def mark_view(out, base, step, nograd):
+    """Make `out` a view of `base`'s root, one `step` (view op class, params) further along the chain.
+
+    A view made without a graph (`nograd`) can never be regenerated, so its root does not keep it
+    in its list of views (PyTorch forbids in-place ops through it where a graph is involved)."""
+    root = base if base._base is None else base._base
+    out._base = root
+    out._vsrc = root if root._vsrc is None else root._vsrc
+    out._chain = base._chain + (step,)
+    if nograd:
+        out._nograd_view = True
+    elif not root._rg or root.grad_fn is not None:  # a leaf that requires grad never changes history
+        root._add_view(out)
 
 
 def _shape_arg(shape):

@@ -9,6 +9,7 @@ from ..grad_mode import GradMode
 from ..node import _SCRATCH, Op, _sequence, edge_to
 from ..tensor import Tensor
 from .indexing import SelectBackward0, SliceBackward0
+from .shape import cat, mark_view, stack
 
 
 class UnbindBackward0(Op):
@@ -20,7 +21,6 @@ class UnbindBackward0(Op):
     def pieces(ctx):
         return [(SelectBackward0, {"dim": ctx.dim, "index": i}) for i in range(len(ctx._sizes))]
     def backward(ctx, *grads):
-        from .shape import stack
         return (stack(_zeros_for_missing(ctx, grads), ctx.dim),)
 
 
@@ -42,7 +42,6 @@ class SplitBackward0(Op):
             start += n
         return out
     def backward(ctx, *grads):
-        from .shape import cat
         return (cat(_zeros_for_missing(ctx, grads), ctx.dim),)
 
 
@@ -63,16 +62,11 @@ def _cut(op, t, **params):
     ctx = op.__new__(op)  # where each piece lies, kept whether or not a graph is recorded
     like = B.ns(t._data).empty(0, dtype=t._data.dtype)  # dtype and device for the zeros of unused pieces
     ctx.dim, ctx._sizes, ctx._like = params["dim"], [a.shape for a in arrays], like
-    root = t if t._base is None else t._base
     outs = []
     for i, (a, step) in enumerate(zip(arrays, ctx.pieces())):
         out = Tensor._make(a)
-        out._base, out._vsrc = root, root if root._vsrc is None else root._vsrc
-        out._chain = t._chain + (step,)
-        out._nograd_view = not record  # as PyTorch, which then names this error
+        mark_view(out, t, step, nograd=not record)  # as PyTorch, which then names its error
         out._multi_output = (i, op.__name__[:-len("Backward0")])
-        if not root._rg or root.grad_fn is not None:
-            root._add_view(out)
         outs.append(out)
     if record:
         node._sizes, node._like = ctx._sizes, like

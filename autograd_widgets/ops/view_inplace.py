@@ -137,6 +137,10 @@ class CopySlices(Op):
         root = CopySlices.apply(result, old, region=region) if need[0] and old is not None else None
         return (root,) + tuple(grads[1:])
 
+    @property
+    def _fresh_results(self):
+        return self._fn is None or self._fn._fresh_results  # what fn's backward returns passes through
+
     def _release(self):
         if self._fn is not None:
             self._fn._release()
