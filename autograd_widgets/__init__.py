@@ -61,6 +61,9 @@ def __getattr__(name):
     if name in _WIDGETS:
         from . import widgets
         return getattr(widgets, name)
+    if name == "explain":  # the graph layer's, loaded on first use as the widgets are
+        from .graph.explain import explain
+        return explain
     if name in _SUBMODULES:  # not `from . import cuda`: that asks this __getattr__ for the name again
         import importlib
         return importlib.import_module(f"{__name__}.{name}")

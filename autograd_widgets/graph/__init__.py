@@ -4,12 +4,14 @@
     g.to_data()                    # plain JSON-able data, every node's details included
     to_dot(fold(g, 400))           # a graphviz.Digraph, long chains and large middles folded
     to_svg(g)                      # SVG text (needs Graphviz's `dot` program)
+    explain(loss.grad_fn)          # the derivative a node applies, as formulas with its numbers
 """
 from .details import is_freed, is_tensor, values
 from .dot import labels, to_dot, to_svg
+from .explain import Explanation, explain
 from .fold import fold
 from .model import Graph, GraphEdge, GraphNode, walk
 from .names import notebook_tensors
 
 __all__ = ["Graph", "GraphEdge", "GraphNode", "walk", "fold", "to_dot", "to_svg", "labels", "values",
-           "is_freed", "is_tensor", "notebook_tensors"]
+           "is_freed", "is_tensor", "notebook_tensors", "explain", "Explanation"]

@@ -1,0 +1,462 @@
+"""explain(node): the derivative a backward function applies, one line per input, with its numbers.
+
+    >>> explain(z.grad_fn)                      # z = x * y
+    MulBackward0
+      self: grad * other
+            = grad * [3., 4.]
+      other: grad * self
+            = grad * [1., 2.]
+
+Formulas come from derivatives.py by node name (this core's nodes and PyTorch's share names);
+the numbers are the node's saved values (`_saved_<name>`), small tensors as values, large ones
+as their shape. After a backward without retain_graph freed them, the formula stays and the
+numbers say they were freed. `Explanation.evaluate(grad)` runs the formulas: what the node
+would return for `grad`, computed from the formulas alone.
+"""
+import ast
+import html
+import io
+import math
+import tokenize
+from dataclasses import dataclass, field
+
+from . import derivative_ops
+from .derivatives import DERIVATIVES, DESCRIBED, DOUBLE
+from .details import _num, is_tensor, values
+
+SMALL = 6  # tensors with at most this many elements show their values; larger ones, their shape
+_HELPERS = {k: v for k, v in vars(derivative_ops).items() if not k.startswith("_")}
+_BUILTINS = {"tuple": tuple, "range": range, "len": len, "float": float, "int": int, "abs": abs, "None": None,
+             "True": True, "False": False}
+
+
+class Missing(Exception):
+    """A name a formula needs that the node does not hold (freed, or not saved by this library)."""
+
+
+class Freed(Missing):
+    pass
+
+
+@dataclass
+class Explanation:
+    """What `explain` returns.
+
+    name: the node's class name. lines: [(input, formula, numeric)], numeric the formula with the saved
+    values in (None when they cannot be read). where: the same for names the formulas define first.
+    status: "known", "freed" (formula, no numbers), "described" (in words) or "unknown".
+    """
+    name: str
+    lines: list = field(default_factory=list)
+    where: list = field(default_factory=list)
+    status: str = "known"
+    note: str = ""
+    node: object = field(default=None, repr=False, compare=False)
+
+    def evaluate(self, *grads):
+        """{input: what the formula gives} for the arriving gradient(s): the node's output, by the formulas."""
+        if self.status != "known":
+            raise ValueError(f"{self.name}: {self.note or 'no formula to evaluate'}")
+        return _evaluate(self.node, self.name, grads)
+
+    def to_data(self):
+        """Plain data for the front end: name, status, note, lines and where as lists of dicts."""
+        def rows(items):
+            return [{"input": i, "formula": f, "numeric": n} for i, f, n in items]
+        return {"name": self.name, "status": self.status, "note": self.note,
+                "lines": rows(self.lines), "where": rows(self.where)}
+
+    def __str__(self):
+        out = [self.name]
+        for label, items in (("", self.where), ("", self.lines)):
+            for i, f, n in items:
+                out.append(f"  {i}: {f}")
+                if n is not None and n != f:
+                    out.append(f"      = {n}")
+        if self.note:
+            out.append(f"  ({self.note})")
+        return "\n".join(out)
+
+    __repr__ = __str__
+
+    def _repr_html_(self):
+        esc = html.escape
+        rows = "".join(
+            f"<tr><td style='text-align:right'><b>{esc(i)}</b>:</td><td><code>{esc(f)}</code>"
+            + (f"<br><code style='color:#555'>= {esc(n)}</code>" if n is not None and n != f else "") + "</td></tr>"
+            for i, f, n in self.where + self.lines)
+        note = f"<div style='color:#777'>{esc(self.note)}</div>" if self.note else ""
+        return f"<div><b>{esc(self.name)}</b><table>{rows}</table>{note}</div>"
+
+
+def explain(node, grad=None) -> Explanation:
+    """The derivative `node` (a backward function, or a tensor: its grad_fn) applies, as readable formulas.
+
+    grad: the gradient arriving at the node (a tensor, or a tuple for a node with several outputs); when
+    given, `grad` shows its values too.
+    """
+    if is_tensor(node):
+        if node.grad_fn is None:
+            raise ValueError("explain() needs a backward function (a tensor's .grad_fn); this tensor has none: "
+                             "it is a leaf or needs no grad. Pass `t.grad_fn` of a tensor computed from one "
+                             "that requires grad.")
+        node = node.grad_fn
+    if not hasattr(node, "next_functions"):
+        raise TypeError(f"explain() takes a backward function (like `loss.grad_fn`), not {type(node).__name__}.")
+    name = _name(node)
+    grads = None if grad is None else grad if isinstance(grad, (tuple, list)) else (grad,)
+    if name in DERIVATIVES:
+        return _explain_formula(node, name, DERIVATIVES[name], grads)
+    if name in DOUBLE:
+        return _explain_double(node, name, grads)
+    if name in DESCRIBED:
+        return Explanation(name, [(i, f, None) for i, f in DESCRIBED[name].items()], status="described",
+                           note=_described_note(node, name), node=node)
+    return Explanation(name, status="unknown", node=node,
+                       note=f"autograd_widgets has no formula for {name} yet: its derivative is computed, but "
+                            "not explained here")
+
+
+def _name(node):
+    """The table name of a node: its class name, or the kind of node a custom Function's class is."""
+    name = type(node).__name__
+    if name == "torch::autograd::AccumulateGrad" or hasattr(node, "variable"):
+        return "AccumulateGrad"
+    if name not in DERIVATIVES and name not in DOUBLE and name not in DESCRIBED:
+        if any(c.__name__ == "BackwardCFunction" for c in type(node).__mro__):
+            return "BackwardCFunction"
+    return name
+
+
+def _described_note(node, name):
+    if name == "BackwardCFunction":
+        fn = getattr(node, "_forward_cls", None) or getattr(node, "_function", None)
+        return f"a custom Function ({getattr(fn, '__name__', type(node).__name__)}): its derivative is its backward"
+    if name == "AccumulateGrad":
+        return "a leaf's gradient: nothing flows further"
+    return ""
+
+
+# --- formulas with numbers ------------------------------------------------------------------
+def _items(entry):
+    return [(k, v) for k, v in entry.items() if k != "where"]
+
+
+def _needed(node, i, key):
+    """Whether input i gets a gradient (a node saves nothing for, and returns None to, inputs that need none)."""
+    nf = node.next_functions
+    return key == "tensors" or i >= len(nf) or nf[i][0] is not None
+
+
+def _explain_formula(node, name, entry, grads):
+    env = _Env(node, grads)
+    ex = Explanation(name, node=node)
+    for key, formula in entry.get("where", {}).items():
+        ex.where.append((key, formula, env.numeric(formula)))
+        env.locals.add(key)
+    for i, (key, formula) in enumerate(_items(entry)):
+        ex.lines.append((key, formula, env.numeric(formula) if _needed(node, i, key) else None))
+    if env.freed:
+        ex.status, ex.note = "freed", ("its saved tensors were freed by a backward without retain_graph=True; "
+                                       "the numbers are gone, the formula stays")
+    elif env.missing:
+        ex.note = f"{', '.join(sorted(env.missing))}: not saved by this node, so not shown"
+    return ex
+
+
+def _explain_double(node, name, grads):
+    first, names = _double_of(node, name)
+    ex = Explanation(name, node=node)
+    for key, formula in _items(DERIVATIVES[first]):
+        ex.where.append((f"{first} {key}", formula, None))
+    multi = len(_items(DERIVATIVES[first])) > 1
+    for mine, theirs in names.items():
+        ex.lines.append((mine, f"∂/∂{theirs} of {first}'s formula{'s' if multi else ''} (with {mine} as "
+                               f"{theirs}), times grad{'s' if multi else ''}", None))
+    ex.note = f"the derivative of {first}'s derivative: it runs when a gradient is itself differentiated"
+    env = _Env(node, grads)
+    for mine in names:
+        env.numeric(mine)
+    if env.freed:
+        ex.status = "freed"
+        ex.note += "; its saved tensors were freed by a backward without retain_graph=True"
+    return ex
+
+
+class _Env:
+    """The names a node's formulas read: grad(s), saved values, and what this core keeps under other names."""
+
+    def __init__(self, node, grads):
+        self.node, self.grads = node, grads
+        self.locals, self.missing, self.freed = set(), set(), False
+
+    def numeric(self, formula):
+        """The formula with every saved name replaced by its value (small) or shape (large); None if freed."""
+        out, prev = [], None
+        tokens = list(tokenize.generate_tokens(io.StringIO(formula).readline))
+        for i, tok in enumerate(tokens):
+            text = tok.string
+            nxt = tokens[i + 1].string if i + 1 < len(tokens) else ""
+            if tok.type == tokenize.NAME and prev != "." and nxt not in ("(", "=") and text not in self.locals \
+                    and text not in _HELPERS and text not in _BUILTINS and text not in ("if", "else", "not", "in",
+                                                                                      "and", "or", "for", "is"):
+                try:
+                    text = _show(self.value(text))
+                except Freed:
+                    self.freed = True
+                except Missing:
+                    self.missing.add(text)
+            out.append((tok, text))
+            prev = tok.string
+        if self.freed:
+            return None
+        return _untokenize(out)
+
+    def value(self, name):
+        if name in ("grad", "grads"):
+            if self.grads is None:
+                return _Symbol(name)
+            return self.grads if name == "grads" else self.grads[0]
+        return read(self.node, name)
+
+
+class _Symbol(str):
+    """A name shown as itself (grad, when no gradient was given)."""
+
+
+def read(node, name):
+    """The value `name` of a node: `_saved_<name>`, else what this core keeps under another name."""
+    try:
+        value = getattr(node, "_saved_" + name)
+    except RuntimeError as e:  # PyTorch's words: "Trying to backward through the graph a second time ..."
+        raise Freed(name) from e
+    except AttributeError:
+        value = _alias(node, name)
+    return value
+
+
+def _alias(node, name):
+    """Saved values this core keeps under other names than PyTorch's, and PyTorch's that can be derived."""
+    d = getattr(node, "__dict__", {})
+    params = d.get("params")
+    if isinstance(params, dict) and name in params:
+        return params[name]
+    if params is not None and hasattr(params, "stride"):  # a convolution's
+        conv = {"stride": params.stride, "padding": tuple(lo for lo, _ in params.pads), "dilation": params.dilation,
+                "groups": params.groups, "transposed": params.transposed,
+                "output_padding": params.output_padding or (0,) * len(params.stride)}
+        if name in conv:
+            return conv[name]
+    pool = d.get("pool")
+    if pool is not None:
+        p = vars(pool)
+        found = {"kernel_size": p["kernel"], "stride": p["stride"], "padding": tuple(lo for lo, _ in p["pads"]),
+                 "dilation": p["dilation"], "ceil_mode": any(hi > lo for lo, hi in p["pads"])}
+        if name in found:
+            return found[name]
+    loss_params = d.get("p")
+    if isinstance(loss_params, dict) and name in loss_params:
+        return loss_params[name]
+    norm = d.get("norm")
+    if norm is not None:
+        if name == "eps":
+            return norm.eps
+        if name == "normalized_shape":
+            return norm.param_shape
+        if name == "running_mean" and not d.get("training", True):  # eval mode kept the running statistics
+            return _first(node, "result1", "save_mean")
+        if name == "running_var" and not d.get("training", True):
+            return _first(node, "result2", "save_invstd") ** -2 - norm.eps
+    index = d.get("index")
+    if isinstance(index, slice) and name in ("start", "end", "step"):
+        return {"start": index.start, "end": index.stop, "step": index.step}[name]
+    matrices = d.get("matrices")
+    if matrices is not None and name in ("A", "A_h", "A_w"):
+        lib = derivative_ops.lib(_any_tensor(node))
+        return lib.tensor(matrices[{"A": -1, "A_h": 0, "A_w": 1}[name]])
+    renamed = {"indices": "index", "padding": "pad", "dim": "dims", "self_sym_sizes": "self_shape", "training": "train",
+               "self": "self_or_result"}
+    if name in renamed:
+        try:
+            return read(node, renamed[name])
+        except Missing:
+            pass
+    if name in ("threshold",):
+        return 0.0
+    if name in ("alpha", "beta") and type(node).__name__ in ("AddmmBackward0", "RsubBackward0", "RsubBackward1"):
+        return 1
+    return _derived(node, name)
+
+
+def _derived(node, name):
+    """PyTorch values derivable from what PyTorch saves (so one formula serves both libraries)."""
+    def saved(n):
+        return getattr(node, "_saved_" + n)
+    try:
+        if name == "self_sym_sizes":
+            return tuple(saved("self").shape)
+        if name == "input_shape":  # repeat's input (this core's self_sym_sizes is padded to the repeats)
+            return tuple(saved("self_sym_sizes"))
+        if name == "dim" and type(node).__name__ == "SqueezeBackward0":
+            return [i for i, n in enumerate(saved("self_sym_sizes")) if n == 1]
+        if name == "output_size":
+            return (saved("grad_output_sym_argsize_minus_2"), saved("grad_output_sym_argsize_minus_1"))
+        if name == "eps" and type(node).__name__.startswith("NativeLayerNorm"):
+            x, rstd = saved("input"), _first(node, "result2", "rstd")
+            R = tuple(range(x.dim() - len(saved("normalized_shape")), x.dim()))
+            return float((rstd ** -2 - derivative_ops.centered(x, R).pow(2).mean(R, keepdim=True)).mean())
+        if name == "divisor":
+            return _avg_pool_divisor(node)
+    except AttributeError:
+        pass
+    raise Missing(name)
+
+
+def _first(node, *names):
+    for n in names:
+        try:
+            return getattr(node, "_saved_" + n)
+        except AttributeError:
+            continue
+    raise AttributeError(names)
+
+
+def _avg_pool_divisor(node):
+    """What PyTorch's avg_pool2d divided each window by, from its saved arguments."""
+    x = node._saved_self
+    override = node._saved_divisor_override
+    if override:
+        return override
+    F = derivative_ops.lib(x).nn.functional
+    ones = x.new_ones(tuple(x.shape))
+    k, s, p, c = node._saved_kernel_size, node._saved_stride, node._saved_padding, node._saved_ceil_mode
+    return derivative_ops.window_sum(ones, k, s, p, c) / F.avg_pool2d(ones, k, s, p, c, node._saved_count_include_pad)
+
+
+def _any_tensor(node):
+    for n in ("_saved_self", "_saved_result"):
+        try:
+            t = getattr(node, n)
+            if is_tensor(t):
+                return t
+        except (AttributeError, RuntimeError):
+            continue
+    return _CoreLib()
+
+
+class _CoreLib:
+    """Stands for a tensor of this core when a node saved none (lib() reads the module name)."""
+    __module__ = "autograd_widgets.tensor"
+
+
+def _show(v):
+    """A value as the numeric line shows it: small tensors' values, large tensors' shape, numbers as printed."""
+    if isinstance(v, _Symbol):
+        return str(v)
+    if is_tensor(v):
+        if v.numel() <= SMALL:
+            return values(v, SMALL)
+        return "(" + "×".join(str(n) for n in v.shape) + " tensor)"
+    if isinstance(v, bool) or v is None:
+        return str(v)
+    if isinstance(v, float):
+        return "inf" if v == math.inf else "-inf" if v == -math.inf else _num(v)
+    if isinstance(v, (tuple, list)):
+        return "(" + ", ".join(_show(x) for x in v) + ("," if len(v) == 1 and isinstance(v, tuple) else "") + ")" \
+            if isinstance(v, tuple) else "[" + ", ".join(_show(x) for x in v) + "]"
+    return repr(v)
+
+
+def _untokenize(tokens):
+    """Tokens back into one line, keeping the formula's own spacing."""
+    out, col = [], 0
+    for tok, text in tokens:
+        if tok.type in (tokenize.NEWLINE, tokenize.NL, tokenize.ENDMARKER):
+            continue
+        start = tok.start[1]
+        if start > col:
+            out.append(" " * (start - col))
+        out.append(text)
+        col = tok.end[1]
+    return "".join(out)
+
+
+# --- evaluating the formulas ------------------------------------------------------------------
+def _evaluate(node, name, grads):
+    grads = tuple(grads)
+    if name in DOUBLE:
+        return _evaluate_double(node, name, grads)
+    lib = derivative_ops.lib(next(g for g in grads if g is not None))
+    with lib.no_grad():
+        return _run(DERIVATIVES[name], _Scope(node, grads))
+
+
+class _Scope(dict):
+    """The namespace formulas run in: helpers, then grad(s), then the node's values, read on first use."""
+
+    def __init__(self, node, grads, given=None):
+        super().__init__(_HELPERS)
+        self.update(_BUILTINS)
+        self.node = node
+        self["grads"] = grads
+        self["grad"] = grads[0] if grads else None
+        self.update(given or {})
+
+    def __missing__(self, key):
+        value = read(self.node, key)
+        if isinstance(value, (bool, int, float)) is False and value is not None and not is_tensor(value) \
+                and hasattr(value, "shape") and hasattr(value, "dtype"):  # an array: as a tensor of grad's library
+            value = derivative_ops.lib(self["grad"]).tensor(value)
+        self[key] = value
+        return value
+
+
+def _run(entry, scope, every_input=False):
+    """{input: value} of an entry's formulas (those of inputs that get a gradient, or all) in `scope`."""
+    for key, formula in entry.get("where", {}).items():
+        scope[key] = eval(_compile(formula), {"__builtins__": {}}, scope)  # noqa: S307 - the table's own formulas
+    return {key: eval(_compile(formula), {"__builtins__": {}}, scope)  # noqa: S307
+            for i, (key, formula) in enumerate(_items(entry)) if every_input or _needed(scope.node, i, key)}
+
+
+_CODE = {}
+
+
+def _compile(formula):
+    code = _CODE.get(formula)
+    if code is None:
+        ast.parse(formula, mode="eval")  # a SyntaxError names the formula
+        code = _CODE[formula] = compile(formula, "<derivative>", "eval")
+    return code
+
+
+def _double_of(node, name):
+    """(first-order node name, {input: its name there}) for a node that differentiates another's formula."""
+    try:
+        if read(node, "is_result"):  # elu_ in place saved its result, not its input
+            return DOUBLE[name + " is_result"]
+    except Missing:
+        pass
+    return DOUBLE[name]
+
+
+def _evaluate_double(node, name, grads):
+    """The derivative of the first-order formula along `grads`, by the library's autograd on the formula's ops."""
+    first, names = _double_of(node, name)
+    lib = derivative_ops.lib(next(g for g in grads if g is not None))
+    leaves, given = {}, {}
+    for mine, theirs in names.items():
+        v = read(node, mine)
+        if is_tensor(v):
+            v = v.detach().requires_grad_(True)
+            leaves[mine] = v
+        given[theirs] = v
+    with lib.enable_grad():
+        outs = _run(DERIVATIVES[first], _Scope(node, (given["grad"],), given), every_input=True)
+        total = 0
+        for (key, _), g in zip(_items(DERIVATIVES[first]), grads):
+            if g is not None and is_tensor(outs[key]) and outs[key].requires_grad:
+                total = total + (outs[key] * g).sum()
+        got = lib.autograd.grad(total, list(leaves.values()), allow_unused=True) if is_tensor(total) \
+            else [None] * len(leaves)
+    return {k: (lib.zeros_like(leaves[k]) if g is None else g) for k, g in zip(leaves, got)}
