@@ -64,6 +64,8 @@ DERIVATIVES = {
     "TanhBackward0": {"self": "grad * (1 - result * result)"},
     "SigmoidBackward0": {"self": "grad * result * (1 - result)"},
     "ErfBackward0": {"self": "grad * 2 / pi ** 0.5 * (-self * self).exp()"},
+    "LogitBackward0": {"self": "grad / (self * (1 - self)) if eps is None else "
+                               "where(between(self, eps, 1 - eps), grad / (self * (1 - self)), 0.0)"},
     "AbsBackward0": {"self": "grad * self.sgn()"},
     "SgnBackward0": {"self": "zeros_like(grad)"},
     "SignBackward0": {"self": "zeros_like(grad)"},

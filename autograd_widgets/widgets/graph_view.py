@@ -135,8 +135,10 @@ class GraphView(ClosesParts, anywidget.AnyWidget):
             return
         kind = {"leaf": "leaf tensor", "tensor": "non-leaf tensor", "fn": "backward function",
                 "accumulate": "AccumulateGrad", "fold": "folded nodes"}[node.kind]
+        details = node.details()
+        derivative = details.pop("derivative", None)  # drawn as formulas, not as a row
         self.details = {"id": node.id, "title": f"{node.title} ({kind})",
-                        "rows": [[k, str(v)] for k, v in node.details().items()]}
+                        "rows": [[k, str(v)] for k, v in details.items()], "derivative": derivative}
 
     def __repr__(self):
         kinds = {}

@@ -5,6 +5,7 @@
 // This module is the bundle of a hidden runtime widget created once per kernel; each GraphView
 // carries a few hundred bytes (widgets/loader.js) that asks anywidget's host for these exports.
 import { Graphviz } from "@hpcc-js/wasm-graphviz";
+import { derivativeBlock } from "./derivative.js";
 
 let graphvizReady = null; // one WebAssembly instance per page, shared by every view
 const graphviz = () => (graphvizReady ??= Graphviz.load());
@@ -131,6 +132,7 @@ function render({ model, el }) {
       row.append(k, String(value));
       panel.append(row);
     }
+    if (d.derivative) panel.append(derivativeBlock(d.derivative));
   };
 
   const layout = async () => {
