@@ -156,7 +156,9 @@ def _explain_formula(node, name, entry, grads):
         env.locals.add(key)
     for i, (key, formula) in enumerate(_items(entry)):
         ex.lines.append((key, formula, env.numeric(formula) if _needed(node, i, key) else None))
-    if env.freed:
+    if env.freed:  # as PyTorch frees a node's saved tensors together: no numbers at all, not half of them
+        ex.lines = [(i, f, None) for i, f, _ in ex.lines]
+        ex.where = [(i, f, None) for i, f, _ in ex.where]
         ex.status, ex.note = "freed", ("its saved tensors were freed by a backward without retain_graph=True; "
                                        "the numbers are gone, the formula stays")
     elif env.missing:
