@@ -6,11 +6,12 @@ cannot be silently wrong. PyTorch's nodes of the same names are checked against 
 """
 import numpy as np
 import pytest
+from op_cases import CASES, arrays, make, to_numpy
+from op_cases import _function as op_function
 
 import autograd_widgets as aw
 from autograd_widgets import explain
 from autograd_widgets.graph.derivatives import DERIVATIVES, DESCRIBED, DOUBLE
-from op_cases import CASES, _function as op_function, arrays, make, to_numpy
 
 IDS = [c[0] for c in CASES]
 

@@ -59,12 +59,9 @@ def log(x):
 
 def between(x, lo, hi):
     """Where lo <= x <= hi (a None bound is no bound), as clamp keeps x."""
-    inside = x == x
-    if lo is not None:
-        inside = inside.logical_and(x >= lo)
-    if hi is not None:
-        inside = inside.logical_and(x <= hi)
-    return inside
+    if lo is None:
+        return x <= hi
+    return x >= lo if hi is None else (x >= lo).logical_and(x <= hi)
 
 
 def below(x, lo, hi):

@@ -1,7 +1,6 @@
 """A click on a backward function shows, in the node panel, its derivative with the saved numbers in."""
-from playwright.sync_api import expect
-
 from lab import cell_errors, open_notebook, screenshot, write_notebook
+from playwright.sync_api import expect
 
 CELLS = [
     """import autograd_widgets as torch
