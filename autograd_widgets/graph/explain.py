@@ -276,6 +276,8 @@ class _Scope(dict):
         value = read(self.node, key)
         if not is_tensor(value) and hasattr(value, "shape") and hasattr(value, "dtype"):  # an array this core kept
             value = derivative_ops.lib(self["grad"]).tensor(value)
+        if key in ("A", "A_h", "A_w") and self["grad"] is not None:  # interpolation matrices: in grad's dtype
+            value = value.to(self["grad"].dtype)
         self[key] = value
         return value
 

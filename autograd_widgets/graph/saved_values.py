@@ -5,6 +5,8 @@ for most values); else what this core keeps under another name (an activation's 
 convolution's `_ConvParams`, a pooling window), or what can be derived from what PyTorch saves.
 Freed: a backward without retain_graph released it. Missing: neither library keeps it.
 """
+import sys
+
 from . import derivative_ops
 from .details import is_tensor
 
@@ -111,6 +113,8 @@ def _derived(node, name):
             return float((rstd ** -2 - derivative_ops.centered(x, R).pow(2).mean(R, keepdim=True)).mean())
         if name == "divisor":
             return _avg_pool_divisor(node)
+        if name in ("A", "A_h", "A_w"):
+            return _interpolation_matrix(node, name)
     except AttributeError:
         pass
     raise Missing(name)
@@ -151,3 +155,18 @@ def _any_tensor(node):
 class _CoreLib:
     """Stands for a tensor of this core when a node saved none (lib() reads the module name)."""
     __module__ = "autograd_widgets.tensor"
+
+
+def _interpolation_matrix(node, name):
+    """PyTorch's upsampling along one dim as a matrix (out, in): the upsampled columns of an identity."""
+    sizes, out = node._saved_self_sym_sizes, node._saved_output_size
+    scale = node._saved_scales if name == "A" else getattr(node, "_saved_scales_" + name[-1])
+    n_in, n_out = (sizes[-2], out[0]) if name == "A_h" else (sizes[-1], out[-1])
+    kind = type(node).__name__[len("Upsample"):].split("1D")[0].split("2D")[0]
+    mode = {"Nearest": "nearest", "NearestExact": "nearest-exact"}.get(kind, "linear")
+    T = sys.modules["torch"]  # only PyTorch's nodes get here: this core's keep their matrices (_alias)
+    eye = T.eye(n_in, dtype=T.float64).reshape(n_in, 1, n_in)
+    size = {"scale_factor": scale, "recompute_scale_factor": False} if scale else {"size": n_out}
+    align = {"align_corners": node._saved_align_corners} if mode == "linear" else {}
+    return T.nn.functional.interpolate(eye, mode=mode, **size, **align)[:, 0, :].t()
+
