@@ -14,6 +14,7 @@ numbers say they were freed. `Explanation.evaluate(grad)` runs the formulas: wha
 would return for `grad`, computed from the formulas alone.
 """
 import ast
+import builtins
 import html
 import io
 import math
@@ -285,12 +286,13 @@ class _Scope(dict):
 def _run(entry, scope, every_input=False):
     """{input: value} of an entry's formulas (those of inputs that get a gradient, or all) in `scope`."""
     for key, formula in entry.get("where", {}).items():
-        scope[key] = eval(_compile(formula), {"__builtins__": {}}, scope)  # the table's own formulas, no builtins
-    return {key: eval(_compile(formula), {"__builtins__": {}}, scope)
+        scope[key] = eval(_compile(formula), _GLOBALS, scope)  # the table's own formulas, nothing a user typed
+    return {key: eval(_compile(formula), _GLOBALS, scope)
             for i, (key, formula) in enumerate(_items(entry)) if every_input or _needed(scope.node, i, key)}
 
 
 _CODE = {}
+_GLOBALS = {"__builtins__": builtins}  # PyTorch's C++ may import while a formula runs: it needs __import__
 
 
 def _compile(formula):

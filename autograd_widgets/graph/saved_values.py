@@ -115,6 +115,9 @@ def _derived(node, name):
             return _avg_pool_divisor(node)
         if name in ("A", "A_h", "A_w"):
             return _interpolation_matrix(node, name)
+        if name == "sizes":  # cat's inputs along dim: each input's shape, as the node it came from records it
+            dim = _signed(saved("dim"))
+            return [fn._input_metadata[nr].shape[dim] if fn is not None else 0 for fn, nr in node.next_functions]
     except AttributeError:
         pass
     raise Missing(name)
