@@ -76,6 +76,9 @@ def __getattr__(name):
     if name == "watch":  # the graph layer's, as the widgets: `with autograd_widgets.watch(model):`
         from .graph.modules import watch
         return watch
+    if name == "explain":  # the graph layer's, loaded on first use as the widgets are
+        from .graph.explain import explain
+        return explain
     if name in _SUBMODULES:  # not `from . import cuda`: that asks this __getattr__ for the name again
         import importlib
         return importlib.import_module(f"{__name__}.{name}")

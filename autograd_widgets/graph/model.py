@@ -8,6 +8,7 @@ The walk is iterative, so graphs of any depth work.
 from dataclasses import dataclass, field
 
 from .details import function_details, is_module, is_tensor, parameter_names, tensor_details
+from .explain import explain
 from .flow import order_of
 from .modules import Paths, tag_of
 from .names import notebook_models, notebook_tensors
@@ -37,7 +38,7 @@ class GraphNode:
             return tensor_details(self.ref)
         if self.kind == "fold":
             return fold_details(self.ref)
-        return function_details(self.ref)
+        return dict(function_details(self.ref), derivative=explain(self.ref).to_data())
 
 
 @dataclass

@@ -229,13 +229,15 @@ class GraphView(ClosesParts, StaticFallback, anywidget.AnyWidget):
             return
         kind = {"leaf": "leaf tensor", "tensor": "non-leaf tensor", "fn": "backward function",
                 "accumulate": "AccumulateGrad", "fold": "folded nodes"}[node.kind]
+        details = node.details()
+        derivative = details.pop("derivative", None)  # drawn as formulas, not as a row
         rows = [[k, "? (predict it first)" if k == "grad" and self._hides(node) else str(v)]
-                for k, v in node.details().items()]
+                for k, v in details.items()]
         if node.module:
             rows.append(["module", f"{node.module}: {self.graph.modules.get(node.module, '')}"])
         if node.order > 1:
             rows.append(["derivative order", f"{node.order} (built by a create_graph backward)"])
-        self.details = {"id": node.id, "title": f"{node.title} ({kind})", "rows": rows}
+        self.details = {"id": node.id, "title": f"{node.title} ({kind})", "rows": rows, "derivative": derivative}
 
     def _static_views(self):
         return [self]

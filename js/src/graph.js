@@ -9,6 +9,7 @@ import { renderHeatMap } from "./grid.js";
 import { layoutSvg, warmUp } from "./layout.js";
 import { addStyle } from "./style.js";
 import { MODULE_CSS, moduleClicked, tidyClusters } from "./modules.js";
+import { derivativeBlock } from "./derivative.js";
 
 const CHAR_WIDTH = 6.6;
 const MAX_HEIGHT = 560; // px of notebook the graph may take
@@ -125,6 +126,7 @@ function render({ model, el }) {
       row.append(k, String(value));
       panel.append(row);
     }
+    if (d.derivative) panel.append(derivativeBlock(d.derivative));
   };
 
   let asked = 0; // a newer DOT may arrive while the worker lays out an older one: draw the newest only
