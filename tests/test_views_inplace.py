@@ -351,7 +351,34 @@ def a_piece_used_after_its_base_changed(T):
     return u * 2
 
 
+def slices_that_cover_a_dim_or_not(T):
+    """PyTorch skips a slice as written (start 0, step 1, stop at or past the size), not as it resolves:
+    `[..., 1:]` of an empty dim and `[..., -3:]` of three elements are slices (fuzzer finding)."""
+    graphs = []
+    for n in (0, 3):
+        y = T.zeros(n, dtype=T.float64, requires_grad=True) * 2
+        for sl in (slice(1, None), slice(-3, None), slice(None, 0), slice(None, 5), slice(0, n), slice(None, None, 1)):
+            graphs += [names(y[..., sl].grad_fn), names(y[sl, ...].grad_fn)]
+    return graphs
+
+
+def setitem_of_the_whole_tensor(T):
+    """copy_to's three cases: a 0-d value (a Python number too) fills, a (1,) value is viewed to 0-d and expanded,
+    a full-shape value is copied; over the whole tensor or a slice of it."""
+    seen_ = []
+    for shape in ((), (1,), "region"):
+        for index in (slice(None), slice(None, 5), Ellipsis, slice(1, None)):
+            y = _x(T, (3,)) * 1
+            v = T.ones(y[index].shape if shape == "region" else shape, dtype=T.float64, requires_grad=True)
+            y[index] = v * 2
+            y[index] = 1.5 if shape == () else y[index]
+            (y * y).sum().backward()
+            seen_.append((seen(y), grad_of(v)))
+    return seen_
+
+
 PROGRAMS = {f.__name__: f for f in (
+    slices_that_cover_a_dim_or_not, setitem_of_the_whole_tensor,
     pieces_of_unbind_split_chunk, in_place_on_pieces, a_piece_used_after_its_base_changed,
     detach_zero_on_a_leaf, detach_then_saved_leaf_changed, data_has_its_own_version_counter, detach_of_a_view,
     saves_only_what_the_formula_needs, changing_an_unsaved_factor_is_no_error, changing_a_saved_factor_is_an_error,

@@ -129,8 +129,11 @@ def _check_bounds(shape, dim, i, named_dim=None):
 
 
 def _covers(sl, n):
-    """Whether slice `sl` takes all `n` elements in order (PyTorch then indexes nothing along that dim)."""
-    return sl.indices(n) == (0, n, 1)
+    """Whether PyTorch skips slice `sl` over a dim of `n` elements: as written it starts at 0, steps by 1 and
+    stops at or past `n` (`x[..., 1:]` of an empty dim is still a slice; `x[..., -3:]` of three elements too)."""
+    start = 0 if sl.start is None else int(sl.start)
+    stop = n if sl.stop is None else int(sl.stop)
+    return start == 0 and stop >= n and (sl.step is None or int(sl.step) == 1)
 
 
 def _check_masks(shape, idx):
@@ -224,6 +227,7 @@ def setitem(t, index, value):
     t._check_inplace(indexed=True, computed=False)
     if GradMode.enabled:
         if t._rg or value_rg:
+            value_0d = not isinstance(value, Tensor) or not value.ndim  # PyTorch's copy_to fills from a 0-d value
             if _all_advanced(index):
                 if value_rg:
                     value = _strip_leading_ones(value, always=False)
@@ -236,9 +240,9 @@ def setitem(t, index, value):
                 return t._assign(CopySlices.apply(t._shallow_copy(), value, region=Index(index)))
             from .pointwise import CopyBackwards, FillBackward3
             region = getitem(t, raw, region=True)
-            if region is t and isinstance(value, Tensor) and not value.ndim and value.dtype == t.dtype:
+            if region is t and value_0d and (not isinstance(value, Tensor) or value.dtype == t.dtype):
                 return t._assign(FillBackward3.apply(t._shallow_copy(), value))  # PyTorch fills the whole tensor
-            if value_rg and value.ndim and tuple(value.shape) != tuple(region.shape):
+            if value_rg and not value_0d and tuple(value.shape) != tuple(region.shape):
                 value = value.expand(region.shape)  # as PyTorch's copy_to: view (above), then expand
             region._assign(CopyBackwards.apply(region._shallow_copy(), value))
             return t
