@@ -1,13 +1,16 @@
 """Tensor methods and operators: each is one line that calls the op that defines it."""
+from . import backend as B
 from . import dtypes, errors
-from .ops import indexing, linalg, pointwise as P, reduce as R, shape as S, split
+from .ops import compare as Q, indexing, linalg, pointwise as P, reduce as R, shape as S, split
 from .tensor import Tensor
+from .transfer import target_device
 
 
 def _operator(fn):
-    """`tensor <op> other`: a list or tuple is no operand (as PyTorch, Python then raises its own TypeError)."""
+    """`tensor <op> other`: a list, tuple, string or None is no operand (as PyTorch: Python then raises its own
+    TypeError, or for == and != compares identities)."""
     def method(self, other):
-        if isinstance(other, (list, tuple)):
+        if isinstance(other, (list, tuple, str, type(None))):
             return NotImplemented
         return fn(self, other)
     return method
@@ -24,26 +27,7 @@ def _rtruediv(self, other):
 
 
 def _rpow(self, base):
-    if isinstance(base, Tensor):
-        return P.pow(base, self)
     return P.pow(base, self)
-
-
-def _compare(name):
-    def method(self, other):
-        if isinstance(other, (list, tuple)):
-            return NotImplemented  # as PyTorch: == gives False, < raises Python's TypeError
-        o = other._data if isinstance(other, Tensor) else other
-        from .ops.pointwise import promote
-        a, b = promote(self._data, o)
-        return Tensor._make(_as_arr(getattr(a, name)(b)))
-    method.__name__ = name
-    return method
-
-
-def _as_arr(x):
-    from .node import as_array
-    return as_array(x)
 
 
 def to_args(args, dtype=None, device=None):
@@ -62,7 +46,6 @@ def to(self, *args, dtype=None, device=None, copy=False, non_blocking=False):
     """A tensor of another dtype or on another device (one ToCopyBackward0 keeps the graph), else self."""
     dtype, device = to_args(args, dtype, device)
     if device is not None:
-        from .transfer import target_device
         device = target_device(self, device)
     if dtype is self.dtype:
         dtype = None
@@ -99,7 +82,6 @@ def _inplace(op):
 
 def _argmax(which):
     def method(self, dim=None, keepdim=False):
-        from . import backend as B
         a = self._data
         xp = B.ns(a)
         if not a.size and (dim is None or a.ndim):
@@ -117,12 +99,13 @@ _METHODS = {
     # arithmetic
     "__add__": _operator(P.add), "__radd__": _operator(P.add), "add": P.add, "__sub__": _operator(P.sub),
     "sub": P.sub, "__rsub__": _operator(_rsub), "__mul__": _operator(P.mul), "__rmul__": _operator(P.mul),
-    "mul": P.mul, "__truediv__": _operator(P.div), "div": P.div, "__rtruediv__": _operator(_rtruediv),
+    "mul": P.mul, "__truediv__": _operator(P.div), "__rtruediv__": _operator(_rtruediv),
     "__pow__": _operator(P.pow), "pow": P.pow, "__rpow__": _operator(_rpow), "__neg__": _m(P.NegBackward0),
     "neg": _m(P.NegBackward0), "__abs__": _m(P.AbsBackward0), "abs": _m(P.AbsBackward0),
-    "__matmul__": linalg.matmul, "matmul": linalg.matmul, "__rmatmul__": lambda s, o: linalg.matmul(o, s),
+    "__matmul__": _operator(linalg.matmul), "matmul": linalg.matmul,
+    "__rmatmul__": _operator(lambda s, o: linalg.matmul(o, s)),
     "mm": linalg.mm, "mv": linalg.mv, "dot": linalg.dot, "bmm": linalg.bmm, "reciprocal": _m(P.ReciprocalBackward0),
-    "multiply": P.mul, "divide": P.div, "subtract": P.sub, "true_divide": P.div,
+    "multiply": P.mul, "subtract": P.sub, "true_divide": P.div,
     "where": lambda s, condition, other: P.where(condition, s, other),
     # functions of one variable
     "exp": _m(P.ExpBackward0), "log": _m(P.LogBackward0), "sin": _m(P.SinBackward0),
@@ -142,17 +125,13 @@ _METHODS = {
     "to": to, "float": lambda s: to(s, dtypes.float32), "double": lambda s: to(s, dtypes.float64),
     "long": lambda s: to(s, dtypes.int64), "bool": lambda s: to(s, dtypes.bool),
     "int": lambda s: to(s, dtypes.int32), "type_as": lambda s, o: to(s, o.dtype),
-    # comparisons (no gradient)
-    "__lt__": _compare("__lt__"), "__le__": _compare("__le__"), "__gt__": _compare("__gt__"),
-    "__ge__": _compare("__ge__"), "__eq__": _compare("__eq__"), "__ne__": _compare("__ne__"),
-    "lt": _compare("__lt__"), "le": _compare("__le__"), "gt": _compare("__gt__"), "ge": _compare("__ge__"),
-    "eq": _compare("__eq__"), "ne": _compare("__ne__"),
-    # in place
-    "add_": _inplace(P.add), "sub_": _inplace(P.sub), "mul_": _inplace(P.mul), "div_": _inplace(P.div),
-    "pow_": _inplace(P.pow), "__iadd__": _inplace(P.add), "__isub__": _inplace(P.sub), "__imul__": _inplace(P.mul),
-    "__itruediv__": _inplace(P.div), "__ipow__": _inplace(P.pow), "neg_": _inplace(_m(P.NegBackward0)),
-    "exp_": _inplace(_m(P.ExpBackward0)), "tanh_": _inplace(_m(P.TanhBackward0)),
-    "relu_": _inplace(_m(P.ReluBackward0)), "sigmoid_": _inplace(_m(P.SigmoidBackward0)),
+    # comparisons (no gradient; the named forms and their in-place forms are in methods_forms.py)
+    "__lt__": _operator(Q.lt), "__le__": _operator(Q.le), "__gt__": _operator(Q.gt),
+    "__ge__": _operator(Q.ge), "__eq__": _operator(Q.eq), "__ne__": _operator(Q.ne),
+    # in place (div_, pow_ and the one-variable forms such as exp_ are bound by methods_forms.py)
+    "add_": _inplace(P.add), "sub_": _inplace(P.sub), "mul_": _inplace(P.mul),
+    "__iadd__": _inplace(P.add), "__isub__": _inplace(P.sub), "__imul__": _inplace(P.mul),
+    "__itruediv__": _inplace(P.div), "__ipow__": _inplace(P.pow),
 }
 
 for _name, _fn in _METHODS.items():
