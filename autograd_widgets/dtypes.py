@@ -48,6 +48,12 @@ def of_array(a):
     return _FROM_ARRAY[a.dtype]
 
 
+def scalar_name(d) -> str:
+    """ATen's name of dtype (or array dtype) `d` in its dispatch and check errors: 'Float', 'Long', 'Bool'."""
+    d = d if isinstance(d, dtype) else _FROM_ARRAY[B.host_dtype(d)]
+    return d._legacy[:-len("Tensor")]
+
+
 def coerce_array(a):
     """`a` with a dtype PyTorch would give it (e.g. NumPy's float64 default kept; int32 kept)."""
     if a.dtype in _FROM_ARRAY:

@@ -4,7 +4,8 @@ from .. import errors
 from ..grad_mode import GradMode
 from ..node import Op
 from ..tensor import Tensor
-from .shape import _view, unsqueeze
+from .pointwise import CopyBackwards, FillBackward3
+from .shape import AliasBackward0, _view, expandable, unsqueeze, view
 
 
 class SelectBackward0(Op):
@@ -210,7 +211,6 @@ def getitem(t, index, region=False):
             named += 1
             out = _view(SelectBackward0, out, dim=dim, index=i)
     if out is t and not region:
-        from .shape import AliasBackward0
         out = _view(AliasBackward0, t)
     return out
 
@@ -238,7 +238,6 @@ def setitem(t, index, value):
             if any(B.is_array(i) for i in _normalize(index)):
                 from .view_inplace import CopySlices, Index
                 return t._assign(CopySlices.apply(t._shallow_copy(), value, region=Index(index)))
-            from .pointwise import CopyBackwards, FillBackward3
             region = getitem(t, raw, region=True)
             if region is t and value_0d and (not isinstance(value, Tensor) or value.dtype == t.dtype):
                 return t._assign(FillBackward3.apply(t._shallow_copy(), value))  # PyTorch fills the whole tensor
@@ -255,7 +254,6 @@ def setitem(t, index, value):
 
 def _check_fits(shape, target):
     """PyTorch expands the value to the region it is written into; say so when it cannot."""
-    from .shape import expandable
     if not expandable(tuple(s for s in shape), tuple(target)) and not _prefix_ones_fit(shape, target):
         raise errors.runtime(
             f"The expanded size of the tensor ({target[-1] if target else 1}) must match the existing size "
@@ -268,7 +266,6 @@ def _prefix_ones_fit(shape, target):
     k = 0
     while k < len(shape) and shape[k] == 1:
         k += 1
-    from .shape import expandable
     return expandable(tuple(shape[k:]), tuple(target))
 
 
@@ -287,7 +284,6 @@ def _strip_leading_ones(value, always):
         k += 1
     if k == 0 and not always:
         return value
-    from .shape import view
     return view(value, *shape[k:])
 
 
