@@ -8,20 +8,14 @@ import numpy as np
 import pytest
 
 import autograd_widgets as aw
+from graph_names import tree
 
 torch = pytest.importorskip("torch")
 
 
-def names(fn):
-    """A node's name() and its next_functions, recursively."""
-    if fn is None:
-        return None
-    return fn.name(), tuple((names(n), i) for n, i in fn.next_functions)
-
-
 def seen(t):
     """What a learner sees of a tensor: values, requires_grad, graph, version, whether it is a view."""
-    return (np.round(t.detach().numpy().astype(float), 6).tolist(), t.requires_grad, names(t.grad_fn), t._version,
+    return (np.round(t.detach().numpy().astype(float), 6).tolist(), t.requires_grad, tree(t.grad_fn), t._version,
             t._is_view(), t._base is not None)
 
 
@@ -117,7 +111,7 @@ def in_place_ops_save_a_clone_of_self(T):
     z.div_(w)
     saved = z.grad_fn._saved_self
     g, = T.autograd.grad(z.sum(), w, create_graph=True)
-    return seen(z), seen(saved), names(g.grad_fn), np.round(g.detach().numpy(), 6).tolist()
+    return seen(z), seen(saved), tree(g.grad_fn), np.round(g.detach().numpy(), 6).tolist()
 
 
 # --- which results are views -----------------------------------------------------------------
@@ -129,7 +123,7 @@ def views_and_non_views(T):
                "transpose": x.transpose(0, 1), "permute": x.permute(1, 0), "unsqueeze": x.unsqueeze(0),
                "squeeze": x.unsqueeze(0).squeeze(0), "expand": x[:1].expand(2, 4), "narrow": x.narrow(1, 1, 2),
                "select": x.select(1, 2), "mT": x.mT, "detach": x.detach(), "x.data": x.data, "clone": x.clone()}
-    return {k: (v._is_view(), v._base is x, names(v.grad_fn)) for k, v in results.items()}
+    return {k: (v._is_view(), v._base is x, tree(v.grad_fn)) for k, v in results.items()}
 
 
 def in_place_on_non_view_results(T):
@@ -212,7 +206,7 @@ def in_place_on_the_base_updates_its_views(T):
     v = y[0]
     s = y[1]
     s.mul_(3)  # a sibling: v's values did not change, but its history now goes through CopySlices
-    v_after_sibling = names(v.grad_fn)
+    v_after_sibling = tree(v.grad_fn)
     y.add_(1)
     (v * v).sum().backward()
     return v_after_sibling, seen(v), seen(s), grad_of(x)
@@ -258,7 +252,7 @@ def create_graph_through_copyslices(T):
     gw, = T.autograd.grad(g.sum(), w, create_graph=True)
     h, = T.autograd.grad((u ** 3).sum(), w, create_graph=True)
     hh, = T.autograd.grad(h.sum(), x)
-    return seen(g), names(g.grad_fn), seen(gw), seen(h), np.round(hh.numpy(), 6).tolist()
+    return seen(g), tree(g.grad_fn), seen(gw), seen(h), np.round(hh.numpy(), 6).tolist()
 
 
 def a_saved_tensor_changed_through_a_view(T):
@@ -358,7 +352,7 @@ def slices_that_cover_a_dim_or_not(T):
     for n in (0, 3):
         y = T.zeros(n, dtype=T.float64, requires_grad=True) * 2
         for sl in (slice(1, None), slice(-3, None), slice(None, 0), slice(None, 5), slice(0, n), slice(None, None, 1)):
-            graphs += [names(y[..., sl].grad_fn), names(y[sl, ...].grad_fn)]
+            graphs += [tree(y[..., sl].grad_fn), tree(y[sl, ...].grad_fn)]
     return graphs
 
 
