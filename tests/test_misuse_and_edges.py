@@ -449,6 +449,14 @@ ROWS += [
     ("assign at a list index", _assigned_names([0, 1], lambda x: x[0] * 2)),
     ("assign a 0-d tensor to the whole tensor", _assigned_names(slice(None), lambda x: x.sum())),
     ("assign at a slice and a list", _assigned_names((slice(None), [0, 2]), lambda x: x[:, 1:2] * 2)),
+    # operators and methods given what is no tensor operand
+    ("== None and != None", lambda T: (T.ones(2) == None, T.ones(2) != None)),  # noqa: E711 - the operator is tested
+    ("== a string", lambda T: T.ones(2) == "a"),
+    ("< None", lambda T: T.ones(2) < None),
+    ("@ a list", lambda T: T.ones(2) @ [1., 2.]),
+    ("list @ tensor", lambda T: [1., 2.] @ T.ones(2)),
+    # refused by both with a TypeError; the words are Python's here ("got an unexpected keyword argument")
+    ("one-variable method with out=", lambda T: raised(lambda: T.ones(2).exp(out=T.ones(2)))[0].__name__),
 ]
 
 

@@ -9,6 +9,7 @@ import pytest
 
 import autograd_widgets as aw
 from graph_names import tree
+from raised import outcome, words
 
 torch = pytest.importorskip("torch")
 
@@ -324,17 +325,17 @@ def pieces_of_unbind_split_chunk(T):
 def in_place_on_pieces(T):
     x = _x(T)
     y = x * 2
-    words = []
+    said = []
     for piece in (y.unbind()[1], y.split(2)[1], y.split([1, 2])[0], y.chunk(2, 1)[1], x.unbind()[0]):
         try:
             piece.mul_(2)
         except RuntimeError as e:
-            words.append(str(e).split("\n\n[autograd_widgets]")[0])
+            said.append(words(e))
     z = T.zeros(3, 4, dtype=T.float64)
     z.unbind()[0].mul_(2)  # no graph involved: allowed
     with T.no_grad():
         y.unbind()[0].mul_(2)
-    return words, seen(z), seen(y)
+    return said, seen(z), seen(y)
 
 
 def a_piece_used_after_its_base_changed(T):
@@ -389,10 +390,7 @@ def observe(program, T):
     """The program's result, or its exception as (type name, PyTorch's words)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        try:
-            return program(T)
-        except Exception as e:  # noqa: BLE001 - the exception is what we compare
-            return type(e).__name__, str(e).split("\n\n[autograd_widgets]")[0]
+        return outcome(lambda: program(T))
 
 
 @pytest.mark.parametrize("name", list(PROGRAMS))
