@@ -119,8 +119,3 @@ def result_type(*operands):
             result = (B.host_dtype(B.bool_) if scalar_cat == 0 else B.host_dtype(B.int64) if scalar_cat == 1
                       else _DEFAULT_FLOAT.array_dtype)
     return result
-
-
-def float_result(d):
-    """The dtype of a true division or float function applied to dtype `d`."""
-    return d if d.kind == "f" else _DEFAULT_FLOAT.array_dtype
