@@ -75,11 +75,10 @@ from . import unsupported as _unsupported  # noqa: E402
 from . import methods_forms as _methods_forms  # noqa: E402
 _unsupported.install()
 _methods_forms.bind()
-_torch_functions = _methods_forms.torch_functions()
-globals().update({k: v for k, v in _torch_functions.items() if k not in globals()})
+globals().update({k: v for k, v in _methods_forms.torch_functions().items() if k not in globals()})
 from .ops.products import einsum  # noqa: E402
 from . import keywords as _keywords  # noqa: E402
-_keywords.install(_sys.modules[__name__], Tensor, more=_torch_functions)
+_keywords.install(_sys.modules[__name__], Tensor, more=_methods_forms.torch_functions())
 from math import e, inf, nan, pi  # noqa: E402  (torch.pi, ... are these Python floats)
 from .device import get_default_device, set_default_device  # noqa: E402
 from .legacy_types import BoolTensor, DoubleTensor, FloatTensor, LongTensor  # noqa: E402

@@ -7,10 +7,9 @@ from .transfer import target_device
 
 
 def _operator(fn):
-    """`tensor <op> other`: a list, tuple, string or None is no operand (as PyTorch: Python then raises its own
-    TypeError, or for == and != compares identities)."""
+    """`tensor <op> other`: a list or tuple is no operand (as PyTorch, Python then raises its own TypeError)."""
     def method(self, other):
-        if isinstance(other, (list, tuple, str, type(None))):
+        if isinstance(other, (list, tuple)):
             return NotImplemented
         return fn(self, other)
     return method
@@ -28,6 +27,16 @@ def _rtruediv(self, other):
 
 def _rpow(self, base):
     return P.pow(base, self)
+
+
+def _compare(fn):
+    """`tensor <cmp> other` as _operator, and None or a string is no operand either: PyTorch's == then gives
+    False, its < Python's TypeError."""
+    operator = _operator(fn)
+
+    def method(self, other):
+        return NotImplemented if other is None or isinstance(other, str) else operator(self, other)
+    return method
 
 
 def to_args(args, dtype=None, device=None):
@@ -99,7 +108,7 @@ _METHODS = {
     # arithmetic
     "__add__": _operator(P.add), "__radd__": _operator(P.add), "add": P.add, "__sub__": _operator(P.sub),
     "sub": P.sub, "__rsub__": _operator(_rsub), "__mul__": _operator(P.mul), "__rmul__": _operator(P.mul),
-    "mul": P.mul, "__truediv__": _operator(P.div), "__rtruediv__": _operator(_rtruediv),
+    "mul": P.mul, "__truediv__": _operator(P.div), "div": P.div, "__rtruediv__": _operator(_rtruediv),
     "__pow__": _operator(P.pow), "pow": P.pow, "__rpow__": _operator(_rpow), "__neg__": _m(P.NegBackward0),
     "neg": _m(P.NegBackward0), "__abs__": _m(P.AbsBackward0), "abs": _m(P.AbsBackward0),
     "__matmul__": _operator(linalg.matmul), "matmul": linalg.matmul,
@@ -126,8 +135,8 @@ _METHODS = {
     "long": lambda s: to(s, dtypes.int64), "bool": lambda s: to(s, dtypes.bool),
     "int": lambda s: to(s, dtypes.int32), "type_as": lambda s, o: to(s, o.dtype),
     # comparisons (no gradient; the named forms and their in-place forms are in methods_forms.py)
-    "__lt__": _operator(Q.lt), "__le__": _operator(Q.le), "__gt__": _operator(Q.gt),
-    "__ge__": _operator(Q.ge), "__eq__": _operator(Q.eq), "__ne__": _operator(Q.ne),
+    "__lt__": _compare(Q.lt), "__le__": _compare(Q.le), "__gt__": _compare(Q.gt),
+    "__ge__": _compare(Q.ge), "__eq__": _compare(Q.eq), "__ne__": _compare(Q.ne),
     # in place (div_, pow_ and the one-variable forms such as exp_ are bound by methods_forms.py)
     "add_": _inplace(P.add), "sub_": _inplace(P.sub), "mul_": _inplace(P.mul),
     "__iadd__": _inplace(P.add), "__isub__": _inplace(P.sub), "__imul__": _inplace(P.mul),

@@ -6,10 +6,9 @@ tensor's root, and PyTorch forbids in-place ops on them where a graph is involve
 from .. import backend as B
 from .. import errors
 from ..grad_mode import GradMode
-from ..node import Op, _SCRATCH, _sequence, edge_to
+from ..node import _SCRATCH, Op, _sequence, edge_to
 from ..tensor import Tensor
 from .indexing import SelectBackward0, SliceBackward0
-from .shape import cat, stack
 
 
 class UnbindBackward0(Op):
@@ -21,6 +20,7 @@ class UnbindBackward0(Op):
     def pieces(ctx):
         return [(SelectBackward0, {"dim": ctx.dim, "index": i}) for i in range(len(ctx._sizes))]
     def backward(ctx, *grads):
+        from .shape import stack
         return (stack(_zeros_for_missing(ctx, grads), ctx.dim),)
 
 
@@ -42,6 +42,7 @@ class SplitBackward0(Op):
             start += n
         return out
     def backward(ctx, *grads):
+        from .shape import cat
         return (cat(_zeros_for_missing(ctx, grads), ctx.dim),)
 
 
