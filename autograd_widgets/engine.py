@@ -160,20 +160,30 @@ def _validate(fn, i, g, shape, dt):
     return g
 
 
-def _fitted(fn, sent):
+def _fitted(fn, sent, needed):
     """What fn's backward returned, each gradient fitted to its next function's input (`_validate`), as
-    PyTorch's validate_outputs does before post-hooks run."""
+    PyTorch's validate_outputs does before post-hooks run; None where a built-in node of PyTorch's computes
+    nothing: for an input that takes no gradient, or (with `inputs`, whose path nodes are `needed`) one on no
+    path to them. A list input (cat, stack: `args` None) is one formula there: all its gradients or none."""
+    masks = fn._cpp_class and type(fn).args is not None
     out = None
     for i, (nxt, nr) in enumerate(fn.next_functions):
         g = sent[i]
-        if nxt is None or g is None:
+        if g is None:
             continue
-        shape, dt = nxt._meta[nr]
-        a = g._data
-        if a.shape != shape or (a.dtype is not dt and a.dtype != dt):
-            if out is None:
-                out = list(sent)
-            out[i] = _validate(fn, i, g, shape, dt)
+        if masks and (nxt is None or (needed is not None and nxt not in needed)):
+            g = None
+        elif nxt is not None:
+            shape, dt = nxt._meta[nr]
+            a = g._data
+            if a.shape == shape and (a.dtype is dt or a.dtype == dt):
+                continue
+            g = _validate(fn, i, g, shape, dt)
+        else:
+            continue
+        if out is None:
+            out = list(sent)
+        out[i] = g
     return sent if out is None else tuple(out)
 
 
@@ -301,9 +311,7 @@ class _Backward:
         sent = fn.backward(*grads)
         if type(sent) is not tuple:
             sent = (sent,)
-        sent = _fitted(fn, sent)
-        if self.needed is not None and fn._cpp_class:  # PyTorch's built-in nodes compute no gradient nobody needs
-            sent = tuple(None if nxt not in self.needed else g for (nxt, _), g in zip(fn.next_functions, sent))
+        sent = _fitted(fn, sent, self.needed)
         if fn._post_hooks:
             for hook in list(fn._post_hooks.values()):
                 sent = _checked_all(hook, sent, hook(sent, tuple(grads)))

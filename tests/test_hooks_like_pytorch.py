@@ -264,3 +264,30 @@ def test_factories_without_a_usable_size_refuse_as_pytorch(call):
         out = raised(lambda: eval("T." + call, {"T": T}))
         return out if out is not None else tuple(eval("T." + call, {"T": T}).shape)
     assert program(aw) == program(torch)
+
+
+@pytest.mark.parametrize("name", ["mul", "mm", "where", "linear", "conv", "maximum", "stack", "cat"])
+def test_post_hooks_see_none_where_pytorch_computes_no_gradient(name):
+    """A built-in node computes no gradient for an input that takes none (a constant) nor, in autograd.grad,
+    for one on no path to the inputs asked for: its post-hook sees None there. cat and stack compute their
+    list of inputs' gradients all together, so they see every one, the constant's too."""
+    ops = {
+        "mul": lambda T, x, c, w: x * w * c,
+        "mm": lambda T, x, c, w: x[:, None] @ w[None, :],
+        "where": lambda T, x, c, w: T.where(c > 3.5, x, w),
+        "linear": lambda T, x, c, w: T.nn.functional.linear(x[None], w[None], w[:1]),
+        "conv": lambda T, x, c, w: T.nn.functional.conv1d(x[None, None], w[None, None], c[:1]),
+        "maximum": lambda T, x, c, w: T.maximum(x, w),
+        "stack": lambda T, x, c, w: T.stack([x, c, w]),
+        "cat": lambda T, x, c, w: T.cat([x, c, w]),
+    }
+
+    def program(T, log):
+        x, w = T.tensor([1., 2.], requires_grad=True), T.tensor([5., 6.], requires_grad=True)
+        c = T.tensor([3., 4.])
+        y = ops[name](T, x, c, w)
+        y.grad_fn.register_hook(lambda gi, go: log.append(values(gi)))
+        first = T.autograd.grad(y.sum(), x, retain_graph=True)
+        y.sum().backward()
+        return values(first), x.grad.tolist(), w.grad.tolist()
+    same_log(program)
