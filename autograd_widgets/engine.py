@@ -70,7 +70,7 @@ class observe:
 def _dependencies(roots):
     """For every node reachable from `roots`, how many edges deliver a gradient to it."""
     deps = {}
-    stack = list(roots)
+    stack = list(dict.fromkeys(roots))  # a root given twice (backward([a, a])) is still one node to walk
     seen = set(stack)
     while stack:
         for nxt, _ in stack.pop().next_functions:
