@@ -4,6 +4,9 @@ autograd_widgets, logging every hook call (which hook, on what, with which value
 Covers node post-hooks after a broadcasting op (gradients already summed to each input's shape), hooks on
 AccumulateGrad nodes, leaf and non-leaf tensor hooks during autograd.grad and backward(inputs=...), the
 order in which the ready queue runs AccumulateGrad nodes, and factories called without a size."""
+import os
+import random
+
 import pytest
 
 import autograd_widgets as aw
@@ -237,19 +240,22 @@ def test_hooks_run_in_pytorchs_order(graph):
 
 
 def same_log_rounded(program):
-    """same_log for float32 programs: values in the log rounded to 5 decimals."""
+    """same_log where sums may be added in another order: values in the log and the result rounded to 5
+    significant digits (NaN as "nan")."""
     def rounded(v):
         if isinstance(v, float):
-            return round(v, 5)
+            return "nan" if v != v else float(f"{v:.5g}")
         if isinstance(v, (list, tuple)):
             return [rounded(x) for x in v]
+        if isinstance(v, dict):
+            return {k: rounded(x) for k, x in v.items()}
         return v
 
     def run(T, log):
         raw = []
         out = program(T, raw)
         log.extend(rounded(list(e)) for e in raw)
-        return out
+        return rounded(out)
     return same_log(run)
 
 
@@ -291,3 +297,66 @@ def test_post_hooks_see_none_where_pytorch_computes_no_gradient(name):
         y.sum().backward()
         return values(first), x.grad.tolist(), w.grad.tolist()
     same_log(program)
+
+
+def random_program(T, seed, log, mode):
+    """A random graph over 2-5 float64 leaves of broadcasting shapes (arithmetic, reductions, views, a custom
+    Function), some intermediates with retain_grad and doubling tensor hooks, every node hooked; then backward
+    (mode "backward") or autograd.grad of some leaves and intermediates, sometimes with create_graph."""
+    rnd = random.Random(seed)
+    T.manual_seed(seed)
+
+    class Square(T.autograd.Function):
+        @staticmethod
+        def forward(ctx, a, b):
+            ctx.save_for_backward(a)
+            return a * a + b
+
+        @staticmethod
+        def backward(ctx, g):
+            a, = ctx.saved_tensors
+            return 2 * a * g, g
+
+    ops = {
+        "add": lambda a, b: a + b, "mul": lambda a, b: a * b, "div": lambda a, b: a / b,
+        "exp": lambda a, b: a.exp(), "pow": lambda a, b: a ** 2, "mean": lambda a, b: a.mean(),
+        "sum": lambda a, b: a.sum(0) if a.dim() else a.sum(), "reshape": lambda a, b: a.reshape(-1),
+        "t": lambda a, b: a.t() if a.dim() == 2 else a.unsqueeze(0), "index": lambda a, b: a[0] if a.dim() else a * 1,
+        "expand": lambda a, b: a.expand(2, *a.shape), "cat": lambda a, b: T.cat([a.reshape(-1), b.reshape(-1)]),
+        "matmul": lambda a, b: a.reshape(-1)[:1] @ b.reshape(-1)[:1],
+        "function": lambda a, b: Square.apply(a, b) if (a + b).shape == a.shape else a + b,
+    }
+    shapes = [(), (3,), (2, 3), (2, 1), (1, 3)]
+    leaves = {f"l{i}": (T.rand(rnd.choice(shapes), dtype=T.float64) + 0.5).requires_grad_()
+              for i in range(rnd.randint(2, 5))}
+    pool, named = list(leaves.values()), {}
+    for k in range(rnd.randint(1, 9)):
+        a, b = rnd.choice(pool), rnd.choice(pool)
+        try:
+            r = ops[rnd.choice(sorted(ops))](a, b)
+        except RuntimeError:  # shapes that do not broadcast (both libraries refuse them alike)
+            r = a * 1
+        if rnd.random() < 0.3:
+            named[f"t{k}"] = r
+            if rnd.random() < 0.5:
+                r.retain_grad()
+            if rnd.random() < 0.5:
+                r.register_hook(lambda g, k=k: (log.append(("hook", k, g.tolist())), g * 2)[1])
+        pool.append(r)
+    y = sum((p.sum() for p in pool[-3:]), T.zeros((), dtype=T.float64))
+    hook_everything(T, y, log, leaves)
+    create_graph = rnd.random() < 0.3
+    if mode == "backward":
+        y.backward(create_graph=create_graph)
+        return {k: t.grad.tolist() for k, t in {**leaves, **named}.items() if t.grad is not None}
+    asked = list(leaves.values())[:rnd.randint(1, len(leaves))] + list(named.values())[:rnd.randint(0, len(named))]
+    got = T.autograd.grad(y, asked, allow_unused=True, create_graph=create_graph)
+    return values(got), {k: t.grad.tolist() for k, t in named.items() if t.retains_grad and t.grad is not None}
+
+
+@pytest.mark.parametrize("mode", ["backward", "grad"])
+@pytest.mark.parametrize("seed", range(int(os.environ.get("AW_FUZZ_EXAMPLES", 30))))
+def test_random_programs_call_the_same_hooks_with_the_same_values_in_the_same_order(seed, mode):
+    """Random graphs (random_program): PyTorch's hook log (every node's pre/post-hooks, leaf and intermediate
+    tensor hooks) and the resulting gradients, and this core's, are equal call by call."""
+    same_log_rounded(lambda T, log: random_program(T, seed, log, mode))
