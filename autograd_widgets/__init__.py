@@ -17,7 +17,7 @@ from . import random  # noqa: F401  (torch.random)
 from .random import Generator, default_generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
 from .random_ops import (bernoulli, multinomial, normal, rand, rand_like, randint, randint_like, randn, randn_like,
                          randperm)
-from .ops.pointwise import add, div, mul, pow, rsub, sub, where  # noqa: A004
+from .ops.pointwise import add, mul, pow, rsub, sub, where  # noqa: A004
 from .ops.linalg import bmm, dot, matmul, mm, mv
 from .ops.reduce import mean, norm, sum, return_types  # noqa: A004
 from .ops.shape import cat, flatten, permute, reshape, squeeze, stack, transpose, unsqueeze
@@ -93,10 +93,10 @@ from . import unsupported as _unsupported  # noqa: E402
 from . import methods_forms as _methods_forms  # noqa: E402
 _unsupported.install()
 _methods_forms.bind()
-globals().update({k: v for k, v in _methods_forms.torch_functions().items() if k not in globals()})
-div, divide = _methods_forms.FUNCTIONS["div"], _methods_forms.FUNCTIONS["divide"]  # noqa: F811 - rounding_mode=
+_torch_functions = _methods_forms.torch_functions()
+globals().update({k: v for k, v in _torch_functions.items() if k not in globals()})
 from .ops.products import einsum  # noqa: E402
-_keywords.install(_sys.modules[__name__], Tensor, more=_methods_forms.torch_functions())
+_keywords.install(_sys.modules[__name__], Tensor, more=_torch_functions)
 from math import e, inf, nan, pi  # noqa: E402  (torch.pi, ... are these Python floats)
 from .device import get_default_device, set_default_device  # noqa: E402
 from .legacy_types import BoolTensor, DoubleTensor, FloatTensor, LongTensor  # noqa: E402

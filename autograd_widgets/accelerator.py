@@ -5,6 +5,7 @@ machine with none (is_available() False, current_accelerator() None, device_coun
 """
 from . import backend as B
 from . import errors
+from .device import device
 
 
 def is_available():
@@ -19,7 +20,6 @@ def current_accelerator(check_available=False):
     """device('cuda') where a GPU serves tensors, else None."""
     if not is_available():
         return None
-    from .device import device
     return device("cuda")
 
 

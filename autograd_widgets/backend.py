@@ -10,7 +10,7 @@ import importlib
 import importlib.util
 import math
 from types import ModuleType
-from typing import Callable
+from typing import Any, Callable, Optional
 
 import numpy
 
@@ -24,9 +24,11 @@ generic_scalar = numpy.generic
 # host data a dataset may hand the DataLoader (its default collate makes tensors of them)
 host_array_type = numpy.ndarray
 host_scalar_types = (numpy.bool_, numpy.number, numpy.object_)
+Array = Any  # an array of a registered namespace: numpy.ndarray, cupy.ndarray, or a test's stand-in
 
 
-def use_device(device_type, xp, array_type, scatter_add=None):
+def use_device(device_type: str, xp: ModuleType, array_type: type,
+               scatter_add: Optional[Callable] = None) -> Optional[tuple]:
     """Make arrays of `array_type` from namespace `xp` the data of tensors on `device_type`.
 
     `scatter_add(target, index, values)` defaults to `xp.add.at`. Returns what was there before
@@ -39,7 +41,7 @@ def use_device(device_type, xp, array_type, scatter_add=None):
     return old
 
 
-def drop_device(device_type):
+def drop_device(device_type: str) -> None:
     """Forget the namespace of `device_type` (the next use loads it afresh)."""
     old = _DEVICES.pop(device_type, None)
     if old is not None:
@@ -47,7 +49,7 @@ def drop_device(device_type):
         _DEVICE.pop(old[1], None)
 
 
-def restore_device(device_type, old):
+def restore_device(device_type: str, old: Optional[tuple]) -> None:
     """Undo `use_device`, given what it returned."""
     drop_device(device_type)
     if old is not None:
@@ -70,7 +72,7 @@ def _array_type(a):
                     f"{', '.join(k.__module__ + '.' + k.__name__ for k in _NS)}")
 
 
-def ns(a) -> ModuleType:
+def ns(a: Array) -> ModuleType:
     """The array namespace (module) that owns array `a`."""
     try:
         return _NS[type(a)]
@@ -78,7 +80,7 @@ def ns(a) -> ModuleType:
         return _NS[_array_type(a)]
 
 
-def device_of(a) -> str:
+def device_of(a: Array) -> str:
     """The device type ('cpu', 'cuda') array `a` lives on."""
     try:
         return _DEVICE[type(a)]
@@ -86,11 +88,11 @@ def device_of(a) -> str:
         return _DEVICE[_array_type(a)]
 
 
-def is_array(a) -> bool:
+def is_array(a: object) -> bool:
     return type(a) in _NS or isinstance(a, tuple(_NS))
 
 
-def namespace(device="cpu"):
+def namespace(device: str = "cpu") -> ModuleType:
     """The array namespace of a device type; 'cuda' loads CuPy, raising PyTorch's error if it cannot."""
     entry = _DEVICES.get(device)
     if entry is None:
@@ -124,7 +126,7 @@ def _load_cupy():
         use_device("cuda", cupy, cupy.ndarray, importlib.import_module("cupyx").scatter_add)
 
 
-def cuda_device_count():
+def cuda_device_count() -> int:
     """How many GPUs the 'cuda' device can use (0 without CuPy or a driver); imports CuPy only if installed."""
     if "cuda" in _DEVICES:
         return _device_count(_DEVICES["cuda"][0])
@@ -147,7 +149,7 @@ def _device_count(xp):
     return runtime.getDeviceCount() if runtime is not None else 1  # a stand-in namespace counts as one
 
 
-def cuda_device_name(index=0):
+def cuda_device_name(index: int = 0) -> str:
     runtime = _runtime()
     if runtime is None:
         return "stand-in device"
@@ -155,7 +157,7 @@ def cuda_device_name(index=0):
     return name.decode() if isinstance(name, bytes) else name
 
 
-def cuda_synchronize():
+def cuda_synchronize() -> None:
     """Wait until the GPU has finished all queued work (CuPy launches kernels asynchronously)."""
     runtime = _runtime()
     if runtime is not None:
@@ -192,7 +194,7 @@ def asarray(data, dtype=None, device: "str | None" = None, copy: "bool | None" =
     return xp.asarray(data, dtype=dtype)
 
 
-def expand(a, shape):
+def expand(a: Array, shape: tuple) -> Array:
     """`a` broadcast to `shape` as a view that, as PyTorch's expand(), can be written through."""
     xp = ns(a)
     out = xp.broadcast_to(a, shape)
@@ -201,12 +203,12 @@ def expand(a, shape):
     return out
 
 
-def overlaps(a) -> bool:
+def overlaps(a: Array) -> bool:
     """Whether two elements of `a` share one memory location (a stride 0 along a dimension of size > 1)."""
     return any(s == 0 and n > 1 for s, n in zip(a.strides, a.shape))
 
 
-def deepcopy_sharing(a, memo):
+def deepcopy_sharing(a: Array, memo: dict) -> Array:
     """A copy of `a` for copy.deepcopy: arrays sharing memory in the original share it in the copy, as
     PyTorch's deepcopy shares a copied storage. `memo` (deepcopy's) maps each memory owner to its copy."""
     root = a
@@ -254,27 +256,30 @@ def to_host(a):
     return a if isinstance(a, numpy.ndarray) else a.get()
 
 
-def scatter_add(target, index, values):
+def scatter_add(target: Array, index: Any, values: Array) -> Array:
     """target[index] += values, summing where `index` repeats (index_put_ with accumulate)."""
     _DEVICES[device_of(target)][2](target, index, values)
     return target
 
 
-def erf(a):
+_HOST_ERF = numpy.frompyfunc(math.erf, 1, 1)  # NumPy has no erf: math.erf as a ufunc over Python floats
+
+
+def erf(a: Array) -> Array:
     """The error function elementwise: CuPy's own on a GPU; NumPy has none, so math.erf on host values."""
     if getattr(ns(a), "__name__", "") == "cupy":
         return importlib.import_module("cupyx.scipy.special").erf(a)
     host = to_host(a)
-    out = numpy.asarray(numpy.frompyfunc(math.erf, 1, 1)(host), dtype=host.dtype)
+    out = numpy.asarray(_HOST_ERF(host), dtype=host.dtype)
     return out if isinstance(a, numpy.ndarray) else asarray(out, device=device_of(a))
 
 
-def random_state(seed=None):
+def random_state(seed: Optional[int] = None) -> numpy.random.Generator:
     """The host random generator: values are drawn on the CPU, then moved, so every device sees the same."""
     return numpy.random.default_rng(seed)
 
 
-def mt19937(seed32):
+def mt19937(seed32: int) -> numpy.random.MT19937:
     """The host 32-bit Mersenne Twister seeded as `std::mt19937(seed32)` (PyTorch's CPU generator engine).
 
     Its `random_raw(n)` gives the next n 32-bit outputs; its `state` holds the 624 words and the position."""

@@ -1,6 +1,7 @@
 """torch.device: where a tensor's array lives ('cpu', or 'cuda' through CuPy)."""
 import re
 
+from . import backend as B
 from . import errors
 
 # PyTorch 2.13 accepts these device types at the start of a device string
@@ -84,7 +85,6 @@ def set_default_device(device):
     """Where factory functions put tensors without device=... (None: back to cpu)."""
     _default[0] = "cpu" if device is None else type_of(device)
     if _default[0] != "cpu":
-        from . import backend as B
         B.namespace(_default[0])  # raises PyTorch's error now, on a machine without that device
 
 

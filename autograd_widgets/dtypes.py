@@ -48,6 +48,12 @@ def of_array(a):
     return _FROM_ARRAY[a.dtype]
 
 
+def scalar_name(d) -> str:
+    """ATen's name of dtype (or array dtype) `d` in its dispatch and check errors: 'Float', 'Long', 'Bool'."""
+    d = d if isinstance(d, dtype) else _FROM_ARRAY[B.host_dtype(d)]
+    return d._legacy[:-len("Tensor")]
+
+
 def coerce_array(a):
     """`a` with a dtype PyTorch would give it (e.g. NumPy's float64 default kept; int32 kept)."""
     if a.dtype in _FROM_ARRAY:
@@ -113,8 +119,3 @@ def result_type(*operands):
             result = (B.host_dtype(B.bool_) if scalar_cat == 0 else B.host_dtype(B.int64) if scalar_cat == 1
                       else _DEFAULT_FLOAT.array_dtype)
     return result
-
-
-def float_result(d):
-    """The dtype of a true division or float function applied to dtype `d`."""
-    return d if d.kind == "f" else _DEFAULT_FLOAT.array_dtype

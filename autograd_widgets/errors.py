@@ -1,3 +1,4 @@
+import warnings
 """Every error a learner can meet: PyTorch 2.13's words first, then what it means and what to do.
 
 Tests match PyTorch's text as a substring, so keep each first sentence verbatim.
@@ -30,7 +31,6 @@ def not_implemented(torch_message, explanation):
 
 def warn(torch_message, explanation, stacklevel=2):
     """PyTorch's UserWarning, explained; stacklevel counts from the caller of warn."""
-    import warnings
     warnings.warn(_explain(torch_message, explanation), UserWarning, stacklevel=stacklevel + 1)
 
 

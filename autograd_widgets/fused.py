@@ -32,10 +32,28 @@ def _sum_to_odd(a, b):
 
 
 def fma32(a, b, c):
-    """a*b + c for float32 arrays (scalars broadcast): the product is exact in double, the sum rounded to
-    odd in double then to float32, which rounds correctly since double carries more than 2 * 24 + 1 bits."""
-    a, b, c = (H.asarray(v, dtype=H.float32).astype(H.float64) for v in (a, b, c))
-    return _sum_to_odd(*H.broadcast_arrays(a * b, c)).astype(H.float32)
+    """a*b + c for float32 arrays (scalars broadcast), rounded once to float32.
+
+    The product of two float32 values is exact in double; the double sum s is rounded once more, which can
+    only mislead the final rounding when s lands exactly on a float32 midpoint (the 29 bits float64 keeps
+    below float32's mantissa are 1000...0) or below float32's normal range. Only those few elements are
+    redone exactly: summed rounding to odd, which double rounding cannot mislead (53 > 2 * 24 + 1 bits).
+    """
+    a, b, c = (H.asarray(v, dtype=H.float32) for v in (a, b, c))
+    s = H.asarray(H.multiply(a, b, dtype=H.float64))
+    s = H.asarray(H.add(s, c, out=s) if s.shape == H.broadcast_shapes(s.shape, c.shape) else s + c)
+    bits = s.view(H.int64)
+    doubtful = ((bits & _BELOW_FLOAT32) == _FLOAT32_HALF_ULP) | ((H.abs(s) < _FLOAT32_TINY) & (s != 0))
+    if doubtful.any():
+        p, c = H.broadcast_arrays(H.multiply(a, b, dtype=H.float64), c.astype(H.float64))
+        s = H.broadcast_to(s, p.shape).copy()
+        s[doubtful] = _sum_to_odd(p[doubtful], c[doubtful])
+    return s.astype(H.float32)
+
+
+_BELOW_FLOAT32 = (1 << 29) - 1      # the float64 mantissa bits float32 has no room for
+_FLOAT32_HALF_ULP = 1 << 28         # ... holding exactly half a float32 unit: a midpoint
+_FLOAT32_TINY = 2.0 ** -126         # float32's smallest normal number; below it midpoints sit elsewhere
 
 
 def fma64(a, b, c):

@@ -27,13 +27,14 @@ def is_inference_mode_enabled():
 
 
 class _GradContext:
-    """A context manager that is also a decorator; subclasses say which mode it sets."""
-    mode = None
-    inference = None  # None: leave inference mode as it is
+    """A context manager that is also a decorator; subclasses (or instances) say which modes it sets."""
+    mode = None       # grad mode inside; None: leave it as it is
+    inference = None  # inference mode inside; None: leave it as it is
 
     def __enter__(self):
         self._prev = GradMode.enabled, GradMode.inference
-        GradMode.enabled = self.mode
+        if self.mode is not None:
+            GradMode.enabled = self.mode
         if self.inference is not None:
             GradMode.inference = self.inference
 
@@ -118,21 +119,16 @@ class set_grad_enabled(_GradContext):
         return super().__call__(fn)
 
     def clone(self):
-        return _Entering(self.mode)  # not set_grad_enabled(mode): constructing one sets the mode at once
+        entering = _GradContext()  # not set_grad_enabled(mode): constructing one sets the mode at once
+        entering.mode = self.mode
+        return entering
 
     def __repr__(self):
         return f"torch.autograd.grad_mode.set_grad_enabled(mode={self.mode})"
 
 
-class _Entering(_GradContext):
-    """set_grad_enabled's mode as a plain context manager (what its decorator enters per call)."""
-
-    def __init__(self, mode):
-        self.mode = mode
-
-
 class inference_mode(_GradContext):
-    """Like no_grad (results record no graph); `inference_mode(False)` changes nothing."""
+    """Like no_grad (results record no graph); `inference_mode(False)` turns grad mode on, as PyTorch's does."""
 
     def __new__(cls, mode_or_orig_func=True):
         if isinstance(mode_or_orig_func, bool) or mode_or_orig_func is None:
@@ -141,13 +137,7 @@ class inference_mode(_GradContext):
 
     def __init__(self, mode=True):
         self._mode = bool(mode)
-
-    def __enter__(self):
-        self._prev = GradMode.enabled, GradMode.inference
-        if self._mode:
-            GradMode.enabled, GradMode.inference = False, True
-        else:
-            GradMode.inference = False
+        self.mode, self.inference = not self._mode, self._mode  # as c10::InferenceMode: off turns grad mode on
 
     def _init_args(self):
         return (self._mode,)

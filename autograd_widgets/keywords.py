@@ -5,6 +5,12 @@ The ops keep their own short parameter names; `accept` puts a thin layer in fron
 PyTorch's keywords into positions (only when keywords are given, so plain calls cost nothing more).
 """
 import functools
+import warnings
+
+from . import errors
+from .dtypes import scalar_name
+from .grad_mode import GradMode
+from .tensor import Tensor
 
 # name -> PyTorch's names of its leading positional parameters, in order (as the function: `input` first;
 # a method gets `self` there). A name after "*" in PyTorch's signature (alpha=, dtype=, keepdim=...) is
@@ -64,7 +70,8 @@ def accept(fn, names):
 
 def install(module, tensor_type, more=()):
     """Put `accept` in front of the module's functions and the tensor type's methods named in SIGNATURES
-    (and of the one-input functions named in `more`)."""
+    (and of the one-input functions named in `more`). A method whose only parameter is self keeps its plain
+    form: PyTorch's takes no keywords (`x.exp(out=y)` is refused), so there is nothing to translate."""
     for name in more:
         SIGNATURES.setdefault(name, ("input",))
     for name, names in SIGNATURES.items():
@@ -72,15 +79,12 @@ def install(module, tensor_type, more=()):
         if fn is not None and not hasattr(fn, "pytorch_keywords"):
             setattr(module, name, accept(fn, names))
         method = tensor_type.__dict__.get(name)
-        if method is not None and names[0] in ("input",) and not hasattr(method, "pytorch_keywords"):
+        if method is not None and names[0] == "input" and len(names) > 1 and not hasattr(method, "pytorch_keywords"):
             setattr(tensor_type, name, accept(method, ("self",) + names[1:]))
 
 
 def _into(out, fn, args, kwargs):
     """fn(*args, **kwargs) written into `out` (resized if its shape differs), as PyTorch's out= does."""
-    from .grad_mode import GradMode
-    from .tensor import Tensor
-    from . import errors
     tensors = [a for a in list(args) + list(kwargs.values()) + [out] if isinstance(a, Tensor)]
     if GradMode.enabled and any(t.requires_grad for t in tensors):
         raise errors.runtime(f"{fn.__name__}(): functions with out=... arguments don't support automatic "
@@ -89,13 +93,12 @@ def _into(out, fn, args, kwargs):
     result = fn(*args, **kwargs)
     data = result._data
     if data.dtype != out._data.dtype and data.dtype.kind == "f" and out._data.dtype.kind != "f":
-        raise errors.runtime(f"result type {result.dtype._legacy[:-6]} can't be cast to the desired output type "
-                             f"{out.dtype._legacy[:-6]}", "Give out= a tensor of the result's dtype.")
+        raise errors.runtime(f"result type {scalar_name(result.dtype)} can't be cast to the desired output type "
+                             f"{scalar_name(out.dtype)}", "Give out= a tensor of the result's dtype.")
     if data.shape == out._data.shape:
         out._data[...] = data
     else:
         if out.numel():
-            import warnings
             warnings.warn(f"An output with one or more elements was resized since it had shape {list(out.shape)}, "
                           f"which does not match the required output shape {list(data.shape)}. This behavior is "
                           "deprecated, and in a future PyTorch release outputs will not be resized unless they have "

@@ -1,7 +1,9 @@
 """Tensor methods and operators: each is one line that calls the op that defines it."""
+from . import backend as B
 from . import dtypes, errors
-from .ops import indexing, linalg, pointwise as P, reduce as R, shape as S, split
+from .ops import compare as Q, indexing, linalg, pointwise as P, reduce as R, shape as S, split
 from .tensor import Tensor
+from .transfer import target_device
 
 
 def _operator(fn, op=None):
@@ -27,26 +29,17 @@ def _rtruediv(self, other):
 
 
 def _rpow(self, base):
-    if isinstance(base, Tensor):
-        return P.pow(base, self)
     return P.pow(base, self)
 
 
-def _compare(name):
+def _compare(fn):
+    """`tensor <cmp> other` as _operator, and None or a string is no operand either: PyTorch's == then gives
+    False, its < Python's TypeError."""
+    operator = _operator(fn)
+
     def method(self, other):
-        if isinstance(other, (list, tuple)):
-            return NotImplemented  # as PyTorch: == gives False, < raises Python's TypeError
-        o = other._data if isinstance(other, Tensor) else other
-        from .ops.pointwise import promote
-        a, b = promote(self._data, o)
-        return Tensor._make(_as_arr(getattr(a, name)(b)))
-    method.__name__ = name
+        return NotImplemented if other is None or isinstance(other, str) else operator(self, other)
     return method
-
-
-def _as_arr(x):
-    from .node import as_array
-    return as_array(x)
 
 
 def to_args(args, dtype=None, device=None):
@@ -65,7 +58,6 @@ def to(self, *args, dtype=None, device=None, copy=False, non_blocking=False):
     """A tensor of another dtype or on another device (one ToCopyBackward0 keeps the graph), else self."""
     dtype, device = to_args(args, dtype, device)
     if device is not None:
-        from .transfer import target_device
         device = target_device(self, device)
     if dtype is self.dtype:
         dtype = None
@@ -103,7 +95,6 @@ def _inplace(op):
 
 def _argmax(which):
     def method(self, dim=None, keepdim=False):
-        from . import backend as B
         a = self._data
         xp = B.ns(a)
         if not a.size and (dim is None or a.ndim):
@@ -123,12 +114,13 @@ _METHODS = {
     "__sub__": _operator(P.sub, P.SubBackward0),
     "sub": P.sub, "__rsub__": _operator(_rsub), "__mul__": _operator(P.mul, P.MulBackward0),
     "__rmul__": _operator(P.mul, P.MulBackward0),
-    "mul": P.mul, "__truediv__": _operator(P.div, P.DivBackward0), "div": P.div, "__rtruediv__": _operator(_rtruediv),
+    "mul": P.mul, "__truediv__": _operator(P.div, P.DivBackward0), "__rtruediv__": _operator(_rtruediv),
     "__pow__": _operator(P.pow), "pow": P.pow, "__rpow__": _operator(_rpow), "__neg__": _m(P.NegBackward0),
     "neg": _m(P.NegBackward0), "__abs__": _m(P.AbsBackward0), "abs": _m(P.AbsBackward0),
-    "__matmul__": linalg.matmul, "matmul": linalg.matmul, "__rmatmul__": lambda s, o: linalg.matmul(o, s),
+    "__matmul__": _operator(linalg.matmul), "matmul": linalg.matmul,
+    "__rmatmul__": _operator(lambda s, o: linalg.matmul(o, s)),
     "mm": linalg.mm, "mv": linalg.mv, "dot": linalg.dot, "bmm": linalg.bmm, "reciprocal": _m(P.ReciprocalBackward0),
-    "multiply": P.mul, "divide": P.div, "subtract": P.sub, "true_divide": P.div,
+    "multiply": P.mul, "subtract": P.sub, "true_divide": P.div,
     "where": lambda s, condition, other: P.where(condition, s, other),
     # functions of one variable
     "exp": _m(P.ExpBackward0), "log": _m(P.LogBackward0), "sin": _m(P.SinBackward0),
@@ -148,17 +140,13 @@ _METHODS = {
     "to": to, "float": lambda s: to(s, dtypes.float32), "double": lambda s: to(s, dtypes.float64),
     "long": lambda s: to(s, dtypes.int64), "bool": lambda s: to(s, dtypes.bool),
     "int": lambda s: to(s, dtypes.int32), "type_as": lambda s, o: to(s, o.dtype),
-    # comparisons (no gradient)
-    "__lt__": _compare("__lt__"), "__le__": _compare("__le__"), "__gt__": _compare("__gt__"),
-    "__ge__": _compare("__ge__"), "__eq__": _compare("__eq__"), "__ne__": _compare("__ne__"),
-    "lt": _compare("__lt__"), "le": _compare("__le__"), "gt": _compare("__gt__"), "ge": _compare("__ge__"),
-    "eq": _compare("__eq__"), "ne": _compare("__ne__"),
-    # in place
-    "add_": _inplace(P.add), "sub_": _inplace(P.sub), "mul_": _inplace(P.mul), "div_": _inplace(P.div),
-    "pow_": _inplace(P.pow), "__iadd__": _inplace(P.add), "__isub__": _inplace(P.sub), "__imul__": _inplace(P.mul),
-    "__itruediv__": _inplace(P.div), "__ipow__": _inplace(P.pow), "neg_": _inplace(_m(P.NegBackward0)),
-    "exp_": _inplace(_m(P.ExpBackward0)), "tanh_": _inplace(_m(P.TanhBackward0)),
-    "relu_": _inplace(_m(P.ReluBackward0)), "sigmoid_": _inplace(_m(P.SigmoidBackward0)),
+    # comparisons (no gradient; the named forms and their in-place forms are in methods_forms.py)
+    "__lt__": _compare(Q.lt), "__le__": _compare(Q.le), "__gt__": _compare(Q.gt),
+    "__ge__": _compare(Q.ge), "__eq__": _compare(Q.eq), "__ne__": _compare(Q.ne),
+    # in place (div_, pow_ and the one-variable forms such as exp_ are bound by methods_forms.py)
+    "add_": _inplace(P.add), "sub_": _inplace(P.sub), "mul_": _inplace(P.mul),
+    "__iadd__": _inplace(P.add), "__isub__": _inplace(P.sub), "__imul__": _inplace(P.mul),
+    "__itruediv__": _inplace(P.div), "__ipow__": _inplace(P.pow),
 }
 
 for _name, _fn in _METHODS.items():

@@ -3,9 +3,11 @@ form of every one-variable op, comparisons, clamp, statistics, `Tensor.type()`.
 
 Kept apart from methods.py so each list reads as one family; `bind()` puts them on Tensor.
 """
+from . import creation
 from . import dtypes
-from .node import _OutputRef
-from .ops import clamp as C, compare as Q, division as D, masks as M, order as O, scatter as SC, shape as SH, pointwise as P, products as X, statistics as S, unary as U
+from .node import Op, _OutputRef
+from .ops import (clamp as C, compare as Q, division as D, masks as M, order as O, pointwise as P, products as X,
+                  scatter as SC, shape as SH, statistics as S, unary as U)
 from .tensor import Tensor
 
 # One-variable ops: name -> function of the tensor (each also gets its in-place form `name_`).
@@ -71,7 +73,6 @@ def in_place(fn):
 
 def _zero_grad_node(name, args):
     """What a comparison done in place leaves on a tensor that requires grad: a node with zero gradient."""
-    from .node import Op
 
     def forward(ctx, a, *other, compare):
         return compare(Tensor._make(a), Tensor._make(other[0]) if other else None)._data.astype(a.dtype)
@@ -115,7 +116,6 @@ def type_(self, dtype=None, non_blocking=False, **kwargs):
 
 def new_full(self, size, fill_value, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
     """A new leaf filled with fill_value, of self's dtype and device unless told otherwise (Tensor.new_full)."""
-    from . import creation
     return creation.full(tuple(size), fill_value, dtype=dtype or self.dtype, device=device or self.device,
                          requires_grad=requires_grad)
 
@@ -129,7 +129,6 @@ def _new(fill):
 
 
 def new_tensor(self, data, dtype=None, device=None, requires_grad=False):
-    from . import creation
     return creation.tensor(data, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad)
 
 

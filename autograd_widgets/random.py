@@ -11,6 +11,7 @@ import os
 from . import backend as B
 from . import dtypes, errors
 from .device import device as _device_cls
+from .tensor import Tensor
 
 H = B.namespace("cpu")  # the host namespace: draws are made there
 _N = 624                                     # words of Mersenne Twister state
@@ -67,7 +68,6 @@ class Generator:
     # --- state ---------------------------------------------------------------------------------
     def get_state(self):
         """The state as PyTorch lays it out: a uint8 tensor of 5056 bytes."""
-        from .tensor import Tensor
         mt = self._engine.state["state"]
         pos = int(mt["pos"])
         buf = H.zeros(_STATE_BYTES, dtype=H.uint8)

@@ -7,9 +7,10 @@ import math
 
 from . import backend as B
 from . import dtypes, errors, sampling
-from .creation import _finish, checked_size
+from .creation import _finish, checked_size, empty, empty_like
 from .device import type_of as _device_type
 from .grad_mode import GradMode
+from .ops.shape import _shape_arg
 from .random import _get
 from .tensor import Tensor
 
@@ -22,9 +23,7 @@ def _size(size, keyword):
         size = (keyword,)
     if not size:
         raise TypeError("missing required argument: 'size'")
-    if len(size) == 1 and isinstance(size[0], (tuple, list)):
-        size = tuple(size[0])
-    return tuple(int(s) for s in size)
+    return _shape_arg(size)
 
 
 def _new(host, shape, dtype, device, requires_grad):
@@ -37,14 +36,8 @@ def _float_dtype(dtype):
 
 def _need_float(dtype, kernel):
     if not dtype.is_floating_point:
-        raise NotImplementedError(errors._explain(f'"{kernel}" not implemented for \'{_scalar_name(dtype)}\'',
+        raise NotImplementedError(errors._explain(f'"{kernel}" not implemented for \'{dtypes.scalar_name(dtype)}\'',
                                                   "This draws real numbers: give a floating-point dtype."))
-
-
-def _scalar_name(dtype):
-    """The name ATen's dispatch errors give a dtype ('Long', 'Float')."""
-    return {"int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool", "float16": "Half", "float32": "Float",
-            "float64": "Double"}[dtype.name]
 
 
 # --- factories ---------------------------------------------------------------------------------
@@ -140,7 +133,6 @@ def randint_like(input, low=0, high=None, *, generator=None, dtype=None, device=
 
 def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, device=None, requires_grad=False):
     """All of torch.normal's forms: tensor mean and/or std (shapes broadcast), or floats with a size."""
-    from .creation import empty
     tm, ts = isinstance(mean, Tensor), isinstance(std, Tensor)
     if not (tm or ts):
         if size is None:
@@ -164,7 +156,6 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, device=N
 
 
 def bernoulli(input, p=None, *, generator=None):
-    from .creation import empty_like
     out = empty_like(input)
     return out.bernoulli_(input if p is None else p, generator=generator)
 
@@ -279,7 +270,7 @@ def bernoulli_(self, p=0.5, *, generator=None):
 def exponential_(self, lambd=1.0, *, generator=None):
     if not self.dtype.is_floating_point:
         raise errors.runtime("Exponential distribution is a continuous probability distribution. dtype must be a "
-                             f"floating point but you specified {_scalar_name(self.dtype)}",
+                             f"floating point but you specified {dtypes.scalar_name(self.dtype)}",
                              "exponential_ fills floating-point tensors.")
     if lambd <= 0:
         raise errors.runtime(f"exponential_ expects lambda > 0.0, but found lambda={lambd}",

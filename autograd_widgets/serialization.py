@@ -8,6 +8,7 @@ import os
 import pickle
 
 from . import errors
+from .tensor import Tensor
 
 # modules whose classes a weights-only load may rebuild: this package's tensors, NumPy arrays, containers
 _DATA_MODULES = ("autograd_widgets", "numpy", "collections", "builtins", "copyreg", "_codecs")
@@ -58,7 +59,6 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=No
 
 
 def _moved(obj, device):
-    from .tensor import Tensor
     if isinstance(obj, Tensor):
         return obj.to(device)
     if isinstance(obj, dict):

@@ -97,6 +97,7 @@ class Squares:
 
 
 def test_custom_dataset_subclass():
+    """A user's Dataset subclass batches as in PyTorch: same batches, same order, same collated tensors."""
     def make(lib):
         cls = type("SquaresDataset", (Squares, lib.utils.data.Dataset), {})
         return cls(lib)
@@ -116,6 +117,7 @@ def test_iterable_dataset():
 
 
 def test_subset_and_concat():
+    """Subset picks the given indices and `ds + sub` concatenates (lengths, negative indices) as PyTorch does."""
     def run(lib):
         ds = lib.utils.data.TensorDataset(*_xy(lib))
         sub = lib.utils.data.Subset(ds, [4, 1, 7])

@@ -92,6 +92,19 @@ def test_grad_mode_decorators_bare_and_called():
     assert lines[0].startswith("(False, False) False (False, True)")
 
 
+def test_inference_mode_false_turns_grad_mode_on_inside_no_grad_and_inference_mode():
+    """c10::InferenceMode(false) sets grad mode on (not "leaves it as it is"), wherever it is entered."""
+    def program(T, out):
+        x = T.ones(2, requires_grad=True)
+        for outer in (T.no_grad, T.inference_mode):
+            with outer():
+                with T.inference_mode(False):
+                    out(T.is_grad_enabled(), T.is_inference_mode_enabled(), (x * 2).requires_grad)
+                out(T.is_grad_enabled(), T.is_inference_mode_enabled())
+    lines = same_output(program)
+    assert lines[0] == "True False True"
+
+
 def test_grad_mode_decorators_on_generators():
     def program(T, out):
         @T.no_grad()
@@ -335,6 +348,7 @@ def test_vhp_and_hvp_as_pytorch():
 
 
 def test_format_of_tensors():
+    """f-strings, format() specs and %-formatting of tensors print as PyTorch's, and refuse what it refuses."""
     def program(T, out):
         x = T.tensor(2.)
         out(f"{x}", format(x, ".4f"), "{:.3f}".format(x), f"{x:>10}", f"{x!r}", f"{T.tensor(3)}",
@@ -536,7 +550,8 @@ def test_exported_functions_take_pytorchs_documented_keywords():
 
 
 # --- devices, accelerator, Tensor.type() -----------------------------------------------------
-def test_accelerator_default_device_and_type_names():
+def test_accelerator_answers_on_a_machine_without_one():
+    """torch.accelerator and torch.cuda say "none" as PyTorch's do where no accelerator is present."""
     if aw.cuda.is_available() or torch.cuda.is_available():
         pytest.skip("the answers compared here are those of a machine without an accelerator")
 
@@ -546,18 +561,26 @@ def test_accelerator_default_device_and_type_names():
             T.cuda.is_available(), acc.current_accelerator(check_available=True))
         device = acc.current_accelerator().type if acc.is_available() else "cpu"  # the tutorials' first lines
         out(f"Using {device} device")
-        T.set_default_device("cpu")
-        out(repr(T.get_default_device()), T.tensor([1.]).device, T.zeros(2).device)
-        T.set_default_device(None)
         for call in (acc.current_device_index, acc.synchronize):
             try:
                 call()
             except RuntimeError as e:
                 out(e)
+    assert same_output(program)[:2] == ["device(type='cpu') False None 0 False None", "Using cpu device"]
+
+
+def test_default_device_and_type_names():
+    """set_default_device("cpu") and back, Tensor.type() names and conversions, and the constants torch.pi,
+    e, inf, nan: as PyTorch, on any machine (nothing here asks for an accelerator)."""
+    def program(T, out):
+        T.set_default_device("cpu")
+        out(repr(T.get_default_device()), T.tensor([1.]).device, T.zeros(2).device)
+        T.set_default_device(None)
+        out(repr(T.get_default_device()))
         x = T.ones(2)
         out(x.type(), x.type(T.float64).dtype, x.type("torch.LongTensor"), x.type(T.DoubleTensor).dtype,
             x.long().type(), T.tensor(True).type(), T.pi, T.e, T.inf, T.nan)
-    assert same_output(program)[:2] == ["device(type='cpu') False None 0 False None", "Using cpu device"]
+    assert same_output(program)[0] == "device(type='cpu') cpu cpu"
 
 
 # --- in-place forms: graphs and errors --------------------------------------------------------
@@ -613,6 +636,7 @@ def test_out_keyword_as_the_tensors_tutorial_writes_it():
 
 
 def test_legacy_tensor_types():
+    """torch.FloatTensor and friends: isinstance checks, constructors, .type(FloatTensor) and their reprs as PyTorch."""
     def program(T, out):
         x = T.ones(2)
         out(isinstance(x, T.FloatTensor), isinstance(x, T.DoubleTensor), isinstance(x.long(), T.LongTensor),
@@ -705,6 +729,7 @@ def test_einsum_values_and_gradients_as_pytorch(equation, shapes):
 
 
 def test_new_tensor_methods():
+    """new_zeros/new_ones/new_full/new_empty/new_tensor take self's dtype unless told otherwise, as PyTorch."""
     def program(T, out):
         x = T.ones(2, dtype=T.float64)
         out(x.new_zeros(2, 3), x.new_ones((2,)), x.new_full((2,), 7.), x.new_empty(3).shape, x.new_tensor([1, 2]),
@@ -739,6 +764,7 @@ def test_floor_division_and_remainders_as_pytorch():
 
 
 def test_small_integer_dtypes():
+    """int8/uint8/int16 tensors: promotion, reductions, negation, division and wrap-around as PyTorch computes them."""
     def program(T, out):
         a = T.tensor([1, 2, 100], dtype=T.int8)
         out(a, a.dtype, a.type(), a + T.tensor([1], dtype=T.uint8), a * 2, a * 2.5, a.sum(), a.to(T.int16))

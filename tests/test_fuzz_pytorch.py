@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 
 import autograd_widgets as aw
+from graph_names import levels
 from raised import raised
 
 torch = pytest.importorskip("torch")
@@ -167,24 +168,12 @@ def _arrays(program):
     return out, rng
 
 
-def _names(t, depth=6):
-    """Node names along the graph, breadth first, to a bounded depth."""
-    out, level = [], [t.grad_fn]
-    for _ in range(depth):
-        level = [n for n in level if n is not None]
-        if not level:
-            break
-        out.append(tuple(n.name() for n in level))
-        level = [f for n in level for f, _ in n.next_functions]
-    return out
-
-
 def _seen(t):
     """What a learner sees of a tensor: dtype, shape, values, requires_grad, node names."""
     if t is None:
         return None
     values = t.detach().numpy(force=True).copy()  # force: PyTorch may answer a ZeroTensor
-    return (str(t.dtype).split(".")[-1], tuple(t.shape), values, t.requires_grad, _names(t))
+    return (str(t.dtype).split(".")[-1], tuple(t.shape), values, t.requires_grad, levels(t, depth=6))
 
 
 def _apply(T, op, x, other):

@@ -52,6 +52,7 @@ def test_backward_matches_finite_differences(case):
 
 @pytest.mark.parametrize("case", CASES, ids=IDS)
 def test_gradcheck(case):
+    """Every op's backward matches finite differences in float64 (autograd.gradcheck)."""
     _, fn, _, _ = case
     leaves = [make(aw, a) for a in arrays(case)]
     assert gradcheck(lambda *xs: fn(aw, *xs), leaves)
@@ -59,6 +60,7 @@ def test_gradcheck(case):
 
 @pytest.mark.parametrize("case", CASES, ids=IDS)
 def test_gradgradcheck(case):
+    """Every op's double backward matches finite differences of its backward (autograd.gradgradcheck)."""
     _, fn, _, _ = case
     leaves = [make(aw, a) for a in arrays(case)]
     assert gradgradcheck(lambda *xs: fn(aw, *xs), leaves)

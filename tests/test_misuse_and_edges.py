@@ -7,10 +7,10 @@ explanation, and where PyTorch is silent NumPy must not warn.
 """
 import warnings
 
-import numpy as np
 import pytest
 
 import autograd_widgets as aw
+from graph_names import levels
 from raised import raised
 
 torch = pytest.importorskip("torch")
@@ -26,19 +26,6 @@ def _show(v):
     if isinstance(v, float) and v != v:
         return "nan"
     return v
-
-
-def _names(t):
-    """Node names along the graph, breadth first."""
-    out, todo, seen = [], [t.grad_fn], set()
-    while todo:
-        n = todo.pop(0)
-        if n is None or id(n) in seen:
-            continue
-        seen.add(id(n))
-        out.append(type(n).__name__)
-        todo.extend(f for f, _ in n.next_functions)
-    return out
 
 
 def _rg(T, *v):
@@ -57,7 +44,7 @@ def _scalar_dim(T):
     y = x.sum(dim=0) + x.mean(0) + x.norm(dim=0) + x.transpose(0, 0) + x.softmax(0) + x.sum(-1)
     g, = T.autograd.grad(y, x, create_graph=True)
     gg, = T.autograd.grad(g, x)
-    return _show(y), _show(g), _show(gg), _names(y)
+    return _show(y), _show(g), _show(gg), levels(y)
 
 
 def _softmax_double_backward_0d(T):
@@ -116,14 +103,14 @@ def _many_repr(T, xs):
 def _max_grad_graph(T):
     x = _rg(T, 1., 3., 3.)
     g, = T.autograd.grad(x.max() ** 2, x, create_graph=True)
-    return _show(g), _names(g), _show(T.autograd.grad(g.sum(), x)[0])
+    return _show(g), levels(g), _show(T.autograd.grad(g.sum(), x)[0])
 
 
 
 def _maximum_grad_graph(T):
     x, y = _rg(T, 1., 2., 3.), _rg(T, 2., 2., 2.)
     gx, gy = T.autograd.grad((T.maximum(x, y) * T.minimum(x, y)).sum(), (x, y), create_graph=True)
-    return _show(gx), _show(gy), _names(gx), _names(gy), _show(T.autograd.grad((gx * gy).sum(), x)[0])
+    return _show(gx), _show(gy), levels(gx), levels(gy), _show(T.autograd.grad((gx * gy).sum(), x)[0])
 
 
 ROWS = [
@@ -333,7 +320,7 @@ def _cat_mixed(T):
     a, b = _rg(T, 1., 2.), T.tensor([3., 4.], dtype=T.float64, requires_grad=True)
     y, z = T.cat([a, b]), T.stack([a, b])
     (y.sum() + z.sum()).backward()
-    return _show(y), _names(y), _names(z), _show(a.grad), _show(b.grad)
+    return _show(y), levels(y), levels(z), _show(a.grad), _show(b.grad)
 
 
 def _setitem_whole(T):
@@ -342,7 +329,7 @@ def _setitem_whole(T):
     y[:] = x * 2
     z = T.zeros(2)
     z[...] = x
-    return _names(y), _names(z)
+    return levels(y), levels(z)
 
 
 def _setitem_names(T):
@@ -351,13 +338,13 @@ def _setitem_names(T):
     for index in [slice(0, 2), (slice(None), slice(None)), (Ellipsis, slice(None)), (slice(None), 0)]:
         y = T.zeros(2, 3)
         y[index] = x[:, 0] * 2 if index == (slice(None), 0) else x * 2
-        out.append(_names(y))
+        out.append(levels(y))
     return out
 
 
 def _getitem_names(T):
     x = _rg(T, [[1., 2., 3.], [4., 5., 6.]])
-    return [_names(x[i]) for i in [slice(0, 2), slice(0, 5), slice(None, None, 1), (slice(None), slice(0, 3, 1)),
+    return [levels(x[i]) for i in [slice(0, 2), slice(0, 5), slice(None, None, 1), (slice(None), slice(0, 3, 1)),
                                    (0, slice(0, 3)), slice(None), (Ellipsis,)]]
 
 
@@ -365,7 +352,7 @@ def _cat_mixed_create_graph(T):
     a, b = _rg(T, 1., 2.), T.tensor([3., 4.], dtype=T.float64, requires_grad=True)
     y = (T.cat([a, b]) ** 2).sum() + (T.stack([a, b]) ** 2).sum()
     ga, gb = T.autograd.grad(y, [a, b], create_graph=True)
-    return _show(ga), _show(gb), _names(ga), _names(gb)
+    return _show(ga), _show(gb), levels(ga), levels(gb)
 
 
 def _mask_0d(T):
@@ -373,7 +360,7 @@ def _mask_0d(T):
     y = x[T.tensor(True)]
     w = x[T.tensor(False)]
     y.sum().backward()
-    return _show(y), _show(w), _names(y), _show(x.grad)
+    return _show(y), _show(w), levels(y), _show(x.grad)
 
 
 def _create_graph_names(T):
@@ -381,7 +368,7 @@ def _create_graph_names(T):
     out = []
     for f in (lambda: (x / w).sum(), lambda: x.sum(), lambda: (x * w).sum(), lambda: x.mean(), lambda: (w / 2).sum()):
         gs = T.autograd.grad(f(), [x, w], create_graph=True, allow_unused=True)
-        out.append([_names(g) if g is not None and g.grad_fn is not None else None for g in gs])
+        out.append([levels(g) if g is not None and g.grad_fn is not None else None for g in gs])
     return out
 
 
@@ -394,7 +381,7 @@ def _create_graph_more(T):
                 lambda: (x.sum() * w).sum(), lambda: (x * x).mean(), lambda: (w / x).sum()]
     for f in programs:
         gs = T.autograd.grad(f(), [x, w], create_graph=True, allow_unused=True)
-        out.append([_names(g) if g is not None and g.grad_fn is not None else _show(g) for g in gs])
+        out.append([levels(g) if g is not None and g.grad_fn is not None else _show(g) for g in gs])
     return out
 
 
@@ -405,7 +392,7 @@ def _setitem_broadcast(T):
     z[0] = x[1] * 2
     w = T.zeros(2, 3)
     w[:, :] = x[0] * 2  # broadcast from (3,)
-    return _names(y), _names(z), _names(w)
+    return levels(y), levels(z), levels(w)
 
 
 def _assigned_names(index, value):
@@ -413,7 +400,7 @@ def _assigned_names(index, value):
         x = _rg(T, [[1., 2., 3.], [4., 5., 6.]])
         y = T.zeros(2, 3)
         y[index] = value(x)
-        return _names(y)
+        return levels(y)
     return program
 
 
@@ -422,7 +409,7 @@ def _fill_whole(T):
     z = y * 1
     z[...] = x.sum() * 2
     (z * T.tensor([1., 10.])).sum().backward()
-    return _names(z), _show(z), _show(x.grad), _show(y.grad)
+    return levels(z), _show(z), _show(x.grad), _show(y.grad)
 
 
 def _cat_empty_1d(T):
@@ -462,6 +449,14 @@ ROWS += [
     ("assign at a list index", _assigned_names([0, 1], lambda x: x[0] * 2)),
     ("assign a 0-d tensor to the whole tensor", _assigned_names(slice(None), lambda x: x.sum())),
     ("assign at a slice and a list", _assigned_names((slice(None), [0, 2]), lambda x: x[:, 1:2] * 2)),
+    # operators and methods given what is no tensor operand
+    ("== None and != None", lambda T: (T.ones(2) == None, T.ones(2) != None)),  # noqa: E711 - the operator is tested
+    ("== a string", lambda T: T.ones(2) == "a"),
+    ("< None", lambda T: T.ones(2) < None),
+    ("@ a list", lambda T: T.ones(2) @ [1., 2.]),
+    ("list @ tensor", lambda T: [1., 2.] @ T.ones(2)),
+    # refused by both with a TypeError; the words are Python's here ("got an unexpected keyword argument")
+    ("one-variable method with out=", lambda T: raised(lambda: T.ones(2).exp(out=T.ones(2)))[0].__name__),
 ]
 
 

@@ -6,14 +6,9 @@ import numpy as np
 import pytest
 
 import autograd_widgets as aw
+from graph_names import tree
 
 torch = pytest.importorskip("torch")
-
-
-def _graph(fn):
-    if fn is None:
-        return None
-    return fn.name(), tuple((_graph(n), i) for n, i in fn.next_functions)
 
 
 def _t(T, a, rg=False, dtype=None):
@@ -124,7 +119,7 @@ def test_batch_norm_updates_running_statistics_as_pytorch(dtype, shape):
         y2 = T.nn.functional.batch_norm(T.tensor(x * 2, dtype=dt), mean, var, w, b, training=True)
         ev = T.nn.functional.batch_norm(T.tensor(x, dtype=dt), mean, var, w, b)  # eval: the running statistics
         results.append([a.detach().numpy().astype(np.float64) for a in (y, y2, mean, var, ev)]
-                       + [mean._version, _graph(ev.grad_fn)])
+                       + [mean._version, tree(ev.grad_fn)])
     ours, theirs = results
     tol = 1e-6 if dtype == "float32" else 1e-12
     for a, b in zip(ours[:5], theirs[:5]):
@@ -139,7 +134,7 @@ def test_dropout_keeps_or_scales_each_element_and_is_identity_when_off():
     y = F.dropout(x, 0.25)
     vals = set(np.unique(y.detach().numpy()).tolist())
     assert vals <= {0.0, np.float32(1 / 0.75).item()} and len(vals) == 2
-    assert _graph(y.grad_fn) == _graph(torch.nn.functional.dropout(torch.ones(3, requires_grad=True), 0.25).grad_fn)
+    assert tree(y.grad_fn) == tree(torch.nn.functional.dropout(torch.ones(3, requires_grad=True), 0.25).grad_fn)
     assert F.dropout(x, 0.5, training=False) is x and F.dropout(x, 0.0) is x
     assert np.all(F.dropout(x, 1.0).detach().numpy() == 0)
     z = x * 1
@@ -170,7 +165,7 @@ def test_channel_dropout_matches_pytorch_for_a_seed(name, shape):
         with warnings.catch_warnings(record=True) as w:
             warnings.simplefilter("always")
             y = getattr(T.nn.functional, name)(x, 0.4)
-        outs.append((y.detach().numpy(), _graph(y.grad_fn), [str(m.message) for m in w]))
+        outs.append((y.detach().numpy(), tree(y.grad_fn), [str(m.message) for m in w]))
     np.testing.assert_array_equal(outs[0][0], outs[1][0])
     assert outs[0][1:] == outs[1][1:]
 
@@ -235,7 +230,7 @@ def test_lenet_on_32x32_as_pytorch():
         params = [T.tensor(a, dtype=T.float32, requires_grad=True) for a in arrays]
         out = _lenet(T, T.tensor(x, dtype=T.float32), params)
         out.backward(T.tensor(v, dtype=T.float32))
-        results.append((out.detach().numpy(), _graph(out.grad_fn), [p.grad.numpy() for p in params]))
+        results.append((out.detach().numpy(), tree(out.grad_fn), [p.grad.numpy() for p in params]))
     (o1, g1, p1), (o2, g2, p2) = results
     np.testing.assert_allclose(o1, o2, rtol=1e-4, atol=1e-5)
     assert g1 == g2
@@ -276,7 +271,7 @@ def test_normalize_as_pytorch(kw):
         x = T.tensor(x0, requires_grad=True)
         y = T.nn.functional.normalize(x, **kw)
         g, = T.autograd.grad(y, x, T.tensor(v), create_graph=True)
-        results.append((y.detach().numpy(), _graph(y.grad_fn), g.detach().numpy()))
+        results.append((y.detach().numpy(), tree(y.grad_fn), g.detach().numpy()))
     np.testing.assert_allclose(results[0][0], results[1][0], rtol=1e-12)
     assert results[0][1] == results[1][1]
     np.testing.assert_allclose(results[0][2], results[1][2], rtol=1e-10)

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 import autograd_widgets as aw
+from raised import raised
 
 torch = pytest.importorskip("torch")
 
@@ -22,11 +23,8 @@ def same(program):
 
 def error(fn):
     """'ExceptionType: PyTorch's words' of what fn() raises (our explanation cut off)."""
-    try:
-        fn()
-    except Exception as e:  # noqa: BLE001
-        return f"{type(e).__name__}: {str(e).split(chr(10) + chr(10) + '[autograd_widgets]')[0]}"
-    return "no error"
+    what = raised(fn)
+    return "no error" if what is None else f"{what[0].__name__}: {what[1]}"
 
 
 def affine(T):

@@ -154,4 +154,5 @@ def test_every_program_names_its_source():
     ("grad_fn=<MulBackward0>)", "grad_fn=<MulBackward0>)\nextra", False),
 ])
 def test_output_comparison(expected, actual, agree):
+    """The output comparison forgives object addresses, not a different node name or extra lines."""
     assert (mismatch(expected, actual) is None) == agree

@@ -83,6 +83,7 @@ def test_randint_forms_and_ranges():
 
 @pytest.mark.parametrize("dtype", ["float32", "float64", "int64", "int32", "uint8", "bool"])
 def test_random_(dtype):
+    """Tensor.random_() (all bounds forms) draws PyTorch's CPU values for each dtype and seed."""
     _same(lambda T, n: T.empty(n, dtype=getattr(T, dtype)).random_(), seeds=range(5), sizes=SHORT)
     if dtype != "bool":
         _same(lambda T, n: T.empty(n, dtype=getattr(T, dtype)).random_(3, 50), seeds=range(5), sizes=SHORT)
@@ -96,6 +97,7 @@ def test_random_full_64_bit_range_and_the_sampler_seed():
 
 
 def test_randperm():
+    """torch.randperm draws PyTorch's CPU permutation for each seed and size."""
     _same(lambda T, n: T.randperm(n))
     _same(lambda T, n: T.randperm(n, dtype=T.float32), seeds=range(2), sizes=SHORT)
 
@@ -111,12 +113,14 @@ def test_bernoulli_float_p_and_tensor_p(dtype):
 
 @pytest.mark.parametrize("dtype", DTYPES)
 def test_exponential_(dtype):
+    """Tensor.exponential_() draws PyTorch's CPU values for each dtype, rate and seed."""
     _same(lambda T, n: T.empty(n, dtype=getattr(T, dtype)).exponential_(), seeds=range(5))
     _same(lambda T, n: T.empty(n, dtype=getattr(T, dtype)).exponential_(2.5), seeds=range(3), sizes=SHORT)
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
 def test_multinomial(dtype):
+    """torch.multinomial, with and without replacement, 1-D and 2-D weights, draws PyTorch's CPU samples."""
     def weights(T, n):
         return T.tensor(np.arange(1, n + 1) % 7 + 0.5, dtype=getattr(T, dtype))
     _same(lambda T, n: T.multinomial(weights(T, n), 1), seeds=range(5))
@@ -137,6 +141,7 @@ def test_float16_uniform_exponential_and_the_small_normal_path():
 
 @pytest.mark.parametrize("dtype", DTYPES)
 def test_like_forms(dtype):
+    """rand_like, randn_like and randint_like draw PyTorch's CPU values with the input's shape and dtype."""
     def base(T, n):
         return T.zeros(n, 2, dtype=getattr(T, dtype))
     _same(lambda T, n: T.rand_like(base(T, n)), seeds=range(3), sizes=SHORT)

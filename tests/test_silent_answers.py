@@ -8,6 +8,7 @@ import pytest
 
 import autograd_widgets as aw
 
+from graph_names import tree
 from raised import raised
 
 torch = pytest.importorskip("torch")
@@ -150,13 +151,9 @@ def test_grad_mode_is_per_thread(program):
 
 
 # --- integer and bool results never require grad -----------------------------------------------
-def _names(fn):
-    return None if fn is None else (fn.name(), tuple(_names(n) for n, _ in fn.next_functions))
-
-
 def seen(t):
     """Values, dtype, requires_grad and graph of a result."""
-    return t.tolist(), str(t.dtype).split(".")[-1], t.requires_grad, _names(t.grad_fn)
+    return t.tolist(), str(t.dtype).split(".")[-1], t.requires_grad, tree(t.grad_fn)
 
 
 def _x(T):

@@ -8,20 +8,15 @@ import numpy as np
 import pytest
 
 import autograd_widgets as aw
+from graph_names import tree
+from raised import outcome, words
 
 torch = pytest.importorskip("torch")
 
 
-def names(fn):
-    """A node's name() and its next_functions, recursively."""
-    if fn is None:
-        return None
-    return fn.name(), tuple((names(n), i) for n, i in fn.next_functions)
-
-
 def seen(t):
     """What a learner sees of a tensor: values, requires_grad, graph, version, whether it is a view."""
-    return (np.round(t.detach().numpy().astype(float), 6).tolist(), t.requires_grad, names(t.grad_fn), t._version,
+    return (np.round(t.detach().numpy().astype(float), 6).tolist(), t.requires_grad, tree(t.grad_fn), t._version,
             t._is_view(), t._base is not None)
 
 
@@ -117,7 +112,7 @@ def in_place_ops_save_a_clone_of_self(T):
     z.div_(w)
     saved = z.grad_fn._saved_self
     g, = T.autograd.grad(z.sum(), w, create_graph=True)
-    return seen(z), seen(saved), names(g.grad_fn), np.round(g.detach().numpy(), 6).tolist()
+    return seen(z), seen(saved), tree(g.grad_fn), np.round(g.detach().numpy(), 6).tolist()
 
 
 # --- which results are views -----------------------------------------------------------------
@@ -129,7 +124,7 @@ def views_and_non_views(T):
                "transpose": x.transpose(0, 1), "permute": x.permute(1, 0), "unsqueeze": x.unsqueeze(0),
                "squeeze": x.unsqueeze(0).squeeze(0), "expand": x[:1].expand(2, 4), "narrow": x.narrow(1, 1, 2),
                "select": x.select(1, 2), "mT": x.mT, "detach": x.detach(), "x.data": x.data, "clone": x.clone()}
-    return {k: (v._is_view(), v._base is x, names(v.grad_fn)) for k, v in results.items()}
+    return {k: (v._is_view(), v._base is x, tree(v.grad_fn)) for k, v in results.items()}
 
 
 def in_place_on_non_view_results(T):
@@ -212,7 +207,7 @@ def in_place_on_the_base_updates_its_views(T):
     v = y[0]
     s = y[1]
     s.mul_(3)  # a sibling: v's values did not change, but its history now goes through CopySlices
-    v_after_sibling = names(v.grad_fn)
+    v_after_sibling = tree(v.grad_fn)
     y.add_(1)
     (v * v).sum().backward()
     return v_after_sibling, seen(v), seen(s), grad_of(x)
@@ -258,7 +253,7 @@ def create_graph_through_copyslices(T):
     gw, = T.autograd.grad(g.sum(), w, create_graph=True)
     h, = T.autograd.grad((u ** 3).sum(), w, create_graph=True)
     hh, = T.autograd.grad(h.sum(), x)
-    return seen(g), names(g.grad_fn), seen(gw), seen(h), np.round(hh.numpy(), 6).tolist()
+    return seen(g), tree(g.grad_fn), seen(gw), seen(h), np.round(hh.numpy(), 6).tolist()
 
 
 def a_saved_tensor_changed_through_a_view(T):
@@ -330,17 +325,17 @@ def pieces_of_unbind_split_chunk(T):
 def in_place_on_pieces(T):
     x = _x(T)
     y = x * 2
-    words = []
+    said = []
     for piece in (y.unbind()[1], y.split(2)[1], y.split([1, 2])[0], y.chunk(2, 1)[1], x.unbind()[0]):
         try:
             piece.mul_(2)
         except RuntimeError as e:
-            words.append(str(e).split("\n\n[autograd_widgets]")[0])
+            said.append(words(e))
     z = T.zeros(3, 4, dtype=T.float64)
     z.unbind()[0].mul_(2)  # no graph involved: allowed
     with T.no_grad():
         y.unbind()[0].mul_(2)
-    return words, seen(z), seen(y)
+    return said, seen(z), seen(y)
 
 
 def a_piece_used_after_its_base_changed(T):
@@ -351,7 +346,34 @@ def a_piece_used_after_its_base_changed(T):
     return u * 2
 
 
+def slices_that_cover_a_dim_or_not(T):
+    """PyTorch skips a slice as written (start 0, step 1, stop at or past the size), not as it resolves:
+    `[..., 1:]` of an empty dim and `[..., -3:]` of three elements are slices (fuzzer finding)."""
+    graphs = []
+    for n in (0, 3):
+        y = T.zeros(n, dtype=T.float64, requires_grad=True) * 2
+        for sl in (slice(1, None), slice(-3, None), slice(None, 0), slice(None, 5), slice(0, n), slice(None, None, 1)):
+            graphs += [tree(y[..., sl].grad_fn), tree(y[sl, ...].grad_fn)]
+    return graphs
+
+
+def setitem_of_the_whole_tensor(T):
+    """copy_to's three cases: a 0-d value (a Python number too) fills, a (1,) value is viewed to 0-d and expanded,
+    a full-shape value is copied; over the whole tensor or a slice of it."""
+    seen_ = []
+    for shape in ((), (1,), "region"):
+        for index in (slice(None), slice(None, 5), Ellipsis, slice(1, None)):
+            y = _x(T, (3,)) * 1
+            v = T.ones(y[index].shape if shape == "region" else shape, dtype=T.float64, requires_grad=True)
+            y[index] = v * 2
+            y[index] = 1.5 if shape == () else y[index]
+            (y * y).sum().backward()
+            seen_.append((seen(y), grad_of(v)))
+    return seen_
+
+
 PROGRAMS = {f.__name__: f for f in (
+    slices_that_cover_a_dim_or_not, setitem_of_the_whole_tensor,
     pieces_of_unbind_split_chunk, in_place_on_pieces, a_piece_used_after_its_base_changed,
     detach_zero_on_a_leaf, detach_then_saved_leaf_changed, data_has_its_own_version_counter, detach_of_a_view,
     saves_only_what_the_formula_needs, changing_an_unsaved_factor_is_no_error, changing_a_saved_factor_is_an_error,
@@ -368,10 +390,7 @@ def observe(program, T):
     """The program's result, or its exception as (type name, PyTorch's words)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        try:
-            return program(T)
-        except Exception as e:  # noqa: BLE001 - the exception is what we compare
-            return type(e).__name__, str(e).split("\n\n[autograd_widgets]")[0]
+        return outcome(lambda: program(T))
 
 
 @pytest.mark.parametrize("name", list(PROGRAMS))

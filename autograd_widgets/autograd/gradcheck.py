@@ -1,4 +1,6 @@
 """gradcheck / gradgradcheck: analytical gradients against central finite differences."""
+import warnings
+
 from .. import backend as B
 from ..tensor import Tensor
 
@@ -54,7 +56,6 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
     inputs = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
     for x in inputs:
         if isinstance(x, Tensor) and x._rg and x._data.dtype != B.float64:
-            import warnings
             warnings.warn("Input #0 requires gradient and is not a double precision floating point. This check "
                           "will likely fail if all the inputs are not of double precision floating point. ")
     numerical, diff, outs = _numerical(func, inputs, eps)

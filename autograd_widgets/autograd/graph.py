@@ -1,4 +1,5 @@
 """torch.autograd.graph: the `Node` every grad_fn is, and hooks on the tensors a graph saves."""
+from .. import errors
 from ..node import Node, saved_tensors_hooks_stack  # noqa: F401  (Node: isinstance(t.grad_fn, Node))
 
 
@@ -25,5 +26,4 @@ class save_on_cpu(saved_tensors_hooks):
 
 
 def __getattr__(name):
-    from .. import errors
     raise errors.not_supported(f"torch.autograd.graph.{name}")

@@ -21,7 +21,7 @@ from .model import Graph, GraphEdge, GraphNode
 SPAN = 4  # uses of a leaf further apart than this many ranks get their own copy of it
 
 
-def fold(graph, max_nodes):
+def fold(graph: Graph, max_nodes: int) -> Graph:
     """A graph of about `max_nodes` nodes standing for `graph` (`graph` itself when nothing changes)."""
     g = _split_shared(graph)
     if len(g.nodes) <= max_nodes:

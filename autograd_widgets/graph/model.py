@@ -6,12 +6,17 @@ follow the gradient: output tensor -> its grad_fn -> next_functions ... -> Accum
 The walk is iterative, so graphs of any depth work.
 """
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Mapping, Sequence
 
 from .details import function_details, is_module, is_tensor, parameter_names, tensor_details
 from .explain import explain
 from .flow import order_of
 from .modules import Paths, tag_of
 from .names import notebook_models, notebook_tensors
+
+if TYPE_CHECKING:  # for annotations only; walk() takes PyTorch's tensors and modules as well
+    from ..nn import Module
+    from ..tensor import Tensor
 
 KINDS = ("leaf", "tensor", "fn", "accumulate", "fold")
 
@@ -32,7 +37,7 @@ class GraphNode:
     module: str = ""                # the dotted path of the module whose forward made it ("" for none, see modules.py)
     order: int = 1                  # derivative order of the backward that built it (graph/flow.py)
 
-    def details(self):
+    def details(self) -> dict:
         """What the node holds now, as plain data (see details.py)."""
         if self.kind in ("leaf", "tensor"):
             return tensor_details(self.ref)
@@ -53,26 +58,26 @@ class GraphEdge:
 
 @dataclass
 class Graph:
-    nodes: dict                     # id -> GraphNode, in walk order (outputs first)
-    edges: list
-    outputs: list                   # ids of the output tensors
+    nodes: dict[str, GraphNode]     # id -> GraphNode, in walk order (outputs first)
+    edges: list[GraphEdge]
+    outputs: list[str]              # ids of the output tensors
     folded: int = 0                 # nodes drawn inside "fold" nodes
     modules: dict = field(default_factory=dict)  # module path -> `Linear(in_features=2, ...)`, for the paths used
 
-    def leaves(self):
+    def leaves(self) -> list[GraphNode]:
         return [n for n in self.nodes.values() if n.kind == "leaf"]
 
-    def functions(self):
+    def functions(self) -> list[GraphNode]:
         return [n for n in self.nodes.values() if n.kind in ("fn", "accumulate")]
 
-    def id_of(self, obj):
+    def id_of(self, obj: object) -> "str | None":
         """The id of the node drawing `obj` (a tensor or backward function), or None."""
         for n in self.nodes.values():
             if n.ref is obj:
                 return n.id
         return None
 
-    def to_data(self):
+    def to_data(self) -> dict:
         """The whole graph as JSON-able data: nodes with their details, and edges."""
         return {"nodes": [dict(id=n.id, kind=n.kind, title=n.title, name=n.name, module=n.module, order=n.order,
                                details=n.details()) for n in self.nodes.values()],
@@ -80,7 +85,7 @@ class Graph:
                 "outputs": list(self.outputs), "modules": dict(self.modules)}
 
 
-def fold_details(members):
+def fold_details(members: list[GraphNode]) -> dict:
     counts = {}
     for m in members:
         key = "leaf tensors" if m.kind == "leaf" else "tensors" if m.kind == "tensor" else m.title
@@ -88,7 +93,7 @@ def fold_details(members):
     return {"nodes": len(members), **{k: counts[k] for k in sorted(counts, key=lambda k: -counts[k])}}
 
 
-def walk(outputs, names=None):
+def walk(outputs: "Tensor | Sequence[Tensor]", names: "Mapping[str, Tensor] | Module | None" = None) -> Graph:
     """The graph behind `outputs` (a tensor or a list of them).
 
     `names`: {name: tensor} labels tensors (`dict(model.named_parameters())`, or the model itself);

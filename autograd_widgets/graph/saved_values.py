@@ -108,7 +108,7 @@ def _derived(node, name):
         if name == "output_size":
             return (saved("grad_output_sym_argsize_minus_2"), saved("grad_output_sym_argsize_minus_1"))
         if name == "eps" and type(node).__name__.startswith("NativeLayerNorm"):
-            x, rstd = saved("input"), _first(node, "result2", "rstd")
+            x, rstd = saved("input").detach(), _first(node, "result2", "rstd").detach()  # numbers, not a graph
             R = tuple(range(x.dim() - len(saved("normalized_shape")), x.dim()))
             return float((rstd ** -2 - derivative_ops.centered(x, R).pow(2).mean(R, keepdim=True)).mean())
         if name == "divisor":

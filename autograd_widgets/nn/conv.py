@@ -1,8 +1,8 @@
 """Conv1d and Conv2d: weight (out_channels, in_channels // groups, *kernel_size), initialised as PyTorch does."""
+from ..ops.conv import _tuple
 from . import functional as F
 from .linear import add_weight_and_bias, reset_weight_and_bias
 from .module import Module
-from ._tuples import _ntuple
 
 
 class _ConvNd(Module):
@@ -11,9 +11,9 @@ class _ConvNd(Module):
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True,
                  padding_mode="zeros", device=None, dtype=None):
         super().__init__()
-        tup = _ntuple(self._n)
-        kernel_size, stride, dilation = tup(kernel_size), tup(stride), tup(dilation)
-        padding = padding if isinstance(padding, str) else tup(padding)
+        n = self._n
+        kernel_size, stride, dilation = _tuple(kernel_size, n), _tuple(stride, n), _tuple(dilation, n)
+        padding = padding if isinstance(padding, str) else _tuple(padding, n)
         if groups <= 0:
             raise ValueError("groups must be a positive integer")
         if in_channels % groups != 0:
@@ -32,7 +32,7 @@ class _ConvNd(Module):
                              f"padding_mode='{padding_mode}'")
         self.in_channels, self.out_channels, self.kernel_size = in_channels, out_channels, kernel_size
         self.stride, self.padding, self.dilation = stride, padding, dilation
-        self.transposed, self.output_padding, self.groups = False, tup(0), groups
+        self.transposed, self.output_padding, self.groups = False, _tuple(0, n), groups
         self.padding_mode = padding_mode
         add_weight_and_bias(self, (out_channels, in_channels // groups, *kernel_size), out_channels, bias, device,
                             dtype)

@@ -1,6 +1,8 @@
 """torch.nn.functional: activations, layers (linear, conv, pooling, normalization, embedding, dropout), losses."""
+import warnings
+
+from .. import errors
 from ..ops.pointwise import ReluBackward0, SigmoidBackward0, TanhBackward0
-from ..ops.reduce import log_softmax, softmax  # noqa: F401
 
 
 def relu(input, inplace=False):
@@ -23,13 +25,12 @@ from ..ops.upsample import interpolate  # noqa: E402,F401
 
 
 def _softmax_dim(name, ndim, stacklevel):
-    import warnings
     warnings.warn(f"Implicit dimension choice for {name} has been deprecated. Change the call to include dim=X as an "
                   "argument.", UserWarning, stacklevel=stacklevel)
     return 0 if ndim in (0, 1, 3) else 1
 
 
-# F's softmax family (these replace the plain imports above): PyTorch's signature, with _stacklevel, and a
+# F's softmax family: PyTorch's signature, with _stacklevel, and a
 # missing dim warns naming the function called
 def softmax(input, dim=None, _stacklevel=3, dtype=None):
     dim = _softmax_dim("softmax", input.ndim, _stacklevel) if dim is None else dim
@@ -55,7 +56,6 @@ def _activation(node, input, inplace, **params):
 
 def dropout1d(input, p=0.5, training=True, inplace=False):
     if input.ndim not in (2, 3):
-        from .. import errors
         raise errors.runtime(f"dropout1d: Expected 2D or 3D input, but received a {input.ndim}D input. Note that "
                              "dropout1d exists to provide channel-wise dropout on inputs with 1 spatial dimension, a "
                              "channel dimension, and an optional batch dimension (i.e. 2D or 3D inputs).",
@@ -66,7 +66,6 @@ def dropout1d(input, p=0.5, training=True, inplace=False):
 
 
 def dropout2d(input, p=0.5, training=True, inplace=False):
-    import warnings
     if p < 0.0 or p > 1.0:
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
     if input.ndim not in (3, 4):
@@ -86,7 +85,6 @@ def dropout2d(input, p=0.5, training=True, inplace=False):
 
 def gelu(input, approximate="none"):
     if approximate not in ("none", "tanh"):
-        from .. import errors
         raise errors.runtime("approximate argument must be either none or tanh.", "gelu's approximate is 'none' "
                              "(the exact erf form) or 'tanh'.")
     return _act.GeluBackward0.apply(input, approximate=approximate)
@@ -142,7 +140,6 @@ def prelu(input, weight):
     """max(0, x) + weight·min(0, x), one weight per channel (dimension 1) or one for all."""
     channels = input.shape[1] if input.ndim >= 2 else 1
     if weight.numel() != 1 and weight.numel() != channels:
-        from .. import errors
         raise errors.runtime(f"Mismatch of parameter numbers and input channel size. Found parameter numbers = "
                              f"{weight.numel()} and channel size = {channels}.",
                              "PReLU has one weight per channel (dimension 1 of the input), or one for all.")
@@ -172,7 +169,6 @@ def relu_(input):
 def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
     """input / max(‖input‖_p along dim, eps), composed as PyTorch composes it (norm, clamp_min, expand_as, div)."""
     if out is not None:
-        from .. import errors
         raise errors.not_supported("torch.nn.functional.normalize with out=")
     denom = input.norm(p, dim, keepdim=True).clamp_min(eps).expand_as(input)
     return input / denom
@@ -252,5 +248,4 @@ from .loss_functions import (binary_cross_entropy, binary_cross_entropy_with_log
 
 
 def __getattr__(name):
-    from .. import errors
     raise errors.not_supported(f"torch.nn.functional.{name}")

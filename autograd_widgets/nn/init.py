@@ -6,10 +6,10 @@ the same torch.manual_seed they give PyTorch's values bit for bit.
 import math
 import warnings
 
-from ..creation import empty_like, eye
-from ..creation import tensor as tensor_
-from ..ops.pointwise import where
+from .. import errors
+from ..creation import empty_like, eye, tensor as tensor_
 from ..grad_mode import no_grad
+from ..ops.pointwise import where
 
 _LINEAR = ("linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d")
 
@@ -157,5 +157,4 @@ def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", gener
 
 
 def __getattr__(name):
-    from .. import errors
     raise errors.not_supported(f"torch.nn.init.{name}")

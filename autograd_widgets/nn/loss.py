@@ -1,18 +1,7 @@
 """Loss modules: each holds its options (reduction, weight, ...) and calls its nn.functional twin."""
-import warnings
-
 from . import functional as F
+from .loss_functions import _legacy_reduction
 from .module import Module
-
-
-def _legacy_reduction(size_average, reduce):
-    """The `reduction` the deprecated size_average/reduce arguments mean, with PyTorch's warning."""
-    size_average = True if size_average is None else size_average
-    reduce = True if reduce is None else reduce
-    ret = "mean" if size_average and reduce else "sum" if reduce else "none"
-    warnings.warn(f"size_average and reduce args will be deprecated, please use reduction='{ret}' instead.",
-                  stacklevel=3)
-    return ret
 
 
 class _Loss(Module):

@@ -5,10 +5,11 @@ The ops themselves (and the graphs they build) are in ../ops/loss.py.
 from typing import Optional
 
 from .. import errors
+from ..dtypes import scalar_name
 from ..node import _shape_error
-from ..tensor import Tensor
 from ..ops import loss as L
 from ..ops.pointwise import AbsBackward0
+from ..tensor import Tensor
 
 
 # --- reduction ------------------------------------------------------------------------------
@@ -160,7 +161,7 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Optional[Tensor]
                            "Give the target exactly the input's shape, e.g. target.view(-1, 1) or "
                            "output.squeeze(1), so that each prediction meets its own label.")
     if target.dtype != input.dtype:
-        raise errors.runtime(f"Found dtype {target.dtype._legacy[:-6]} but expected {input.dtype._legacy[:-6]}",
+        raise errors.runtime(f"Found dtype {scalar_name(target.dtype)} but expected {scalar_name(input.dtype)}",
                              "binary_cross_entropy needs a target of the input's dtype: convert it, e.g. "
                              "target.float().")
     if weight is not None:
@@ -180,8 +181,8 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Opti
                            "Give the target exactly the input's shape, e.g. target.view(-1, 1) or "
                            "output.squeeze(1), so that each logit meets its own label.")
     if not target.dtype.is_floating_point:
-        raise errors.runtime(f"result type {input.dtype._legacy[:-6]} can't be cast to the desired output type "
-                             f"{target.dtype._legacy[:-6]}",
+        raise errors.runtime(f"result type {scalar_name(input.dtype)} can't be cast to the desired output type "
+                             f"{scalar_name(target.dtype)}",
                              "The targets of binary_cross_entropy_with_logits are probabilities: make them "
                              "floats, e.g. target.float().")
     return L.BinaryCrossEntropyWithLogitsBackward0.apply(
@@ -224,10 +225,10 @@ def _check_nll(input, target, weight, ignore_index):
                f"weight tensor of shape: {list(weight.shape)}")
         raise errors.runtime(msg, "weight gives one factor per class, so it has shape (C,).")
     if weight is not None and weight.dtype != input.dtype:
-        raise errors.runtime(f"expected scalar type {input.dtype._legacy[:-6]} but found {weight.dtype._legacy[:-6]}",
+        raise errors.runtime(f"expected scalar type {scalar_name(input.dtype)} but found {scalar_name(weight.dtype)}",
                              "Give weight the input's dtype, e.g. weight.to(input.dtype).")
     if target.dtype._legacy not in ("LongTensor", "ByteTensor"):
-        raise errors.runtime(f"expected target dtype to be Long or Byte, but got {target.dtype._legacy[:-6]}",
+        raise errors.runtime(f"expected target dtype to be Long or Byte, but got {scalar_name(target.dtype)}",
                              "Targets of nll_loss / cross_entropy are class indices, integers of dtype "
                              "torch.long: write torch.tensor([0, 2, 1]) or target.long(). (cross_entropy also "
                              "takes class probabilities, as floats of the input's shape.)")
@@ -271,7 +272,7 @@ def _smoothing_error(label_smoothing):
 def _check_probabilities(input, target, weight, ignore_index, label_smoothing):
     if not target.dtype.is_floating_point:
         raise errors.runtime(f"Expected floating point type for target with class probabilities, got "
-                             f"{target.dtype._legacy[:-6]}",
+                             f"{scalar_name(target.dtype)}",
                              "Input and target have the same shape, so cross_entropy reads the target as class "
                              "probabilities, which are floats. For class indices the target has shape (N,) "
                              "(one integer per sample); for one-hot targets, convert them with target.float().")

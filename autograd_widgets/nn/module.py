@@ -67,11 +67,11 @@ class Module:
         for name in ("_parameters", "_buffers", "_modules"):
             d[name] = {}
         d["_non_persistent_buffers_set"] = set()
-        d["_is_full_backward_hook"] = None
+        d["_is_full_backward_hook"] = None  # this and _forward_hooks_always_called: PyTorch's state, kept so that
         for name in ("_forward_pre_hooks", "_forward_pre_hooks_with_kwargs", "_forward_hooks",
                      "_forward_hooks_with_kwargs", "_forward_hooks_always_called", "_backward_hooks",
                      "_backward_pre_hooks", "_state_dict_hooks", "_state_dict_pre_hooks", "_load_state_dict_pre_hooks",
-                     "_load_state_dict_post_hooks"):
+                     "_load_state_dict_post_hooks"):  # vars(module) lists what PyTorch's does
             d[name] = OrderedDict()
 
     forward = _forward_unimplemented
@@ -246,12 +246,17 @@ class Module:
         return self._hook("_forward_pre_hooks", hook, with_kwargs, "_forward_pre_hooks_with_kwargs", prepend)
 
     def register_forward_hook(self, hook, *, prepend=False, with_kwargs=False, always_call=False):
-        """hook(module, args, output) runs after forward; it may return a new output."""
-        return self._hook("_forward_hooks", hook, with_kwargs, "_forward_hooks_with_kwargs", prepend)
+        """hook(module, args, output) runs after forward; it may return a new output. `always_call` is recorded
+        as PyTorch records it, but a forward that raises runs no hook here (PyTorch runs those)."""
+        handle = self._hook("_forward_hooks", hook, with_kwargs, "_forward_hooks_with_kwargs", prepend)
+        if always_call:
+            self._forward_hooks_always_called[handle._key] = True
+        return handle
 
     def register_full_backward_hook(self, hook, prepend=False):
         """hook(module, grad_input, grad_output) runs once the gradients of a call's inputs are computed;
         it may return a new grad_input."""
+        self.__dict__["_is_full_backward_hook"] = True
         return self._hook("_backward_hooks", hook, prepend=prepend)
 
     def register_full_backward_pre_hook(self, hook, prepend=False):

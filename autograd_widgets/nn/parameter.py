@@ -1,4 +1,6 @@
 """torch.nn.Parameter and torch.nn.Buffer: the tensors a Module registers when they are assigned to it."""
+from .. import errors
+from ..creation import empty
 from ..tensor import Tensor
 
 
@@ -9,12 +11,10 @@ class Parameter(Tensor):
     _torch_path = "torch.nn.parameter.Parameter"
 
     def __new__(cls, data=None, requires_grad=True):
-        from ..creation import empty
         data = empty(0) if data is None else data
         t = cls._make(data.detach()._data)
         if requires_grad:
             if not t.is_floating_point():
-                from .. import errors
                 raise errors.integer_requires_grad()  # _make_subclass's words, as for a factory function
             t.requires_grad_(True)
         return t
@@ -35,7 +35,6 @@ class Buffer(Tensor):
     _torch_path = "torch.nn.parameter.Buffer"
 
     def __new__(cls, data=None, *, persistent=True):
-        from ..creation import empty
         data = empty(0) if data is None else data
         t = cls._make(data.detach()._data)
         t._rg = data.requires_grad

@@ -1,8 +1,8 @@
 """MaxPool1d/2d and AvgPool1d/2d: a window slides over the last dims, taking the max or the mean;
 AdaptiveAvgPool2d picks the windows that give an output size."""
+from ..ops.conv import _tuple
 from . import functional as F
 from .module import Module
-from ._tuples import _ntuple
 
 
 class _MaxPoolNd(Module):
@@ -33,10 +33,9 @@ class MaxPool2d(_MaxPoolNd):
 class AvgPool1d(Module):
     def __init__(self, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
         super().__init__()
-        tup = _ntuple(1)
-        self.kernel_size = tup(kernel_size)
-        self.stride = tup(stride if stride is not None else kernel_size)
-        self.padding, self.ceil_mode, self.count_include_pad = tup(padding), ceil_mode, count_include_pad
+        self.kernel_size = _tuple(kernel_size, 1)
+        self.stride = _tuple(stride if stride is not None else kernel_size, 1)
+        self.padding, self.ceil_mode, self.count_include_pad = _tuple(padding, 1), ceil_mode, count_include_pad
 
     def forward(self, input):
         # avg_pool2d over a height of 1, as PyTorch's avg_pool1d computes it (unsqueeze, pool, squeeze)

@@ -1,5 +1,7 @@
 """Comparisons and logical ops: boolean results, no graph (PyTorch records none for them)."""
 from .. import backend as B
+from .. import errors
+from ..dtypes import scalar_name
 from ..node import as_array
 from ..tensor import Tensor
 from .pointwise import MaximumBackward0, MinimumBackward0, promote
@@ -51,8 +53,7 @@ def logical_not(input):
 def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     """|input − other| ≤ atol + rtol·|other|, elementwise (as PyTorch: both of one dtype)."""
     if input.dtype != other.dtype:
-        from .. import errors
-        raise errors.runtime(f"{other.dtype._legacy[:-6]} did not match {input.dtype._legacy[:-6]}",
+        raise errors.runtime(f"{scalar_name(other.dtype)} did not match {scalar_name(input.dtype)}",
                              "isclose compares tensors of one dtype; convert one with .to(other.dtype).")
     a, b = input._data, other._data
     return Tensor._make(as_array(B.ns(a).isclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan)))
@@ -128,7 +129,6 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
     """The distinct values, sorted; with return_inverse each element's position among them, with
     return_counts how often each occurs."""
     if dim is not None:
-        from .. import errors
         raise errors.not_supported("torch.unique(..., dim=...)")
     a = input._data
     values, inverse, counts = B.ns(a).unique(a, return_inverse=True, return_counts=True)

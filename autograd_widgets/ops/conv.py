@@ -5,16 +5,22 @@ padded input. `_fold` is its adjoint (adds each offset's slice back), which give
 gradients of convolution and of pooling (pooling.py).
 """
 import itertools
+import warnings
+from collections import abc
 
 from .. import backend as B
 from .. import errors
+from ..dtypes import scalar_name
 from ..node import MultiOp, Op
 from ..tensor import Tensor
+from .linalg import _CPP_NAME
+from .nn import pad
 from .pointwise import promote, zeros_like
 
 
 def _tuple(v, n):
-    return tuple(v) if isinstance(v, (tuple, list)) else (v,) * n
+    """v's items, or v repeated n times (torch/nn/modules/utils.py's _ntuple(n)(v))."""
+    return tuple(v) if isinstance(v, abc.Iterable) else (v,) * n
 
 
 def _offset_slices(offset, stride, dilation, out):
@@ -195,10 +201,8 @@ def convolution(input: Tensor, weight: Tensor, bias, stride, padding, dilation, 
             pads = tuple((t // 2, t // 2) for t in total)
             extra = [t - 2 * (t // 2) for t in total]
             if any(extra):  # as aten: the odd element of padding goes on the right, in a padded copy of the input
-                import warnings
                 warnings.warn("Using padding='same' with even kernel lengths and odd dilation may require a zero-padded "
                               "copy of the input be created", UserWarning, stacklevel=3)
-                from .nn import pad
                 input = pad(input, [p for e in reversed(extra) for p in (0, e)])
         else:
             raise errors.runtime(f"Invalid padding string: '{padding}'", "padding is a number, a tuple, 'same' or "
@@ -250,12 +254,11 @@ def _transposed(input, weight, bias, stride, pads, dilation, groups, output_padd
 
 
 def _check_dtypes(input, weight, bias):
-    from .linalg import _CPP_NAME, _SCALAR_NAME
     why = "The input must have the weight's dtype: convert it with .float() (or the layer with .double())."
     a = input._data.dtype.name
     if bias is not None and bias._data.dtype.name != a:
         raise errors.runtime(f"Input type ({_CPP_NAME[a]}) and bias type ({_CPP_NAME[bias._data.dtype.name]}) should "
                              "be the same", why)
     if weight._data.dtype.name != a:
-        raise errors.runtime(f"expected scalar type {_SCALAR_NAME[a]} but found {_SCALAR_NAME[weight._data.dtype.name]}",
+        raise errors.runtime(f"expected scalar type {scalar_name(input.dtype)} but found {scalar_name(weight.dtype)}",
                              why)

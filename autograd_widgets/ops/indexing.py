@@ -4,7 +4,8 @@ from .. import errors
 from ..grad_mode import GradMode
 from ..node import Op
 from ..tensor import Tensor
-from .shape import _view, unsqueeze
+from .pointwise import CopyBackwards, FillBackward3
+from .shape import AliasBackward0, _view, expandable, unsqueeze, view
 
 
 class SelectBackward0(Op):
@@ -129,8 +130,11 @@ def _check_bounds(shape, dim, i, named_dim=None):
 
 
 def _covers(sl, n):
-    """Whether slice `sl` takes all `n` elements in order (PyTorch then indexes nothing along that dim)."""
-    return sl.indices(n) == (0, n, 1)
+    """Whether PyTorch skips slice `sl` over a dim of `n` elements: as written it starts at 0, steps by 1 and
+    stops at or past `n` (`x[..., 1:]` of an empty dim is still a slice; `x[..., -3:]` of three elements too)."""
+    start = 0 if sl.start is None else int(sl.start)
+    stop = n if sl.stop is None else int(sl.stop)
+    return start == 0 and stop >= n and (sl.step is None or int(sl.step) == 1)
 
 
 def _check_masks(shape, idx):
@@ -207,7 +211,6 @@ def getitem(t, index, region=False):
             named += 1
             out = _view(SelectBackward0, out, dim=dim, index=i)
     if out is t and not region:
-        from .shape import AliasBackward0
         out = _view(AliasBackward0, t)
     return out
 
@@ -224,6 +227,7 @@ def setitem(t, index, value):
     t._check_inplace(indexed=True, computed=False)
     if GradMode.enabled:
         if t._rg or value_rg:
+            value_0d = not isinstance(value, Tensor) or not value.ndim  # PyTorch's copy_to fills from a 0-d value
             if _all_advanced(index):
                 if value_rg:
                     value = _strip_leading_ones(value, always=False)
@@ -234,11 +238,10 @@ def setitem(t, index, value):
             if any(B.is_array(i) for i in _normalize(index)):
                 from .view_inplace import CopySlices, Index
                 return t._assign(CopySlices.apply(t._shallow_copy(), value, region=Index(index)))
-            from .pointwise import CopyBackwards, FillBackward3
             region = getitem(t, raw, region=True)
-            if region is t and isinstance(value, Tensor) and not value.ndim and value.dtype == t.dtype:
+            if region is t and value_0d and (not isinstance(value, Tensor) or value.dtype == t.dtype):
                 return t._assign(FillBackward3.apply(t._shallow_copy(), value))  # PyTorch fills the whole tensor
-            if value_rg and value.ndim and tuple(value.shape) != tuple(region.shape):
+            if value_rg and not value_0d and tuple(value.shape) != tuple(region.shape):
                 value = value.expand(region.shape)  # as PyTorch's copy_to: view (above), then expand
             region._assign(CopyBackwards.apply(region._shallow_copy(), value))
             return t
@@ -251,7 +254,6 @@ def setitem(t, index, value):
 
 def _check_fits(shape, target):
     """PyTorch expands the value to the region it is written into; say so when it cannot."""
-    from .shape import expandable
     if not expandable(tuple(s for s in shape), tuple(target)) and not _prefix_ones_fit(shape, target):
         raise errors.runtime(
             f"The expanded size of the tensor ({target[-1] if target else 1}) must match the existing size "
@@ -264,7 +266,6 @@ def _prefix_ones_fit(shape, target):
     k = 0
     while k < len(shape) and shape[k] == 1:
         k += 1
-    from .shape import expandable
     return expandable(tuple(shape[k:]), tuple(target))
 
 
@@ -283,7 +284,6 @@ def _strip_leading_ones(value, always):
         k += 1
     if k == 0 and not always:
         return value
-    from .shape import view
     return view(value, *shape[k:])
 
 

@@ -3,20 +3,19 @@ import math
 
 from .. import backend as B
 from .. import errors
+from ..dtypes import scalar_name
 from ..node import Op
-from .pointwise import promote
+from .pointwise import CloneBackward0, promote
 from .shape import SqueezeBackward4, UnsafeViewBackward0, reshape, squeeze, transpose, unsqueeze
 
 
-_SCALAR_NAME = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
-                "bool": "Bool"}
 _CPP_NAME = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int", "int32": "int",
              "bool": "bool"}
 
 
 def _dtype_mismatch(a, b, what):
     """PyTorch multiplies matrices of one dtype only: each kernel words the refusal its own way."""
-    sa, sb = _SCALAR_NAME[a.dtype.name], _SCALAR_NAME[b.dtype.name]
+    sa, sb = scalar_name(a.dtype), scalar_name(b.dtype)
     words = {"mm": f"expected m1 and m2 to have the same dtype, but got: {_CPP_NAME[a.dtype.name]} != "
                    f"{_CPP_NAME[b.dtype.name]}",
              "mv": f"addmv input tensors must have the same dtype, but got {sb}, {sa}, and {sb}",
@@ -204,7 +203,6 @@ def _folded(a, b):
 
 
 def _clone(t):
-    from .pointwise import CloneBackward0
     return CloneBackward0.apply(t)
 
 

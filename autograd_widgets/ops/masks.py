@@ -4,6 +4,7 @@ from .. import backend as B
 from .. import errors
 from ..node import Op
 from ..tensor import Tensor
+from .shape import sum_to
 
 
 _C_TYPE = {"int64": "long int", "int32": "int", "int16": "short int", "int8": "signed char",
@@ -56,7 +57,6 @@ class MaskedSelectBackward0(Op):
         ctx.self_shape, ctx.mask = a.shape, xp.broadcast_to(mask, shape)
         return xp.broadcast_to(a, shape)[ctx.mask]
     def backward(ctx, g):
-        from .shape import sum_to
         return (sum_to(MaskedScatterBackward0.apply(g, mask=ctx.mask), ctx.self_shape),)
 
 

@@ -1,5 +1,6 @@
 """The ops behind torch.nn.functional's linear, embedding, one_hot, dropout and pad."""
 from .. import backend as B
+from .. import creation
 from .. import errors
 from ..node import Op
 from ..tensor import Tensor
@@ -159,7 +160,6 @@ def _dropout(input, p, training, inplace, feature):
 def _bernoulli(like, shape, prob):
     """A tensor of `shape` (dtype and device of `like`), each element 1 with probability `prob`, from PyTorch's
     own random stream."""
-    from .. import creation
     return creation.empty(*shape, dtype=like.dtype, device=like.device).bernoulli_(prob)
 
 

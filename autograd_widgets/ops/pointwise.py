@@ -4,6 +4,7 @@ import math
 from .. import backend as B
 from .. import dtypes
 from .. import errors
+from ..creation import tensor
 from ..node import Op, _shape_error
 from ..tensor import Tensor
 
@@ -536,7 +537,6 @@ def _tensor_like(x, op):
     if isinstance(x, (list, tuple)):
         raise errors.type_error(f"{op}(): argument 'other' (position 2) must be Tensor, not {type(x).__name__}",
                                 "Make the list a tensor first: torch.tensor([...]).")
-    from ..creation import tensor
     return tensor(x)
 
 
@@ -582,10 +582,9 @@ def where(condition, a, b):
     c = condition._data if isinstance(condition, Tensor) else condition
     if B.is_array(c) and c.dtype.kind != "b":
         raise errors.runtime(f"where expected condition to be a boolean tensor, but got a tensor with dtype "
-                             f"{dtypes._FROM_ARRAY[c.dtype]._legacy[:-6]}",
+                             f"{dtypes.scalar_name(c.dtype)}",
                              "The condition picks, per element, which input to take: compare first, e.g. x > 0.")
     if not isinstance(a, Tensor) and not isinstance(b, Tensor):  # two numbers: the first as a tensor of their type
-        from ..creation import tensor
         a = tensor(a, dtype=dtypes.default_float() if isinstance(b, float) and not isinstance(a, float) else None)
     return WhereBackward0.apply(a, b, condition=c)
 

@@ -1,11 +1,11 @@
 """Reductions and the ops built on them (softmax, norms); the losses are in loss.py."""
-from collections import namedtuple
+import warnings
 
 from .. import backend as B
 from .. import errors
+from ..dtypes import scalar_name
 from ..node import Op
 from ..tensor import Tensor
-from .linalg import _SCALAR_NAME
 from .pointwise import MaskedFillBackward0, MaskedFillBackward1, SgnBackward0, _float, zeros_like
 
 
@@ -179,7 +179,7 @@ class LinalgVectorNormBackward0(Op):
     def forward(ctx, a, ord, dim, keepdim):
         if a.dtype.kind not in "fc":
             raise errors.runtime("linalg.vector_norm: Expected a floating point or complex tensor as input. "
-                                 f"Got {_SCALAR_NAME[a.dtype.name]}", "A norm is taken of floats: `x.float().norm()`.")
+                                 f"Got {scalar_name(a.dtype)}", "A norm is taken of floats: `x.float().norm()`.")
         ctx.ord, ctx.dim, ctx.keepdim = ord, _dims(dim, a.ndim), keepdim
         xp = B.ns(a)
         absa = abs(a)
@@ -284,7 +284,7 @@ def mean(t, dim=None, keepdim=False, dtype=None):
         t = t.to(dtype)
     if t._data.dtype.kind != "f":
         raise errors.runtime(f"mean(): could not infer output dtype. Input dtype must be either a floating point "
-                             f"or complex dtype. Got: {t.dtype._legacy[:-6]}",
+                             f"or complex dtype. Got: {scalar_name(t.dtype)}",
                              "The mean of integers is a fraction: convert first, e.g. t.float().mean().")
     if dim is None:
         return MeanBackward0.apply(t)
@@ -313,7 +313,6 @@ def log_softmax(t, dim=None, dtype=None):
 def _implicit_dim(t, dim):
     if dim is not None:
         return errors.wrap_dim(dim, t.ndim)
-    import warnings
     warnings.warn("Implicit dimension choice for softmax has been deprecated. Change the call to include dim=X as "
                   "an argument.", UserWarning, stacklevel=3)
     return 0 if t.ndim in (0, 1, 3) else 1

@@ -1,9 +1,10 @@
 """Ops that change the shape, not the values: views, concatenation, broadcasting."""
 from .. import backend as B
+from .. import dtypes
 from .. import errors
 from ..grad_mode import GradMode
 from ..node import Op
-from ..tensor import Tensor
+from .pointwise import CloneBackward0
 
 
 def _view(op, base, **params):
@@ -145,10 +146,9 @@ class ExpandBackward0(Op):
     def forward(ctx, a, shape):
         ctx.self_sym_sizes = a.shape
         if len(shape) < a.ndim:
-            from ..dtypes import of_array
             raise errors.runtime(
-                f"expand(torch.{of_array(a)._legacy}{{{list(a.shape)}}}, size={list(shape)}): the number of sizes "
-                f"provided ({len(shape)}) must be greater or equal to the number of dimensions in the tensor "
+                f"expand(torch.{dtypes.of_array(a)._legacy}{{{list(a.shape)}}}, size={list(shape)}): the number of "
+                f"sizes provided ({len(shape)}) must be greater or equal to the number of dimensions in the tensor "
                 f"({a.ndim})", "expand can add leading dimensions, never remove them.")
         shape = tuple(a.shape[i - (len(shape) - a.ndim)] if s == -1 else s for i, s in enumerate(shape))
         lead = len(shape) - a.ndim
@@ -174,7 +174,6 @@ class AliasBackward0(Op):
 
 def _promoted(ctx, arrays):
     """The inputs of cat/stack in their common dtype; each input's own dtype is kept for its gradient."""
-    from .. import dtypes
     dt = dtypes.result_type(*arrays)
     ctx.dtypes = [None if a.dtype == dt else dtypes.of_array(a) for a in arrays]
     return [a if a.dtype == dt else a.astype(dt) for a in arrays]
@@ -269,7 +268,6 @@ def reshape(t, *shape):
 
 
 def CloneBackward0_apply(t):
-    from .pointwise import CloneBackward0
     return CloneBackward0.apply(t)
 
 

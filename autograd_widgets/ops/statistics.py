@@ -2,6 +2,7 @@
 from .. import backend as B
 from .. import errors
 from ..node import Op
+from ..tensor import Tensor
 from .pointwise import MaskedFillBackward0, MulBackward1, _float
 from .reduce import _dims, _numel
 
@@ -84,7 +85,6 @@ def _prod_backward(g, x, r, dim=None):
 
 def _others_along(x, dim):
     """For each element, the product of the other elements along `dim` (prefix times suffix products)."""
-    from ..tensor import Tensor
     a = x._data
     xp = B.ns(a)
     moved = xp.moveaxis(a, dim, -1)

@@ -2,11 +2,12 @@
 
 Each function writes into its first array (the tensor PyTorch's method would change) and takes Python
 numbers as PyTorch takes Scalars: converted to the array's dtype first. Where ATen's kernels compute a
-fused multiply-add (`add_` with alpha, `addcmul_`, `lerp_`), so do these: the product and sum are formed
-in float64 (exact for a float32 product) and rounded to float32 once. Square roots differ from PyTorch's
-CPU build by at most one unit in the last place (it calls MKL's vsSqrt, which is not correctly rounded).
+fused multiply-add (`add_` with alpha, `addcmul_`, `lerp_`), so do these on the host (fused.fma32: the
+float32 result rounded once). Square roots differ from PyTorch's CPU build by at most one unit in the
+last place (it calls MKL's vsSqrt, which is not correctly rounded).
 """
 from .. import backend as B
+from ..fused import fma32
 
 
 def _scalar(a, value):
@@ -14,16 +15,17 @@ def _scalar(a, value):
 
 
 def _fma_into(a, x, y, z):
-    """a[...] = x * y + z rounded once to `a`'s dtype (float32); float64 arrays round twice.
-
-    The float32 path widens as it multiplies and writes the rounded sum straight into `a`: one wide
-    temporary, no extra copies (this is most of an SGD step on large layers).
-    """
+    """a[...] = x * y + z rounded once to `a`'s dtype (float32), as ATen's CPU kernels (compiled to FMA
+    instructions) round it. float64 arrays round the product and the sum apart; float32 ones on a GPU round
+    the exact double sum to float32, twice in all (wrong in the last place in about one case in 2**29)."""
     if a.dtype.itemsize >= 8:
         a[...] = x * y + z
         return a
+    if B.device_of(a) == "cpu":
+        a[...] = fma32(x, y, z)
+        return a
     xp = B.ns(a)
-    wide = xp.asarray(xp.multiply(x, y, dtype=B.float64))  # a 0-d product comes back as a scalar
+    wide = xp.asarray(xp.multiply(x, y, dtype=B.float64))  # exact; a 0-d product comes back as a scalar
     xp.add(wide, z, out=wide)
     xp.copyto(a, wide, casting="same_kind")
     return a

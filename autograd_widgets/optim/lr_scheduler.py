@@ -7,6 +7,7 @@ from collections import Counter
 from functools import wraps
 from weakref import ref
 
+from .. import errors
 from ..tensor import Tensor
 from .optimizer import Optimizer
 
@@ -472,5 +473,4 @@ class OneCycleLR(LRScheduler):
 
 
 def __getattr__(name):
-    from .. import errors
     raise errors.not_supported(f"torch.optim.lr_scheduler.{name}")

@@ -1,6 +1,7 @@
 """parameters_to_vector and vector_to_parameters: all parameters as one flat vector, and back."""
 from ...ops.shape import cat
 from ...tensor import Tensor
+from ..module import _typename
 
 
 def parameters_to_vector(parameters):
@@ -11,7 +12,6 @@ def parameters_to_vector(parameters):
 def vector_to_parameters(vec, parameters):
     """Set each parameter's data from consecutive slices of `vec`."""
     if not isinstance(vec, Tensor):
-        from ..module import _typename
         raise TypeError(f"expected torch.Tensor, but got: {_typename(vec)}")
     pointer = 0
     for p in parameters:
