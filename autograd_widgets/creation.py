@@ -122,10 +122,29 @@ def _shape(size):
     return tuple(size)
 
 
+def checked_size(name: str, size: tuple) -> tuple:
+    """The shape a factory `name(*size)` was given (sizes, or one tuple/list/Size), refused as PyTorch refuses it."""
+    if not size:
+        raise errors.type_error(f'{name}() missing 1 required positional arguments: "size"',
+                                f"torch.{name} needs the shape of the tensor to make, e.g. torch.{name}(2, 3) or "
+                                f"torch.{name}(()) for a 0-d tensor.")
+    if len(size) == 1 and not hasattr(size[0], "__index__"):
+        if not isinstance(size[0], (tuple, list)):
+            raise errors.type_error(f"{name}(): argument 'size' (position 1) must be tuple of ints, not "
+                                    f"{type(size[0]).__name__}", "A size is whole numbers: one per dimension.")
+        size = size[0]
+    for pos, s in enumerate(size, 1):
+        if not hasattr(s, "__index__"):
+            raise errors.type_error(f"{name}(): argument 'size' failed to unpack the object at pos {pos} with error "
+                                    f'"type must be tuple of ints,but got {type(s).__name__}"',
+                                    "A size is whole numbers: one per dimension.")
+    return tuple(size)
+
+
 def _filled(fill, size, dtype, device, requires_grad, name=None):
     d = dtype or dtypes.default_float()
     xp = B.namespace(_device(device))
-    shape = _shape(size)
+    shape = _shape(size) if name is None else checked_size(name, size)
     negative = next((n for n in shape if n < 0), None)
     if negative is not None:  # zeros words it its own way in PyTorch 2.13
         raise errors.runtime("zeros: Dimension size must be non-negative." if name == "zeros" else
@@ -140,14 +159,26 @@ def zeros(*size, dtype=None, device=None, requires_grad=False):
 
 
 def ones(*size, dtype=None, device=None, requires_grad=False):
-    return _filled(1, size, dtype, device, requires_grad)
+    return _filled(1, size, dtype, device, requires_grad, "ones")
 
 
 def empty(*size, dtype=None, device=None, requires_grad=False):
-    return _filled(0, size, dtype, device, requires_grad)
+    return _filled(0, size, dtype, device, requires_grad, "empty")
 
 
-def full(size, fill_value, dtype=None, device=None, requires_grad=False):
+_MISSING = object()
+
+
+def full(size=_MISSING, fill_value=_MISSING, dtype=None, device=None, requires_grad=False):
+    if size is _MISSING or fill_value is _MISSING:  # PyTorch's words, as odd as they are
+        missing = '2 required positional argument: "size", "fill_value"' if size is _MISSING else \
+            '1 required positional arguments: "fill_value"'
+        raise errors.type_error(f"full() missing {missing}", "torch.full(size, fill_value): a shape and the value "
+                                "every element takes, e.g. torch.full((2, 3), 7.0).")
+    if not isinstance(size, (tuple, list)):
+        raise errors.type_error(f"full(): argument 'size' (position 1) must be tuple of ints, not {type(size).__name__}",
+                                "full takes its shape as one tuple, e.g. torch.full((2, 3), 7.0).")
+    size = checked_size("full", (size,))
     if dtype is None:
         dtype = (dtypes.bool if isinstance(fill_value, bool) else dtypes.int64 if isinstance(fill_value, int)
                  else dtypes.default_float())

@@ -1,12 +1,15 @@
 """The backward engine: counts dependencies, then runs each node once all its gradients arrived.
 
 Iterative throughout (no recursion), so a graph of millions of nodes works. Ready nodes run
-in PyTorch's order: the most recently created first, AccumulateGrad as soon as it is ready.
+in PyTorch's order: the most recently created first, AccumulateGrad as soon as it is ready (several
+ready at once pop as from PyTorch's heap: heapq's algorithm is the same, and they compare equal).
 `observe()` records each step for teaching tools (the backward stepper) without changing it.
 
-Each ready node goes through named steps: its tensors' hooks, `_capture` (autograd.grad's
-answers), then `_accumulate_leaf` (an AccumulateGrad) or `_call` (any other node's backward),
-and `_send` (its gradients into the buffers of the next functions).
+Each ready node goes through named steps, as PyTorch's evaluate_function: its tensor hooks (for
+an AccumulateGrad, the leaf's own hooks), `_capture` (autograd.grad's answers: taken before those
+hooks at a node that runs on, after them at one where the backward stops), then `_accumulate_leaf`
+(an AccumulateGrad) or `_call` (any other node's backward; what it returns is summed to each next
+function's input shape before its post-hooks see it), and `_send` (into the next functions' buffers).
 
 Who owns a gradient. A leaf's first `.grad` is the arriving gradient itself, not a copy, only
 when the engine owns it: it was made during this backward, by a built-in op's backward (one whose
@@ -67,7 +70,7 @@ class observe:
 def _dependencies(roots):
     """For every node reachable from `roots`, how many edges deliver a gradient to it."""
     deps = {}
-    stack = list(roots)
+    stack = list(dict.fromkeys(roots))  # a root given twice (backward([a, a])) is still one node to walk
     seen = set(stack)
     while stack:
         for nxt, _ in stack.pop().next_functions:
@@ -157,6 +160,39 @@ def _validate(fn, i, g, shape, dt):
     return g
 
 
+def _fitted(fn, sent, needed):
+    """What fn's backward returned, each gradient fitted to its next function's input (`_validate`), as
+    PyTorch's validate_outputs does before post-hooks run; None where a built-in node of PyTorch's computes
+    nothing: for an input that takes no gradient, or (with `inputs`, whose path nodes are `needed`) one on no
+    path to them. A list input (cat, stack: `args` None) is one formula there: all its gradients or none."""
+    masks = fn._cpp_class and type(fn).args is not None
+    out = None
+    for i, (nxt, nr) in enumerate(fn.next_functions):
+        g = sent[i]
+        if g is None:
+            continue
+        if masks and (nxt is None or (needed is not None and nxt not in needed)):
+            g = None
+        elif nxt is not None:
+            shape, dt = nxt._meta[nr]
+            a = g._data
+            if a.shape == shape and (a.dtype is dt or a.dtype == dt):
+                continue
+            g = _validate(fn, i, g, shape, dt)
+        else:
+            continue
+        if out is None:
+            out = list(sent)
+        out[i] = g
+    return sent if out is None else tuple(out)
+
+
+def _in_order(ready):
+    """The nodes in the ready queue in the order they will run (popped from a copy: ties pop as they will)."""
+    heap = list(ready)
+    return tuple(heapq.heappop(heap)[1] for _ in range(len(heap)))
+
+
 def _made_here(fn, grads, sent, g):
     """Whether the engine owns `g`, sent by `fn` whose incoming gradients were `grads` (module docstring)."""
     if not fn._fresh_results or fn._pre_hooks or fn._post_hooks:
@@ -198,20 +234,24 @@ class _Backward:
         self.ready = []
         for fn in self.buffers:
             if self.deps.get(fn, 0) == 0:
-                heapq.heappush(self.ready, (-fn._seq, id(fn), fn))
+                heapq.heappush(self.ready, (-fn._seq, fn))
 
     def run(self, keep_graph, trace):
         """Run every node in turn; release each one's saved tensors unless `keep_graph`."""
         ready, buffers, needed, captures = self.ready, self.buffers, self.needed, self.captures
         step_index = 0
         while ready:
-            fn = heapq.heappop(ready)[2]
+            fn = heapq.heappop(ready)[1]
             grads = buffers.pop(fn)
+            runs = needed is None or self._worth_running(fn)
+            early = fn in captures and runs and not self.accumulate
+            if early:  # as PyTorch: autograd.grad takes what arrived at a node that runs on before its hooks
+                self._capture(fn, grads)
             if (fn._tensor_hooks or fn._retains) and any(g is not None for g in grads):
                 grads = _call_tensor_hooks(fn, grads)
-            if fn in captures:
+            if fn in captures and not early:
                 self._capture(fn, grads)
-            if needed is not None and not self._worth_running(fn):
+            if not runs:
                 continue
             if type(fn) is AccumulateGrad:
                 self._accumulate_leaf(fn, grads[0])
@@ -222,8 +262,7 @@ class _Backward:
             if not keep_graph:
                 fn._release()
             if trace is not None:
-                trace.steps.append(Step(step_index, fn, tuple(grads), tuple(sent),
-                                        tuple(n for _, _, n in sorted(ready)),
+                trace.steps.append(Step(step_index, fn, tuple(grads), tuple(sent), _in_order(ready),
                                         {n: self.deps[n] for n, _ in fn.next_functions if n in self.deps}, not keep_graph))
             step_index += 1
 
@@ -241,24 +280,29 @@ class _Backward:
         if fn not in self.needed:
             return False
         if fn in self.captures and not _runs_past(fn, self.needed):
-            return self.accumulate and type(fn) is AccumulateGrad
+            return self.accumulate  # backward(inputs=[y]) runs y's grad_fn, as PyTorch; autograd.grad stops there
         return True
 
     def _accumulate_leaf(self, fn, g):
-        """The leaf's hooks see `g`, then it is added into the leaf's .grad (taken only if the engine owns it)."""
+        """The node's pre-hooks see `g` (after the leaf's own hooks ran as its tensor hooks), then it is added
+        into the leaf's .grad (taken only if the engine owns it), then the post-hooks see it."""
         if g is None:
             return
         owned = self.owned.pop(fn, False)
-        var = fn.variable
-        if var._hooks:
+        if fn._tensor_hooks or fn._pre_hooks or fn._post_hooks:
             owned = False  # a hook saw it, and may keep it
-            for hook in list(var._hooks.values()):
-                g = _checked(hook, g, hook(g))
+        if fn._pre_hooks:
+            for hook in list(fn._pre_hooks.values()):
+                g, = _checked_all(hook, (g,), hook((g,)))
         if self.accumulate:
             fn.accumulate(g, self.create_graph, owned)
+        if fn._post_hooks:
+            for hook in list(fn._post_hooks.values()):
+                _checked_all(hook, (), hook((), (g,)))
 
     def _call(self, fn, grads):
-        """fn's backward (pre- and post-hooks around it): one gradient per next_functions edge."""
+        """fn's backward (pre- and post-hooks around it): one gradient per next_functions edge, each already
+        summed to the shape and cast to the dtype its next function takes (so post-hooks see that too)."""
         if grads[0] is None and all(g is None for g in grads):  # nothing arrived: pass "no gradient" on
             return (None,) * len(fn.next_functions)
         if fn._pre_hooks:
@@ -267,6 +311,7 @@ class _Backward:
         sent = fn.backward(*grads)
         if type(sent) is not tuple:
             sent = (sent,)
+        sent = _fitted(fn, sent, self.needed)
         if fn._post_hooks:
             for hook in list(fn._post_hooks.values()):
                 sent = _checked_all(hook, sent, hook(sent, tuple(grads)))
@@ -283,10 +328,6 @@ class _Backward:
             if buf is None:
                 buf = buffers[nxt] = [None] * len(nxt._meta)
             if g is not None:  # None (no gradient) still counts as arrived, so nxt runs once all have
-                shape, dt = nxt._meta[nr]
-                a = g._data
-                if a.shape != shape or (a.dtype is not dt and a.dtype != dt):
-                    g = _validate(fn, i, g, shape, dt)
                 if buf[nr] is None:
                     buf[nr] = g
                     if type(nxt) is AccumulateGrad:
@@ -298,7 +339,7 @@ class _Backward:
             left = deps[nxt] - 1
             deps[nxt] = left
             if left == 0:
-                heapq.heappush(self.ready, (-nxt._seq, id(nxt), nxt))
+                heapq.heappush(self.ready, (-nxt._seq, nxt))
 
 
 def run_backward(roots: "list[Edge]", root_grads: "list[Tensor]", keep_graph: bool, create_graph: bool,

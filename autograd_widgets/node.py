@@ -283,6 +283,17 @@ class AccumulateGrad(Node):
     def name(self):
         return "torch::autograd::AccumulateGrad"
 
+    @property
+    def _tensor_hooks(self):
+        """The leaf's own hooks (Tensor.register_hook), read when the node runs, as PyTorch's tensor pre-hooks."""
+        hooks = self.variable._hooks
+        return {0: hooks} if hooks else None
+
+    def __lt__(self, other):
+        # The ready queue holds (-seq, node); AccumulateGrads share seq inf and so compare equal, which makes
+        # them pop in the order PyTorch's std::priority_queue pops its equal entries (same heap algorithm).
+        return False
+
     def _init_meta(self, variable):
         self._meta = ((variable._data.shape, variable._data.dtype),)
         self._seq = float("inf")  # PyTorch runs these as soon as they are ready

@@ -7,7 +7,7 @@ import math
 
 from . import backend as B
 from . import dtypes, errors, sampling
-from .creation import _finish, empty, empty_like
+from .creation import _finish, checked_size, empty, empty_like
 from .device import type_of as _device_type
 from .grad_mode import GradMode
 from .ops.shape import _shape_arg
@@ -41,18 +41,35 @@ def _need_float(dtype, kernel):
 
 
 # --- factories ---------------------------------------------------------------------------------
-def _factory_size(name, size, kw):
-    """The shape of a factory call; PyTorch's other keywords (layout, pin_memory) are accepted, others refused."""
+_NO_SIZE = ("{}() received an invalid combination of arguments - got (), but expected one of:\n"
+            " * (tuple of ints size, *, torch.Generator generator, Tensor out = None, torch.dtype dtype = None, "
+            "torch.layout layout = None, torch.device device = None, bool pin_memory = False, bool requires_grad = False)\n"
+            " * (tuple of ints size, *, Tensor out = None, torch.dtype dtype = None, torch.layout layout = None, "
+            "torch.device device = None, bool pin_memory = False, bool requires_grad = False)\n")
+
+
+def _factory_size(name, size, kw, bare=False):
+    """The shape of a factory call; PyTorch's other keywords (layout, pin_memory) are accepted, others refused.
+    `bare`: called with no keyword at all, where PyTorch words a missing size differently."""
     keyword = kw.pop("size", None)
+    if keyword is None and not size and bare and not kw:
+        raise errors.type_error(_NO_SIZE.format(name), f"torch.{name} needs the shape of the tensor to make, e.g. "
+                                f"torch.{name}(2, 3).")
     for accepted in ("layout", "pin_memory"):
         kw.pop(accepted, None)
     if kw:
         raise TypeError(f"{name}() got an unexpected keyword argument '{next(iter(kw))}'")
+    if keyword is None:
+        return tuple(int(s) for s in checked_size(name, size))
     return _size(size, keyword)
 
 
+def _bare(generator, dtype, device, requires_grad):
+    return generator is None and dtype is None and device is None and not requires_grad
+
+
 def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, **kw):
-    shape = _factory_size("rand", size, kw)
+    shape = _factory_size("rand", size, kw, _bare(generator, dtype, device, requires_grad))
     d = _float_dtype(dtype)
     _need_float(d, "check_uniform_bounds")
     vals = sampling.uniform(_get(generator), math.prod(shape), d.array_dtype)
@@ -60,7 +77,7 @@ def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, **
 
 
 def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, **kw):
-    shape = _factory_size("randn", size, kw)
+    shape = _factory_size("randn", size, kw, _bare(generator, dtype, device, requires_grad))
     d = _float_dtype(dtype)
     _need_float(d, "normal_kernel_cpu")
     vals = sampling.normal(_get(generator), math.prod(shape), d.array_dtype)

@@ -499,3 +499,18 @@ def test_deepcopy_view_listed_before_its_base():
         base2[1] = 3.
         return seen(view2), seen(base2)
     both(program)
+
+
+def test_an_output_given_twice_to_backward_counts_twice():
+    """backward([a, a]) (and autograd.grad of [a, b, c, a]) adds a's gradient twice, as PyTorch; it once gave
+    no gradient at all, since the node behind a repeated root was counted as waiting for one arrival too many."""
+    def program(T):
+        x = T.tensor([1., 2.], requires_grad=True)
+        w = T.tensor(3., requires_grad=True)
+        a = (x * w).sum()
+        b = (x + w).sum()
+        T.autograd.backward([a, a], retain_graph=True)
+        first = x.grad.tolist(), w.grad.tolist()
+        got = T.autograd.grad([a, b, a * b, a], [x, w])
+        return first, [g.tolist() for g in got]
+    assert both(program) == (([6., 6.], 6.), [[43., 43.], 53.])

@@ -57,14 +57,14 @@ class Flow:
         self._handles = []
 
     def record(self, fn, grad_inputs, grad_outputs):
-        self.sent[id(fn)], self.arrived[id(fn)] = texts(fn, grad_inputs, grad_outputs)
+        self.sent[id(fn)], self.arrived[id(fn)] = texts(grad_inputs, grad_outputs)
         mark_orders(fn, grad_inputs or ())
         if self.on_record is not None:
             self.on_record(fn)
 
     def watch(self, graph):
-        """Hook every backward function of `graph` (replacing the hooks of an earlier watch). The hooks
-        hold the Flow weakly: a leaf's hook outlives its graph, and must not keep a view alive."""
+        """Hook every backward function of `graph`, AccumulateGrad too (replacing the hooks of an earlier watch).
+        The hooks hold the Flow weakly: a node may outlive the view, and must not keep it alive."""
         self.close()
         me = weakref.ref(self)
 
@@ -78,10 +78,7 @@ class Flow:
             meta = getattr(fn, "metadata", None)
             if isinstance(meta, dict):
                 meta.setdefault(ORDER, 1)
-            if n.kind == "accumulate":  # this core's engine runs no node hooks on AccumulateGrad: hook its leaf
-                self._handles.append(fn.variable.register_hook(lambda g, fn=fn: record(fn, (), (g,))))
-            else:
-                self._handles.append(fn.register_hook(lambda gi, go, fn=fn: record(fn, gi, go)))
+            self._handles.append(fn.register_hook(lambda gi, go, fn=fn: record(fn, gi, go)))
 
     def close(self):
         for h in self._handles:
@@ -89,11 +86,10 @@ class Flow:
         self._handles = []
 
 
-def texts(fn, grad_inputs, grad_outputs):
-    """What fn sent along each next_functions edge (as the next node receives it) and what arrived at
-    each of its outputs, as label texts."""
-    return ([describe(_as_received(fn, k, g)) for k, g in enumerate(grad_inputs or ())],
-            [describe(g) for g in grad_outputs or ()])
+def texts(grad_inputs, grad_outputs):
+    """What fn sent along each next_functions edge and what arrived at each of its outputs, as label texts.
+    (Both engines hand a node's hooks its grad_inputs already summed to the shape the next node takes.)"""
+    return [describe(g) for g in grad_inputs or ()], [describe(g) for g in grad_outputs or ()]
 
 
 def mark_orders(fn, grad_inputs):
@@ -157,11 +153,3 @@ def input_shape(fn, nr):
     except (AttributeError, IndexError, TypeError):
         return None
 
-
-def _as_received(fn, k, g):
-    """The gradient fn sends to next_functions[k] as that node receives it: summed to its shape
-    where the engine does so after fn's hooks ran (a broadcast input)."""
-    if g is None or k >= len(fn.next_functions) or fn.next_functions[k][0] is None:
-        return g
-    shape = input_shape(*fn.next_functions[k])
-    return g.sum_to_size(shape) if shape is not None and tuple(g.shape) != shape else g

@@ -64,7 +64,7 @@ class BackwardStepper(ClosesParts, StaticFallback, W.VBox):
             raise
         self.steps = self._describe(raw, before)
         # What each step sent and received, as edge label texts (graph/flow.py), for gradients=True.
-        self._flow = [(id(r["node"]), *texts(r["node"], r["grad_inputs"], r["grad_outputs"])) for r in raw
+        self._flow = [(id(r["node"]), *texts(r["grad_inputs"], r["grad_outputs"])) for r in raw
                       ] if gradients else None
         self._freed_after = set(self.view._freed())
         self._index_steps()
