@@ -15,7 +15,7 @@ function start() {
     if (!job) return;
     pending.delete(data.id);
     if (data.error) job.reject(new Error(data.error));
-    else job.resolve({ svg: data.svg, ms: data.ms });
+    else job.resolve(data); // { svg } or { split } (a large SVG in parts), ms, queuedMs, loadedMs
   };
   worker.onerror = (e) => { // a worker that failed to start fails every layout waiting for it
     for (const job of pending.values()) job.reject(new Error(e.message || "the layout worker failed"));
@@ -25,14 +25,17 @@ function start() {
   return worker;
 }
 
-// Start the worker (and its WebAssembly compile and warm-up) before any view asks for a layout.
+// Start the worker (and its WebAssembly compile and warm-up) before any view asks for a layout: as
+// soon as this bundle is evaluated, which is when the first widget of a page asks for the runtime.
 export const warmUp = () => { start(); };
+if (typeof Worker !== "undefined") warmUp();
 
-// The SVG Graphviz makes of `dot`, and the milliseconds its layout took in the worker.
+// The SVG Graphviz makes of `dot` ({ svg }, or { split } for a large one: progressive.js), the
+// milliseconds its layout took in the worker (ms), waited there (queuedMs), and the worker's load time.
 export function layoutSvg(dot) {
   return new Promise((resolve, reject) => {
     const id = (nextId += 1);
     pending.set(id, { resolve, reject });
-    start().postMessage({ id, dot });
+    start().postMessage({ id, dot, sent: performance.timeOrigin + performance.now() });
   });
 }
