@@ -19,7 +19,8 @@ const MIN_FIT = 0.45; // smaller than this and labels become unreadable: pan ins
 const CSS = `
 .aw-graph { display: flex; gap: 8px; font-family: monospace; align-items: flex-start; }
 .aw-canvas { flex: 1; min-width: 0; min-height: 200px; max-height: 560px; overflow: hidden;
-  border: 1px solid #ddd; border-radius: 4px; cursor: grab; position: relative; background: #fff; }
+  border: 1px solid #ddd; border-radius: 4px; cursor: grab; position: relative; background: #fff;
+  user-select: none; } /* a drag pans: it selects no text */
 .aw-canvas.aw-dragging { cursor: grabbing; }
 .aw-canvas svg { transform-origin: 0 0; display: block; }
 .aw-canvas svg text { font-family: "Courier New", Courier, "Liberation Mono", "DejaVu Sans Mono", monospace; }
