@@ -183,6 +183,7 @@ function render({ model, el }) {
     stats.drawMs = performance.now() - t1; // the SVG into the page (in parts for a large one, over frames)
     Object.assign(root.dataset, { layoutMs: stats.layoutMs.toFixed(1), waitMs: stats.waitMs.toFixed(1),
       drawMs: stats.drawMs.toFixed(1), queuedMs: result.queuedMs.toFixed(1), deliveredMs: result.deliveredMs.toFixed(1), loadedMs: result.loadedMs.toFixed(1),
+      startMs: result.startMs.toFixed(1),
       parts: String(result.split ? result.split.parts.length : 1), nodes: String(nodes.size) });
     patchClasses();
     patchLabels(model.get("saved_labels") || {}); // a saved page, no kernel: the labels at its last cell

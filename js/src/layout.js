@@ -4,18 +4,20 @@ import workerSource from "virtual:layout-worker";
 
 let worker = null;
 let nextId = 0;
+let createdAt = 0; // when the worker was asked for (ms since the epoch): its startup = bornAt - createdAt
 const pending = new Map(); // id -> { resolve, reject }
 
 function start() {
   if (worker) return worker;
   const url = URL.createObjectURL(new Blob([workerSource], { type: "text/javascript" }));
+  createdAt = performance.timeOrigin + performance.now();
   worker = new Worker(url);
   worker.onmessage = ({ data }) => {
     const job = pending.get(data.id);
     if (!job) return;
     pending.delete(data.id);
     if (data.error) job.reject(new Error(data.error));
-    else job.resolve(data); // { svg } or { split } (a large SVG in parts), ms, queuedMs, loadedMs
+    else job.resolve({ ...data, startMs: data.bornAt - createdAt }); // { svg } or { split }, ms, queuedMs, loadedMs
   };
   worker.onerror = (e) => { // a worker that failed to start fails every layout waiting for it
     for (const job of pending.values()) job.reject(new Error(e.message || "the layout worker failed"));

@@ -113,7 +113,7 @@ function work(gv) {
       const ms = performance.now() - t0;
       const split = svgParts(svg);
       self.postMessage({ id: job.id, ...(split ? { split } : { svg }), ms, queuedMs: t0 - job.at,
-        deliveredMs: job.deliveredMs, loadedMs });
+        deliveredMs: job.deliveredMs, loadedMs, bornAt: performance.timeOrigin + born });
     } catch (err) {
       self.postMessage({ id: job.id, error: String(err && err.message ? err.message : err) });
     }
