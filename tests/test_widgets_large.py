@@ -15,6 +15,7 @@ import pytest
 
 import autograd_widgets as aw
 from autograd_widgets.widgets.heatmap import GradientGrid, HeatMap, matrix_shape
+from autograd_widgets.widgets import jacobian as jacobian_module
 from test_graph import mlp, rnn, seed000
 
 BEFORE = Path(__file__).resolve().parent / "data" / "widgets_before.json"
@@ -268,6 +269,25 @@ def test_large_jacobian_is_a_heat_map_whose_values_are_pytorchs(module):
     np.testing.assert_allclose(j.vjp(), jac.sum(0), rtol=1e-10)
     with pytest.raises(IndexError, match="outside this map of 90 rows and 70 columns"):
         j.matrix.value_at(90, 0)
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_jacobian_rows_from_several_batched_passes_are_pytorchs_and_touch_no_grad(module, monkeypatch):
+    """J's rows come from batched backward passes of ROWS_PER_PASS one-hot rows each: split into uneven
+    passes (90 rows, 32 a pass), J is still PyTorch's, no .grad is written and the graph is retained."""
+    T = pytest.importorskip(module)
+    torch = pytest.importorskip("torch")
+    monkeypatch.setattr(jacobian_module, "ROWS_PER_PASS", 32)
+    W0 = np.linspace(-1, 1, 90 * 7).reshape(90, 7) / 3
+    x0 = np.linspace(-1, 1, 7)
+    jac = torch.autograd.functional.jacobian(lambda x: (torch.tensor(W0) @ x).sin() * x.sum(), torch.tensor(x0))
+    x = T.tensor(x0, dtype=T.float64, requires_grad=True)
+    out = (T.tensor(W0, dtype=T.float64) @ x).sin() * x.sum()
+    j = aw.JacobianExplorer(out, x)
+    np.testing.assert_allclose(j.jacobian, jac.numpy(), rtol=1e-12)
+    assert x.grad is None
+    out.sum().backward()                                     # the graph was retained
+    np.testing.assert_allclose(np.asarray(x.grad.tolist()), jac.numpy().sum(0), rtol=1e-12)
 
 
 def test_jacobian_wide_input_uses_the_heat_map_but_keeps_sliders_for_a_small_output():

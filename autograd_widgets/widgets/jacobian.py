@@ -10,8 +10,8 @@ Above 64 output or input elements (`j.large`) J and vᵀ·J are drawn as canvas 
 on hover (`matrix`, `on_input`: HeatMap, see heatmap.py), a click on a row of J makes v that one-hot,
 and above 64 outputs v is edited on a GradientGrid (`j.grid`; `sliders` is then empty).
 
-Rows come from one backward per output element with a one-hot gradient, as PyTorch's
-autograd.functional.jacobian computes them; the graph is retained and no .grad is touched.
+Rows come from batched backward passes of one-hot gradients (`is_grads_batched=True`), as PyTorch's
+autograd.functional.jacobian(vectorize=True) computes them; the graph is retained and no .grad is touched.
 """
 import html
 
@@ -23,6 +23,8 @@ from ._autograd import index_text as _index, module_of
 from ._parts import ClosesParts, Slider
 from .heatmap import GRID_ABOVE, GradientGrid, HeatMap, matrix_shape
 from .static import StaticFallback
+
+ROWS_PER_PASS = 1024  # one-hot rows per batched backward: bounds its memory (rows x the largest tensor)
 
 
 class JacobianExplorer(ClosesParts, StaticFallback, W.VBox):
@@ -80,17 +82,23 @@ class JacobianExplorer(ClosesParts, StaticFallback, W.VBox):
         self._draw()
 
     def _rows(self):
-        """J as a float64 tensor (outputs x inputs): one autograd.grad per output element with a one-hot
-        gradient, as autograd.functional.jacobian computes it."""
+        """J as a float64 tensor (outputs x inputs): the rows of one-hot gradients in batched backward passes
+        (autograd.grad(..., is_grads_batched=True), as autograd.functional.jacobian(vectorize=True) and
+        PyTorch's vmap compute them), ROWS_PER_PASS rows a pass; the graph is retained."""
         flat = self.output.reshape(-1)
         T = self.torch
-        rows = []
-        for i in range(flat.numel()):
-            v = T.zeros_like(flat)
-            v[i] = 1
-            g, = T.autograd.grad(flat, self.input, v, retain_graph=True, allow_unused=True)
-            rows.append(T.zeros(self.columns, dtype=T.float64) if g is None else g.detach().reshape(-1).double())
-        return T.stack(rows) if rows else T.zeros(0, self.columns, dtype=T.float64)
+        n = flat.numel()
+        if n == 0:
+            return T.zeros(0, self.columns, dtype=T.float64)
+        eye = T.eye(n, dtype=flat.dtype)
+        blocks = []
+        for start in range(0, n, ROWS_PER_PASS):
+            basis = eye[start:start + ROWS_PER_PASS]
+            g, = T.autograd.grad(flat, self.input, basis, retain_graph=True, allow_unused=True,
+                                 is_grads_batched=True)
+            blocks.append(T.zeros(len(basis), self.columns, dtype=T.float64) if g is None
+                          else g.detach().reshape(len(basis), -1).double())
+        return T.cat(blocks)
 
     def value_at(self, row: int, col: int) -> float:
         """J[row][col] = d out.flatten()[row] / d input.flatten()[col] (what hovering the map shows)."""

@@ -1,5 +1,5 @@
 // GraphView's front end. Python sends DOT text; Graphviz compiled to WebAssembly lays it out in the
-// browser, in a Web Worker (layout.js). Afterwards only small messages arrive: changed label lines
+// browser, in a Web Worker (layout.js); a large SVG is put into the page over several frames (progressive.js). Afterwards only small messages arrive: changed label lines
 // (patched into the SVG in place, no new layout), freed / marked nodes (CSS classes), the selected
 // node's details.
 //
@@ -7,6 +7,7 @@
 // carries a few hundred bytes (widgets/loader.js) that asks anywidget's host for these exports.
 import { renderHeatMap } from "./grid.js";
 import { layoutSvg, warmUp } from "./layout.js";
+import { Culling, drawSvg } from "./progressive.js";
 import { addStyle } from "./style.js";
 import { MODULE_CSS, moduleClicked, tidyClusters } from "./modules.js";
 import { derivativeBlock } from "./derivative.js";
@@ -18,7 +19,8 @@ const MIN_FIT = 0.45; // smaller than this and labels become unreadable: pan ins
 const CSS = `
 .aw-graph { display: flex; gap: 8px; font-family: monospace; align-items: flex-start; }
 .aw-canvas { flex: 1; min-width: 0; min-height: 200px; max-height: 560px; overflow: hidden;
-  border: 1px solid #ddd; border-radius: 4px; cursor: grab; position: relative; background: #fff; }
+  border: 1px solid #ddd; border-radius: 4px; cursor: grab; position: relative; background: #fff;
+  user-select: none; } /* a drag pans: it selects no text */
 .aw-canvas.aw-dragging { cursor: grabbing; }
 .aw-canvas svg { transform-origin: 0 0; display: block; }
 .aw-canvas svg text { font-family: "Courier New", Courier, "Liberation Mono", "DejaVu Sans Mono", monospace; }
@@ -59,14 +61,19 @@ function render({ model, el }) {
   const edges = new Map(); // "e<index>" -> the same, for edge labels (GraphView(gradients=True))
   const stats = (root.awStats = { layouts: 0, patches: 0 });
 
+  let culling = null; // a large drawing's groups shown near the view only (progressive.js)
   const applyView = () => {
-    if (svg) svg.style.transform = `translate(${view.x}px, ${view.y}px) scale(${view.scale})`;
+    if (!svg) return;
+    svg.style.transform = `translate(${view.x}px, ${view.y}px) scale(${view.scale})`;
+    const { clientWidth: w, clientHeight: h } = canvas;
+    culling?.show([-view.x / view.scale, -view.y / view.scale, (w - view.x) / view.scale, (h - view.y) / view.scale]);
   };
   // The whole graph at once when it fits at a readable size; otherwise the top (the outputs) first.
   const fit = () => {
     const width = canvas.clientWidth || size.w;
     const scale = Math.max(MIN_FIT, Math.min(1, width / size.w, MAX_HEIGHT / size.h));
-    view = { scale, x: Math.max(0, (width - size.w * scale) / 2), y: 0 };
+    const start = size.w * scale > width ? culling?.firstX() : null; // a large drawing: at its output
+    view = { scale, x: start == null ? Math.max(0, (width - size.w * scale) / 2) : width / 2 - start * scale, y: 0 };
     canvas.style.height = `${Math.min(MAX_HEIGHT, Math.max(200, size.h * scale + 4))}px`;
     applyView();
   };
@@ -129,40 +136,55 @@ function render({ model, el }) {
     if (d.derivative) panel.append(derivativeBlock(d.derivative));
   };
 
+  // Each new top-level group of the drawing indexed: nodes and edge labels for patches, clusters for clicks.
+  const index = (groups) => {
+    for (const g of groups) {
+      if (g.classList.contains("node")) {
+        const title = g.querySelector("title");
+        if (!title) continue;
+        const texts = [...g.querySelectorAll("text")];
+        nodes.set(title.textContent, { g, texts, chars: texts.map((t) => t.textContent.length) });
+        g.dataset.awId = title.textContent;
+        title.remove(); // the panel explains a node; no tooltip with its internal id
+      } else if (g.classList.contains("edge") && g.id.startsWith("aw-e")) {
+        const texts = [...g.querySelectorAll("text")];
+        edges.set(g.id.slice(3), { g, texts, chars: texts.map((t) => t.textContent.length) });
+      }
+    }
+  };
+
   let asked = 0; // a newer DOT may arrive while the worker lays out an older one: draw the newest only
   const layout = async () => {
     const mine = (asked += 1);
     const t0 = performance.now();
-    const { svg: text, ms } = await layoutSvg(model.get("dot"));
+    const result = await layoutSvg(model.get("dot"));
     if (mine !== asked) return;
     const t1 = performance.now();
-    canvas.innerHTML = text;
-    svg = canvas.querySelector("svg");
-    size = { w: svg.width.baseVal.value || 1, h: svg.height.baseVal.value || 1 };
     nodes.clear();
-    for (const g of canvas.querySelectorAll("g.node")) {
-      const id = g.querySelector("title")?.textContent;
-      if (!id) continue;
-      const texts = [...g.querySelectorAll("text")];
-      nodes.set(id, { g, texts, chars: texts.map((t) => t.textContent.length) });
-      g.dataset.awId = id;
-      g.querySelector("title").remove(); // the panel explains a node; no tooltip with its internal id
-    }
     edges.clear();
-    for (const g of canvas.querySelectorAll("g.edge[id^='aw-e']")) {
-      const texts = [...g.querySelectorAll("text")];
-      edges.set(g.id.slice(3), { g, texts, chars: texts.map((t) => t.textContent.length) });
-    }
+    const drawn = await drawSvg(canvas, result, {
+      begin: (s) => {
+        svg = s;
+        culling = result.split ? new Culling(svg, result.split.boxes) : null;
+        size = { w: svg.width.baseVal.value || 1, h: svg.height.baseVal.value || 1 };
+        fit();
+      },
+      added: (groups) => {
+        index(groups);
+        culling?.add(groups);
+      },
+      current: () => mine === asked,
+    });
+    if (!drawn) return;
     tidyClusters(canvas);
     stats.layouts += 1;
-    stats.layoutMs = ms; // Graphviz alone, in the worker
-    stats.waitMs = t1 - t0; // asked -> SVG back (the worker's queue and warm-up included)
-    stats.drawMs = performance.now() - t1; // the SVG parsed into the page: the only main-thread part
-    root.dataset.layoutMs = stats.layoutMs.toFixed(1);
-    root.dataset.waitMs = stats.waitMs.toFixed(1);
-    root.dataset.drawMs = stats.drawMs.toFixed(1);
-    root.dataset.nodes = String(nodes.size);
-    fit();
+    stats.layoutMs = result.ms; // Graphviz alone, in the worker
+    stats.waitMs = t1 - t0; // asked -> SVG back (the worker's queue, its load and warm-up included)
+    stats.drawMs = performance.now() - t1; // the SVG into the page (in parts for a large one, over frames)
+    Object.assign(root.dataset, { layoutMs: stats.layoutMs.toFixed(1), waitMs: stats.waitMs.toFixed(1),
+      drawMs: stats.drawMs.toFixed(1), queuedMs: result.queuedMs.toFixed(1), deliveredMs: result.deliveredMs.toFixed(1), loadedMs: result.loadedMs.toFixed(1),
+      startMs: result.startMs.toFixed(1),
+      parts: String(result.split ? result.split.parts.length : 1), nodes: String(nodes.size) });
     patchClasses();
     patchLabels(model.get("saved_labels") || {}); // a saved page, no kernel: the labels at its last cell
     model.send({ type: "labels?" }); // values may have changed since the DOT was written

@@ -4,18 +4,20 @@ import workerSource from "virtual:layout-worker";
 
 let worker = null;
 let nextId = 0;
+let createdAt = 0; // when the worker was asked for (ms since the epoch): its startup = bornAt - createdAt
 const pending = new Map(); // id -> { resolve, reject }
 
 function start() {
   if (worker) return worker;
   const url = URL.createObjectURL(new Blob([workerSource], { type: "text/javascript" }));
+  createdAt = performance.timeOrigin + performance.now();
   worker = new Worker(url);
   worker.onmessage = ({ data }) => {
     const job = pending.get(data.id);
     if (!job) return;
     pending.delete(data.id);
     if (data.error) job.reject(new Error(data.error));
-    else job.resolve({ svg: data.svg, ms: data.ms });
+    else job.resolve({ ...data, startMs: data.bornAt - createdAt }); // { svg } or { split }, ms, queuedMs, loadedMs
   };
   worker.onerror = (e) => { // a worker that failed to start fails every layout waiting for it
     for (const job of pending.values()) job.reject(new Error(e.message || "the layout worker failed"));
@@ -25,14 +27,17 @@ function start() {
   return worker;
 }
 
-// Start the worker (and its WebAssembly compile and warm-up) before any view asks for a layout.
+// Start the worker (and its WebAssembly compile and warm-up) before any view asks for a layout: as
+// soon as this bundle is evaluated, which is when the first widget of a page asks for the runtime.
 export const warmUp = () => { start(); };
+if (typeof Worker !== "undefined") warmUp();
 
-// The SVG Graphviz makes of `dot`, and the milliseconds its layout took in the worker.
+// The SVG Graphviz makes of `dot` ({ svg }, or { split } for a large one: progressive.js), the
+// milliseconds its layout took in the worker (ms), waited there (queuedMs), and the worker's load time.
 export function layoutSvg(dot) {
   return new Promise((resolve, reject) => {
     const id = (nextId += 1);
     pending.set(id, { resolve, reject });
-    start().postMessage({ id, dot });
+    start().postMessage({ id, dot, sent: performance.timeOrigin + performance.now() });
   });
 }

@@ -8,7 +8,8 @@ import { Graphviz } from "@hpcc-js/wasm-graphviz";
 // edges), laid out again and again while no view is waiting: the engine compiles the hot functions
 // optimised then, instead of during the first real layouts (480 ms for 197 nodes the first time,
 // 68 ms warm, before this warm-up). A real layout always goes first: the warm-up yields to the
-// message queue between two of its layouts.
+// message queue between two of its layouts, and starts with small ones (a view's first layout is
+// usually asked while the warm-up runs: it waits for one warm-up layout at most, run on cold code).
 function warmUpDot(layers) {
   const lines = ["digraph {", "graph [nodesep=0.25 rankdir=TB ranksep=0.35]",
     "node [fontname=Courier fontsize=11 height=0.3 margin=\"0.08,0.04\"]", "edge [arrowsize=0.7]"];
@@ -24,9 +25,14 @@ function warmUpDot(layers) {
 }
 
 const WARM_UP_MS = 1500; // of layout work, at most, while nothing else is asked
+const SPLIT_ABOVE = 600_000; // chars of SVG (~500 nodes): a smaller one goes into the page at once
+const PART_CHARS = 24_000; // of SVG per part of a large one (a few milliseconds to parse)
 const queue = [];
-let warmed = 0;
+let warmed = 0; // ms of warm-up layouts so far
+let warmUps = 0;
 let scheduled = false;
+const born = performance.now();
+let loadedMs = NaN; // worker start -> Graphviz compiled and ready
 
 // One piece of work per task (a real layout first, else a warm-up layout), so a new message gets in
 // between two pieces.
@@ -39,27 +45,96 @@ function schedule(gv) {
   }, 0);
 }
 
+// The waiting layout with the shortest DOT: a small graph is drawn at once rather than after a
+// 2,000-node one asked a moment before it.
+function next() {
+  let best = 0;
+  for (let i = 1; i < queue.length; i += 1) if (queue[i].dot.length < queue[best].dot.length) best = i;
+  return queue.splice(best, 1)[0];
+}
+
+// A large SVG in parts the page can parse one at a time between frames (progressive.js): the head (the
+// <svg>, its graph group and background), the top-level groups of clusters, nodes and edges in runs of
+// about PART_CHARS (each node and edge group follows a "<!-- name -->" comment line), the closing
+// tail, and each node's and edge's box (`boxes`: group id -> [x0, y0, x1, y1] in the graph group's
+// units), so the page shows only the groups near its view (painting all 2,000 took ~300 ms a frame).
+export function svgParts(svg, partChars = PART_CHARS, above = SPLIT_ABOVE) {
+  const tailAt = svg.lastIndexOf("</g>");
+  const open = svg.indexOf("<g id=\"graph0\"");
+  const bodyAt = svg.indexOf("\n<", svg.indexOf("<polygon", open)); // after the background polygon
+  if (svg.length <= above || open < 0 || bodyAt < 0 || tailAt < bodyAt) return null;
+  const parts = [];
+  const boxes = {};
+  let start = bodyAt;
+  while (start < tailAt) {
+    let end = svg.indexOf("\n<!-- ", Math.min(start + partChars, tailAt));
+    if (end < 0 || end > tailAt) end = tailAt;
+    const part = svg.slice(start, end);
+    addBoxes(part, boxes);
+    parts.push(part);
+    start = end;
+  }
+  return { head: svg.slice(0, bodyAt), parts, tail: svg.slice(tailAt), boxes };
+}
+
+// One pass over a part: a node's or edge's opening tag starts a box; every coordinate after it
+// (polygon points, path data, text anchors, ellipses) widens it. Text anchors only: the page pads boxes.
+const SHAPES = /<g id="([^"]*)" class="(?:node|edge)">|(?:points|d)="([^"]*)"|\b(?:x|cx)="(-?[\d.]+)" (?:y|cy)="(-?[\d.]+)"(?: rx="([\d.]+)" ry="([\d.]+)")?/g;
+const unescape = (id) => id.replace(/&#(\d+);/g, (_, n) => String.fromCharCode(Number(n)))
+  .replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, "\"").replace(/&amp;/g, "&");
+
+function addBoxes(part, boxes) {
+  let box = null;
+  const see = (x, y, rx, ry) => {
+    if (x - rx < box[0]) box[0] = x - rx;
+    if (x + rx > box[2]) box[2] = x + rx;
+    if (y - ry < box[1]) box[1] = y - ry;
+    if (y + ry > box[3]) box[3] = y + ry;
+  };
+  for (const [, id, list, x, y, rx, ry] of part.matchAll(SHAPES)) {
+    if (id !== undefined) {
+      box = [Infinity, Infinity, -Infinity, -Infinity];
+      boxes[unescape(id)] = box;
+    } else if (!box) {
+      continue; // a cluster's coordinates: clusters are always shown
+    } else if (list !== undefined) {
+      const n = list.split(/[^-\d.]+/).filter(Boolean);
+      for (let i = 0; i + 1 < n.length; i += 2) see(+n[i], +n[i + 1], 0, 0);
+    } else see(+x, +y, +(rx || 0), +(ry || 0));
+  }
+}
+
 function work(gv) {
-  const job = queue.shift();
-  if (job) {
+  if (queue.length) {
+    const job = next();
     const t0 = performance.now();
     try {
       const svg = gv.layout(job.dot, "svg", "dot");
-      self.postMessage({ id: job.id, svg, ms: performance.now() - t0 });
+      const ms = performance.now() - t0;
+      const split = svgParts(svg);
+      self.postMessage({ id: job.id, ...(split ? { split } : { svg }), ms, queuedMs: t0 - job.at,
+        deliveredMs: job.deliveredMs, loadedMs, bornAt: performance.timeOrigin + born });
     } catch (err) {
       self.postMessage({ id: job.id, error: String(err && err.message ? err.message : err) });
     }
   } else if (warmed < WARM_UP_MS) {
     const t0 = performance.now();
-    gv.layout(warmUpDot(20 + (Math.round(warmed) % 3) * 20), "svg", "dot");
+    gv.layout(warmUpDot(Math.min(40, 4 + 4 * warmUps)), "svg", "dot");
     warmed += performance.now() - t0;
+    warmUps += 1;
   }
   if (queue.length || warmed < WARM_UP_MS) schedule(gv);
 }
 
-const ready = Graphviz.load();
-ready.then(schedule);
-self.onmessage = ({ data }) => {
-  queue.push(data);
-  ready.then(schedule, (err) => self.postMessage({ id: data.id, error: String(err) }));
-};
+if (typeof WorkerGlobalScope !== "undefined" && self instanceof WorkerGlobalScope) {
+  const ready = Graphviz.load();
+  ready.then((gv) => {
+    loadedMs = performance.now() - born;
+    schedule(gv);
+  });
+  self.onmessage = ({ data }) => {
+    // deliveredMs: posted by the page -> received here (a warm-up layout running delays it)
+    queue.push({ ...data, at: performance.now(), deliveredMs: performance.timeOrigin + performance.now() - data.sent });
+    ready.then(schedule, (err) => self.postMessage({ id: data.id, error: String(err) }));
+  };
+}
