@@ -102,3 +102,4 @@ from .device import get_default_device, set_default_device  # noqa: E402
 from .legacy_types import BoolTensor, DoubleTensor, FloatTensor, LongTensor  # noqa: E402
 from .serialization import load, save  # noqa: E402
 from . import accelerator  # noqa: E402, F401
+_unsupported.install_tensor_names(Tensor)  # last: after every method is bound

@@ -12,3 +12,7 @@ class TorchClass(type):
         if path is None and getattr(cls, "_cpp_class", False):
             path = cls.__qualname__
         return f"<class '{path}'>" if path else super().__repr__()
+
+    def __dir__(cls):
+        hidden = getattr(cls, "_unsupported_names", ())  # a Tensor class's placeholders for PyTorch's names it lacks
+        return [n for n in super().__dir__() if n not in hidden]

@@ -12,12 +12,16 @@ side, its forward on arrays and its backward (a vector-Jacobian product) in tens
 
 `args` names the differentiable inputs (one `next_functions` edge each, Python numbers give
 `(None, 0)`); `saves` names the inputs (or "result") kept for backward, released after a
-backward unless the graph is retained; anything else forward stores on `ctx` stays.
+backward unless the graph is retained; anything else forward stores on `ctx` stays, read as
+`_saved_<name>` as in PyTorch (one set by a computed name, `setattr(ctx, side, v)`, is listed in `keeps`).
 `saves_if` keeps a saved input only when the named input requires grad, as PyTorch's formulas
 do (`mul` keeps `other` for self's gradient only): `saves_if = {"other": "self"}`. An unsaved
 one is None in `saved_tensors` and `_saved_<name>`.
 """
+import dis
 import itertools
+import sys
+import types
 import weakref
 
 from . import backend as B
@@ -142,8 +146,13 @@ class Node(metaclass=TorchClass):
     _renumber = False      # made ahead of use (a view's regenerated grad_fn): numbered when first used
     next_functions = ()    # one (node, output_nr) edge per input; (None, 0) where no gradient flows
     _fresh_results = False  # backward returns only new tensors or its incoming gradients (engine.py: ownership)
+    keeps = ()             # names forward sets on ctx by a computed name (setattr): read as _saved_<name> too
     # Set on each recorded node: `_meta`, a ((shape, array dtype), ...) per output (what a gradient for it
     # must look like), and `_seq`, its creation number (the engine runs the newest ready node first).
+
+    def __init_subclass__(cls, **kw):
+        super().__init_subclass__(**kw)
+        _add_saved_attributes(cls)
 
     def name(self):
         return type(self).__name__
@@ -211,24 +220,6 @@ class Node(metaclass=TorchClass):
             self._saved = ()
             self._released = True
 
-    def __getattr__(self, name):
-        # PyTorch exposes saved values as `_saved_<name>`; freed ones raise as in PyTorch.
-        if name.startswith("_saved_"):
-            key = name[7:]
-            saves = type(self).saves
-            if key in saves:
-                if self._released:
-                    raise errors.freed_graph()
-                i = saves.index(key)
-                value = self._unpack(self._saved[i], self._versions[i])
-                if isinstance(value, (bool, int, float)):  # PyTorch saves a Python number as a 0-d tensor
-                    return Tensor._make(B.asarray(value))
-                return value
-            if key in self.__dict__:
-                value = self.__dict__[key]
-                return Tensor._make(value) if B.is_array(value) else value  # e.g. max's indices, as a tensor
-        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
-
     # --- hooks ---------------------------------------------------------------------------
     def register_hook(self, fn):
         """fn(grad_inputs, grad_outputs) runs after this node; it may return new grad_inputs."""
@@ -258,6 +249,85 @@ class Node(metaclass=TorchClass):
     def _first_use(self):
         self._renumber = False
         self._seq = next(_sequence)
+
+
+def saved_value(node: "Node", key: str):
+    """`node._saved_<key>` as PyTorch reads it: a saved value by its name in `saves` (freed ones raise as in
+    PyTorch; a Python number comes back as a 0-d tensor), else what forward kept on the node (`dim`, ...)."""
+    saves = type(node).saves
+    if key in saves:
+        if node._released:
+            raise errors.freed_graph()
+        i = saves.index(key)
+        value = node._unpack(node._saved[i], node._versions[i])
+        if isinstance(value, (bool, int, float)):  # PyTorch saves a Python number as a 0-d tensor
+            return Tensor._make(B.asarray(value))
+        return value
+    d = getattr(node, "__dict__", {})
+    if key in d:
+        value = d[key]
+        return Tensor._make(value) if B.is_array(value) else value  # e.g. max's indices, as a tensor
+    raise AttributeError(f"'{type(node).__name__}' object has no attribute '_saved_{key}'")
+
+
+class _SavedAttribute:
+    """`_saved_<key>` on every node: `saved_value(node, key)`. A descriptor on the class, not `__getattr__`, so
+    Python keeps its fast attribute lookups for nodes (a class with `__getattr__` gets none in 3.11)."""
+    __slots__ = ("key",)
+
+    def __init__(self, key):
+        self.key = key
+
+    def __get__(self, node, owner=None):
+        if node is None:
+            raise AttributeError(f"type object '{owner.__name__}' has no attribute '_saved_{self.key}'")
+        return saved_value(node, self.key)
+
+
+def _stored_names(module_name: str) -> set:
+    """The public attribute names any code of a module assigns (`ctx.dim = ...`, `node.region = ...`):
+    what a node may keep, each read back as `_saved_<name>`. Read from the module's code object, found
+    on the stack (the module is running its body: a class is being made in it)."""
+    frame = sys._getframe(1)
+    while frame is not None and not (frame.f_code.co_name == "<module>" and
+                                     frame.f_globals.get("__name__") == module_name):
+        frame = frame.f_back
+    if frame is None:  # a class made by a function (type(...) at run time): no module body to read
+        return None
+    names, stack = set(), [frame.f_code]
+    while stack:
+        c = stack.pop()
+        stack.extend(k for k in c.co_consts if isinstance(k, types.CodeType))
+        code = c.co_code  # (opcode, arg) byte pairs; found with bytes.find, since dis takes a second per import
+        i = code.find(_STORE_ATTR)
+        while i >= 0:
+            if i % 2 == 0:
+                arg = code[i + 1] | (code[i - 1] << 8 if i and code[i - 2] == _EXTENDED_ARG else 0)
+                names.add(c.co_names[arg])
+            i = code.find(_STORE_ATTR, i + 1)
+    return names
+
+
+_READ_MODULES = set()
+_STORE_ATTR, _EXTENDED_ARG = bytes([dis.opmap["STORE_ATTR"]]), dis.opmap["EXTENDED_ARG"]
+
+
+def _add_saved_attributes(cls) -> None:
+    """`_saved_<name>` for each name `cls` saves or `keeps` and each name its module stores on objects."""
+    add_saved_attributes(cls.__dict__.get("saves", ()) + cls.__dict__.get("keeps", ()))
+    if cls.__module__ not in _READ_MODULES:
+        names = _stored_names(cls.__module__)
+        if names is not None:
+            _READ_MODULES.add(cls.__module__)
+            add_saved_attributes(names)
+
+
+def add_saved_attributes(keys) -> None:
+    """Make `node._saved_<key>` readable on every node for each public name in `keys` (a custom Function's
+    ctx gets its attributes from the learner's code: its apply calls this with them)."""
+    for key in keys:
+        if not key.startswith("_") and "_saved_" + key not in Node.__dict__:
+            type.__setattr__(Node, "_saved_" + key, _SavedAttribute(key))
 
 
 def _modified_error(t, version, expected, output_of=None):

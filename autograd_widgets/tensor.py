@@ -50,11 +50,13 @@ class Tensor(metaclass=TorchClass):
     def __init__(self, *args, **kwargs):
         pass
 
-    def __getattr__(self, name):
-        # Reached only for names Tensor lacks: say that autograd_widgets lacks them, not that PyTorch does.
-        if name.startswith("_"):
-            raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
-        raise errors.not_supported(f"Tensor.{name}")
+    # No __getattr__ (it would cost every attribute read its fast path): the names of PyTorch's Tensor this
+    # one lacks raise "autograd_widgets does not support" through descriptors (unsupported.py).
+    _unsupported_names = frozenset()
+
+    def __dir__(self):
+        hidden = self._unsupported_names
+        return [n for n in super().__dir__() if n not in hidden]
 
     @classmethod
     def _make(cls, data):
