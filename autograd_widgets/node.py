@@ -430,7 +430,7 @@ def _shape_error(e, arrays):
 
 _generic_scalar, _asarray = B.generic_scalar, B.asarray
 _fp_get, _fp_set, _fp_reset, _QUIET = B.quiet_state()
-_new = object.__new__
+_new, _weakref = object.__new__, weakref.ref
 
 
 def as_array(x):
@@ -466,9 +466,9 @@ class Op(Node):
         super().__init_subclass__(**kw)
         cls.saves_result = "result" in cls.saves
         cls._save_index = tuple(cls.args.index(s) if s != "result" else -1 for s in cls.saves)
-        when = cls.saves_if  # per saved value: (its position, that of the input whose requires_grad keeps it)
-        cls._save_when = tuple((i, cls.args.index(when[s]) if s in when else -1)
-                               for i, s in zip(cls._save_index, cls.saves)) if when else None
+        when = cls.saves_if or {}  # per saved value: (its position, that of the input whose requires_grad keeps it)
+        cls._save_plan = tuple((i, cls.args.index(when[s]) if s in when else -1)
+                               for i, s in zip(cls._save_index, cls.saves))
 
     @classmethod
     def apply(cls, *inputs: "Tensor | float | int | bool | None", **params) -> "Tensor":
@@ -483,8 +483,10 @@ class Op(Node):
                     record = True
             else:  # a number; a NumPy scalar reads as one, as in PyTorch (weak in type promotion)
                 arrays.append(x.item() if isinstance(x, _generic_scalar) else x)
-        record = record and GradMode.enabled
-        node = cls.__new__(cls) if record else _SCRATCH
+        if record and GradMode.enabled:
+            node = _new(cls)  # no Op defines __new__
+        else:
+            record, node = False, _SCRATCH
         token = _fp_set(_QUIET) if cls.quiet and _fp_get() is not _QUIET else None
         try:
             data = cls.forward(node, *arrays, **params)
@@ -519,26 +521,25 @@ class Op(Node):
         key = (data.shape, dt)
         node._meta = _METAS.get(key) or _meta(key)
         node._seq = next(_sequence)
-        if cls.saves:  # loops, not comprehensions: no frame per op
+        plan = cls._save_plan
+        if plan:  # loops, not comprehensions: no frame per op
             saved, versions = [], []
-            when = cls._save_when
-            for k, i in enumerate(cls._save_index):
-                s = inputs[i] if i >= 0 else None
-                if when is not None and when[k][1] >= 0:  # kept only if that input requires grad
-                    j = when[k][1]
-                    if not (isinstance(inputs[j], Tensor) and inputs[j]._rg):
-                        saved.append(None)
-                        versions.append(None)
-                        continue
-                if i < 0:
-                    saved.append(_output_ref(out))
-                    versions.append(0)
-                elif isinstance(s, Tensor):
-                    saved.append(s)
-                    versions.append(s._ver if s._vsrc is None else s._vsrc._ver)
-                else:
-                    saved.append(s)
+            for i, j in plan:
+                if j >= 0 and not (isinstance(inputs[j], Tensor) and inputs[j]._rg):  # kept only if input j needs it
+                    saved.append(None)
                     versions.append(None)
+                elif i < 0:  # the result, held without the node (`_output_ref`, inlined)
+                    ref = _new(_OutputRef)
+                    ref.data, ref.tensor = data, _weakref(out)
+                    saved.append(ref)
+                    versions.append(0)
+                else:
+                    s = inputs[i]
+                    saved.append(s)
+                    if isinstance(s, Tensor):
+                        versions.append(s._ver if s._vsrc is None else s._vsrc._ver)
+                    else:
+                        versions.append(None)
             node._saved = tuple(saved)
             versions = tuple(versions)
             node._versions = _VERSIONS.get(versions, versions)
