@@ -169,7 +169,12 @@ class Node(metaclass=TorchClass):
 
     @property
     def needs_input_grad(self):
-        return tuple([fn is not None for fn, _ in self.next_functions])
+        nf = self.next_functions
+        if len(nf) == 2:  # most VJPs read it: no list for the common cases
+            return nf[0][0] is not None, nf[1][0] is not None
+        if len(nf) == 1:
+            return (nf[0][0] is not None,)
+        return tuple([fn is not None for fn, _ in nf])
 
     @property
     def requires_grad(self):
@@ -191,6 +196,12 @@ class Node(metaclass=TorchClass):
             x, v = saved[0], self._versions[0]
             if v is None or (type(x) is Tensor and (x._ver if x._vsrc is None else x._vsrc._ver) == v):
                 return saved
+            if type(x) is _OutputRef:  # the result (tanh, exp, ...), unchanged since: `_unpack`, inlined
+                t = x.tensor()
+                if t is not None and (t._ver if t._vsrc is None else t._vsrc._ver) == v:
+                    out = _new(Tensor)
+                    out._data, out._rg, out.grad_fn = x.data, True, self
+                    return (out,)
             return (self._unpack(x, v),)
         for x, v in zip(saved, self._versions):
             if v is not None and (type(x) is not Tensor or (x._ver if x._vsrc is None else x._vsrc._ver) != v):
