@@ -4,7 +4,7 @@ import weakref
 
 from . import backend as B
 from . import dtypes, errors, node
-from .naming import TorchClass
+from .naming import TorchClass, visible
 from .grad_mode import GradMode, no_grad
 from .size import Size
 
@@ -55,8 +55,7 @@ class Tensor(metaclass=TorchClass):
     _unsupported_names = frozenset()
 
     def __dir__(self):
-        hidden = self._unsupported_names
-        return [n for n in super().__dir__() if n not in hidden]
+        return visible(type(self), super().__dir__())
 
     @classmethod
     def _make(cls, data):

@@ -30,6 +30,7 @@ class _Unsupported:
     no specialised attribute lookups, and tensors' attributes are read on every op. Not a data
     descriptor, so an instance (or subclass) may still set the name itself."""
     __slots__ = ("name",)
+    placeholder = True  # dir() leaves it out (naming.visible)
 
     def __init__(self, name):
         self.name = name

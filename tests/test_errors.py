@@ -275,3 +275,22 @@ def test_private_and_dunder_names_stay_plain_attribute_errors():
     assert not hasattr(t, "__array_interface__")
     with pytest.raises(AttributeError, match="no attribute '_not_there'"):
         t._not_there  # noqa: B018
+
+
+def test_unsupported_tensor_names_stay_out_of_dir_and_off_the_class():
+    """PyTorch's Tensor names this one lacks raise 'does not support' on a tensor, yet tab completion (dir)
+    does not offer them and hasattr on the class says no, as before they became descriptors."""
+    t = aw.ones(2)
+    assert "unfold" not in dir(t) and "unfold" not in dir(aw.Tensor) and not hasattr(aw.Tensor, "unfold")
+    assert "add" in dir(t) and "backward" in dir(aw.Tensor)
+    assert not hasattr(t, "unfold")
+
+
+def test_a_name_pytorch_lacks_too_gives_pytorchs_attribute_error():
+    """A misspelt attribute is no missing feature: the words are PyTorch's own."""
+    torch = pytest.importorskip("torch")
+    with pytest.raises(AttributeError) as ours:
+        aw.ones(2).requires_gradd  # noqa: B018
+    with pytest.raises(AttributeError) as theirs:
+        torch.ones(2).requires_gradd  # noqa: B018
+    assert str(ours.value) == str(theirs.value)
