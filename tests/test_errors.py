@@ -294,3 +294,17 @@ def test_a_name_pytorch_lacks_too_gives_pytorchs_attribute_error():
     with pytest.raises(AttributeError) as theirs:
         torch.ones(2).requires_gradd  # noqa: B018
     assert str(ours.value) == str(theirs.value)
+
+
+def test_every_public_name_of_pytorchs_tensor_is_there_or_says_it_is_missing():
+    """The stored list of PyTorch's Tensor names matches today's PyTorch, so each of its names either works
+    here or says 'does not support' (none falls through to a bare 'has no attribute')."""
+    torch = pytest.importorskip("torch")
+    t = aw.ones(2, 2, requires_grad=True)
+    for name in sorted(n for n in dir(torch.Tensor) if not n.startswith("_")):
+        try:
+            getattr(t, name)
+        except AttributeError as e:
+            assert f"autograd_widgets does not support 'Tensor.{name}'" in str(e), name
+        except (RuntimeError, ValueError, TypeError):  # a property that exists and refuses this tensor
+            pass
