@@ -41,10 +41,11 @@ def _method(name):
     if op is None:
         return general
     with_keywords = _keywords.accept(general, ("input",))
+    apply = op.apply  # bound once, not per call
 
     def fn(*args, **kwargs):
         if len(args) == 1 and not kwargs and type(args[0]) is Tensor:
-            return op.apply(args[0])
+            return apply(args[0])
         return with_keywords(*args, **kwargs)
     fn.__name__, fn.pytorch_keywords = name, ("input",)
     return fn
