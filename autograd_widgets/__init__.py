@@ -41,10 +41,11 @@ def _method(name):
     if op is None:
         return general
     with_keywords = _keywords.accept(general, ("input",))
+    apply = op.apply  # bound once, not per call
 
     def fn(*args, **kwargs):
         if len(args) == 1 and not kwargs and type(args[0]) is Tensor:
-            return op.apply(args[0])
+            return apply(args[0])
         return with_keywords(*args, **kwargs)
     fn.__name__, fn.pytorch_keywords = name, ("input",)
     return fn
@@ -102,3 +103,4 @@ from .device import get_default_device, set_default_device  # noqa: E402
 from .legacy_types import BoolTensor, DoubleTensor, FloatTensor, LongTensor  # noqa: E402
 from .serialization import load, save  # noqa: E402
 from . import accelerator  # noqa: E402, F401
+_unsupported.install_tensor_names(Tensor)  # last: after every method is bound

@@ -9,9 +9,11 @@ from .transfer import target_device
 def _operator(fn, op=None):
     """`tensor <op> other`: a list or tuple is no operand (as PyTorch, Python then raises its own TypeError).
     With `op`, the node class `fn` runs for two tensors, called straight away (the hot path of arithmetic)."""
+    apply = op.apply if op is not None else None  # bound once, not per call
+
     def method(self, other):
-        if op is not None and type(other) is Tensor:
-            return op.apply(self, other)
+        if apply is not None and type(other) is Tensor:
+            return apply(self, other)
         if isinstance(other, (list, tuple)):
             return NotImplemented
         return fn(self, other)
@@ -80,8 +82,10 @@ def _min(self, dim=None, keepdim=False):
 
 def _m(op):
     """A method running the one-input op class `op` on self (it takes no keywords: none to translate)."""
+    apply = op.apply  # bound once, not per call
+
     def method(self):
-        return op.apply(self)
+        return apply(self)
     method.__name__ = op.__name__
     method.op, method.pytorch_keywords = op, ("self",)
     return method

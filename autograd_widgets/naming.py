@@ -1,4 +1,5 @@
 """Classes that print as their PyTorch twins: learners print `type(x)` and compare it with a tutorial."""
+import inspect
 
 
 class TorchClass(type):
@@ -12,3 +13,12 @@ class TorchClass(type):
         if path is None and getattr(cls, "_cpp_class", False):
             path = cls.__qualname__
         return f"<class '{path}'>" if path else super().__repr__()
+
+    def __dir__(cls):
+        return visible(cls, super().__dir__())
+
+
+def visible(cls, names):
+    """`names` without a Tensor class's placeholders for PyTorch's names it lacks (unsupported.py)."""
+    hidden = getattr(cls, "_unsupported_names", ())
+    return [n for n in names if n not in hidden or not getattr(inspect.getattr_static(cls, n), "placeholder", False)]

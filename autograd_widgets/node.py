@@ -12,12 +12,16 @@ side, its forward on arrays and its backward (a vector-Jacobian product) in tens
 
 `args` names the differentiable inputs (one `next_functions` edge each, Python numbers give
 `(None, 0)`); `saves` names the inputs (or "result") kept for backward, released after a
-backward unless the graph is retained; anything else forward stores on `ctx` stays.
+backward unless the graph is retained; anything else forward stores on `ctx` stays, read as
+`_saved_<name>` as in PyTorch (one set by a computed name, `setattr(ctx, side, v)`, is listed in `keeps`).
 `saves_if` keeps a saved input only when the named input requires grad, as PyTorch's formulas
 do (`mul` keeps `other` for self's gradient only): `saves_if = {"other": "self"}`. An unsaved
 one is None in `saved_tensors` and `_saved_<name>`.
 """
+import dis
 import itertools
+import sys
+import types
 import weakref
 
 from . import backend as B
@@ -45,19 +49,21 @@ def _add_hook(table, fn):
     return RemovableHandle(table, key)
 
 
-class _OutputRef:
-    """A saved output, held without the node it belongs to (that would be a cycle)."""
-    __slots__ = ("data", "tensor")
+class _OutputRef(weakref.ref):
+    """A saved output: a weak reference to it (holding it would be a cycle through its node) that keeps its
+    array. One object, not a holder plus a reference: a graph of 1e5 ops has that many fewer for the GC."""
+    __slots__ = ("data",)
+
+    def __new__(cls, t):
+        r = _ref_new(cls, t)
+        r.data = t._data
+        return r
 
     def __init__(self, t):
-        self.data, self.tensor = t._data, weakref.ref(t)
+        super().__init__(t)
 
 
-def _output_ref(t, _new=object.__new__, _ref=weakref.ref):
-    """_OutputRef(t) without running __init__ (Op.apply makes one per op that saves its result)."""
-    r = _new(_OutputRef)
-    r.data, r.tensor = t._data, _ref(t)
-    return r
+_ref_new = weakref.ref.__new__
 
 
 class _Packed:
@@ -142,8 +148,13 @@ class Node(metaclass=TorchClass):
     _renumber = False      # made ahead of use (a view's regenerated grad_fn): numbered when first used
     next_functions = ()    # one (node, output_nr) edge per input; (None, 0) where no gradient flows
     _fresh_results = False  # backward returns only new tensors or its incoming gradients (engine.py: ownership)
+    keeps = ()             # names forward sets on ctx by a computed name (setattr): read as _saved_<name> too
     # Set on each recorded node: `_meta`, a ((shape, array dtype), ...) per output (what a gradient for it
     # must look like), and `_seq`, its creation number (the engine runs the newest ready node first).
+
+    def __init_subclass__(cls, **kw):
+        super().__init_subclass__(**kw)
+        _add_saved_attributes(cls)
 
     def name(self):
         return type(self).__name__
@@ -160,7 +171,12 @@ class Node(metaclass=TorchClass):
 
     @property
     def needs_input_grad(self):
-        return tuple([fn is not None for fn, _ in self.next_functions])
+        nf = self.next_functions
+        if len(nf) == 2:  # most VJPs read it: no list for the common cases
+            return nf[0][0] is not None, nf[1][0] is not None
+        if len(nf) == 1:
+            return (nf[0][0] is not None,)
+        return tuple([fn is not None for fn, _ in nf])
 
     @property
     def requires_grad(self):
@@ -182,6 +198,12 @@ class Node(metaclass=TorchClass):
             x, v = saved[0], self._versions[0]
             if v is None or (type(x) is Tensor and (x._ver if x._vsrc is None else x._vsrc._ver) == v):
                 return saved
+            if type(x) is _OutputRef:  # the result (tanh, exp, ...), unchanged since: `_unpack`, inlined
+                t = x()
+                if t is not None and (t._ver if t._vsrc is None else t._vsrc._ver) == v:
+                    out = _new(Tensor)
+                    out._data, out._rg, out.grad_fn = x.data, True, self
+                    return (out,)
             return (self._unpack(x, v),)
         for x, v in zip(saved, self._versions):
             if v is not None and (type(x) is not Tensor or (x._ver if x._vsrc is None else x._vsrc._ver) != v):
@@ -195,7 +217,7 @@ class Node(metaclass=TorchClass):
         if type(x) is _Packed:
             return x.unpack(self)
         if type(x) is _OutputRef:
-            t = x.tensor()
+            t = x()
             now = t._version if t is not None else version
             if now != version:
                 raise _modified_error(t, now, version, output_of=self)
@@ -210,24 +232,6 @@ class Node(metaclass=TorchClass):
         if self._saved:
             self._saved = ()
             self._released = True
-
-    def __getattr__(self, name):
-        # PyTorch exposes saved values as `_saved_<name>`; freed ones raise as in PyTorch.
-        if name.startswith("_saved_"):
-            key = name[7:]
-            saves = type(self).saves
-            if key in saves:
-                if self._released:
-                    raise errors.freed_graph()
-                i = saves.index(key)
-                value = self._unpack(self._saved[i], self._versions[i])
-                if isinstance(value, (bool, int, float)):  # PyTorch saves a Python number as a 0-d tensor
-                    return Tensor._make(B.asarray(value))
-                return value
-            if key in self.__dict__:
-                value = self.__dict__[key]
-                return Tensor._make(value) if B.is_array(value) else value  # e.g. max's indices, as a tensor
-        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
 
     # --- hooks ---------------------------------------------------------------------------
     def register_hook(self, fn):
@@ -258,6 +262,85 @@ class Node(metaclass=TorchClass):
     def _first_use(self):
         self._renumber = False
         self._seq = next(_sequence)
+
+
+def saved_value(node: "Node", key: str):
+    """`node._saved_<key>` as PyTorch reads it: a saved value by its name in `saves` (freed ones raise as in
+    PyTorch; a Python number comes back as a 0-d tensor), else what forward kept on the node (`dim`, ...)."""
+    saves = type(node).saves
+    if key in saves:
+        if node._released:
+            raise errors.freed_graph()
+        i = saves.index(key)
+        value = node._unpack(node._saved[i], node._versions[i])
+        if isinstance(value, (bool, int, float)):  # PyTorch saves a Python number as a 0-d tensor
+            return Tensor._make(B.asarray(value))
+        return value
+    d = getattr(node, "__dict__", {})
+    if key in d:
+        value = d[key]
+        return Tensor._make(value) if B.is_array(value) else value  # e.g. max's indices, as a tensor
+    raise AttributeError(f"'{type(node).__name__}' object has no attribute '_saved_{key}'")
+
+
+class _SavedAttribute:
+    """`_saved_<key>` on every node: `saved_value(node, key)`. A descriptor on the class, not `__getattr__`, so
+    Python keeps its fast attribute lookups for nodes (a class with `__getattr__` gets none in 3.11)."""
+    __slots__ = ("key",)
+
+    def __init__(self, key):
+        self.key = key
+
+    def __get__(self, node, owner=None):
+        if node is None:
+            raise AttributeError(f"type object '{owner.__name__}' has no attribute '_saved_{self.key}'")
+        return saved_value(node, self.key)
+
+
+def _stored_names(module_name: str) -> set:
+    """The public attribute names any code of a module assigns (`ctx.dim = ...`, `node.region = ...`):
+    what a node may keep, each read back as `_saved_<name>`. Read from the module's code object, found
+    on the stack (the module is running its body: a class is being made in it)."""
+    frame = sys._getframe(1)
+    while frame is not None and not (frame.f_code.co_name == "<module>" and
+                                     frame.f_globals.get("__name__") == module_name):
+        frame = frame.f_back
+    if frame is None:  # a class made by a function (type(...) at run time): no module body to read
+        return None
+    names, stack = set(), [frame.f_code]
+    while stack:
+        c = stack.pop()
+        stack.extend(k for k in c.co_consts if isinstance(k, types.CodeType))
+        code = c.co_code  # (opcode, arg) byte pairs; found with bytes.find, since dis takes a second per import
+        i = code.find(_STORE_ATTR)
+        while i >= 0:
+            if i % 2 == 0:
+                arg = code[i + 1] | (code[i - 1] << 8 if i and code[i - 2] == _EXTENDED_ARG else 0)
+                names.add(c.co_names[arg])
+            i = code.find(_STORE_ATTR, i + 1)
+    return names
+
+
+_READ_MODULES = set()
+_STORE_ATTR, _EXTENDED_ARG = bytes([dis.opmap["STORE_ATTR"]]), dis.opmap["EXTENDED_ARG"]
+
+
+def _add_saved_attributes(cls) -> None:
+    """`_saved_<name>` for each name `cls` saves or `keeps` and each name its module stores on objects."""
+    add_saved_attributes(cls.__dict__.get("saves", ()) + cls.__dict__.get("keeps", ()))
+    if cls.__module__ not in _READ_MODULES:
+        names = _stored_names(cls.__module__)
+        if names is not None:
+            _READ_MODULES.add(cls.__module__)
+            add_saved_attributes(names)
+
+
+def add_saved_attributes(keys) -> None:
+    """Make `node._saved_<key>` readable on every node for each public name in `keys` (a custom Function's
+    ctx gets its attributes from the learner's code: its apply calls this with them)."""
+    for key in keys:
+        if not key.startswith("_") and "_saved_" + key not in Node.__dict__:
+            type.__setattr__(Node, "_saved_" + key, _SavedAttribute(key))
 
 
 def _modified_error(t, version, expected, output_of=None):
@@ -407,9 +490,9 @@ class Op(Node):
         super().__init_subclass__(**kw)
         cls.saves_result = "result" in cls.saves
         cls._save_index = tuple(cls.args.index(s) if s != "result" else -1 for s in cls.saves)
-        when = cls.saves_if  # per saved value: (its position, that of the input whose requires_grad keeps it)
-        cls._save_when = tuple((i, cls.args.index(when[s]) if s in when else -1)
-                               for i, s in zip(cls._save_index, cls.saves)) if when else None
+        when = cls.saves_if or {}  # per saved value: (its position, that of the input whose requires_grad keeps it)
+        cls._save_plan = tuple((i, cls.args.index(when[s]) if s in when else -1)
+                               for i, s in zip(cls._save_index, cls.saves))
 
     @classmethod
     def apply(cls, *inputs: "Tensor | float | int | bool | None", **params) -> "Tensor":
@@ -424,11 +507,13 @@ class Op(Node):
                     record = True
             else:  # a number; a NumPy scalar reads as one, as in PyTorch (weak in type promotion)
                 arrays.append(x.item() if isinstance(x, _generic_scalar) else x)
-        record = record and GradMode.enabled
-        node = cls.__new__(cls) if record else _SCRATCH
+        if record and GradMode.enabled:
+            node = _new(cls)  # no Op defines __new__
+        else:
+            record, node = False, _SCRATCH
         token = _fp_set(_QUIET) if cls.quiet and _fp_get() is not _QUIET else None
         try:
-            data = cls.forward(node, *arrays, **params)
+            data = cls.forward(node, *arrays, **params) if params else cls.forward(node, *arrays)
         except ValueError as e:
             raise _shape_error(e, arrays) from None
         except TypeError:
@@ -456,30 +541,29 @@ class Op(Node):
                 edges.append((fn, x._output_nr) if fn is not None and not fn._renumber else edge_to(x))
             else:
                 edges.append(_NO_EDGE)
-        node.next_functions = tuple(edges)
+        node.next_functions = (*edges,)
         key = (data.shape, dt)
         node._meta = _METAS.get(key) or _meta(key)
         node._seq = next(_sequence)
-        if cls.saves:  # loops, not comprehensions: no frame per op
+        plan = cls._save_plan
+        if plan:  # loops, not comprehensions: no frame per op
             saved, versions = [], []
-            when = cls._save_when
-            for k, i in enumerate(cls._save_index):
-                s = inputs[i] if i >= 0 else None
-                if when is not None and when[k][1] >= 0:  # kept only if that input requires grad
-                    j = when[k][1]
-                    if not (isinstance(inputs[j], Tensor) and inputs[j]._rg):
-                        saved.append(None)
-                        versions.append(None)
-                        continue
-                if i < 0:
-                    saved.append(_output_ref(out))
-                    versions.append(0)
-                elif isinstance(s, Tensor):
-                    saved.append(s)
-                    versions.append(s._ver if s._vsrc is None else s._vsrc._ver)
-                else:
-                    saved.append(s)
+            for i, j in plan:
+                if j >= 0 and not (isinstance(inputs[j], Tensor) and inputs[j]._rg):  # kept only if input j needs it
+                    saved.append(None)
                     versions.append(None)
+                elif i < 0:  # the result, held without the node (_OutputRef(out) without a Python call)
+                    ref = _ref_new(_OutputRef, out)
+                    ref.data = data
+                    saved.append(ref)
+                    versions.append(0)
+                else:
+                    s = inputs[i]
+                    saved.append(s)
+                    if isinstance(s, Tensor):
+                        versions.append(s._ver if s._vsrc is None else s._vsrc._ver)
+                    else:
+                        versions.append(None)
             node._saved = tuple(saved)
             versions = tuple(versions)
             node._versions = _VERSIONS.get(versions, versions)

@@ -4,7 +4,7 @@ import weakref
 
 from . import backend as B
 from . import dtypes, errors, node
-from .naming import TorchClass
+from .naming import TorchClass, visible
 from .grad_mode import GradMode, no_grad
 from .size import Size
 
@@ -50,11 +50,12 @@ class Tensor(metaclass=TorchClass):
     def __init__(self, *args, **kwargs):
         pass
 
-    def __getattr__(self, name):
-        # Reached only for names Tensor lacks: say that autograd_widgets lacks them, not that PyTorch does.
-        if name.startswith("_"):
-            raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
-        raise errors.not_supported(f"Tensor.{name}")
+    # No __getattr__ (it would cost every attribute read its fast path): the names of PyTorch's Tensor this
+    # one lacks raise "autograd_widgets does not support" through descriptors (unsupported.py).
+    _unsupported_names = frozenset()
+
+    def __dir__(self):
+        return visible(type(self), super().__dir__())
 
     @classmethod
     def _make(cls, data):

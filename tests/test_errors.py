@@ -275,3 +275,36 @@ def test_private_and_dunder_names_stay_plain_attribute_errors():
     assert not hasattr(t, "__array_interface__")
     with pytest.raises(AttributeError, match="no attribute '_not_there'"):
         t._not_there  # noqa: B018
+
+
+def test_unsupported_tensor_names_stay_out_of_dir_and_off_the_class():
+    """PyTorch's Tensor names this one lacks raise 'does not support' on a tensor, yet tab completion (dir)
+    does not offer them and hasattr on the class says no, as before they became descriptors."""
+    t = aw.ones(2)
+    assert "unfold" not in dir(t) and "unfold" not in dir(aw.Tensor) and not hasattr(aw.Tensor, "unfold")
+    assert "add" in dir(t) and "backward" in dir(aw.Tensor)
+    assert not hasattr(t, "unfold")
+
+
+def test_a_name_pytorch_lacks_too_gives_pytorchs_attribute_error():
+    """A misspelt attribute is no missing feature: the words are PyTorch's own."""
+    torch = pytest.importorskip("torch")
+    with pytest.raises(AttributeError) as ours:
+        aw.ones(2).requires_gradd  # noqa: B018
+    with pytest.raises(AttributeError) as theirs:
+        torch.ones(2).requires_gradd  # noqa: B018
+    assert str(ours.value) == str(theirs.value)
+
+
+def test_every_public_name_of_pytorchs_tensor_is_there_or_says_it_is_missing():
+    """The stored list of PyTorch's Tensor names matches today's PyTorch, so each of its names either works
+    here or says 'does not support' (none falls through to a bare 'has no attribute')."""
+    torch = pytest.importorskip("torch")
+    t = aw.ones(2, 2, requires_grad=True)
+    for name in sorted(n for n in dir(torch.Tensor) if not n.startswith("_")):
+        try:
+            getattr(t, name)
+        except AttributeError as e:
+            assert f"autograd_widgets does not support 'Tensor.{name}'" in str(e), name
+        except (RuntimeError, ValueError, TypeError):  # a property that exists and refuses this tensor
+            pass

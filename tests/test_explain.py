@@ -234,3 +234,36 @@ def test_graph_view_sends_the_formula_to_the_panel():
         {"input": "self", "formula": "grad * result", "numeric": "grad * [2.718, 7.389]"}]
     assert all(k != "derivative" for k, _ in view.details["rows"])
     view.close()
+
+
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_every_value_a_node_keeps_reads_as_saved_name(case):
+    """What forward kept on a node (dim, delta, min, ...) reads back as `_saved_<name>`, as the explainer and
+    PyTorch's attribute names need; this core makes those attributes per name, not with __getattr__."""
+    for node in graph_of_case(aw, case):
+        for key, value in vars(node).items():
+            if key.startswith("_") or key in ("next_functions", "variable", "metadata"):
+                continue
+            got = getattr(node, "_saved_" + key)
+            if isinstance(value, np.ndarray):
+                np.testing.assert_array_equal(got.numpy(), value)
+            else:
+                assert got is value, f"{type(node).__name__}._saved_{key}"
+
+
+def test_custom_function_ctx_values_read_as_saved_names():
+    """A learner's Function keeps what its forward sets on ctx; its node reads it back as `_saved_<name>`."""
+    class Scale(aw.autograd.Function):
+        @staticmethod
+        def forward(ctx, x, factor_zq):
+            ctx.factor_zq = factor_zq
+            return x * factor_zq
+
+        @staticmethod
+        def backward(ctx, g):
+            return g * ctx.factor_zq, None
+
+    y = Scale.apply(aw.ones(2, requires_grad=True), 3.0)
+    assert y.grad_fn._saved_factor_zq == 3.0
+    with pytest.raises(AttributeError, match="no attribute '_saved_not_kept'"):
+        y.grad_fn._saved_not_kept  # noqa: B018

@@ -9,7 +9,7 @@ import inspect
 from .. import backend as B
 from .. import errors
 from ..grad_mode import GradMode, no_grad
-from ..node import Node, _sequence, edge_to
+from ..node import Node, _sequence, add_saved_attributes, edge_to
 from ..tensor import Tensor
 
 
@@ -166,6 +166,7 @@ class Function(FunctionCtx, metaclass=_FunctionMeta):
         node._meta = tuple((o._data.shape, o._data.dtype) if isinstance(o, Tensor) else ((), None) for o in outs)
         node._xp = next((B.ns(o._data) for o in outs if isinstance(o, Tensor)), B.namespace("cpu"))  # zeros go there
         node._seq = next(_sequence)
+        add_saved_attributes(node.__dict__)  # what forward or setup_context kept on ctx reads as _saved_<name>
         if node._saved:
             node._versions = tuple(t._version if isinstance(t, Tensor) else v
                                    for t, v in zip(node._saved, node._versions))

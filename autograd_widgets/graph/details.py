@@ -89,10 +89,10 @@ def saved_names(fn):
     PyTorch's classes list them; this core's name saved tensors in `saves` and keep the other
     saved values (exponent, dim, ...) as public attributes of the node."""
     cls = type(fn)
-    names = _SAVED_NAMES.get(cls)
-    if names is None:
-        names = _SAVED_NAMES[cls] = [n for n in dir(cls) if n.startswith("_saved_")]
-    if names or not hasattr(cls, "saves"):
+    if not hasattr(cls, "saves"):  # PyTorch's: its class lists them (this core's list every name any node may keep)
+        names = _SAVED_NAMES.get(cls)
+        if names is None:
+            names = _SAVED_NAMES[cls] = [n for n in dir(cls) if n.startswith("_saved_")]
         return names
     extra = [k for k in getattr(fn, "__dict__", ()) if not k.startswith("_") and k not in _NOT_SAVED]
     return ["_saved_" + s for s in cls.saves] + ["_saved_" + k for k in extra]

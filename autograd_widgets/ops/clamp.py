@@ -47,8 +47,8 @@ def _one_sided_number(name, side):
         x, = ctx.saved_tensors
         bound = getattr(ctx, side)
         return (where(x >= bound if side == "min" else x <= bound, g, 0.0),)
-    return type(name, (Op,), {"args": ("self",), "saves": ("self",), "forward": forward, "backward": backward,
-                              "__module__": __name__})
+    return type(name, (Op,), {"args": ("self",), "saves": ("self",), "keeps": (side,), "forward": forward,
+                              "backward": backward, "__module__": __name__})
 
 
 ClampMinBackward0 = _one_sided_number("ClampMinBackward0", "min")

@@ -75,7 +75,7 @@ def _difference_loss(name, param, value, slope, curvature):
                (grad_op.apply(g, b, a, reduction=ctx.reduction, **p) if need[1] else None)
 
     loss_op = type(name + "Backward0", (Op,), {
-        "args": ("self", "target"), "saves": ("self", "target"),
+        "args": ("self", "target"), "saves": ("self", "target"), "keeps": (param,) if param else (),
         "forward": forward, "backward": backward, "__module__": __name__})
     return loss_op, grad_op
 

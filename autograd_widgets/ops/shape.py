@@ -223,7 +223,11 @@ def sum_to(g, shape):
     lead = g.ndim - len(shape)
     dims = tuple(range(lead)) + tuple(lead + i for i, s in enumerate(shape) if s == 1 and g.shape[lead + i] != 1)
     if dims:
-        g = g.sum(dims, keepdim=True)
+        a = g._data
+        if GradMode.enabled or a.dtype.kind != "f":
+            g = g.sum(dims, keepdim=True)
+        else:  # no graph to record (a backward without create_graph): SumBackward1's arithmetic, without the op
+            g = Tensor._make(B.sum_axes(a, dims, True, a.dtype))
     return g.view(shape) if lead else g
 
 
