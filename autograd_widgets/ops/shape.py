@@ -4,6 +4,7 @@ from .. import dtypes
 from .. import errors
 from ..grad_mode import GradMode
 from ..node import Op
+from ..tensor import Tensor
 from .pointwise import CloneBackward0
 
 
