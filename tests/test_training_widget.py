@@ -4,12 +4,11 @@ The reference loops below are the four lines of PyTorch's "Neural Networks" tuto
 (zero_grad, forward + loss, backward, step), written out by hand on real PyTorch; the gradients
 that add up without zero_grad are checked against the regression's derivative computed in NumPy.
 """
-import gc
 import re
-import tracemalloc
 
 import numpy as np
 import pytest
+from leaks import bytes_left_after_closing
 from ipywidgets.widgets.widget import _instances  # ipywidgets 8's registry of open widgets
 
 import autograd_widgets as aw
@@ -407,18 +406,7 @@ def test_closed_training_loops_free_their_memory():
         loop.run(2)
         return loop
 
-    for _ in range(20):                                      # caches of ipywidgets and traitlets fill once
-        make().close()
-    gc.collect()
-    tracemalloc.start()
-    try:
-        before = tracemalloc.get_traced_memory()[0]
-        for _ in range(100):
-            make().close()
-        gc.collect()
-        grown = tracemalloc.get_traced_memory()[0] - before
-    finally:
-        tracemalloc.stop()
+    grown = bytes_left_after_closing(make)
     assert grown < 1_000_000                                 # each loop left open holds ~100 kB of widgets
 
 

@@ -3,14 +3,13 @@
 Where PyTorch's backward() refuses the same argument, the widget raises PyTorch's exception type
 with PyTorch's words (taken from the installed torch here, not copied), then the explanation.
 """
-import gc
 import inspect
 import pickle
-import tracemalloc
 import warnings
 
 import numpy as np
 import pytest
+from leaks import bytes_left_after_closing
 import traitlets
 from ipywidgets.widgets.widget import _instances  # ipywidgets 8's registry of open widgets
 
@@ -263,18 +262,7 @@ def test_close_also_closes_the_gradients_graph_view():
 
 def test_closed_playgrounds_free_their_memory():
     make = _composites(aw)["BackwardPlayground"]
-    for _ in range(20):                                   # caches ipywidgets and traitlets fill once
-        make().close()
-    gc.collect()
-    tracemalloc.start()
-    try:
-        before = tracemalloc.get_traced_memory()[0]
-        for _ in range(100):
-            make().close()
-        gc.collect()
-        grown = tracemalloc.get_traced_memory()[0] - before
-    finally:
-        tracemalloc.stop()
+    grown = bytes_left_after_closing(make)
     assert grown < 1_000_000                              # 100 leaked playgrounds held ~14 MB
 
 
