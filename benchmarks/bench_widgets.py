@@ -8,6 +8,7 @@ and outputs grow (issue 12). Every row prints its target and a verdict (met / mi
    target <= 10 ms), beside the same playground on PyTorch CPU tensors and a hand-written NumPy
    floor (the same vᵀ·J by hand, no widget);
 2. large widgets: BackwardStepper built and stepped through 1,001 and 5,001 steps (<= 2 s, linear),
+   plain and with gradients=True (every edge labelled with what flowed along it so far),
    a playground's backward press at the 1,000th vs the first (the same cost), a playground on a
    10,000-element output (<= 1 s) and a 1,000 x 1,000 JacobianExplorer (<= 2 s), with what each
    sends to the page;
@@ -35,6 +36,7 @@ import numpy as np  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 import autograd_widgets as aw  # noqa: E402
+from autograd_widgets.graph.flow import describe  # noqa: E402
 from autograd_widgets.widgets._parts import parts  # noqa: E402
 
 try:
@@ -164,15 +166,19 @@ def chain(n):
     return h.sum()
 
 
-def stepper_through(n):
+def stepper_through(n, gradients=False):
     """Seconds to build a BackwardStepper of n steps and press next through all of them."""
     out = chain(n)
     t = time.perf_counter()
-    s = aw.BackwardStepper(out)
+    s = aw.BackwardStepper(out, gradients=gradients)
     for _ in range(len(s.steps)):
         s.next()
     dt = time.perf_counter() - t
     assert len(s.steps) == n and s.position == n
+    if gradients:  # what was timed is checked: the edge into the leaf carries the leaf's gradient
+        into_leaf = next(e for e in s.view.drawn.edges if e.kind == "variable")
+        x = s.view.graph.leaves()[0].ref
+        assert into_leaf.grad == describe(x.grad) and np.allclose(x.grad.numpy(), 1.0001 ** ((n - 2) // 2), rtol=1e-3)
     s.close()
     return dt
 
@@ -243,11 +249,12 @@ def big_jacobian(n=1000):
 def large_widgets():
     aw.BackwardStepper(chain(10)).close()  # widget classes and the runtime made once, before timing
     print("\n2. large widgets (Python side)")
-    small, large = stepper_through(1001), stepper_through(5001)
-    row("BackwardStepper, 1,001 steps: build + next x all", f"{small:8.2f} s", "", None)
-    row("BackwardStepper, 5,001 steps: build + next x all", f"{large:8.2f} s", "<= 2 s", large <= 2)
-    per_step = (large / 5001) / (small / 1001)
-    row("  per step at 5,001 / per step at 1,001", f"{per_step:8.2f}x", "<= 1.5x (linear)", per_step <= 1.5)
+    for option, gradients in (("", False), (" gradients=True", True)):  # gradients: edges labelled each step
+        small, large = stepper_through(1001, gradients), stepper_through(5001, gradients)
+        row(f"BackwardStepper{option}, 1,001 steps: build + next x all", f"{small:8.2f} s", "", None)
+        row(f"BackwardStepper{option}, 5,001 steps: build + next x all", f"{large:8.2f} s", "<= 2 s", large <= 2)
+        per_step = (large / 5001) / (small / 1001)
+        row("  per step at 5,001 / per step at 1,001", f"{per_step:8.2f}x", "<= 1.5x (linear)", per_step <= 1.5)
     first, last = press_costs()
     row("playground press, history of 0-20 calls", f"{first * 1e3:8.2f} ms", "", None)
     row("playground press, history of 1,000+ calls", f"{last * 1e3:8.2f} ms {last / first:5.2f}x",

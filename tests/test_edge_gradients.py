@@ -1,14 +1,17 @@
 """Gradients on the edges (issue 11 §4): what flowed along each edge in the last backward, on this
 core and on PyTorch's own graphs, and the derivative order of nodes a create_graph backward built."""
+import random
 import shutil
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
 import autograd_widgets as aw
 from autograd_widgets.graph import to_dot, walk
-from autograd_widgets.graph.dot import ORDER_STYLE
-from autograd_widgets.graph.flow import Flow, describe, label_edges
+from autograd_widgets.graph.dot import ORDER_STYLE, edge_label
+from autograd_widgets.graph.flow import Flow, describe, edge_text, label_edges, texts
+from test_graph import rnn
 
 MODULES = ["autograd_widgets", "torch"]
 
@@ -160,3 +163,66 @@ def test_playground_with_create_graph_draws_the_grads_graph_in_order_two_colours
     p.grad_view.selected = next(n.id for n in p.grad_view.graph.nodes.values() if n.title == "PowBackward0")
     assert dict(p.grad_view.details["rows"])["derivative order"].startswith("2")
     p.close()
+
+
+def branching(T):
+    """Several branches, a leaf used four times (x), one used twice (w), and a broadcast."""
+    x = T.tensor([1.0, 2.0], requires_grad=True)
+    w = T.tensor([[1.0, 0.5], [2.0, -1.0]], requires_grad=True)
+    h = (w @ x).tanh() * x
+    y = (h.sum() + (x.exp() * w).sum()) * x[1]
+    return y, {"x": x, "w": w}
+
+
+def second_order(T):
+    """A graph a create_graph=True backward built: gx = 3x² + 2x, then out = sum(gx * x)."""
+    x = T.tensor([1.0, 2.0], requires_grad=True)
+    (gx,) = T.autograd.grad((x ** 3 + x ** 2).sum(), x, create_graph=True)
+    return (gx * x).sum(), {"x": x}
+
+
+def rnn8(T):
+    y, w, u = rnn(T, 8)
+    return y, {"w": w, "u": u}
+
+
+def hooked_steps(view, output):
+    """(fn, grad_inputs, grad_outputs) per node, in the order a second backward through the same graph
+    runs them, from hooks on every node (both engines fire them as each node runs)."""
+    steps = []
+    handles = [n.ref.register_hook(lambda gi, go, fn=n.ref: steps.append((fn, gi, go))) for n in view.graph.functions()]
+    output.backward(retain_graph=True)
+    for h in handles:
+        h.remove()
+    return steps
+
+
+@pytest.mark.parametrize("make", [branching, second_order, rnn8])
+@pytest.mark.parametrize("module", MODULES)
+def test_stepper_edges_at_every_position_are_a_flow_rebuilt_from_step_zero(module, make):
+    """The stepper moves its edge labels a step at a time (graph/flow.py Replay); at every position,
+    forward, backward and after random jumps, they are what the old from-scratch way gives: a Flow of
+    the first `position` steps (recorded here again, by hooks) and every drawn edge labelled from it."""
+    T = pytest.importorskip(module)
+    output, names = make(T)
+    stepper = aw.BackwardStepper(output, names=names, retain_graph=True, gradients=True)
+    view, drawn = stepper.view, stepper.view.drawn
+    steps = hooked_steps(view, output)
+    assert [type(fn).__name__ for fn, _, _ in steps] == [s["name"] for s in stepper.steps]
+
+    def from_scratch(position):
+        flow = Flow()
+        for fn, grad_inputs, grad_outputs in steps[:position]:
+            flow.sent[id(fn)], flow.arrived[id(fn)] = texts(grad_inputs, grad_outputs)
+        return [edge_text(drawn, e, flow) for e in drawn.edges]
+
+    n = len(stepper.steps)
+    jumps = random.Random(0).choices(range(n + 1), k=2 * n)
+    for position in [*range(n + 1), *range(n, -1, -1), *jumps, n, 0]:
+        stepper.position = position
+        want = from_scratch(position)
+        assert [e.grad for e in drawn.edges] == want, position
+        assert [view.labels[f"e{i}"][0] for i in range(len(drawn.edges))] == [
+            edge_label(drawn, replace(e, grad=g)) for e, g in zip(drawn.edges, want)], position  # what the page has
+    assert sum(bool(g) for g in from_scratch(n)) > len(drawn.edges) // 2  # the graph's gradients did flow
+    stepper.close()

@@ -7,7 +7,8 @@
     flow.close()                       # the hooks go
 
 `flow.record(fn, grad_inputs, grad_outputs)` takes the same from elsewhere, e.g. the steps of
-this core's `engine.observe()`. A backward with create_graph=True builds new nodes: each gets
+this core's `engine.observe()`; `Replay(records)` is the flow after any number of recorded steps
+(BackwardStepper). A backward with create_graph=True builds new nodes: each gets
 `metadata["derivative_order"]`, one more than the node whose backward built it (the nodes of the
 graph a Flow watches are order 1 unless already marked higher).
 """
@@ -84,6 +85,40 @@ class Flow:
         for h in self._handles:
             h.remove()
         self._handles = []
+
+
+class Replay:
+    """The Flow after the first `position` of one backward's recorded steps [(id(fn), sent texts,
+    arrived texts)], as if those steps were recorded from the start: moving costs the steps moved
+    over, never the ones before them (stepping through n steps is linear in n). A backward runs each
+    function once, so undoing a step removes its function's texts."""
+
+    def __init__(self, records: list):
+        self.records, self.flow, self.position = records, Flow(), 0
+
+    def move_to(self, position: int) -> set:
+        """Replay forward or undo back to `position`; returns the ids of the functions whose texts changed."""
+        flow, changed = self.flow, set()
+        while self.position < position:
+            key, flow.sent[key], flow.arrived[key] = self.records[self.position]
+            changed.add(key)
+            self.position += 1
+        while self.position > position:
+            self.position -= 1
+            key = self.records[self.position][0]
+            del flow.sent[key], flow.arrived[key]
+            changed.add(key)
+        return changed
+
+
+def edges_by_function(graph) -> dict:
+    """id(backward function) -> indices of the edges whose gradient text its backward gives (edge_text)."""
+    at = {}
+    for i, e in enumerate(graph.edges):
+        end = graph.nodes[e.dst if e.kind == "output" else e.src]
+        if end.kind in ("fn", "accumulate"):
+            at.setdefault(id(end.ref), []).append(i)
+    return at
 
 
 def texts(grad_inputs, grad_outputs):

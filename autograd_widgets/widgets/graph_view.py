@@ -24,7 +24,7 @@ from IPython import get_ipython
 
 from ..graph import collapse, fold, is_freed, labels, to_dot, walk
 from ..graph.dot import edge_label, grad_line, has_grad_line, label_lines
-from ..graph.flow import Flow, label_edges
+from ..graph.flow import Flow, edges_by_function, label_edges
 from ._parts import ClosesParts
 from .static import StaticFallback
 
@@ -112,11 +112,7 @@ class GraphView(ClosesParts, StaticFallback, anywidget.AnyWidget):
         self._functions = [n for n in drawn.functions() if n.kind == "fn"]
         self._tensors = [n for n in drawn.nodes.values() if n.kind in ("leaf", "tensor")]
         if self.flow is not None:
-            self._edges_at = {}  # id(backward function) -> indices of the drawn edges its backward labels
-            for i, e in enumerate(drawn.edges):
-                end = drawn.nodes[e.dst if e.kind == "output" else e.src]
-                if end.kind in ("fn", "accumulate"):
-                    self._edges_at.setdefault(id(end.ref), []).append(i)
+            self._edges_at = edges_by_function(drawn)  # the drawn edges each backward function labels
             self.flow.watch(graph)
 
     # --- gradients on the edges (graph/flow.py) ---------------------------------------------------
@@ -132,11 +128,12 @@ class GraphView(ClosesParts, StaticFallback, anywidget.AnyWidget):
         if changed:
             self.set_labels({f"e{i}": [edge_label(self.drawn, self.drawn.edges[i], bool(self.hidden))] for i in changed})
 
-    def set_edge_grads(self, texts):
-        """Label the drawn edges with these gradient texts ({edge index: text}; others blank), as a
-        recorded backward replays (BackwardStepper)."""
+    def set_edge_grads(self, texts, others_blank=True):
+        """Label the drawn edges with these gradient texts ({edge index: text}), the others blank (or,
+        with `others_blank=False`, as they are), as a recorded backward replays (BackwardStepper)."""
         lines = {}
-        for i, e in enumerate(self.drawn.edges):
+        for i in range(len(self.drawn.edges)) if others_blank else texts:
+            e = self.drawn.edges[i]
             e.grad = texts.get(i, "")
             lines[f"e{i}"] = [edge_label(self.drawn, e, bool(self.hidden))]
         self.set_labels(lines)

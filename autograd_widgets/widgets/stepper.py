@@ -28,7 +28,7 @@ import ipywidgets as W
 from .. import errors
 from ..graph import values
 from ..graph.dot import label_lines
-from ..graph.flow import Flow, edge_text, texts
+from ..graph.flow import Replay, edge_text, edges_by_function, texts
 from ._autograd import module_of
 from ._parts import ClosesParts
 from .graph_view import GraphView
@@ -64,8 +64,8 @@ class BackwardStepper(ClosesParts, StaticFallback, W.VBox):
             raise
         self.steps = self._describe(raw, before)
         # What each step sent and received, as edge label texts (graph/flow.py), for gradients=True.
-        self._flow = [(id(r["node"]), *texts(r["grad_inputs"], r["grad_outputs"])) for r in raw
-                      ] if gradients else None
+        self._flow = Replay([(id(r["node"]), *texts(r["grad_inputs"], r["grad_outputs"])) for r in raw
+                             ]) if gradients else None
         self._freed_after = set(self.view._freed())
         self._index_steps()
         self._position = 0
@@ -174,6 +174,7 @@ class BackwardStepper(ClosesParts, StaticFallback, W.VBox):
                 self._leaf_steps.setdefault(s["leaf"], []).append(s["index"])
         self._first_run.pop("", None)
         self._leaf_lines = {n.id: label_lines(n) for n in self.view.drawn.leaves()}
+        self._edges_drawn, self._edges_at = None, {}  # the drawn graph whose edges each function's step labels
         self._waiting_drawn = {}  # drawn id -> how many of its nodes wait for gradients now
         if self._counts is not None:
             self._counts.on_change = self._count_waiting
@@ -216,12 +217,17 @@ class BackwardStepper(ClosesParts, StaticFallback, W.VBox):
         self.panel.value = self._panel(last)
 
     def _edge_grads(self):
-        """Edges carry the gradients sent so far: those of the steps run up to `position`."""
-        flow = Flow()
-        for key, sent, arrived in self._flow[:self.position]:
-            flow.sent[key], flow.arrived[key] = sent, arrived
-        drawn = self.view.drawn
-        self.view.set_edge_grads({i: edge_text(drawn, e, flow) for i, e in enumerate(drawn.edges)})
+        """Edges carry the gradients sent so far: those of the steps run up to `position`. Only the edges
+        of the functions the move replayed or undid are labelled again (all of them when the view has
+        drawn its graph anew: the first time, or after a module was collapsed)."""
+        drawn, flow = self.view.drawn, self._flow
+        changed = flow.move_to(self.position)
+        if drawn is not self._edges_drawn:
+            self._edges_drawn, self._edges_at = drawn, edges_by_function(drawn)
+            edges = range(len(drawn.edges))
+        else:
+            edges = {i for key in changed for i in self._edges_at.get(key, ())}
+        self.view.set_edge_grads({i: edge_text(drawn, drawn.edges[i], flow.flow) for i in edges}, others_blank=False)
 
     def _leaf_labels(self, p):
         """Leaves show their .grad as it was after the first `p` steps."""
