@@ -277,6 +277,22 @@ def test_to_data_is_plain_json():
     assert len(data["edges"]) == len(walk(out).edges) and data["outputs"] == ["n0"]
 
 
+def test_to_data_explains_derivatives_only_when_asked():
+    """to_data() leaves out explain()'s derivatives (the panel asks for one node's on a click); with
+    derivatives=True each backward function carries the panel's, and every other detail is the same."""
+    x = aw.tensor([1.0, 2.0], requires_grad=True)
+    g = walk((x.exp() * 3.0).sum())
+    lean, full = g.to_data(), g.to_data(derivatives=True)
+    functions = [i for i, n in enumerate(full["nodes"]) if n["kind"] in ("fn", "accumulate")]
+    assert len(functions) == 4 and not any("derivative" in n["details"] for n in lean["nodes"])
+    exp = next(n for n in full["nodes"] if n["title"] == "ExpBackward0")
+    assert exp["details"]["derivative"]["lines"] == [
+        {"input": "self", "formula": "grad * result", "numeric": "grad * [2.718, 7.389]"}]
+    for i in functions:
+        full["nodes"][i]["details"].pop("derivative")
+    assert lean == full
+
+
 def test_walk_rejects_what_is_not_a_tensor():
     with pytest.raises(TypeError, match="takes a tensor or a list of tensors"):
         walk([1, 2])

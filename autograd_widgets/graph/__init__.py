@@ -1,7 +1,7 @@
 """The graph model: any backward graph (this core's or PyTorch's) as plain nodes and edges.
 
     g = walk(loss)                 # Graph: nodes (tensors, backward functions), edges
-    g.to_data()                    # plain JSON-able data, every node's details included
+    g.to_data()                    # plain JSON-able data, every node's details (derivatives=True: explain's too)
     to_dot(fold(g, 400))           # a graphviz.Digraph, long chains and large middles folded
     to_svg(g)                      # SVG text (needs Graphviz's `dot` program)
     collapse(g, ["fc1"])           # module fc1 drawn as one node (modules.py: which module made each node)

@@ -15,6 +15,7 @@ would return for `grad`, computed from the formulas alone.
 """
 import ast
 import builtins
+import functools
 import html
 import io
 import math
@@ -189,7 +190,7 @@ class _Env:
     def numeric(self, formula):
         """The formula with every saved name replaced by its value (small) or shape (large); None if freed."""
         out, prev = [], None
-        tokens = list(tokenize.generate_tokens(io.StringIO(formula).readline))
+        tokens = _tokens(formula)
         for i, tok in enumerate(tokens):
             text = tok.string
             nxt = tokens[i + 1].string if i + 1 < len(tokens) else ""
@@ -214,6 +215,11 @@ class _Env:
                 return _Symbol(name)
             return self.grads if name == "grads" else self.grads[0]
         return read(self.node, name)
+
+
+@functools.lru_cache(maxsize=None)  # the formulas are a fixed table: each is tokenized once
+def _tokens(formula):
+    return tuple(tokenize.generate_tokens(io.StringIO(formula).readline))
 
 
 class _Symbol(str):

@@ -37,13 +37,15 @@ class GraphNode:
     module: str = ""                # the dotted path of the module whose forward made it ("" for none, see modules.py)
     order: int = 1                  # derivative order of the backward that built it (graph/flow.py)
 
-    def details(self) -> dict:
-        """What the node holds now, as plain data (see details.py)."""
+    def details(self, derivative: bool = True) -> dict:
+        """What the node holds now, as plain data (see details.py); a backward function's with its
+        `derivative` (explain.py's data: the panel shows it on a click) unless `derivative=False`."""
         if self.kind in ("leaf", "tensor"):
             return tensor_details(self.ref)
         if self.kind == "fold":
             return fold_details(self.ref)
-        return dict(function_details(self.ref), derivative=explain(self.ref).to_data())
+        details = function_details(self.ref)
+        return dict(details, derivative=explain(self.ref).to_data()) if derivative else details
 
 
 @dataclass
@@ -77,10 +79,12 @@ class Graph:
                 return n.id
         return None
 
-    def to_data(self) -> dict:
-        """The whole graph as JSON-able data: nodes with their details, and edges."""
+    def to_data(self, derivatives: bool = False) -> dict:
+        """The whole graph as JSON-able data: nodes with their details, and edges. Backward functions'
+        derivatives (explain.py) only with `derivatives=True`: explaining every node is half the time
+        of a 2,000-node graph's data, and a view explains a node only when it is clicked."""
         return {"nodes": [dict(id=n.id, kind=n.kind, title=n.title, name=n.name, module=n.module, order=n.order,
-                               details=n.details()) for n in self.nodes.values()],
+                               details=n.details(derivatives)) for n in self.nodes.values()],
                 "edges": [dict(src=e.src, dst=e.dst, input_nr=e.input_nr, kind=e.kind, grad=e.grad) for e in self.edges],
                 "outputs": list(self.outputs), "modules": dict(self.modules)}
 
