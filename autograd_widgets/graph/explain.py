@@ -217,7 +217,7 @@ class _Env:
         return read(self.node, name)
 
 
-@functools.lru_cache(maxsize=None)  # the formulas are a fixed table: each is tokenized once
+@functools.cache  # the formulas are a fixed table: each is tokenized once
 def _tokens(formula):
     return tuple(tokenize.generate_tokens(io.StringIO(formula).readline))
 
