@@ -7,13 +7,16 @@ the Jacobian's heat map holds J's values.
 import hashlib
 import json
 import math
+import re
 import sys
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 import autograd_widgets as aw
+from autograd_widgets.graph import walk
 from autograd_widgets.widgets.heatmap import GradientGrid, HeatMap, matrix_shape
 from autograd_widgets.widgets import jacobian as jacobian_module
 from test_graph import mlp, rnn, seed000
@@ -25,6 +28,11 @@ MODULES = ["autograd_widgets", "torch"]
 # --- the same states as before ---------------------------------------------------------------------
 # tests/data/widgets_before.json was recorded with `--record` from the stepper and playground of
 # commit d39a9d2, which redrew every step from the start (quadratic) and re-rendered the whole history.
+# Except RECHECKED: this core's folded MLP's step contents and panels were re-recorded from the code
+# itself when the engine's ready queue learnt PyTorch's tie order (61a9e78, b392c46), so they are not
+# kept; test_stepper_steps_of_the_folded_mlp_are_pytorchs checks them against PyTorch instead.
+RECHECKED = {"autograd_widgets/mlp80_folded": ("steps", "panels")}
+
 
 def stepper_programs(T):
     a, b, out = seed000(T)
@@ -88,7 +96,9 @@ def record():
     out = {"stepper": {}, "playground": {}}
     for name, T in (("autograd_widgets", aw), ("torch", torch)):
         for prog, kwargs in stepper_programs(T):
-            out["stepper"][f"{name}/{prog}"] = stepper_record(aw.BackwardStepper(**kwargs))
+            key = f"{name}/{prog}"
+            kept = stepper_record(aw.BackwardStepper(**kwargs))
+            out["stepper"][key] = {k: v for k, v in kept.items() if k not in RECHECKED.get(key, ())}
         out["playground"][name] = playground_record(T)
     BEFORE.parent.mkdir(exist_ok=True)
     BEFORE.write_text(json.dumps(out, indent=0))
@@ -100,10 +110,87 @@ def test_stepper_shows_the_same_states_as_the_quadratic_one(module):
     before = json.loads(BEFORE.read_text())["stepper"]
     for prog, kwargs in stepper_programs(T):
         was, now = before[f"{module}/{prog}"], stepper_record(aw.BackwardStepper(**kwargs))
-        assert now["steps"] == was["steps"], prog
+        assert set(was) == {"steps", "states", "panels"} - set(RECHECKED.get(f"{module}/{prog}", ()))
         assert now["states"] == was["states"], prog
-        compared = [(n, w) for n, w in zip(now["panels"], was["panels"]) if w is not None]
-        assert len(compared) >= 5 and all(n == w for n, w in compared), prog
+        if "steps" in was:
+            assert now["steps"] == was["steps"], prog
+        if "panels" in was:
+            compared = [(n, w) for n, w in zip(now["panels"], was["panels"]) if w is not None]
+            assert len(compared) >= 5 and all(n == w for n, w in compared), prog
+
+
+def drawn_ids(drawn):
+    """graph node id -> the id of the drawn node that shows it (a fold's for the nodes it stands for)."""
+    ids = {}
+    for n in drawn.nodes.values():
+        if n.kind == "fold":
+            ids.update((m.id, n.id) for m in n.ref)
+        elif not n.copy_of:
+            ids[n.id] = n.id
+    return ids
+
+
+def pytorch_run(output):
+    """PyTorch's backward of `output`, watched by hooks: its graph (walk) and the ids of the nodes in the
+    order its engine ran them."""
+    graph, ran = walk(output), []
+    ids = {id(n.ref): n.id for n in graph.functions()}
+    handles = [n.ref.register_hook(lambda gi, go, fn=n.ref: ran.append(ids[id(fn)])) for n in graph.functions()]
+    output.backward()
+    for h in handles:
+        h.remove()
+    return graph, ran
+
+
+def waiting_items(panel):
+    """The panel's "waiting for gradients" line: (the nodes it names, how many more it counts)."""
+    text = re.search(r"waiting for gradients: (.*?)</div>", panel).group(1)
+    more = re.fullmatch(r"(?:(.*) and )?(\d+) (?:more )?nodes? not reached yet", text)
+    if more:
+        return (more.group(1).split(", ") if more.group(1) else []), int(more.group(2))
+    return ([] if text == "none" else text.split(", ")), 0
+
+
+def test_stepper_steps_of_the_folded_mlp_are_pytorchs():
+    """On the 560-node MLP (drawn folded), this core's stepper shows PyTorch's backward: every step's node,
+    gradients and edges as PyTorch's stepper records them by hooks, and after each step the ready queue
+    (in the order PyTorch ran those nodes) and the waiting nodes with their counts, as they follow from
+    PyTorch's order of execution and the graph's edges (a node waits for one gradient per edge into it,
+    and is ready once every node with an edge into it has run)."""
+    torch = pytest.importorskip("torch")
+    graph, ran = pytorch_run(mlp(torch, 80)[0].sum())
+    s = aw.BackwardStepper(mlp(aw, 80)[0].sum())
+    shape = [(n.id, n.kind, n.title) for n in graph.nodes.values()], [(e.src, e.dst, e.kind) for e in graph.edges]
+    assert shape == ([(n.id, n.kind, n.title) for n in s.view.graph.nodes.values()],
+                     [(e.src, e.dst, e.kind) for e in s.view.graph.edges])  # the same graph, node for node
+    theirs = aw.BackwardStepper(mlp(torch, 80)[0].sum()).steps
+    assert len(s.steps) == len(theirs) == len(ran) == 402 and len(s.view.drawn.nodes) < 400
+    title, drawn = {n.id: n.title for n in graph.nodes.values()}, drawn_ids(s.view.drawn)
+    into = {}
+    for e in graph.edges:
+        if e.kind == "next":
+            into.setdefault(e.dst, []).append(e.src)
+    done = set()
+    for i, (node, mine, pytorchs) in enumerate(zip(ran, s.steps, theirs)):
+        assert (mine["node"], mine["name"]) == (drawn[node], title[node]), i
+        assert {k: v for k, v in mine.items() if k not in ("ready", "waiting")} == \
+            {k: v for k, v in pytorchs.items() if k not in ("ready", "waiting")}, i
+        done.add(node)
+        to_come = {n: sum(src not in done for src in into.get(n, ())) for n in ran if n not in done}
+        ready = [n for n in ran if to_come.get(n) == 0]
+        assert mine["ready"] == [{"id": drawn[n], "name": title[n]} for n in ready], i
+        waiting = sorted((drawn[n], title[n], c) for n, c in to_come.items() if c)
+        assert sorted((w["id"], w["name"], w["count"]) for w in mine["waiting"]) == waiting, i
+        # the panel says the same
+        s.position = i + 1
+        assert len(ready) <= 12 and f"ready queue: {', '.join(title[n] for n in ready) or 'empty'}<" in s.panel.value
+        named, more = waiting_items(s.panel.value)
+        items = Counter(f"{name} ({c} to come)" for _, name, c in waiting)
+        if len(waiting) <= 12:
+            assert (Counter(named), more) == (items, 0), i
+        else:  # the nodes that got some of their gradients already, then how many more wait
+            partial = Counter(f"{title[n]} ({c} to come)" for n, c in to_come.items() if 0 < c < len(into[n]))
+            assert not Counter(named) - partial and len(named) + more == len(waiting), i
 
 
 @pytest.mark.parametrize("module", MODULES)
