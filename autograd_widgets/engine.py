@@ -70,16 +70,19 @@ class observe:
 def _dependencies(roots):
     """For every node reachable from `roots`, how many edges deliver a gradient to it."""
     deps = {}
+    get = deps.get
     stack = list(dict.fromkeys(roots))  # a root given twice (backward([a, a])) is still one node to walk
-    seen = set(stack)
+    roots = set(stack)
     while stack:
         for nxt, _ in stack.pop().next_functions:
-            if nxt is None:
-                continue
-            deps[nxt] = deps.get(nxt, 0) + 1
-            if nxt not in seen:
-                seen.add(nxt)
-                stack.append(nxt)
+            if nxt is not None:
+                n = get(nxt)
+                if n is None:  # reached for the first time: walk on from it (a root is walked already)
+                    deps[nxt] = 1
+                    if nxt not in roots:
+                        stack.append(nxt)
+                else:
+                    deps[nxt] = n + 1
     return deps
 
 
@@ -238,6 +241,8 @@ class _Backward:
 
     def run(self, keep_graph, trace):
         """Run every node in turn; release each one's saved tensors unless `keep_graph`."""
+        if trace is None and self.needed is None and not self.captures:
+            return self._run_plain(keep_graph)
         ready, buffers, needed, captures = self.ready, self.buffers, self.needed, self.captures
         step_index = 0
         while ready:
@@ -265,6 +270,71 @@ class _Backward:
                 trace.steps.append(Step(step_index, fn, tuple(grads), tuple(sent), _in_order(ready),
                                         {n: self.deps[n] for n, _ in fn.next_functions if n in self.deps}, not keep_graph))
             step_index += 1
+
+    def _run_plain(self, keep_graph):
+        """`run` for a plain backward (no `inputs`, no observer): the same steps, with those of a node that has
+        no hooks inlined (`_call`, `_fitted` and `_send` cost more as calls than as the loop's own lines)."""
+        ready, buffers, deps, owned = self.ready, self.buffers, self.deps, self.owned
+        pop, push = heapq.heappop, heapq.heappush
+        create_graph = self.create_graph
+        while ready:
+            fn = pop(ready)[1]
+            grads = buffers.pop(fn)
+            if type(fn) is AccumulateGrad:
+                if fn._hooked or fn.variable._hooks:
+                    self._run_hooked(fn, grads, keep_graph)
+                elif grads[0] is not None and self.accumulate:
+                    fn.accumulate(grads[0], create_graph, owned.pop(fn, False))
+                continue
+            if fn._hooked:
+                self._run_hooked(fn, grads, keep_graph)
+                continue
+            if grads[0] is None and all(g is None for g in grads):  # nothing arrived: pass "no gradient" on
+                sent = (None,) * len(fn.next_functions)
+            else:
+                sent = fn.backward(*grads)
+                if type(sent) is not tuple:
+                    sent = (sent,)
+            i = 0
+            for nxt, nr in fn.next_functions:
+                if nxt is not None:
+                    g = sent[i]
+                    buf = buffers.get(nxt)
+                    if buf is None:
+                        buf = buffers[nxt] = [None] * len(nxt._meta)
+                    if g is not None:
+                        shape, dt = nxt._meta[nr]
+                        a = g._data
+                        if a.shape != shape or not (a.dtype is dt or a.dtype == dt):
+                            sent = _fitted(fn, sent, None)  # summed to the input's shape, cast to its dtype
+                            g = sent[i]
+                        if buf[nr] is None:
+                            buf[nr] = g
+                            if type(nxt) is AccumulateGrad:
+                                owned[nxt] = _made_here(fn, grads, sent, g)
+                        else:
+                            buf[nr] = buf[nr] + g
+                            if type(nxt) is AccumulateGrad:
+                                owned[nxt] = True  # the engine's own sum
+                    left = deps[nxt] - 1
+                    deps[nxt] = left
+                    if left == 0:
+                        push(ready, (-nxt._seq, nxt))
+                i += 1
+            if not keep_graph and fn._saved:
+                fn._saved = ()
+                fn._released = True
+
+    def _run_hooked(self, fn, grads, keep_graph):
+        """One node of a plain backward that has hooks: the steps of `run`, none skipped."""
+        if (fn._tensor_hooks or fn._retains) and any(g is not None for g in grads):
+            grads = _call_tensor_hooks(fn, grads)
+        if type(fn) is AccumulateGrad:
+            self._accumulate_leaf(fn, grads[0])
+        else:
+            self._send(fn, grads, self._call(fn, grads))
+        if not keep_graph:
+            fn._release()
 
     def _capture(self, fn, grads):
         """Record the gradients of `inputs` that reach `fn` (backward(inputs=[non-leaf]) fills its .grad)."""

@@ -145,6 +145,7 @@ class Node(metaclass=TorchClass):
     _post_hooks = None
     _tensor_hooks = None   # {output_nr: {key: fn}} from Tensor.register_hook on outputs
     _retains = None        # {output_nr: weakref to a tensor that retain_grad()}
+    _hooked = False        # any hook or retain_grad was ever added (the engine's plain loop skips the rest)
     _renumber = False      # made ahead of use (a view's regenerated grad_fn): numbered when first used
     next_functions = ()    # one (node, output_nr) edge per input; (None, 0) where no gradient flows
     _fresh_results = False  # backward returns only new tensors or its incoming gradients (engine.py: ownership)
@@ -238,22 +239,26 @@ class Node(metaclass=TorchClass):
         """fn(grad_inputs, grad_outputs) runs after this node; it may return new grad_inputs."""
         if self._post_hooks is None:
             self._post_hooks = {}
+        self._hooked = True
         return _add_hook(self._post_hooks, fn)
 
     def register_prehook(self, fn):
         """fn(grad_outputs) runs before this node; it may return new grad_outputs."""
         if self._pre_hooks is None:
             self._pre_hooks = {}
+        self._hooked = True
         return _add_hook(self._pre_hooks, fn)
 
     def _add_tensor_hook(self, output_nr, fn):
         if self._tensor_hooks is None:
             self._tensor_hooks = {}
+        self._hooked = True
         return _add_hook(self._tensor_hooks.setdefault(output_nr, {}), fn)
 
     def _add_retains(self, output_nr, tensor):
         if self._retains is None:
             self._retains = {}
+        self._hooked = True
         self._retains[output_nr] = weakref.ref(tensor)
 
     def __call__(self, *grads):
@@ -477,6 +482,30 @@ def _meta(key):
     return meta
 
 
+def _kept(plan, inputs, out, data):
+    """(saved values, their versions) for an Op's `_save_plan` (see Op.__init_subclass__)."""
+    saved, versions = [], []
+    for i, j in plan:  # loops, not comprehensions: no frame per op
+        if j >= 0 and not (isinstance(inputs[j], Tensor) and inputs[j]._rg):  # kept only if input j needs it
+            saved.append(None)
+            versions.append(None)
+        elif i < 0:  # the result, held without the node
+            ref = _ref_new(_OutputRef, out)
+            ref.data = data
+            saved.append(ref)
+            versions.append(0)
+        else:
+            s = inputs[i]
+            saved.append(s)
+            versions.append((s._ver if s._vsrc is None else s._vsrc._ver) if isinstance(s, Tensor) else None)
+    versions = tuple(versions)
+    return tuple(saved), _VERSIONS.get(versions, versions)
+
+
+_RESULT_ONLY = ((-1, -1),)  # the `_save_plan` of an op that keeps just its result
+_SAVED_AT_0 = _VERSIONS[(0,)]
+
+
 class Op(Node):
     """A built-in op: forward on arrays, backward in tensor ops (see the module docstring)."""
     saves_result = False
@@ -491,26 +520,37 @@ class Op(Node):
         cls.saves_result = "result" in cls.saves
         cls._save_index = tuple(cls.args.index(s) if s != "result" else -1 for s in cls.saves)
         when = cls.saves_if or {}  # per saved value: (its position, that of the input whose requires_grad keeps it)
-        cls._save_plan = tuple((i, cls.args.index(when[s]) if s in when else -1)
-                               for i, s in zip(cls._save_index, cls.saves))
+        plan = tuple((i, cls.args.index(when[s]) if s in when else -1) for i, s in zip(cls._save_index, cls.saves))
+        cls._save_plan = _RESULT_ONLY if plan == _RESULT_ONLY else plan
 
     @classmethod
     def apply(cls, *inputs: "Tensor | float | int | bool | None", **params) -> "Tensor":
         """Run forward on `inputs` (tensors or Python numbers) and, if grad is needed, record a node."""
-        # The hot path of every op, forward and backward: plain loops, few calls.
+        # The hot path of every op, forward and backward: plain loops, few calls; the edges are gathered in
+        # the same pass as the arrays (under no_grad, and in a backward, there are none to gather).
         arrays = []
         record = False
-        for x in inputs:
-            if isinstance(x, Tensor):
-                arrays.append(x._data)
-                if x._rg:
-                    record = True
-            else:  # a number; a NumPy scalar reads as one, as in PyTorch (weak in type promotion)
-                arrays.append(x.item() if isinstance(x, _generic_scalar) else x)
-        if record and GradMode.enabled:
-            node = _new(cls)  # no Op defines __new__
+        if GradMode.enabled:
+            edges = []
+            for x in inputs:
+                if isinstance(x, Tensor):
+                    arrays.append(x._data)
+                    if x._rg:
+                        record = True
+                        fn = x.grad_fn
+                        edges.append((fn, x._output_nr) if fn is not None and not fn._renumber else edge_to(x))
+                    else:
+                        edges.append(_NO_EDGE)
+                else:  # a number; a NumPy scalar reads as one, as in PyTorch (weak in type promotion)
+                    arrays.append(x.item() if isinstance(x, _generic_scalar) else x)
+                    edges.append(_NO_EDGE)
         else:
-            record, node = False, _SCRATCH
+            for x in inputs:
+                if isinstance(x, Tensor):
+                    arrays.append(x._data)
+                else:
+                    arrays.append(x.item() if isinstance(x, _generic_scalar) else x)
+        node = _new(cls) if record else _SCRATCH  # no Op defines __new__
         token = _fp_set(_QUIET) if cls.quiet and _fp_get() is not _QUIET else None
         try:
             data = cls.forward(node, *arrays, **params) if params else cls.forward(node, *arrays)
@@ -534,39 +574,18 @@ class Op(Node):
         dt = data.dtype
         if dt.kind not in "fc":  # as PyTorch: integer and bool results never require grad
             return out
-        edges = []
-        for x in inputs:
-            if isinstance(x, Tensor) and x._rg:
-                fn = x.grad_fn
-                edges.append((fn, x._output_nr) if fn is not None and not fn._renumber else edge_to(x))
-            else:
-                edges.append(_NO_EDGE)
-        node.next_functions = (*edges,)
+        node.next_functions = tuple(edges)
         key = (data.shape, dt)
         node._meta = _METAS.get(key) or _meta(key)
         node._seq = next(_sequence)
         plan = cls._save_plan
-        if plan:  # loops, not comprehensions: no frame per op
-            saved, versions = [], []
-            for i, j in plan:
-                if j >= 0 and not (isinstance(inputs[j], Tensor) and inputs[j]._rg):  # kept only if input j needs it
-                    saved.append(None)
-                    versions.append(None)
-                elif i < 0:  # the result, held without the node (_OutputRef(out) without a Python call)
-                    ref = _ref_new(_OutputRef, out)
-                    ref.data = data
-                    saved.append(ref)
-                    versions.append(0)
-                else:
-                    s = inputs[i]
-                    saved.append(s)
-                    if isinstance(s, Tensor):
-                        versions.append(s._ver if s._vsrc is None else s._vsrc._ver)
-                    else:
-                        versions.append(None)
-            node._saved = tuple(saved)
-            versions = tuple(versions)
-            node._versions = _VERSIONS.get(versions, versions)
+        if plan:
+            if plan is _RESULT_ONLY:  # tanh, exp, sigmoid, ...: the result, held without the node (no Python call)
+                ref = _ref_new(_OutputRef, out)
+                ref.data = data
+                node._saved, node._versions = (ref,), _SAVED_AT_0
+            else:
+                node._saved, node._versions = _kept(plan, inputs, out, data)
         out._rg = True
         out.grad_fn = node
         if saved_tensors_hooks_stack and cls.saves:  # pack hooks see the output as recorded
