@@ -171,7 +171,12 @@ def quiet_state() -> "tuple[Callable, Callable, Callable, object]":
     (log(0), 1/0, overflow), which PyTorch computes silently; `get() is QUIET` says they are off
     already. The user's own settings hold outside. NumPy >= 2 keeps the state in a context
     variable (setting it is ~10x cheaper than `numpy.errstate`); older NumPy goes through seterr.
+    One QUIET for every caller: the engine sets it once for a whole backward, and each op then sees it.
     """
+    return _QUIET_STATE
+
+
+def _make_quiet_state():
     try:
         from numpy._core._ufunc_config import _extobj_contextvar as state
     except ImportError:  # pragma: no cover - older NumPy
@@ -180,6 +185,9 @@ def quiet_state() -> "tuple[Callable, Callable, Callable, object]":
     with numpy.errstate(all="ignore"):
         quiet = state.get()
     return state.get, state.set, state.reset, quiet
+
+
+_QUIET_STATE = _make_quiet_state()
 
 
 def asarray(data, dtype=None, device: "str | None" = None, copy: "bool | None" = None):
