@@ -74,7 +74,7 @@ def _dependencies(roots):
     stack = list(dict.fromkeys(roots))  # a root given twice (backward([a, a])) is still one node to walk
     roots = set(stack)
     while stack:
-        for nxt, _ in stack.pop().next_functions:
+        for nxt in stack.pop()._fns:
             if nxt is not None:
                 n = get(nxt)
                 if n is None:  # reached for the first time: walk on from it (a root is walked already)
@@ -93,7 +93,7 @@ def _needed(roots, deps, targets):
     while stack:  # Kahn's topological order
         fn = stack.pop()
         order.append(fn)
-        for nxt, _ in fn.next_functions:
+        for nxt in fn._fns:
             if nxt is not None:
                 remaining[nxt] -= 1
                 if remaining[nxt] == 0:
@@ -106,7 +106,7 @@ def _needed(roots, deps, targets):
 
 
 def _runs_past(fn, needed):
-    return any(n in needed for n, _ in fn.next_functions)
+    return any(n in needed for n in fn._fns)
 
 
 def _call_tensor_hooks(fn, grads):
@@ -170,7 +170,7 @@ def _fitted(fn, sent, needed):
     path to them. A list input (cat, stack: `args` None) is one formula there: all its gradients or none."""
     masks = fn._cpp_class and type(fn).args is not None
     out = None
-    for i, (nxt, nr) in enumerate(fn.next_functions):
+    for i, (nxt, nr) in enumerate(zip(fn._fns, fn._nrs)):
         g = sent[i]
         if g is None:
             continue
@@ -268,7 +268,7 @@ class _Backward:
                 fn._release()
             if trace is not None:
                 trace.steps.append(Step(step_index, fn, tuple(grads), tuple(sent), _in_order(ready),
-                                        {n: self.deps[n] for n, _ in fn.next_functions if n in self.deps}, not keep_graph))
+                                        {n: self.deps[n] for n in fn._fns if n in self.deps}, not keep_graph))
             step_index += 1
 
     def _run_plain(self, keep_graph):
@@ -290,13 +290,13 @@ class _Backward:
                 self._run_hooked(fn, grads, keep_graph)
                 continue
             if grads[0] is None and all(g is None for g in grads):  # nothing arrived: pass "no gradient" on
-                sent = (None,) * len(fn.next_functions)
+                sent = (None,) * len(fn._fns)
             else:
                 sent = fn.backward(*grads)
                 if type(sent) is not tuple:
                     sent = (sent,)
             i = 0
-            for nxt, nr in fn.next_functions:
+            for nxt, nr in zip(fn._fns, fn._nrs):
                 if nxt is not None:
                     g = sent[i]
                     buf = buffers.get(nxt)
@@ -374,7 +374,7 @@ class _Backward:
         """fn's backward (pre- and post-hooks around it): one gradient per next_functions edge, each already
         summed to the shape and cast to the dtype its next function takes (so post-hooks see that too)."""
         if grads[0] is None and all(g is None for g in grads):  # nothing arrived: pass "no gradient" on
-            return (None,) * len(fn.next_functions)
+            return (None,) * len(fn._fns)
         if fn._pre_hooks:
             for hook in list(fn._pre_hooks.values()):
                 grads = list(_checked_all(hook, grads, hook(tuple(grads))))
@@ -390,7 +390,7 @@ class _Backward:
     def _send(self, fn, grads, sent):
         """Add each gradient fn sent into its next function's buffer; queue the functions now complete."""
         buffers, deps, needed = self.buffers, self.deps, self.needed
-        for i, (nxt, nr) in enumerate(fn.next_functions):
+        for i, (nxt, nr) in enumerate(zip(fn._fns, fn._nrs)):
             if nxt is None or (needed is not None and nxt not in needed):
                 continue
             g = sent[i]

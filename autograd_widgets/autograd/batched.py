@@ -50,10 +50,10 @@ def batched_backward(roots, root_grads, retain_graph, create_graph, inputs):
             if fn not in needed or type(fn) is AccumulateGrad or (fn in captures and not _runs_past(fn, needed)):
                 continue
             if all(g is None for g in grads):
-                sent = (None,) * len(fn.next_functions)
+                sent = (None,) * len(fn._fns)
             else:
                 sent = _vjp(fn, grads, n)
-            for i, (nxt, nr) in enumerate(fn.next_functions):
+            for i, (nxt, nr) in enumerate(zip(fn._fns, fn._nrs)):
                 if nxt is None or nxt not in needed:
                     continue
                 buf = buffers.setdefault(nxt, [None] * len(nxt._meta))
@@ -129,7 +129,7 @@ def _per_element(fn, grads, n):
 
 # --- rules: the node's vector-Jacobian product for a batch of gradients ---------------------------
 def _input_shape(fn, i=0):
-    nxt, nr = fn.next_functions[i]
+    nxt, nr = fn._fns[i], fn._nrs[i]
     return None if nxt is None else tuple(nxt._meta[nr][0])
 
 
