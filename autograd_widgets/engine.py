@@ -277,53 +277,68 @@ class _Backward:
         ready, buffers, deps, owned = self.ready, self.buffers, self.deps, self.owned
         pop, push = heapq.heappop, heapq.heappush
         create_graph = self.create_graph
-        while ready:
-            fn = pop(ready)[1]
+        fn = pop(ready)[1] if ready else None
+        while fn is not None:
             grads = buffers.pop(fn)
+            first = None  # the node this step alone made ready (True: several): it may run without the queue
             if type(fn) is AccumulateGrad:
                 if fn._hooked or fn.variable._hooks:
                     self._run_hooked(fn, grads, keep_graph)
                 elif grads[0] is not None and self.accumulate:
                     fn.accumulate(grads[0], create_graph, owned.pop(fn, False))
-                continue
-            if fn._hooked:
+            elif fn._hooked:
                 self._run_hooked(fn, grads, keep_graph)
-                continue
-            if grads[0] is None and all(g is None for g in grads):  # nothing arrived: pass "no gradient" on
-                sent = (None,) * len(fn._fns)
             else:
-                sent = fn.backward(*grads)
-                if type(sent) is not tuple:
-                    sent = (sent,)
-            i = 0
-            for nxt, nr in zip(fn._fns, fn._nrs):
-                if nxt is not None:
-                    g = sent[i]
-                    buf = buffers.get(nxt)
-                    if buf is None:
-                        buf = buffers[nxt] = [None] * len(nxt._meta)
-                    if g is not None:
-                        shape, dt = nxt._meta[nr]
-                        a = g._data
-                        if a.shape != shape or not (a.dtype is dt or a.dtype == dt):
-                            sent = _fitted(fn, sent, None)  # summed to the input's shape, cast to its dtype
-                            g = sent[i]
-                        if buf[nr] is None:
-                            buf[nr] = g
-                            if type(nxt) is AccumulateGrad:
-                                owned[nxt] = _made_here(fn, grads, sent, g)
-                        else:
-                            buf[nr] = buf[nr] + g
-                            if type(nxt) is AccumulateGrad:
-                                owned[nxt] = True  # the engine's own sum
-                    left = deps[nxt] - 1
-                    deps[nxt] = left
-                    if left == 0:
-                        push(ready, (-nxt._seq, nxt))
-                i += 1
-            if not keep_graph and fn._saved:
-                fn._saved = ()
-                fn._released = True
+                if grads[0] is None and all(g is None for g in grads):  # nothing arrived: pass "no gradient" on
+                    sent = (None,) * len(fn._fns)
+                else:
+                    sent = fn.backward(*grads)
+                    if type(sent) is not tuple:
+                        sent = (sent,)
+                i = 0
+                for nxt, nr in zip(fn._fns, fn._nrs):
+                    if nxt is not None:
+                        g = sent[i]
+                        buf = buffers.get(nxt)
+                        if buf is None:
+                            buf = buffers[nxt] = [None] * len(nxt._meta)
+                        if g is not None:
+                            shape, dt = nxt._meta[nr]
+                            a = g._data
+                            if a.shape != shape or not (a.dtype is dt or a.dtype == dt):
+                                sent = _fitted(fn, sent, None)  # summed to the input's shape, cast to its dtype
+                                g = sent[i]
+                            if buf[nr] is None:
+                                buf[nr] = g
+                                if type(nxt) is AccumulateGrad:
+                                    owned[nxt] = _made_here(fn, grads, sent, g)
+                            else:
+                                buf[nr] = buf[nr] + g
+                                if type(nxt) is AccumulateGrad:
+                                    owned[nxt] = True  # the engine's own sum
+                        left = deps[nxt] - 1
+                        deps[nxt] = left
+                        if left == 0:
+                            if first is None:
+                                first = nxt
+                            else:
+                                if first is not True:
+                                    push(ready, (-first._seq, first))
+                                    first = True
+                                push(ready, (-nxt._seq, nxt))
+                    i += 1
+                if not keep_graph and fn._saved:
+                    fn._saved = ()
+                    fn._released = True
+            # Next: the newest ready node, as the queue would pop it; a lone newly ready node that outranks
+            # everything queued (a chain's next link) skips the push and pop (on a tie the queued one wins).
+            if first is None or first is True:
+                fn = pop(ready)[1] if ready else None
+            elif ready and ready[0][0] <= -first._seq:
+                push(ready, (-first._seq, first))
+                fn = pop(ready)[1]
+            else:
+                fn = first
 
     def _run_hooked(self, fn, grads, keep_graph):
         """One node of a plain backward that has hooks: the steps of `run`, none skipped."""
