@@ -264,3 +264,24 @@ def test_same_as_pytorch(program):
     expected, got = _run(torch, program), _run(aw, program)
     assert _same(got[0], expected[0], _tolerance(program)), (program, got[0], expected[0])
     assert got[1] == [] or got[1] == expected[1], ("NumPy warned where PyTorch is silent", program, got[1])
+
+
+# Programs the fuzzer found with AW_FUZZ_EXAMPLES=300 (beyond CI's fixed set), kept so they stay fixed.
+FOUND = [
+    # d/d exponent of float32 ** float64 takes the log of self cast to float64 (a ToCopyBackward0 node)
+    dict(inputs=[((), "float32"), ((), "float64")], ops=[("binary", "pow", False)], ending="grad2", seed=0,
+         special=None),
+    # writing past the end of an empty tensor: PyTorch's "dimension", not NumPy's "axis"
+    dict(inputs=[((0,), "int64"), ((), "float32")], ops=[("inplace", "setitem", False)], ending="backward", seed=0,
+         special=None),
+    # mean's gradient divides by a number (DivBackward1 under create_graph), as PyTorch's formula
+    dict(inputs=[((), "float32"), ((), "float32")], ops=[("reduce", "mean", 0), ("unary", "abs", None)],
+         ending="grad2", seed=0, special=None),
+]
+
+
+@pytest.mark.parametrize("program", FOUND, ids=["pow_mixed_dtypes", "setitem_empty", "mean_create_graph"])
+def test_found_programs_stay_the_same_as_pytorch(program):
+    """Each program the fuzzer once found different now shows what PyTorch shows."""
+    expected, got = _run(torch, program), _run(aw, program)
+    assert _same(got[0], expected[0], _tolerance(program)), (program, got[0], expected[0])

@@ -1,4 +1,6 @@
 """Reading and writing parts of a tensor: select, slice, advanced indexing, CopySlices."""
+import re
+
 from .. import backend as B
 from .. import errors
 from ..grad_mode import GradMode
@@ -123,10 +125,14 @@ def _check_bounds(shape, dim, i, named_dim=None):
     """`i` as a position along `dim`; `named_dim` is the dim PyTorch's message names (it counts the index items)."""
     n = shape[dim]
     if not -n <= i < n:
-        raise IndexError(errors._explain(f"index {i} is out of bounds for dimension "
-                                         f"{dim if named_dim is None else named_dim} with size {n}",
-                                         f"Valid positions are 0 to {n - 1} (or -{n} to -1 from the end)."))
+        raise _out_of_bounds(i, dim if named_dim is None else named_dim, n)
     return i % n
+
+
+def _out_of_bounds(i, dim, n) -> IndexError:
+    return IndexError(errors._explain(f"index {i} is out of bounds for dimension {dim} with size {n}",
+                                      f"Valid positions are 0 to {n - 1} (or -{n} to -1 from the end)." if n else
+                                      f"Dimension {dim} is empty: it has no position to index."))
 
 
 def _covers(sl, n):
@@ -218,6 +224,16 @@ def getitem(t, index, region=False):
 def setitem(t, index, value):
     """t[index] = value as PyTorch runs it: a copy_ into the view t[index] (CopySlices when a graph is
     involved), or index_put_ for an index of tensors and lists alone."""
+    try:
+        return _setitem(t, index, value)
+    except IndexError as e:  # NumPy's words for a position past the end; PyTorch says "dimension"
+        m = re.fullmatch(r"index (-?\d+) is out of bounds for axis (\d+) with size (\d+)", str(e))
+        if m is None:
+            raise
+        raise _out_of_bounds(int(m[1]), int(m[2]), int(m[3])) from None
+
+
+def _setitem(t, index, value):
     _refuse_0d_index(t, index)
     raw = index
     index = tuple(_to_array_index(i, B.device_of(t._data)) for i in _normalize(index))

@@ -258,7 +258,8 @@ class PowBackward1(Op):
         need = ctx.needs_input_grad
         # PyTorch's conventions: d/da is 0 where e == 0; d/de is 0 where a == 0 and e >= 0.
         ga = where(e == 0, 0.0, g * (e * a ** SubBackward1.apply(e, other=1))) if need[0] else None
-        ge = g * where((a == 0) * (e >= 0), 0.0, r * a.log()) if need[1] else None
+        # the log of self at the promoted dtype (a ToCopyBackward0 where self's differs), as pow_backward_exponent
+        ge = g * where((a == 0) * (e >= 0), 0.0, r * a.to(r.dtype).log()) if need[1] else None
         return ga, ge
 
 

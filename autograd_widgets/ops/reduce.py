@@ -6,7 +6,7 @@ from .. import errors
 from ..dtypes import scalar_name
 from ..node import Op
 from ..tensor import Tensor
-from .pointwise import MaskedFillBackward0, MaskedFillBackward1, SgnBackward0, _float, zeros_like
+from .pointwise import DivBackward1, MaskedFillBackward0, MaskedFillBackward1, SgnBackward0, _float, zeros_like
 
 
 def _dims(dim, ndim):
@@ -61,7 +61,7 @@ class MeanBackward0(Op):
         return a.sum() / a.size  # not a.mean(): NumPy warns on an empty tensor, PyTorch gives nan silently
     def backward(ctx, g):
         n = max(1, _numel(ctx.self_sym_sizes))
-        return (g.expand(ctx.self_sym_sizes) / n,)
+        return (DivBackward1.apply(g.expand(ctx.self_sym_sizes), other=n),)  # by a number, as PyTorch's formula
 
 
 class MeanBackward1(Op):
@@ -74,7 +74,7 @@ class MeanBackward1(Op):
         n = 1
         for d in ctx.dim:
             n *= ctx.self_sym_sizes[d] if ctx.self_sym_sizes else 1
-        return (_unreduce(g, ctx.self_sym_sizes, ctx.dim, ctx.keepdim) / max(n, 1),)
+        return (DivBackward1.apply(_unreduce(g, ctx.self_sym_sizes, ctx.dim, ctx.keepdim), other=max(n, 1)),)
 
 
 def _numel(shape):
