@@ -278,8 +278,8 @@ class _Backward:
         pop, push = heapq.heappop, heapq.heappush
         create_graph = self.create_graph
         fn = pop(ready)[1] if ready else None
+        grads = buffers.pop(fn) if fn is not None else None
         while fn is not None:
-            grads = buffers.pop(fn)
             first = None  # the node this step alone made ready (True: several): it may run without the queue
             if type(fn) is AccumulateGrad:
                 if fn._hooked or fn.variable._hooks:
@@ -299,9 +299,14 @@ class _Backward:
                 for nxt, nr in zip(fn._fns, fn._nrs):
                     if nxt is not None:
                         g = sent[i]
-                        buf = buffers.get(nxt)
+                        left = deps[nxt] - 1
+                        deps[nxt] = left
+                        # nxt's gradients so far; a buffer is kept in `buffers` only while nxt waits for more
+                        buf = buffers.get(nxt) if left else buffers.pop(nxt, None)
                         if buf is None:
-                            buf = buffers[nxt] = [None] * len(nxt._meta)
+                            buf = [None] * len(nxt._meta)
+                            if left:
+                                buffers[nxt] = buf
                         if g is not None:
                             shape, dt = nxt._meta[nr]
                             a = g._data
@@ -316,29 +321,34 @@ class _Backward:
                                 buf[nr] = buf[nr] + g
                                 if type(nxt) is AccumulateGrad:
                                     owned[nxt] = True  # the engine's own sum
-                        left = deps[nxt] - 1
-                        deps[nxt] = left
                         if left == 0:
                             if first is None:
-                                first = nxt
+                                first, first_grads = nxt, buf
                             else:
                                 if first is not True:
+                                    buffers[first] = first_grads
                                     push(ready, (-first._seq, first))
                                     first = True
+                                buffers[nxt] = buf
                                 push(ready, (-nxt._seq, nxt))
                     i += 1
                 if not keep_graph and fn._saved:
                     fn._saved = ()
                     fn._released = True
             # Next: the newest ready node, as the queue would pop it; a lone newly ready node that outranks
-            # everything queued (a chain's next link) skips the push and pop (on a tie the queued one wins).
-            if first is None or first is True:
-                fn = pop(ready)[1] if ready else None
-            elif ready and ready[0][0] <= -first._seq:
+            # everything queued (a chain's next link) skips the queue and the buffer table (on a tie the queued
+            # node still wins, as the heap would pop it).
+            if first is not None and first is not True:
+                if not ready or ready[0][0] > -first._seq:
+                    fn, grads = first, first_grads
+                    continue
+                buffers[first] = first_grads
                 push(ready, (-first._seq, first))
+            if ready:
                 fn = pop(ready)[1]
+                grads = buffers.pop(fn)
             else:
-                fn = first
+                fn = None
 
     def _run_hooked(self, fn, grads, keep_graph):
         """One node of a plain backward that has hooks: the steps of `run`, none skipped."""

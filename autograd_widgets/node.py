@@ -214,9 +214,9 @@ class Node(metaclass=TorchClass):
             x, v = saved[0], self._versions[0]
             if v is None or (type(x) is Tensor and (x._ver if x._vsrc is None else x._vsrc._ver) == v):
                 return saved
-            if type(x) is _OutputRef:  # the result (tanh, exp, ...), unchanged since: `_unpack`, inlined
+            if type(x) is _OutputRef:  # the result (tanh, exp, ...), gone or unchanged since: `_unpack`, inlined
                 t = x()
-                if t is not None and (t._ver if t._vsrc is None else t._vsrc._ver) == v:
+                if t is None or (t._ver if t._vsrc is None else t._vsrc._ver) == v:
                     out = _new(Tensor)
                     out._data, out._rg, out.grad_fn = x.data, True, self
                     return (out,)
@@ -526,6 +526,9 @@ def _output_numbers(nrs: list) -> tuple:
     return _NRS.get(t, t)
 
 
+_ZEROS = tuple(_NRS[(0,) * n] for n in range(5)) + tuple((0,) * n for n in range(5, 65))  # by input count
+
+
 _RESULT_ONLY = ((-1, -1),)  # the `_save_plan` of an op that keeps just its result
 _SAVED_AT_0 = _VERSIONS[(0,)]
 
@@ -555,25 +558,20 @@ class Op(Node):
         arrays = []
         record = False
         if GradMode.enabled:
-            fns, nrs = [], []
+            fns = []
+            nr_sum = 0  # the output numbers are all 0 (one tuple shared by every such node) unless this is not
             for x in inputs:
                 if isinstance(x, Tensor):
                     arrays.append(x._data)
                     if x._rg:
                         record = True
                         fn = x.grad_fn
-                        if fn is not None and not fn._renumber:
-                            fns.append(fn)
-                            nrs.append(x._output_nr)
-                        else:
-                            fn, nr = edge_to(x)
-                            fns.append(fn)
-                            nrs.append(nr)
+                        fns.append(fn if fn is not None and not fn._renumber else edge_to(x)[0])
+                        nr_sum += x._output_nr
                         continue
                 else:  # a number; a NumPy scalar reads as one, as in PyTorch (weak in type promotion)
                     arrays.append(x.item() if isinstance(x, _generic_scalar) else x)
                 fns.append(None)
-                nrs.append(0)
         else:
             for x in inputs:
                 if isinstance(x, Tensor):
@@ -605,8 +603,8 @@ class Op(Node):
         if dt.kind not in "fc":  # as PyTorch: integer and bool results never require grad
             return out
         node._fns = tuple(fns)
-        nrs = tuple(nrs)
-        node._nrs = _NRS.get(nrs, nrs)
+        node._nrs = _ZEROS[len(fns)] if not nr_sum and len(fns) < 65 else _output_numbers(
+            [x._output_nr if isinstance(x, Tensor) and x._rg else 0 for x in inputs])
         key = (data.shape, dt)
         node._meta = _METAS.get(key) or _meta(key)
         node._seq = next(_sequence)
