@@ -1,6 +1,7 @@
 """Tensor methods and operators: each is one line that calls the op that defines it."""
 from . import backend as B
 from . import dtypes, errors
+from .size_args import sizes
 from .ops import compare as Q, indexing, linalg, pointwise as P, reduce as R, shape as S, split
 from .tensor import Tensor
 from .transfer import target_device
@@ -137,7 +138,7 @@ _METHODS = {
     # shape
     "view": S.view, "reshape": S.reshape, "squeeze": S.squeeze, "unsqueeze": S.unsqueeze, "flatten": S.flatten,
     "t": S.t_, "transpose": S.transpose, "permute": S.permute, "expand": S.expand, "sum_to_size": lambda s, *sh:
-    S.sum_to(s, S._shape_arg(sh)), "view_as": lambda s, o: S.view(s, *o.shape),
+    S.sum_to(s, sizes("sum_to_size", sh)), "view_as": lambda s, o: S.view(s, *o.shape),
     "reshape_as": lambda s, o: S.reshape(s, *o.shape), "expand_as": lambda s, o: S.expand(s, *o.shape),
     "select": indexing.select, "narrow": indexing.narrow, "__getitem__": indexing.getitem,
     # dtype

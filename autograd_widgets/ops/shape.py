@@ -4,6 +4,7 @@ from .. import dtypes
 from .. import errors
 from ..grad_mode import GradMode
 from ..node import Op
+from ..size_args import sizes, view_sizes
 from ..tensor import Tensor
 from .pointwise import CloneBackward0
 
@@ -33,12 +34,6 @@ def mark_view(out, base, step, nograd):
         out._nograd_view = True
     elif not root._rg or root.grad_fn is not None:  # a leaf that requires grad never changes history
         root._add_view(out)
-
-
-def _shape_arg(shape):
-    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-        shape = tuple(shape[0])
-    return tuple(int(s) for s in shape)
 
 
 def _reshape_array(a, shape):
@@ -250,7 +245,7 @@ def _viewable(a, shape):
 
 
 def view(t, *shape):
-    shape = _shape_arg(shape)
+    shape = view_sizes(shape)
     a = t._data
     if not _contiguous(a) and not _viewable(a, shape):
         raise errors.runtime(
@@ -263,7 +258,7 @@ def view(t, *shape):
 
 def reshape(t, *shape):
     """A view when the layout allows (ViewBackward0, or ReshapeAliasBackward0 if not contiguous), else a copy."""
-    shape = _shape_arg(shape)
+    shape = sizes("reshape", shape, "shape")
     a = t._data
     if _contiguous(a):
         return _view(ViewBackward0, t, shape=shape)
@@ -313,7 +308,7 @@ def transpose(t, dim0, dim1):
 
 
 def permute(t, *dims):
-    dims = _shape_arg(dims)
+    dims = sizes("permute", dims, "dims")
     if len(dims) != t.ndim:
         raise errors.runtime(f"permute(sparse_coo): number of dimensions in the tensor input does not match the "
                              f"length of the desired ordering of dimensions i.e. input.dim() = {t.ndim} is not "
@@ -329,7 +324,7 @@ def T(t):
 
 
 def expand(t, *shape):
-    shape = _shape_arg(shape)
+    shape = sizes("expand", shape)
     for i in range(len(shape) - t.ndim):
         if shape[i] == -1:
             raise errors.runtime(f"The expanded size of the tensor (-1) isn't allowed in a leading, non-existing "

@@ -1,0 +1,61 @@
+"""Differences from PyTorch 2.13 that were once listed as known, now checked against PyTorch itself: each call
+gives PyTorch's result, or raises PyTorch's exception type with PyTorch's words and then our explanation."""
+import numpy as np
+import pytest
+
+import autograd_widgets as aw
+from raised import raised, words
+
+torch = pytest.importorskip("torch")
+
+# Sizes: PyTorch reads a first number and later numbers differently (a bool or a float first is "no size",
+# a bool later counts as 0 or 1), and names NumPy types as 'numpy.float64'.
+SIZE_CALLS = [
+    "T.rand(2.5)", "T.randn(2.5)", "T.zeros(2.5)", "T.empty(2.5)", "T.ones((2, 2.5))", "T.ones([2, 2.5])",
+    "T.zeros(2, 2.5)", "T.zeros((2.5, 2))", "T.zeros([2.5])", "T.zeros(2.5, 2)", "T.zeros((2,), (3,))",
+    "T.zeros(True)", "T.zeros((True, 2))", "T.zeros((2, True))", "T.zeros(2, True)", "T.rand(True)",
+    "T.zeros(np.int64(2))", "T.zeros((2, np.int64(3)))", "T.zeros(np.float64(2))", "T.zeros((2, np.float64(2)))",
+    "T.zeros(T.tensor(2))", "T.zeros(T.tensor([2]))", "T.zeros(T.tensor(2.))", "T.zeros((2, T.tensor(2.)))",
+    "T.zeros(None)", "T.zeros('a')", "T.zeros(T.Size([2, 3]))", "T.zeros(())",
+    "T.full((2.5,), 1.)", "T.full(2.5, 1.)", "T.full(2, 1.)", "T.full((2, 2.5), 1.)",
+    "T.rand(-1)", "T.randn(2, -3)", "T.randint(5, (-1,))",
+    "T.randint(5, (2.5,))", "T.randint(5, 2.5)", "T.randint(5, 3)", "T.randint(0, 5, (2, 2.5))", "T.randperm(2.5)",
+    "x.view(2.5)", "x.view(6.0)", "x.view(True)", "x.view(None)", "x.view((2, 3.0))", "x.view((2.0, 3))",
+    "x.view([6.0])", "x.view((2.0,))", "x.view(2.0, 3)", "x.view(2.5, 3.5)", "x.view(T.tensor(6.))",
+    "x.view(np.float64(6))", "x.view(np.int64(6))", "x.view(T.tensor(6))", "x.view(-1)",
+    "x.reshape(2.5)", "x.reshape(6.0)", "x.reshape((2, 3.0))", "x.reshape((2.0, 3))", "x.reshape(2.0, 3)",
+    "x.reshape(True)", "x.reshape(None)", "x.reshape([6.0])", "x.reshape(T.tensor(6.))", "x.reshape(3, -1)",
+    "x.expand(2, 3.0)", "x.expand((2.0, 3))", "x.expand(2.5)", "x.expand(None)", "x.expand(True, 3)",
+    "x.repeat(2.0)", "x.repeat((2, 1.0))", "x.repeat((2.0, 1))", "x.repeat(2, 1.0)", "x.repeat(2.5)",
+    "x.repeat(2, 1)", "x.permute(0, 1.0)", "x.permute((0, 1.0))", "x.permute(0.0)", "x.permute(1, 0)",
+    "x.sum_to_size((1, 3.0))", "x.sum_to_size(1, 3)",
+    "x.new_zeros(2.5)", "x.new_zeros(2, 2.5)", "x.new_zeros((2.5, 2))", "x.new_zeros(2.5, 2)",
+    "x.new_ones((2, 2.5))", "x.new_empty(2.5)", "x.new_full((2.5,), 1.)", "x.new_full(2.5, 1.)",
+    "x.new_full((2, 2.5), 1.)", "x.new_zeros(True)", "x.new_zeros(np.int64(2))", "x.new_zeros(-1)",
+    "x.new_zeros(size=(3,))",
+]
+
+
+def _outcome(T, call):
+    """What `call` gives under module T: ('ok', shape) or (exception type name, PyTorch's words)."""
+    x, v = T.ones(2, 3), T.ones(3)
+    got = raised(lambda: eval(call, {"T": T, "np": np, "x": x, "v": v}))
+    if got is None:
+        value = eval(call, {"T": T, "np": np, "x": x, "v": v})
+        return "ok", tuple(getattr(value, "shape", (value,)))
+    return got[0].__name__, got[1]
+
+
+@pytest.mark.parametrize("call", SIZE_CALLS)
+def test_like_pytorch(call):
+    """The call returns what PyTorch returns (here: the shape), or raises PyTorch's type with its words."""
+    assert _outcome(aw, call) == _outcome(torch, call)
+
+
+@pytest.mark.parametrize("call", ["T.zeros(2.5)", "x.view(2.5)", "x.reshape((2, 3.0))", "x.repeat(2.0)",
+                                  "x.new_zeros((2.5,))"])
+def test_refusal_is_explained(call):
+    """Our refusal adds a plain explanation after PyTorch's words."""
+    with pytest.raises(TypeError) as e:
+        eval(call, {"T": aw, "x": aw.ones(2, 3)})
+    assert "\n\n[autograd_widgets] " in str(e.value) and words(e.value) != str(e.value)
