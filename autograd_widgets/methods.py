@@ -21,6 +21,26 @@ def _operator(fn, op=None):
     return method
 
 
+def _matmul_operator(reflected):
+    """`tensor @ other` (or `other @ tensor`): anything but a tensor is no operand, so Python raises its TypeError
+    (PyTorch's operator turns matmul's TypeError into NotImplemented)."""
+    def method(self, other):
+        if not isinstance(other, Tensor):
+            return NotImplemented
+        return linalg.matmul(other, self) if reflected else linalg.matmul(self, other)
+    return method
+
+
+def _product(fn, name, second):
+    """Tensor.<name>(other): the product `fn`, with PyTorch's TypeError when `other` (named `second`) is no tensor."""
+    def method(self, other):
+        if not isinstance(other, Tensor):
+            raise errors.not_tensor(name, second, other, 1)
+        return fn(self, other)
+    method.__name__ = name
+    return method
+
+
 def _rsub(self, other):
     return P.rsub(self, other)
 
@@ -122,9 +142,10 @@ _METHODS = {
     "mul": P.mul, "__truediv__": _operator(P.div, P.DivBackward0), "__rtruediv__": _operator(_rtruediv),
     "__pow__": _operator(P.pow), "pow": P.pow, "__rpow__": _operator(_rpow), "__neg__": _m(P.NegBackward0),
     "neg": _m(P.NegBackward0), "__abs__": _m(P.AbsBackward0), "abs": _m(P.AbsBackward0),
-    "__matmul__": _operator(linalg.matmul), "matmul": linalg.matmul,
-    "__rmatmul__": _operator(lambda s, o: linalg.matmul(o, s)),
-    "mm": linalg.mm, "mv": linalg.mv, "dot": linalg.dot, "bmm": linalg.bmm, "reciprocal": _m(P.ReciprocalBackward0),
+    "__matmul__": _matmul_operator(False), "matmul": _product(linalg.matmul, "matmul", "other"),
+    "__rmatmul__": _matmul_operator(True), "mm": _product(linalg.mm, "mm", "mat2"),
+    "mv": _product(linalg.mv, "mv", "vec"), "dot": _product(linalg.dot, "dot", "tensor"),
+    "bmm": _product(linalg.bmm, "bmm", "mat2"), "reciprocal": _m(P.ReciprocalBackward0),
     "multiply": P.mul, "subtract": P.sub, "true_divide": P.div,
     "where": lambda s, condition, other: P.where(condition, s, other),
     # functions of one variable

@@ -5,15 +5,9 @@ bool), a NumPy integer or a one-element integer tensor. PyTorch looks at the fir
 something else, so a bad first number and a bad later one are refused in different words, kept here verbatim.
 """
 from . import errors
+from .errors import type_name
 
 _WHY = "A size is whole numbers: one per dimension (2.0 or 2.5 is no size; int(n) makes one)."
-
-
-def type_name(value) -> str:
-    """The type as PyTorch's messages name it: a NumPy scalar as 'numpy.float64', others by their class name."""
-    kind = type(value)
-    module = kind.__module__.split(".")[0]
-    return f"{module}.{kind.__name__}" if module == "numpy" else kind.__name__
 
 
 def _tensor_int(value) -> bool:

@@ -36,6 +36,16 @@ SIZE_CALLS = [
 ]
 
 
+# `@` with something that is no tensor: PyTorch's operator gives up (NotImplemented), so Python words it;
+# the named functions say which argument must be a Tensor.
+MATMUL_CALLS = [
+    "x @ None", "None @ x", "x @ 'a'", "x @ 2", "2 @ x", "x @ 2.0", "x @ [1., 2., 3.]", "[1., 1.] @ x",
+    "np.ones(2) @ x", "T.matmul(x, None)", "T.matmul(None, x)", "T.matmul(x, 2)", "T.matmul(x, [1., 2., 3.])",
+    "T.matmul(x, np.ones(3))", "x.matmul(None)", "x.mm(None)", "x.mm(2)", "T.mm(x, None)", "T.mm(None, x)",
+    "T.mv(x, None)", "x.mv(None)", "T.dot(v, None)", "v.dot(None)", "T.bmm(x, None)", "x.bmm(None)",
+    "x.__matmul__(None)", "x.__rmatmul__(None)",
+]
+
 def _outcome(T, call):
     """What `call` gives under module T: ('ok', shape) or (exception type name, PyTorch's words)."""
     x, v = T.ones(2, 3), T.ones(3)
@@ -46,14 +56,14 @@ def _outcome(T, call):
     return got[0].__name__, got[1]
 
 
-@pytest.mark.parametrize("call", SIZE_CALLS)
+@pytest.mark.parametrize("call", SIZE_CALLS + MATMUL_CALLS)
 def test_like_pytorch(call):
     """The call returns what PyTorch returns (here: the shape), or raises PyTorch's type with its words."""
     assert _outcome(aw, call) == _outcome(torch, call)
 
 
 @pytest.mark.parametrize("call", ["T.zeros(2.5)", "x.view(2.5)", "x.reshape((2, 3.0))", "x.repeat(2.0)",
-                                  "x.new_zeros((2.5,))"])
+                                  "T.matmul(x, None)", "x.new_zeros((2.5,))"])
 def test_refusal_is_explained(call):
     """Our refusal adds a plain explanation after PyTorch's words."""
     with pytest.raises(TypeError) as e:
