@@ -40,7 +40,14 @@ def _method(name):
     op = getattr(getattr(Tensor, name), "op", None)  # methods._m's methods name their op
     if op is None:
         return general
-    with_keywords = _keywords.accept(general, ("input",))
+    def one_input(input, *args, **kwargs):  # left after accept took input= and out=: Python's words, as PyTorch's
+        if args:
+            raise TypeError(f"{name}() takes 1 positional argument but {1 + len(args)} were given")
+        if kwargs:
+            raise TypeError(f"{name}() got an unexpected keyword argument '{next(iter(kwargs))}'")
+        return general(input)
+    one_input.__name__ = name
+    with_keywords = _keywords.accept(one_input, ("input",))
     apply = op.apply  # bound once, not per call
 
     def fn(*args, **kwargs):

@@ -47,6 +47,13 @@ def not_tensor(name, param, value, position):
                       f"{name}() multiplies tensors: make one with torch.tensor(...) first (use * to scale by a number).")
 
 
+def no_arguments(name, args, kwargs):
+    """PyTorch's TypeError for Tensor.<name>() (a one-input op, as x.exp()) given arguments or keywords."""
+    said = "takes no keyword arguments" if kwargs else f"takes no arguments ({len(args)} given)"
+    return type_error(f"TensorBase.{name}() {said}",
+                      f"x.{name}() works on x alone; for out= use the function form, torch.{name}(x, out=y).")
+
+
 def _size(shape):
     return f"torch.Size([{', '.join(str(s) for s in shape)}])"
 

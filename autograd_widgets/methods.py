@@ -105,9 +105,10 @@ def _m(op):
     """A method running the one-input op class `op` on self (it takes no keywords: none to translate)."""
     apply = op.apply  # bound once, not per call
 
-    def method(self):
+    def method(self, *args, **kwargs):  # not def method(self): Python's TypeError would not be PyTorch's
+        if args or kwargs:
+            raise errors.no_arguments(method.__name__, args, kwargs)
         return apply(self)
-    method.__name__ = op.__name__
     method.op, method.pytorch_keywords = op, ("self",)
     return method
 
@@ -176,6 +177,8 @@ _METHODS = {
 }
 
 for _name, _fn in _METHODS.items():
+    if hasattr(_fn, "op"):  # a one-input op's method, named as PyTorch names it in errors (__neg__ -> neg)
+        _fn.__name__ = _name.strip("_")
     setattr(Tensor, _name, _fn)
 Tensor.unbind, Tensor.split, Tensor.chunk = split.unbind, split.split, split.chunk
 Tensor.T = property(S.T)

@@ -3,7 +3,7 @@ form of every one-variable op, comparisons, clamp, statistics, `Tensor.type()`.
 
 Kept apart from methods.py so each list reads as one family; `bind()` puts them on Tensor.
 """
-from . import creation
+from . import creation, errors
 from . import dtypes
 from .node import Op, _OutputRef
 from .size_args import keyword_size, sizes
@@ -184,7 +184,9 @@ def _logical_in_place(fn):
 
 
 def _method_of(fn, name):
-    def method(self):
+    def method(self, *args, **kwargs):  # PyTorch's words for x.sin(out=y), not Python's
+        if args or kwargs:
+            raise errors.no_arguments(name, args, kwargs)
         return fn(self)
     method.__name__ = name
     return method

@@ -46,26 +46,46 @@ MATMUL_CALLS = [
     "x.__matmul__(None)", "x.__rmatmul__(None)",
 ]
 
+# A one-input method takes nothing (x.exp(out=y) is refused in PyTorch's words); the function takes out=.
+NO_ARGUMENT_CALLS = [
+    "x.exp(out=y)", "x.exp(1)", "x.exp(1, out=y)", "x.sin(out=y)", "x.tanh(out=y)", "x.neg(out=y)",
+    "x.__neg__(out=y)", "x.abs(out=y)", "x.relu(out=y)", "x.sigmoid(out=y)", "x.sqrt(out=y)", "x.square(out=y)",
+    "x.log1p(out=y)", "x.floor(out=y)", "x.sin(1, 2)", "x.exp(input=x)", "T.exp(x, y)", "T.exp(x, foo=1)",
+    "T.exp(x, out=y) is y", "T.tanh(x, out=y) is y", "T.sqrt(x, out=y) is y", "T.exp(input=x)",
+]
+
+
 def _outcome(T, call):
     """What `call` gives under module T: ('ok', shape) or (exception type name, PyTorch's words)."""
-    x, v = T.ones(2, 3), T.ones(3)
-    got = raised(lambda: eval(call, {"T": T, "np": np, "x": x, "v": v}))
+    names = {"T": T, "np": np, "x": T.ones(2, 3), "v": T.ones(3), "y": T.zeros(2, 3)}
+    got = raised(lambda: eval(call, names))
     if got is None:
-        value = eval(call, {"T": T, "np": np, "x": x, "v": v})
+        value = eval(call, names)
         return "ok", tuple(getattr(value, "shape", (value,)))
     return got[0].__name__, got[1]
 
 
-@pytest.mark.parametrize("call", SIZE_CALLS + MATMUL_CALLS)
+@pytest.mark.parametrize("call", SIZE_CALLS + MATMUL_CALLS + NO_ARGUMENT_CALLS)
 def test_like_pytorch(call):
     """The call returns what PyTorch returns (here: the shape), or raises PyTorch's type with its words."""
     assert _outcome(aw, call) == _outcome(torch, call)
 
 
 @pytest.mark.parametrize("call", ["T.zeros(2.5)", "x.view(2.5)", "x.reshape((2, 3.0))", "x.repeat(2.0)",
-                                  "T.matmul(x, None)", "x.new_zeros((2.5,))"])
+                                  "T.matmul(x, None)", "x.new_zeros((2.5,))", "x.exp(out=x)"])
 def test_refusal_is_explained(call):
     """Our refusal adds a plain explanation after PyTorch's words."""
     with pytest.raises(TypeError) as e:
         eval(call, {"T": aw, "x": aw.ones(2, 3)})
     assert "\n\n[autograd_widgets] " in str(e.value) and words(e.value) != str(e.value)
+
+
+def test_function_out_writes_pytorchs_values():
+    """torch.exp(x, out=y) fills y with exp(x), as in PyTorch (float64, so the values compare exactly)."""
+    data = [[-1.5, 0.0, 2.0]]
+    results = []
+    for T in (aw, torch):
+        x, y = T.tensor(data, dtype=T.float64), T.zeros(1, 3, dtype=T.float64)
+        assert T.exp(x, out=y) is y
+        results.append(y.tolist()[0])
+    assert results[0] == pytest.approx(results[1], rel=1e-15)
