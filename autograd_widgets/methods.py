@@ -1,6 +1,7 @@
 """Tensor methods and operators: each is one line that calls the op that defines it."""
 from . import backend as B
 from . import dtypes, errors
+from .post_accumulate import register_post_accumulate_grad_hook
 from .size_args import sizes
 from .ops import compare as Q, indexing, linalg, pointwise as P, reduce as R, shape as S, split
 from .tensor import Tensor
@@ -181,6 +182,8 @@ for _name, _fn in _METHODS.items():
         _fn.__name__ = _name.strip("_")
     setattr(Tensor, _name, _fn)
 Tensor.unbind, Tensor.split, Tensor.chunk = split.unbind, split.split, split.chunk
+Tensor.register_post_accumulate_grad_hook = register_post_accumulate_grad_hook
+Tensor._post_accumulate_grad_hooks = None  # {key: hook}, as PyTorch names the table
 Tensor.T = property(S.T)
 def _mT(s):
     if s.ndim == 1:
