@@ -20,7 +20,8 @@ from .random_ops import (bernoulli, multinomial, normal, rand, rand_like, randin
 from .ops.pointwise import add, mul, pow, rsub, sub, where  # noqa: A004
 from .ops.linalg import bmm, dot, matmul, mm, mv
 from .ops.reduce import mean, norm, sum, return_types  # noqa: A004
-from .ops.shape import cat, flatten, permute, reshape, squeeze, stack, transpose, unsqueeze
+from .ops.shape import cat, flatten, squeeze, stack, transpose, unsqueeze
+from .ops.shape import torch_permute as permute, torch_reshape as reshape
 from .ops.indexing import narrow, select
 from .ops.split import chunk, split, unbind
 from .printing import set_printoptions

@@ -25,6 +25,16 @@ def int_like(value) -> bool:
     return hasattr(value, "__index__")
 
 
+def int_arg(name: str, param: str, value, position: int) -> int:
+    """`value` as an int where PyTorch's signature says `int <param>` (not a bool, not a float)."""
+    if type(value) is int:
+        return value
+    if int_like(value):
+        return int(value.item()) if hasattr(value, "_data") else value.__index__()
+    raise errors.type_error(f"{name}(): argument '{param}' (position {position}) must be int, not {type_name(value)}",
+                            "A count or a dimension is a whole number (int(n) makes one).")
+
+
 def _unpacked(name: str, param: str, values) -> tuple:
     """Each of `values` as an int; after the first, a bool counts as 0 or 1 (as in PyTorch)."""
     out = []

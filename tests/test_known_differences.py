@@ -33,6 +33,17 @@ SIZE_CALLS = [
     "x.new_ones((2, 2.5))", "x.new_empty(2.5)", "x.new_full((2.5,), 1.)", "x.new_full(2.5, 1.)",
     "x.new_full((2, 2.5), 1.)", "x.new_zeros(True)", "x.new_zeros(np.int64(2))", "x.new_zeros(-1)",
     "x.new_zeros(size=(3,))",
+    # the function forms take the size as one argument, PyTorch's argument 2
+    "T.reshape(x, 2.5)", "T.reshape(x, 6)", "T.reshape(x, 2, 3)", "T.reshape(x, (2.0, 3))", "T.reshape(x, [3, 2])",
+    "T.reshape(x, T.Size([6]))", "T.permute(x, (1, 0))", "T.permute(x, 1, 0)", "T.permute(x, (1.0, 0))",
+    # other "tuple of ints" and "int" arguments
+    "x.split(2.0)", "T.split(x, 1.0)", "x.split([1.0, 1])", "x.split([1, 1.0])", "x.split(np.int64(1))",
+    "x.split(T.tensor(1))", "x.split([1, 1])", "T.nn.functional.pad(x, 1)", "T.nn.functional.pad(x, (1.0, 1))",
+    "T.nn.functional.pad(x, [1, 1.0])", "T.nn.functional.pad(x, (1, -1))",
+    "T.nn.functional.one_hot(T.tensor([1]), 3.0)", "T.nn.functional.one_hot(T.tensor([1]), True)",
+    "T.nn.functional.one_hot(T.tensor([1]), None)", "T.nn.functional.one_hot(T.tensor([1]), np.int64(3))",
+    "T.nn.functional.one_hot(T.tensor([1, 2]))", "T.nn.Unflatten(1, (3.0, 1))", "T.nn.Unflatten(1, [3, 1.0])",
+    "T.nn.Unflatten(1, 3.0)", "T.nn.Unflatten(1, (3, 1))(x)", "T.nn.Linear(6 / 2, 2)", "T.nn.Conv2d(3, 16 / 2, 3)",
 ]
 
 
@@ -61,7 +72,7 @@ def _outcome(T, call):
     got = raised(lambda: eval(call, names))
     if got is None:
         value = eval(call, names)
-        return "ok", tuple(getattr(value, "shape", (value,)))
+        return "ok", tuple(value.shape) if hasattr(value, "shape") else type(value).__name__
     return got[0].__name__, got[1]
 
 

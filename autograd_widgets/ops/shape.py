@@ -267,6 +267,20 @@ def reshape(t, *shape):
     return UnsafeViewBackward0.apply(CloneBackward0_apply(t), shape=shape)
 
 
+def torch_reshape(input, shape):
+    """torch.reshape(input, shape): unlike the method, the shape is one argument, PyTorch's argument 2."""
+    return reshape(input, *sizes("reshape", (shape,), "shape", position=2, varargs=False))
+
+
+def torch_permute(input, dims):
+    """torch.permute(input, dims): unlike the method, the dims are one argument, PyTorch's argument 2."""
+    return permute(input, *sizes("permute", (dims,), "dims", position=2, varargs=False))
+
+
+torch_reshape.__name__ = torch_reshape.__qualname__ = "reshape"  # Python's TypeError for a wrong call names it
+torch_permute.__name__ = torch_permute.__qualname__ = "permute"
+
+
 def CloneBackward0_apply(t):
     return CloneBackward0.apply(t)
 
