@@ -51,13 +51,27 @@ def _sequence_opens(value) -> bool:
     return isinstance(value, (tuple, list)) and (not value or int_like(value[0]))
 
 
+def _plain_ints(args: tuple, varargs: bool):
+    """The usual size, Python ints loose or in one tuple, checked cheaply (shape ops call this on every view);
+    None for anything else."""
+    if len(args) == 1 and isinstance(args[0], tuple):
+        args = args[0]
+    elif not varargs:
+        return None
+    for a in args:
+        if type(a) is not int:
+            return None
+    return tuple(args)
+
+
 def sizes(name: str, args: tuple, param: str = "size", position: int = 1, varargs: bool = True) -> tuple:
     """The ints of a size given positionally as `args` (several numbers, or one number, tuple, list or Size).
 
     `name`/`param`/`position`: the function, its argument and the argument's place, for PyTorch's words;
     `varargs`: whether the numbers may come loose (zeros(2, 3)) rather than only as one sequence."""
-    if varargs and all(type(a) is int for a in args):  # the usual case, checked cheaply
-        return args
+    plain = _plain_ints(args, varargs)
+    if plain is not None:
+        return plain
     if len(args) > 1:
         if varargs and int_like(args[0]):
             return _unpacked(name, param, args)
@@ -93,8 +107,9 @@ def _described(value) -> str:
 def view_sizes(args: tuple) -> tuple:
     """The ints of Tensor.view's size: as `sizes`, but view also takes a dtype, so PyTorch words a wrong size
     as a call matching neither view(dtype) nor view(size)."""
-    if all(type(a) is int for a in args):
-        return args
+    plain = _plain_ints(args, True)
+    if plain is not None:
+        return plain
     if len(args) == 1 and not _sequence_opens(args[0]) and not int_like(args[0]):
         got = _described(args[0])
         why = f"\n      didn't match because some of the arguments have invalid types: (!{got}!)"
