@@ -20,7 +20,8 @@ from .random_ops import (bernoulli, multinomial, normal, rand, rand_like, randin
 from .ops.pointwise import add, mul, pow, rsub, sub, where  # noqa: A004
 from .ops.linalg import bmm, dot, matmul, mm, mv
 from .ops.reduce import mean, norm, sum, return_types  # noqa: A004
-from .ops.shape import cat, flatten, permute, reshape, squeeze, stack, transpose, unsqueeze
+from .ops.shape import cat, flatten, squeeze, stack, transpose, unsqueeze
+from .ops.shape import torch_permute as permute, torch_reshape as reshape
 from .ops.indexing import narrow, select
 from .ops.split import chunk, split, unbind
 from .printing import set_printoptions
@@ -40,7 +41,14 @@ def _method(name):
     op = getattr(getattr(Tensor, name), "op", None)  # methods._m's methods name their op
     if op is None:
         return general
-    with_keywords = _keywords.accept(general, ("input",))
+    def one_input(input, *args, **kwargs):  # left after accept took input= and out=: Python's words, as PyTorch's
+        if args:
+            raise TypeError(f"{name}() takes 1 positional argument but {1 + len(args)} were given")
+        if kwargs:
+            raise TypeError(f"{name}() got an unexpected keyword argument '{next(iter(kwargs))}'")
+        return general(input)
+    one_input.__name__ = name
+    with_keywords = _keywords.accept(one_input, ("input",))
     apply = op.apply  # bound once, not per call
 
     def fn(*args, **kwargs):

@@ -2,6 +2,7 @@
 from . import backend as B
 from . import dtypes, errors
 from .device import type_of as _device
+from .size_args import sizes
 from .tensor import Tensor
 
 
@@ -128,28 +129,23 @@ def checked_size(name: str, size: tuple) -> tuple:
         raise errors.type_error(f'{name}() missing 1 required positional arguments: "size"',
                                 f"torch.{name} needs the shape of the tensor to make, e.g. torch.{name}(2, 3) or "
                                 f"torch.{name}(()) for a 0-d tensor.")
-    if len(size) == 1 and not hasattr(size[0], "__index__"):
-        if not isinstance(size[0], (tuple, list)):
-            raise errors.type_error(f"{name}(): argument 'size' (position 1) must be tuple of ints, not "
-                                    f"{type(size[0]).__name__}", "A size is whole numbers: one per dimension.")
-        size = size[0]
-    for pos, s in enumerate(size, 1):
-        if not hasattr(s, "__index__"):
-            raise errors.type_error(f"{name}(): argument 'size' failed to unpack the object at pos {pos} with error "
-                                    f'"type must be tuple of ints,but got {type(s).__name__}"',
-                                    "A size is whole numbers: one per dimension.")
-    return tuple(size)
+    return sizes(name, size)
 
 
-def _filled(fill, size, dtype, device, requires_grad, name=None):
-    d = dtype or dtypes.default_float()
-    xp = B.namespace(_device(device))
-    shape = _shape(size) if name is None else checked_size(name, size)
+def refuse_negative(shape: tuple, name: str | None = None) -> tuple:
+    """`shape`, unless a size in it is negative: then PyTorch's RuntimeError for factory `name`."""
     negative = next((n for n in shape if n < 0), None)
     if negative is not None:  # zeros words it its own way in PyTorch 2.13
         raise errors.runtime("zeros: Dimension size must be non-negative." if name == "zeros" else
                              f"Trying to create tensor with negative dimension {negative}: {list(shape)}",
                              "A size counts elements along a dimension: 0 or more.")
+    return shape
+
+
+def _filled(fill, size, dtype, device, requires_grad, name=None):
+    d = dtype or dtypes.default_float()
+    xp = B.namespace(_device(device))
+    shape = refuse_negative(_shape(size) if name is None else checked_size(name, size), name)
     arr = xp.full(shape, fill, dtype=d.array_dtype)
     return _finish(arr, requires_grad)
 
@@ -175,10 +171,7 @@ def full(size=_MISSING, fill_value=_MISSING, dtype=None, device=None, requires_g
             '1 required positional arguments: "fill_value"'
         raise errors.type_error(f"full() missing {missing}", "torch.full(size, fill_value): a shape and the value "
                                 "every element takes, e.g. torch.full((2, 3), 7.0).")
-    if not isinstance(size, (tuple, list)):
-        raise errors.type_error(f"full(): argument 'size' (position 1) must be tuple of ints, not {type(size).__name__}",
-                                "full takes its shape as one tuple, e.g. torch.full((2, 3), 7.0).")
-    size = checked_size("full", (size,))
+    size = sizes("full", (size,), varargs=False)
     if dtype is None:
         dtype = (dtypes.bool if isinstance(fill_value, bool) else dtypes.int64 if isinstance(fill_value, int)
                  else dtypes.default_float())

@@ -34,6 +34,26 @@ def warn(torch_message, explanation, stacklevel=2):
     warnings.warn(_explain(torch_message, explanation), UserWarning, stacklevel=stacklevel + 1)
 
 
+def type_name(value) -> str:
+    """The type as PyTorch's messages name it: a NumPy scalar or array as 'numpy.float64', others by class name."""
+    kind = type(value)
+    module = kind.__module__.split(".")[0]
+    return f"{module}.{kind.__name__}" if module == "numpy" else kind.__name__
+
+
+def not_tensor(name, param, value, position):
+    """PyTorch's TypeError for a function `name` whose argument `param` (at `position`) is no tensor."""
+    return type_error(f"{name}(): argument '{param}' (position {position}) must be Tensor, not {type_name(value)}",
+                      f"{name}() multiplies tensors: make one with torch.tensor(...) first (use * to scale by a number).")
+
+
+def no_arguments(name, args, kwargs):
+    """PyTorch's TypeError for Tensor.<name>() (a one-input op, as x.exp()) given arguments or keywords."""
+    said = "takes no keyword arguments" if kwargs else f"takes no arguments ({len(args)} given)"
+    return type_error(f"TensorBase.{name}() {said}",
+                      f"x.{name}() works on x alone; for out= use the function form, torch.{name}(x, out=y).")
+
+
 def _size(shape):
     return f"torch.Size([{', '.join(str(s) for s in shape)}])"
 

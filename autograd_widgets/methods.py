@@ -1,6 +1,8 @@
 """Tensor methods and operators: each is one line that calls the op that defines it."""
 from . import backend as B
 from . import dtypes, errors
+from .post_accumulate import register_post_accumulate_grad_hook
+from .size_args import sizes
 from .ops import compare as Q, indexing, linalg, pointwise as P, reduce as R, shape as S, split
 from .tensor import Tensor
 from .transfer import target_device
@@ -17,6 +19,26 @@ def _operator(fn, op=None):
         if isinstance(other, (list, tuple)):
             return NotImplemented
         return fn(self, other)
+    return method
+
+
+def _matmul_operator(reflected):
+    """`tensor @ other` (or `other @ tensor`): anything but a tensor is no operand, so Python raises its TypeError
+    (PyTorch's operator turns matmul's TypeError into NotImplemented)."""
+    def method(self, other):
+        if not isinstance(other, Tensor):
+            return NotImplemented
+        return linalg.matmul(other, self) if reflected else linalg.matmul(self, other)
+    return method
+
+
+def _product(fn, name, second):
+    """Tensor.<name>(other): the product `fn`, with PyTorch's TypeError when `other` (named `second`) is no tensor."""
+    def method(self, other):
+        if not isinstance(other, Tensor):
+            raise errors.not_tensor(name, second, other, 1)
+        return fn(self, other)
+    method.__name__ = name
     return method
 
 
@@ -84,9 +106,10 @@ def _m(op):
     """A method running the one-input op class `op` on self (it takes no keywords: none to translate)."""
     apply = op.apply  # bound once, not per call
 
-    def method(self):
+    def method(self, *args, **kwargs):  # not def method(self): Python's TypeError would not be PyTorch's
+        if args or kwargs:
+            raise errors.no_arguments(method.__name__, args, kwargs)
         return apply(self)
-    method.__name__ = op.__name__
     method.op, method.pytorch_keywords = op, ("self",)
     return method
 
@@ -121,9 +144,10 @@ _METHODS = {
     "mul": P.mul, "__truediv__": _operator(P.div, P.DivBackward0), "__rtruediv__": _operator(_rtruediv),
     "__pow__": _operator(P.pow), "pow": P.pow, "__rpow__": _operator(_rpow), "__neg__": _m(P.NegBackward0),
     "neg": _m(P.NegBackward0), "__abs__": _m(P.AbsBackward0), "abs": _m(P.AbsBackward0),
-    "__matmul__": _operator(linalg.matmul), "matmul": linalg.matmul,
-    "__rmatmul__": _operator(lambda s, o: linalg.matmul(o, s)),
-    "mm": linalg.mm, "mv": linalg.mv, "dot": linalg.dot, "bmm": linalg.bmm, "reciprocal": _m(P.ReciprocalBackward0),
+    "__matmul__": _matmul_operator(False), "matmul": _product(linalg.matmul, "matmul", "other"),
+    "__rmatmul__": _matmul_operator(True), "mm": _product(linalg.mm, "mm", "mat2"),
+    "mv": _product(linalg.mv, "mv", "vec"), "dot": _product(linalg.dot, "dot", "tensor"),
+    "bmm": _product(linalg.bmm, "bmm", "mat2"), "reciprocal": _m(P.ReciprocalBackward0),
     "multiply": P.mul, "subtract": P.sub, "true_divide": P.div,
     "where": lambda s, condition, other: P.where(condition, s, other),
     # functions of one variable
@@ -137,7 +161,7 @@ _METHODS = {
     # shape
     "view": S.view, "reshape": S.reshape, "squeeze": S.squeeze, "unsqueeze": S.unsqueeze, "flatten": S.flatten,
     "t": S.t_, "transpose": S.transpose, "permute": S.permute, "expand": S.expand, "sum_to_size": lambda s, *sh:
-    S.sum_to(s, S._shape_arg(sh)), "view_as": lambda s, o: S.view(s, *o.shape),
+    S.sum_to(s, sizes("sum_to_size", sh)), "view_as": lambda s, o: S.view(s, *o.shape),
     "reshape_as": lambda s, o: S.reshape(s, *o.shape), "expand_as": lambda s, o: S.expand(s, *o.shape),
     "select": indexing.select, "narrow": indexing.narrow, "__getitem__": indexing.getitem,
     # dtype
@@ -154,8 +178,12 @@ _METHODS = {
 }
 
 for _name, _fn in _METHODS.items():
+    if hasattr(_fn, "op"):  # a one-input op's method, named as PyTorch names it in errors (__neg__ -> neg)
+        _fn.__name__ = _name.strip("_")
     setattr(Tensor, _name, _fn)
 Tensor.unbind, Tensor.split, Tensor.chunk = split.unbind, split.split, split.chunk
+Tensor.register_post_accumulate_grad_hook = register_post_accumulate_grad_hook
+Tensor._post_accumulate_grad_hooks = None  # {key: hook}, as PyTorch names the table
 Tensor.T = property(S.T)
 def _mT(s):
     if s.ndim == 1:

@@ -3,9 +3,10 @@ form of every one-variable op, comparisons, clamp, statistics, `Tensor.type()`.
 
 Kept apart from methods.py so each list reads as one family; `bind()` puts them on Tensor.
 """
-from . import creation
+from . import creation, errors
 from . import dtypes
 from .node import Op, _OutputRef
+from .size_args import keyword_size, sizes
 from .ops import (clamp as C, compare as Q, division as D, masks as M, order as O, pointwise as P, products as X,
                   scatter as SC, shape as SH, statistics as S, unary as U)
 from .tensor import Tensor
@@ -114,17 +115,18 @@ def type_(self, dtype=None, non_blocking=False, **kwargs):
     return self.to(dtype)
 
 
-def new_full(self, size, fill_value, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
+def new_full(self, size, fill_value, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False,
+             name="new_full"):
     """A new leaf filled with fill_value, of self's dtype and device unless told otherwise (Tensor.new_full)."""
-    return creation.full(tuple(size), fill_value, dtype=dtype or self.dtype, device=device or self.device,
-                         requires_grad=requires_grad)
+    return creation.full(sizes(name, (size,), varargs=False), fill_value, dtype=dtype or self.dtype,
+                         device=device or self.device, requires_grad=requires_grad)
 
 
-def _new(fill):
+def _new(fill, name):
     """Tensor.new_zeros / new_ones / new_empty: new_full with a fixed value; the size as numbers or a tuple."""
     def method(self, *size, **kwargs):
-        size = kwargs.pop("size", size[0] if len(size) == 1 and isinstance(size[0], (tuple, list)) else size)
-        return new_full(self, size, fill, **kwargs)
+        size = keyword_size(name, kwargs.pop("size")) if "size" in kwargs else sizes(name, size)
+        return new_full(self, size, fill, name=name, **kwargs)
     return method
 
 
@@ -150,7 +152,8 @@ def bind():
         setattr(Tensor, name + "_", _logical_in_place(FUNCTIONS[name]))
     Tensor.logical_not_ = _logical_in_place(lambda t, *a: Q.logical_not(t))
     Tensor.type = type_
-    Tensor.new_zeros, Tensor.new_ones, Tensor.new_empty, Tensor.new_full = _new(0), _new(1), _new(0), new_full
+    Tensor.new_zeros, Tensor.new_ones, Tensor.new_empty, Tensor.new_full = _new(0, "new_zeros"), _new(1, "new_ones"), \
+        _new(0, "new_empty"), new_full
     Tensor.new_tensor = new_tensor
     Tensor.pow_ = in_place(P.pow)
     Tensor.__floordiv__, Tensor.__mod__ = D.floor_divide, D.remainder
@@ -181,7 +184,9 @@ def _logical_in_place(fn):
 
 
 def _method_of(fn, name):
-    def method(self):
+    def method(self, *args, **kwargs):  # PyTorch's words for x.sin(out=y), not Python's
+        if args or kwargs:
+            raise errors.no_arguments(name, args, kwargs)
         return fn(self)
     method.__name__ = name
     return method

@@ -7,23 +7,14 @@ import math
 
 from . import backend as B
 from . import dtypes, errors, sampling
-from .creation import _finish, checked_size, empty, empty_like
+from .creation import _finish, checked_size, empty, empty_like, refuse_negative
 from .device import type_of as _device_type
 from .grad_mode import GradMode
-from .ops.shape import _shape_arg
 from .random import _get
+from .size_args import int_like, keyword_size, sizes, type_name
 from .tensor import Tensor
 
 H = B.namespace("cpu")
-
-
-def _size(size, keyword):
-    """The shape from varargs sizes, one tuple/list/Size, or size=."""
-    if keyword is not None:
-        size = (keyword,)
-    if not size:
-        raise TypeError("missing required argument: 'size'")
-    return _shape_arg(size)
 
 
 def _new(host, shape, dtype, device, requires_grad):
@@ -59,9 +50,7 @@ def _factory_size(name, size, kw, bare=False):
         kw.pop(accepted, None)
     if kw:
         raise TypeError(f"{name}() got an unexpected keyword argument '{next(iter(kw))}'")
-    if keyword is None:
-        return tuple(int(s) for s in checked_size(name, size))
-    return _size(size, keyword)
+    return refuse_negative(checked_size(name, size) if keyword is None else keyword_size(name, keyword))
 
 
 def _bare(generator, dtype, device, requires_grad):
@@ -87,15 +76,16 @@ def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, *
 def randint(*args, size=None, generator=None, dtype=None, device=None, requires_grad=False, low=None, high=None):
     """randint(high, size) or randint(low, high, size), keywords too."""
     args = list(args)
-    if size is None and args and isinstance(args[-1], (tuple, list)):
+    if size is None and (len(args) > 1 or args and isinstance(args[-1], (tuple, list))):
         size = args.pop()
+    position = len(args) + 1  # of size, for PyTorch's words
     if high is None:
         high = args.pop() if args else None
     if low is None:
         low = args.pop() if args else 0
     if high is None or size is None:
         raise TypeError("randint() missing required arguments: 'high' and 'size'")
-    shape = _size((size,), None)
+    shape = refuse_negative(sizes("randint", (size,), position=position, varargs=False))
     d = dtype or dtypes.int64
     _check_range(int(low), int(high))
     vals = sampling.random_from_to(_get(generator), math.prod(shape), d.array_dtype, int(low), int(high))
@@ -109,6 +99,9 @@ def _check_range(low, high):
 
 
 def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False):
+    if not int_like(n):
+        raise errors.type_error(f"randperm(): argument 'n' (position 1) must be int, not {type_name(n)}",
+                                "randperm(n) shuffles the whole numbers 0 .. n-1: n is a count.")
     d = dtype or dtypes.int64
     vals = sampling.randperm(_get(generator), int(n)).astype(d.array_dtype)
     return _new(vals, (int(n),), d, device, requires_grad)
@@ -137,7 +130,7 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, device=N
     if not (tm or ts):
         if size is None:
             raise TypeError("normal() received an invalid combination of arguments: a float mean and std need size")
-        out = empty(*_size((size,), None), dtype=_float_dtype(dtype), device=device)
+        out = empty(*sizes("normal", (size,), position=3, varargs=False), dtype=_float_dtype(dtype), device=device)
         return _finish(out.normal_(mean, std, generator=generator)._data, requires_grad)
     like = mean if tm else std
     shape = H.broadcast_shapes(tuple(mean.shape) if tm else (), tuple(std.shape) if ts else ())

@@ -4,6 +4,7 @@ autograd_widgets, logging every hook call (which hook, on what, with which value
 Covers node post-hooks after a broadcasting op (gradients already summed to each input's shape), hooks on
 AccumulateGrad nodes, leaf and non-leaf tensor hooks during autograd.grad and backward(inputs=...), the
 order in which the ready queue runs AccumulateGrad nodes, and factories called without a size."""
+import gc
 import os
 import random
 
@@ -360,3 +361,72 @@ def test_random_programs_call_the_same_hooks_with_the_same_values_in_the_same_or
     """Random graphs (random_program): PyTorch's hook log (every node's pre/post-hooks, leaf and intermediate
     tensor hooks) and the resulting gradients, and this core's, are equal call by call."""
     same_log_rounded(lambda T, log: random_program(T, seed, log, mode))
+
+
+def test_post_accumulate_grad_hook_runs_in_every_later_backward_and_stops_when_removed():
+    """A hook registered before any graph exists sees the leaf with its accumulated .grad after each backward,
+    also after earlier graphs were freed; autograd.grad does not accumulate, so it does not call it."""
+    def program(T, log):
+        x = T.tensor([1., 2.], requires_grad=True)
+        handle = x.register_post_accumulate_grad_hook(lambda p: log.append(("acc", p is x, p.grad.tolist())))
+        (x * 3).sum().backward()
+        gc.collect()  # the first graph, and any node only it held, is gone
+        (x * x).sum().backward()
+        T.autograd.grad((x * 2).sum(), x)
+        handle.remove()
+        (x * 1).sum().backward()
+        return x.grad.tolist()
+    assert same_log(program)[0] == [("acc", True, [3.0, 3.0]), ("acc", True, [5.0, 7.0])]
+
+
+def test_post_accumulate_grad_hook_runs_after_accumulating_between_the_nodes_hooks():
+    """Order at a leaf: tensor hook, node pre-hook, accumulation, post-accumulate hook, node post-hook;
+    with backward(inputs=...) only the leaves asked for accumulate, so only their hooks run."""
+    def program(T, log):
+        z, w = T.tensor([1.], requires_grad=True), T.tensor([4.], requires_grad=True)
+        z.register_hook(lambda g: log.append("tensor"))
+        z.register_post_accumulate_grad_hook(lambda p: log.append(("acc z", p.grad.tolist())))
+        w.register_post_accumulate_grad_hook(lambda p: log.append(("acc w", p.grad.tolist())))
+        node = (z * 2).grad_fn.next_functions[0][0]
+        node.register_hook(lambda gi, go: log.append("node post"))
+        node.register_prehook(lambda go: log.append("node pre"))
+        (z * 2 * w).sum().backward()
+        (z * w).sum().backward(inputs=[w])
+        return z.grad.tolist(), w.grad.tolist()
+    log = same_log(program)[0]
+    assert log[1:5] == ["tensor", "node pre", ("acc z", [8.0]), "node post"]
+    assert log[0] == ("acc w", [2.0]) and log[5:] == [("acc w", [3.0])]
+
+
+def test_post_accumulate_grad_hooks_step_an_optimizer_inside_backward_as_pytorch():
+    """The optimizer-in-backward pattern (PyTorch's tutorial): each parameter's SGD step runs in its hook."""
+    def program(T, log):
+        T.manual_seed(0)
+        layer = T.nn.Linear(3, 2)
+        steps = {p: T.optim.SGD([p], lr=0.1) for p in layer.parameters()}
+
+        def step(p):
+            steps[p].step()
+            steps[p].zero_grad()
+        for p in layer.parameters():
+            p.register_post_accumulate_grad_hook(step)
+        for _ in range(3):
+            layer(T.ones(4, 3, dtype=T.float32)).pow(2).sum().backward()
+        return [[round(v, 5) for v in p.detach().reshape(-1).tolist()] for p in layer.parameters()]
+    same_log(program)
+
+
+@pytest.mark.parametrize("call, made", [
+    ("x.register_post_accumulate_grad_hook(print)", "T.ones(2, requires_grad=True) * 2"),
+    ("x.register_post_accumulate_grad_hook(print)", "T.ones(2)"),
+    ("x.register_post_accumulate_grad_hook(lambda p: 5); (x * 1).sum().backward()", "T.ones(2, requires_grad=True)"),
+    ("x.register_post_accumulate_grad_hook(lambda p: p.grad); (x * 1).sum().backward()",
+     "T.ones(2, requires_grad=True)"),
+])
+def test_post_accumulate_grad_hook_refusals_are_pytorchs(call, made):
+    """A non-leaf, a tensor without grad, a hook returning a number or a tensor: PyTorch's type and words."""
+    def program(T):
+        names = {"T": T}
+        exec(f"x = {made}", names)
+        return raised(lambda: exec(call, names))
+    assert program(aw) == program(torch) is not None

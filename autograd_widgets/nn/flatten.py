@@ -17,12 +17,12 @@ class Flatten(Module):
 class Unflatten(Module):
     def __init__(self, dim, unflattened_size):
         super().__init__()
-        if not isinstance(dim, int):
-            raise TypeError("invalid argument type for dim parameter")
-        if not isinstance(unflattened_size, (tuple, list)) or \
-                not all(isinstance(s, int) for s in unflattened_size):
-            raise TypeError("unflattened_size must be tuple of ints, but found type " +
-                            type(unflattened_size).__name__)
+        if not isinstance(unflattened_size, (tuple, list)):  # PyTorch's checks (and words), dim unchecked
+            raise TypeError(f"unflattened_size must be a tuple of ints, but found type {type(unflattened_size).__name__}")
+        for pos, s in enumerate(unflattened_size):
+            if not isinstance(s, int):
+                raise TypeError(f"unflattened_size must be tuple of ints, but found element of type "
+                                f"{type(s).__name__} at pos {pos}")
         self.dim, self.unflattened_size = dim, unflattened_size
 
     def forward(self, input):

@@ -5,6 +5,7 @@ from .. import backend as B
 from .. import errors
 from ..dtypes import scalar_name
 from ..node import Op
+from ..tensor import Tensor
 from .pointwise import CloneBackward0, promote
 from .shape import SqueezeBackward4, UnsafeViewBackward0, reshape, squeeze, transpose, unsqueeze
 
@@ -114,7 +115,15 @@ class BmmBackward0(Op):
         return (g.bmm(b.transpose(1, 2)) if need[0] else None), (a.transpose(1, 2).bmm(g) if need[1] else None)
 
 
+def _tensors(name, a, b, second):
+    """PyTorch's TypeError when an operand of the product `name` (its second argument named `second`) is no tensor."""
+    for param, value, position in (("input", a, 1), (second, b, 2)):
+        if not isinstance(value, Tensor):
+            raise errors.not_tensor(name, param, value, position)
+
+
 def mm(a, b):
+    _tensors("mm", a, b, "mat2")
     if a.ndim != 2 or b.ndim != 2:
         raise errors.runtime(f"self must be a matrix" if a.ndim != 2 else "mat2 must be a matrix",
                              "mm() multiplies two 2-D tensors; use matmul (@) for other shapes.")
@@ -122,6 +131,7 @@ def mm(a, b):
 
 
 def mv(a, v):
+    _tensors("mv", a, v, "vec")
     if a.ndim != 2 or v.ndim != 1:
         raise errors.runtime(f"vector + matrix @ vector expected, got 1, {a.ndim}, {v.ndim}",
                              "mv() multiplies a 2-D matrix by a 1-D vector; use matmul (@) for other shapes.")
@@ -129,6 +139,7 @@ def mv(a, v):
 
 
 def dot(a, b):
+    _tensors("dot", a, b, "tensor")
     if a.ndim != 1 or b.ndim != 1:
         raise errors.runtime(f"1D tensors expected, but got {a.ndim}D and {b.ndim}D tensors",
                              "dot() multiplies two 1-D vectors; use matmul (@) or mm() for matrices.")
@@ -136,6 +147,7 @@ def dot(a, b):
 
 
 def bmm(a, b):
+    _tensors("bmm", a, b, "mat2")
     for name, x in (("batch1", a), ("batch2", b)):
         if x.ndim != 3:
             raise errors.runtime(f"{name} must be a 3D tensor",
@@ -149,6 +161,7 @@ def bmm(a, b):
 
 def matmul(a, b):
     """a @ b with PyTorch's dispatch (aten _matmul_impl): dot, mv, mm, folded into mm/mv, or bmm."""
+    _tensors("matmul", a, b, "other")
     da, db = a.ndim, b.ndim
     if da == 0 or db == 0:
         raise errors.runtime("both arguments to matmul need to be at least 1D, but they are "

@@ -4,6 +4,7 @@ from .. import backend as B
 from .. import errors
 from ..node import Op
 from ..tensor import Tensor
+from ..size_args import sizes
 from .shape import sum_to
 
 
@@ -141,5 +142,4 @@ class RepeatBackward0(Op):
 
 
 def repeat(input, *repeats):
-    repeats = tuple(repeats[0]) if len(repeats) == 1 and isinstance(repeats[0], (tuple, list)) else repeats
-    return RepeatBackward0.apply(input, repeats=tuple(repeats))
+    return RepeatBackward0.apply(input, repeats=sizes("repeat", repeats, "repeats"))

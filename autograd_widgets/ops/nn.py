@@ -3,6 +3,7 @@ from .. import backend as B
 from .. import creation
 from .. import errors
 from ..node import Op
+from ..size_args import int_arg, sizes
 from ..tensor import Tensor
 from .linalg import _check, _column_major, _dtype_mismatch, matmul, mm_grads
 from .pointwise import MaskedFillBackward0
@@ -113,6 +114,7 @@ def _renorm_rows(weight, idx, max_norm, norm_type):
 
 def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
     """An int64 tensor with one more dimension, 1 at each value's position."""
+    num_classes = int_arg("one_hot", "num_classes", num_classes, 2)
     a = tensor._data
     if a.dtype != B.int64:
         raise errors.runtime("one_hot is only applicable to index tensor of type LongTensor.",
@@ -236,7 +238,7 @@ _INDEX_PADS = {(mode, d): _index_pad(mode, d) for mode in ("reflect", "replicate
 
 def pad(input: Tensor, pad, mode: str = "constant", value=None) -> Tensor:
     """torch.nn.functional.pad: constant, reflect or replicate (circular is not supported yet)."""
-    pad = tuple(int(p) for p in pad)
+    pad = sizes("pad", (pad,), "pad", position=2, varargs=False)
     if len(pad) % 2:
         raise errors.runtime("Padding length must be divisible by 2",
                              "pad lists (before, after) pairs, starting with the last dimension.")

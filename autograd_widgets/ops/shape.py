@@ -4,6 +4,7 @@ from .. import dtypes
 from .. import errors
 from ..grad_mode import GradMode
 from ..node import Op
+from ..size_args import sizes, view_sizes
 from ..tensor import Tensor
 from .pointwise import CloneBackward0
 
@@ -33,12 +34,6 @@ def mark_view(out, base, step, nograd):
         out._nograd_view = True
     elif not root._rg or root.grad_fn is not None:  # a leaf that requires grad never changes history
         root._add_view(out)
-
-
-def _shape_arg(shape):
-    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-        shape = tuple(shape[0])
-    return tuple(int(s) for s in shape)
 
 
 def _reshape_array(a, shape):
@@ -250,7 +245,7 @@ def _viewable(a, shape):
 
 
 def view(t, *shape):
-    shape = _shape_arg(shape)
+    shape = view_sizes(shape)
     a = t._data
     if not _contiguous(a) and not _viewable(a, shape):
         raise errors.runtime(
@@ -263,13 +258,27 @@ def view(t, *shape):
 
 def reshape(t, *shape):
     """A view when the layout allows (ViewBackward0, or ReshapeAliasBackward0 if not contiguous), else a copy."""
-    shape = _shape_arg(shape)
+    shape = sizes("reshape", shape, "shape")
     a = t._data
     if _contiguous(a):
         return _view(ViewBackward0, t, shape=shape)
     if _viewable(a, shape):
         return _view(ReshapeAliasBackward0, t, shape=shape)
     return UnsafeViewBackward0.apply(CloneBackward0_apply(t), shape=shape)
+
+
+def torch_reshape(input, shape):
+    """torch.reshape(input, shape): unlike the method, the shape is one argument, PyTorch's argument 2."""
+    return reshape(input, *sizes("reshape", (shape,), "shape", position=2, varargs=False))
+
+
+def torch_permute(input, dims):
+    """torch.permute(input, dims): unlike the method, the dims are one argument, PyTorch's argument 2."""
+    return permute(input, *sizes("permute", (dims,), "dims", position=2, varargs=False))
+
+
+torch_reshape.__name__ = torch_reshape.__qualname__ = "reshape"  # Python's TypeError for a wrong call names it
+torch_permute.__name__ = torch_permute.__qualname__ = "permute"
 
 
 def CloneBackward0_apply(t):
@@ -313,7 +322,7 @@ def transpose(t, dim0, dim1):
 
 
 def permute(t, *dims):
-    dims = _shape_arg(dims)
+    dims = sizes("permute", dims, "dims")
     if len(dims) != t.ndim:
         raise errors.runtime(f"permute(sparse_coo): number of dimensions in the tensor input does not match the "
                              f"length of the desired ordering of dimensions i.e. input.dim() = {t.ndim} is not "
@@ -329,7 +338,7 @@ def T(t):
 
 
 def expand(t, *shape):
-    shape = _shape_arg(shape)
+    shape = sizes("expand", shape)
     for i in range(len(shape) - t.ndim):
         if shape[i] == -1:
             raise errors.runtime(f"The expanded size of the tensor (-1) isn't allowed in a leading, non-existing "

@@ -7,6 +7,7 @@ from .. import backend as B
 from .. import errors
 from ..grad_mode import GradMode
 from ..node import _SCRATCH, Op, _sequence, edge_to
+from ..size_args import sizes as size_arg
 from ..tensor import Tensor
 from .indexing import SelectBackward0, SliceBackward0
 from .shape import cat, mark_view, stack
@@ -85,11 +86,13 @@ def unbind(t, dim=0):
 def split(t, split_size_or_sections, dim=0):
     dim = errors.wrap_dim(dim, t.ndim)
     n = t.shape[dim]
+    if isinstance(split_size_or_sections, Tensor) and split_size_or_sections.numel() == 1:
+        split_size_or_sections = int(split_size_or_sections.item())  # as Tensor.split: a one-number tensor is a size
     if isinstance(split_size_or_sections, int):
         step = split_size_or_sections
         sizes = [min(step, n - s) for s in range(0, n, step)] if n else [0]
         return _cut(SplitBackward0, t, dim=dim, sizes=sizes)
-    sizes = [int(s) for s in split_size_or_sections]
+    sizes = list(size_arg("split_with_sizes", (split_size_or_sections,), "split_sizes", position=2, varargs=False))
     if sum(sizes) != n:
         raise errors.runtime(f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's size at "
                              f"dimension {dim}), but got split_sizes={sizes}",
