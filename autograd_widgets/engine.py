@@ -252,7 +252,7 @@ class _Backward:
             early = fn in captures and runs and not self.accumulate
             if early:  # as PyTorch: autograd.grad takes what arrived at a node that runs on before its hooks
                 self._capture(fn, grads)
-            if (fn._tensor_hooks or fn._retains) and any(g is not None for g in grads):
+            if fn._tensor_hooks or fn._retains:  # as PyTorch, also when nothing arrived (they see None)
                 grads = _call_tensor_hooks(fn, grads)
             if fn in captures and not early:
                 self._capture(fn, grads)
@@ -352,7 +352,7 @@ class _Backward:
 
     def _run_hooked(self, fn, grads, keep_graph):
         """One node of a plain backward that has hooks: the steps of `run`, none skipped."""
-        if (fn._tensor_hooks or fn._retains) and any(g is not None for g in grads):
+        if fn._tensor_hooks or fn._retains:  # as PyTorch, also when nothing arrived (they see None)
             grads = _call_tensor_hooks(fn, grads)
         if type(fn) is AccumulateGrad:
             self._accumulate_leaf(fn, grads[0])
@@ -380,16 +380,15 @@ class _Backward:
 
     def _accumulate_leaf(self, fn, g):
         """The node's pre-hooks see `g` (after the leaf's own hooks ran as its tensor hooks), then it is added
-        into the leaf's .grad (taken only if the engine owns it), then the post-hooks see it."""
-        if g is None:
-            return
+        into the leaf's .grad (taken only if the engine owns it), then the post-hooks see it. With nothing
+        arrived (None) the hooks still run, as PyTorch's, and .grad stays as it is."""
         owned = self.owned.pop(fn, False)
         if fn._tensor_hooks or fn._pre_hooks or fn._post_hooks:
             owned = False  # a hook saw it, and may keep it
         if fn._pre_hooks:
             for hook in list(fn._pre_hooks.values()):
                 g, = _checked_all(hook, (g,), hook((g,)))
-        if self.accumulate:
+        if self.accumulate and g is not None:
             fn.accumulate(g, self.create_graph, owned)
         if fn._post_hooks:
             for hook in list(fn._post_hooks.values()):
@@ -398,15 +397,16 @@ class _Backward:
     def _call(self, fn, grads):
         """fn's backward (pre- and post-hooks around it): one gradient per next_functions edge, each already
         summed to the shape and cast to the dtype its next function takes (so post-hooks see that too)."""
-        if grads[0] is None and all(g is None for g in grads):  # nothing arrived: pass "no gradient" on
-            return (None,) * len(fn._fns)
-        if fn._pre_hooks:
+        if fn._pre_hooks:  # as PyTorch's, they run also when nothing arrived
             for hook in list(fn._pre_hooks.values()):
                 grads = list(_checked_all(hook, grads, hook(tuple(grads))))
-        sent = fn.backward(*grads)
-        if type(sent) is not tuple:
-            sent = (sent,)
-        sent = _fitted(fn, sent, self.needed)
+        if all(g is None for g in grads):  # nothing arrived: pass "no gradient" on
+            sent = (None,) * len(fn._fns)
+        else:
+            sent = fn.backward(*grads)
+            if type(sent) is not tuple:
+                sent = (sent,)
+            sent = _fitted(fn, sent, self.needed)
         if fn._post_hooks:
             for hook in list(fn._post_hooks.values()):
                 sent = _checked_all(hook, sent, hook(sent, tuple(grads)))

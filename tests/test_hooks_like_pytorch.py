@@ -430,3 +430,34 @@ def test_post_accumulate_grad_hook_refusals_are_pytorchs(call, made):
         exec(f"x = {made}", names)
         return raised(lambda: exec(call, names))
     assert program(aw) == program(torch) is not None
+
+
+def _hooks_where_nothing_arrives(T):
+    """Hooks on a path a custom Function cuts (its backward returns None): what each one is called with."""
+    log = []
+
+    class Cut(T.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 2
+
+        @staticmethod
+        def backward(ctx, g):
+            return None
+
+    p = T.ones(2, requires_grad=True)
+    q = p * 3
+    listed = lambda gs: [None if g is None else g.tolist() for g in gs]  # noqa: E731
+    q.register_hook(lambda g: log.append(("tensor", g)))
+    q.grad_fn.register_prehook(lambda gs: log.append(("pre", listed(gs))))
+    q.grad_fn.register_hook(lambda gi, go: log.append(("post", listed(gi), listed(go))))
+    p.register_hook(lambda g: log.append(("leaf", g)))
+    w = T.ones(2, requires_grad=True)
+    (Cut.apply(q) + w).sum().backward()
+    return log + [("grads", p.grad, w.grad.tolist())]
+
+
+def test_hooks_of_a_node_nothing_reaches_are_called_with_none_as_in_pytorch():
+    """Tensor, pre-, post- and leaf hooks behind a cut path all run, seeing None; the leaf's .grad stays None."""
+    assert _hooks_where_nothing_arrives(aw) == _hooks_where_nothing_arrives(torch)
+    assert _hooks_where_nothing_arrives(aw)[0] == ("tensor", None)

@@ -100,3 +100,12 @@ def test_function_out_writes_pytorchs_values():
         assert T.exp(x, out=y) is y
         results.append(y.tolist()[0])
     assert results[0] == pytest.approx(results[1], rel=1e-15)
+
+
+def test_relu_keeps_negative_zero_as_pytorch():
+    """relu(-0.) is -0. in PyTorch (clamp_min keeps it); the sign shows in 1 / relu(x)."""
+    x = [-0.0, 0.0, -1.0, float("nan"), 2.0]
+    ours = aw.relu(aw.tensor(x))
+    theirs = torch.relu(torch.tensor(x))
+    np.testing.assert_array_equal(np.signbit(ours.numpy()), np.signbit(theirs.numpy()))
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())

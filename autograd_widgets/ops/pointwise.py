@@ -328,7 +328,7 @@ class ReluBackward0(Op):
     def forward(ctx, a):
         if a.dtype.kind == "b":
             raise errors.runtime("Boolean inputs not supported for relu", "relu needs numbers: `mask.float().relu()`.")
-        return B.ns(a).where(a <= 0, 0, a)  # clamp_min(self, 0): NaN stays NaN; not a * (a > 0), which gives -0.
+        return B.ns(a).where(a < 0, 0, a)  # clamp_min(self, 0): NaN stays NaN, -0. stays -0. (as PyTorch)
     def backward(ctx, g):
         r, = ctx.saved_tensors
         return (ThresholdBackwardBackward0.apply(g, r),)
