@@ -19,8 +19,10 @@ const PAD = 150; // graph units around a box: its text runs right of its anchor
 // out or painted), from the boxes the layout worker measured. Painting all of a 2,000-node graph took
 // ~300 ms a frame, on every frame it changed.
 export class Culling {
-  constructor(svg, boxes) {
+  // `shown(g)`: called as a hidden group is shown again (graph.js applies the label lines it missed).
+  constructor(svg, boxes, shown = () => {}) {
     this.boxes = boxes;
+    this.shown = shown;
     this.items = []; // [g, box, shown]
     const graph = svg.querySelector("g.graph");
     const t = /translate\(([-\d.]+)[ ,]+([-\d.]+)\)/.exec(graph?.getAttribute("transform") || "");
@@ -55,6 +57,7 @@ export class Culling {
     if (show !== shown) {
       g.style.display = show ? "" : "none";
       item[2] = show;
+      if (show) this.shown(g);
     }
   }
 
@@ -67,28 +70,41 @@ export class Culling {
   }
 }
 
+// Runs `step` over `items` a frame's budget at a time; false when `current()` turned false meanwhile.
+async function inSlices(items, step, current) {
+  let t0 = performance.now();
+  for (const item of items) {
+    if (performance.now() - t0 > FRAME_BUDGET_MS) {
+      await nextFrame();
+      if (!current()) return false;
+      t0 = performance.now();
+    }
+    step(item);
+  }
+  return true;
+}
+
 // Draws `result` ({ svg } or { split: { head, parts, tail } }) into `canvas`: `begin(svg)` once the
 // <svg> (with its size) is in, `added(groups)` with each run of new top-level groups (clusters, nodes,
 // edges). Resolves to the <svg>, or null when `current()` turned false (a newer layout took over).
+// Each part goes into a <g class="aw-part"> of its own, so that the next drawing removes this one a
+// part at a time: removed at once, a 2,000-node drawing held the page for 25-80 ms, and its groups
+// removed one by one cost far more (each removal from a parent of thousands of children is slow).
 export async function drawSvg(canvas, result, { begin, added, current }) {
   const { head, parts, tail } = result.split ?? { head: result.svg, parts: [], tail: "" };
+  const old = [...canvas.querySelectorAll("svg > g.graph > g.aw-part")];
+  if (old.length) {
+    await new Promise((resolve) => setTimeout(resolve, 0)); // after the task that received this result
+    if (!current() || !(await inSlices(old, (g) => g.remove(), current))) return null;
+  }
   canvas.innerHTML = head + tail;
   const svg = canvas.querySelector("svg");
   const graph = svg.querySelector("g.graph") ?? svg;
   begin(svg);
   added([...graph.children]);
-  let t0 = performance.now();
-  for (const part of parts) {
-    if (performance.now() - t0 > FRAME_BUDGET_MS) {
-      await nextFrame();
-      if (!current()) return null;
-      t0 = performance.now();
-    }
-    const last = graph.lastElementChild;
-    graph.insertAdjacentHTML("beforeend", part);
-    const groups = [];
-    for (let g = last ? last.nextElementSibling : graph.firstElementChild; g; g = g.nextElementSibling) groups.push(g);
-    added(groups);
-  }
-  return svg;
+  const drawn = await inSlices(parts, (part) => {
+    graph.insertAdjacentHTML("beforeend", `<g class="aw-part">${part}</g>`);
+    added([...graph.lastElementChild.children]);
+  }, current);
+  return drawn ? svg : null;
 }
