@@ -3,6 +3,7 @@
 // text inside the runtime bundle (anywidget's ES module cannot serve a second file), then started
 // from a Blob URL (layout.js).
 import { Graphviz } from "@hpcc-js/wasm-graphviz";
+import { unpackWasm } from "./graphviz_wasm.js";
 
 // A graph shaped like the ones GraphView sends (boxes with monospace multi-line labels, dashed
 // edges), laid out again and again while no view is waiting: the engine compiles the hot functions
@@ -133,7 +134,7 @@ function work(gv) {
 }
 
 if (typeof WorkerGlobalScope !== "undefined" && self instanceof WorkerGlobalScope) {
-  const ready = Graphviz.load();
+  const ready = unpackWasm().then(() => Graphviz.load());
   ready.then((gv) => {
     loadedMs = performance.now() - born;
     schedule(gv);
