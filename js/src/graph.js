@@ -167,11 +167,12 @@ function render({ model, el }) {
   const index = (groups) => {
     for (const g of groups) {
       if (g.classList.contains("node")) {
-        const title = g.querySelector("title");
-        if (!title) continue;
-        nodes.set(title.textContent, entryOf(g));
-        g.dataset.awId = title.textContent;
-        title.remove(); // the panel explains a node; no tooltip with its internal id
+        const title = g.querySelector("title"); // the layout worker drops them (layout_worker.js, compact)
+        const id = g.id.startsWith("aw-") ? g.id.slice(3) : title?.textContent;
+        if (!id) continue;
+        nodes.set(id, entryOf(g));
+        g.dataset.awId = id;
+        title?.remove(); // the panel explains a node; no tooltip with its internal id
       } else if (g.classList.contains("edge") && g.id.startsWith("aw-e")) {
         edges.set(g.id.slice(3), entryOf(g));
       }

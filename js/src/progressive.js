@@ -20,10 +20,11 @@ const PAD = 150; // graph units around a box: its text runs right of its anchor
 // ~300 ms a frame, on every frame it changed.
 export class Culling {
   // `shown(g)`: called as a hidden group is shown again (graph.js applies the label lines it missed).
-  constructor(svg, boxes, shown = () => {}) {
-    this.boxes = boxes;
+  constructor(svg, { ids, at }, shown = () => {}) {
+    this.index = new Map(ids.map((id, i) => [id, i])); // group id -> its box's index in `at`
+    this.at = at; // [x0, y0, x1, y1] of each box, one after another
     this.shown = shown;
-    this.items = []; // [g, box, shown]
+    this.items = []; // [g, box index, shown]
     const graph = svg.querySelector("g.graph");
     const t = /translate\(([-\d.]+)[ ,]+([-\d.]+)\)/.exec(graph?.getAttribute("transform") || "");
     this.shift = t ? [Number(t[1]), Number(t[2])] : [0, 0];
@@ -35,15 +36,14 @@ export class Culling {
   // The x (CSS px of the <svg>) of the first box's centre: the graph's output, where a view of a graph
   // too wide to fit starts (its top-left corner is often empty).
   firstX() {
-    for (const [x0, , x1] of Object.values(this.boxes)) return ((x0 + x1) / 2 + this.shift[0]) * this.k;
-    return null;
+    return this.at.length ? ((this.at[0] + this.at[2]) / 2 + this.shift[0]) * this.k : null;
   }
 
   // Keeps `groups` that have a box, shown or hidden by the last view.
   add(groups) {
     for (const g of groups) {
-      const box = this.boxes[g.id];
-      if (!box) continue;
+      const box = this.index.get(g.id);
+      if (box === undefined) continue;
       const item = [g, box, true];
       this.items.push(item);
       if (this.rect) this.place(item);
@@ -51,7 +51,9 @@ export class Culling {
   }
 
   place(item) {
-    const [g, [x0, y0, x1, y1], shown] = item;
+    const [g, box, shown] = item;
+    const { at } = this;
+    const x0 = at[4 * box], y0 = at[4 * box + 1], x1 = at[4 * box + 2], y1 = at[4 * box + 3];
     const [a, b, c, d] = this.rect;
     const show = x1 + PAD >= a && x0 - PAD <= c && y1 + PAD >= b && y0 - PAD <= d;
     if (show !== shown) {
