@@ -9,7 +9,7 @@ import { renderHeatMap } from "./grid.js";
 import { layoutSvg, warmUp } from "./layout.js";
 import { Culling, drawSvg } from "./progressive.js";
 import { addStyle } from "./style.js";
-import { MODULE_CSS, moduleClicked, tidyClusters } from "./modules.js";
+import { MODULE_CSS, moduleClicked, nodeId, tidyClusters } from "./modules.js";
 import { derivativeBlock } from "./derivative.js";
 
 const CHAR_WIDTH = 6.6;
@@ -86,10 +86,11 @@ function render({ model, el }) {
       (entry.pending ??= new Map()).set(i, line);
       return;
     }
-    const text = entry.texts[i];
+    const { texts, chars } = linesOf(entry);
+    const text = texts[i];
     if (!text || text.textContent === line) return;
     text.textContent = line;
-    const room = entry.chars[i];
+    const room = chars[i];
     if (line.trimEnd().length > room) {
       text.setAttribute("textLength", String(room * CHAR_WIDTH));
       text.setAttribute("lengthAdjust", "spacingAndGlyphs");
@@ -157,22 +158,30 @@ function render({ model, el }) {
     if (d.derivative) panel.append(derivativeBlock(d.derivative));
   };
 
-  // A node's or edge's group with its label lines, also kept on the group (culling shows groups: flush).
-  const entryOf = (g) => {
-    const texts = [...g.querySelectorAll("text")];
-    return (g.awEntry = { g, texts, chars: texts.map((t) => t.textContent.length) });
+  // A node's or edge's group, also kept on the group (culling shows groups: flush). Its label lines
+  // (<text>s, and the characters Graphviz made room for) are read when first patched: most groups of
+  // a large drawing are never shown, so never patched.
+  const entryOf = (g) => (g.awEntry = { g, texts: null, chars: null });
+  const linesOf = (entry) => {
+    if (!entry.texts) {
+      entry.texts = [...entry.g.querySelectorAll("text")];
+      entry.chars = entry.texts.map((t) => t.textContent.length);
+    }
+    return entry;
   };
 
   // Each new top-level group of the drawing indexed: nodes and edge labels for patches, clusters for clicks.
   const index = (groups) => {
     for (const g of groups) {
       if (g.classList.contains("node")) {
-        const title = g.querySelector("title"); // the layout worker drops them (layout_worker.js, compact)
-        const id = g.id.startsWith("aw-") ? g.id.slice(3) : title?.textContent;
-        if (!id) continue;
+        let id = nodeId(g);
+        if (id === undefined) { // not drawn from graph/dot.py's DOT: known by its <title>
+          const title = g.querySelector("title"); // (the layout worker drops the others: compact)
+          if (!title) continue;
+          id = g.dataset.awId = title.textContent;
+          title.remove(); // the panel explains a node; no tooltip with its internal id
+        }
         nodes.set(id, entryOf(g));
-        g.dataset.awId = id;
-        title?.remove(); // the panel explains a node; no tooltip with its internal id
       } else if (g.classList.contains("edge") && g.id.startsWith("aw-e")) {
         edges.set(g.id.slice(3), entryOf(g));
       }
@@ -240,7 +249,7 @@ function render({ model, el }) {
     if (path !== null) return model.send({ type: "module", path });
     const g = e.target.closest?.("g.node");
     if (g && canvas.contains(g)) {
-      model.set("selected", g.dataset.awId);
+      model.set("selected", nodeId(g));
       model.save_changes();
     }
   };

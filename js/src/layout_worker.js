@@ -68,6 +68,10 @@ function next() {
 export const compact = (svg) => svg.replace(/<!--[^]*?-->/g, "").replace(/>\s*\n\s*</g, "><")
   .replace(/(class="(?:node|edge|cluster)">)<title>[^<]*<\/title>/g, "$1");
 
+// Every node and edge group of a split drawing starts hidden (the groups that get a box, below): the
+// page shows the few near its view (progressive.js, Culling) instead of hiding thousands one by one.
+const hideGroups = (part) => part.replace(/(<g id="[^"]*" class="(?:node|edge)")>/g, "$1 style=\"display:none\">");
+
 export function svgParts(svg, partChars = PART_CHARS, above = SPLIT_ABOVE) {
   const tailAt = svg.lastIndexOf("</g>");
   const open = svg.indexOf("<g id=\"graph0\"");
@@ -81,7 +85,7 @@ export function svgParts(svg, partChars = PART_CHARS, above = SPLIT_ABOVE) {
     if (end < 0 || end > tailAt) end = tailAt;
     const part = svg.slice(start, end);
     addBoxes(part, boxes);
-    parts.push(compact(part));
+    parts.push(hideGroups(compact(part)));
     start = end;
   }
   return { head: compact(svg.slice(0, bodyAt)), parts, tail: svg.slice(tailAt), boxes };

@@ -44,7 +44,7 @@ export class Culling {
     for (const g of groups) {
       const box = this.index.get(g.id);
       if (box === undefined) continue;
-      const item = [g, box, true];
+      const item = [g, box, g.style.display !== "none"]; // the worker sends them hidden
       this.items.push(item);
       if (this.rect) this.place(item);
     }
