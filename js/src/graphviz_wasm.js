@@ -13,6 +13,10 @@ const fromBase64 = (text) => (Uint8Array.fromBase64
 // Unpacks the WebAssembly once; Graphviz.load() (patched by build.mjs) then takes it from wasmBinary().
 export async function unpackWasm() {
   if (bytes) return;
+  if (typeof DecompressionStream === "undefined") {
+    throw new Error("this browser has no DecompressionStream (Chrome 80+, Firefox 113+ and Safari 16.4+ have it), "
+      + "which unpacks Graphviz's WebAssembly: open the notebook in a newer browser");
+  }
   const stream = new Blob([fromBase64(gzipped)]).stream().pipeThrough(new DecompressionStream("gzip"));
   bytes = new Uint8Array(await new Response(stream).arrayBuffer());
 }
