@@ -7,6 +7,19 @@ let nextId = 0;
 let createdAt = 0; // when the worker was asked for (ms since the epoch): its startup = bornAt - createdAt
 const pending = new Map(); // id -> { resolve, reject }
 
+// A split SVG as the worker packs it (layout_worker.js, packed): its parts are decoded one at a
+// time as the page draws them, and its boxes stay one Float64Array (`at`, four numbers per id).
+function unpacked({ head, tail, bytes, ends, ids, at }) {
+  const decoder = new TextDecoder();
+  const parts = {
+    length: ends.length,
+    *[Symbol.iterator]() {
+      for (let i = 0; i < ends.length; i += 1) yield decoder.decode(bytes.subarray(i ? ends[i - 1] : 0, ends[i]));
+    },
+  };
+  return { head, tail, parts, boxes: { ids, at } };
+}
+
 function start() {
   if (worker) return worker;
   const url = URL.createObjectURL(new Blob([workerSource], { type: "text/javascript" }));
@@ -17,7 +30,7 @@ function start() {
     if (!job) return;
     pending.delete(data.id);
     if (data.error) job.reject(new Error(data.error));
-    else job.resolve({ ...data, startMs: data.bornAt - createdAt }); // { svg } or { split }, ms, queuedMs, loadedMs
+    else job.resolve({ ...data, ...(data.split && { split: unpacked(data.split) }), startMs: data.bornAt - createdAt });
   };
   worker.onerror = (e) => { // a worker that failed to start fails every layout waiting for it
     for (const job of pending.values()) job.reject(new Error(e.message || "the layout worker failed"));

@@ -3,6 +3,7 @@
 // text inside the runtime bundle (anywidget's ES module cannot serve a second file), then started
 // from a Blob URL (layout.js).
 import { Graphviz } from "@hpcc-js/wasm-graphviz";
+import { unpackWasm } from "./graphviz_wasm.js";
 
 // A graph shaped like the ones GraphView sends (boxes with monospace multi-line labels, dashed
 // edges), laid out again and again while no view is waiting: the engine compiles the hot functions
@@ -58,6 +59,19 @@ function next() {
 // about PART_CHARS (each node and edge group follows a "<!-- name -->" comment line), the closing
 // tail, and each node's and edge's box (`boxes`: group id -> [x0, y0, x1, y1] in the graph group's
 // units), so the page shows only the groups near its view (painting all 2,000 took ~300 ms a frame).
+// Graphviz's SVG without its comments, the line breaks between tags and the groups' <title>s (the
+// page knows a node by its group's id, "aw-" + its DOT name, and shows no tooltip of internal ids):
+// two thirds of a drawing's DOM nodes (a 2,000-node graph: 25,000 whitespace text nodes, 4,000
+// comments and 4,000 titles with their text beside 19,000 other elements), each one parsed, kept in
+// the page's DOM, torn down when the graph is drawn again and traced by the page's collector. Text
+// content never holds a line break (each label line is its own <text>).
+export const compact = (svg) => svg.replace(/<!--[^]*?-->/g, "").replace(/>\s*\n\s*</g, "><")
+  .replace(/(class="(?:node|edge|cluster)">)<title>[^<]*<\/title>/g, "$1");
+
+// Every node and edge group of a split drawing starts hidden (the groups that get a box, below): the
+// page shows the few near its view (progressive.js, Culling) instead of hiding thousands one by one.
+const hideGroups = (part) => part.replace(/(<g id="[^"]*" class="(?:node|edge)")>/g, "$1 style=\"display:none\">");
+
 export function svgParts(svg, partChars = PART_CHARS, above = SPLIT_ABOVE) {
   const tailAt = svg.lastIndexOf("</g>");
   const open = svg.indexOf("<g id=\"graph0\"");
@@ -71,10 +85,10 @@ export function svgParts(svg, partChars = PART_CHARS, above = SPLIT_ABOVE) {
     if (end < 0 || end > tailAt) end = tailAt;
     const part = svg.slice(start, end);
     addBoxes(part, boxes);
-    parts.push(part);
+    parts.push(hideGroups(compact(part)));
     start = end;
   }
-  return { head: svg.slice(0, bodyAt), parts, tail: svg.slice(tailAt), boxes };
+  return { head: compact(svg.slice(0, bodyAt)), parts, tail: svg.slice(tailAt), boxes };
 }
 
 // One pass over a part: a node's or edge's opening tag starts a box; every coordinate after it
@@ -104,6 +118,27 @@ function addBoxes(part, boxes) {
   }
 }
 
+// A split SVG as the page receives it: the parts' UTF-8 in one buffer (`bytes`, part i ending at
+// ends[i]) and the boxes as ids plus four numbers each (`at`), buffers transferred rather than
+// copied. As strings and arrays, the page's structured clone took 5-15 ms and every young-generation
+// collection during the drawing copied the 2 MB of parts again (one took 30 ms).
+function packed({ head, parts, tail, boxes }) {
+  const encoder = new TextEncoder();
+  const encoded = parts.map((part) => encoder.encode(part));
+  const bytes = new Uint8Array(encoded.reduce((n, e) => n + e.length, 0));
+  const ends = new Uint32Array(encoded.length);
+  let end = 0;
+  encoded.forEach((e, i) => {
+    bytes.set(e, end);
+    end += e.length;
+    ends[i] = end;
+  });
+  const ids = Object.keys(boxes);
+  const at = new Float64Array(4 * ids.length);
+  ids.forEach((id, i) => at.set(boxes[id], 4 * i));
+  return [{ head, tail, bytes, ends, ids, at }, [bytes.buffer, ends.buffer, at.buffer]];
+}
+
 function work(gv) {
   if (queue.length) {
     const job = next();
@@ -112,8 +147,9 @@ function work(gv) {
       const svg = gv.layout(job.dot, "svg", "dot");
       const ms = performance.now() - t0;
       const split = svgParts(svg);
-      self.postMessage({ id: job.id, ...(split ? { split } : { svg }), ms, queuedMs: t0 - job.at,
-        deliveredMs: job.deliveredMs, loadedMs, bornAt: performance.timeOrigin + born });
+      const [pack, transfer] = split ? packed(split) : [null, []];
+      self.postMessage({ id: job.id, ...(split ? { split: pack } : { svg: compact(svg) }), ms, queuedMs: t0 - job.at,
+        deliveredMs: job.deliveredMs, loadedMs, bornAt: performance.timeOrigin + born }, transfer);
     } catch (err) {
       self.postMessage({ id: job.id, error: String(err && err.message ? err.message : err) });
     }
@@ -127,7 +163,7 @@ function work(gv) {
 }
 
 if (typeof WorkerGlobalScope !== "undefined" && self instanceof WorkerGlobalScope) {
-  const ready = Graphviz.load();
+  const ready = unpackWasm().then(() => Graphviz.load());
   ready.then((gv) => {
     loadedMs = performance.now() - born;
     schedule(gv);

@@ -15,10 +15,14 @@ export function tidyClusters(canvas) {
   }
 }
 
+// A node group's id in the graph model: its DOT name, which graph/dot.py also puts in the group's SVG
+// id ("aw-" + name); graph.js keeps it in data-aw-id for a drawing made otherwise.
+export const nodeId = (g) => g?.dataset.awId ?? (g?.id.startsWith("aw-") ? g.id.slice(3) : undefined);
+
 // The module path a click on `target` toggles, or null when it was not on a module's label.
 export function moduleClicked(target, canvas) {
   const label = target.closest?.("g.cluster text");
   if (label && canvas.contains(label)) return label.closest("g.cluster").dataset.awModule ?? null;
-  const id = target.closest?.("g.node")?.dataset.awId;
+  const id = nodeId(target.closest?.("g.node"));
   return id?.startsWith("m-") ? id.slice(2) : null;
 }

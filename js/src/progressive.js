@@ -19,9 +19,12 @@ const PAD = 150; // graph units around a box: its text runs right of its anchor
 // out or painted), from the boxes the layout worker measured. Painting all of a 2,000-node graph took
 // ~300 ms a frame, on every frame it changed.
 export class Culling {
-  constructor(svg, boxes) {
-    this.boxes = boxes;
-    this.items = []; // [g, box, shown]
+  // `shown(g)`: called as a hidden group is shown again (graph.js applies the label lines it missed).
+  constructor(svg, { ids, at }, shown = () => {}) {
+    this.index = new Map(ids.map((id, i) => [id, i])); // group id -> its box's index in `at`
+    this.at = at; // [x0, y0, x1, y1] of each box, one after another
+    this.shown = shown;
+    this.items = []; // [g, box index, shown]
     const graph = svg.querySelector("g.graph");
     const t = /translate\(([-\d.]+)[ ,]+([-\d.]+)\)/.exec(graph?.getAttribute("transform") || "");
     this.shift = t ? [Number(t[1]), Number(t[2])] : [0, 0];
@@ -33,28 +36,30 @@ export class Culling {
   // The x (CSS px of the <svg>) of the first box's centre: the graph's output, where a view of a graph
   // too wide to fit starts (its top-left corner is often empty).
   firstX() {
-    for (const [x0, , x1] of Object.values(this.boxes)) return ((x0 + x1) / 2 + this.shift[0]) * this.k;
-    return null;
+    return this.at.length ? ((this.at[0] + this.at[2]) / 2 + this.shift[0]) * this.k : null;
   }
 
   // Keeps `groups` that have a box, shown or hidden by the last view.
   add(groups) {
     for (const g of groups) {
-      const box = this.boxes[g.id];
-      if (!box) continue;
-      const item = [g, box, true];
+      const box = this.index.get(g.id);
+      if (box === undefined) continue;
+      const item = [g, box, g.style.display !== "none"]; // the worker sends them hidden
       this.items.push(item);
       if (this.rect) this.place(item);
     }
   }
 
   place(item) {
-    const [g, [x0, y0, x1, y1], shown] = item;
+    const [g, box, shown] = item;
+    const { at } = this;
+    const x0 = at[4 * box], y0 = at[4 * box + 1], x1 = at[4 * box + 2], y1 = at[4 * box + 3];
     const [a, b, c, d] = this.rect;
     const show = x1 + PAD >= a && x0 - PAD <= c && y1 + PAD >= b && y0 - PAD <= d;
     if (show !== shown) {
       g.style.display = show ? "" : "none";
       item[2] = show;
+      if (show) this.shown(g);
     }
   }
 
@@ -67,28 +72,41 @@ export class Culling {
   }
 }
 
+// Runs `step` over `items` a frame's budget at a time; false when `current()` turned false meanwhile.
+async function inSlices(items, step, current) {
+  let t0 = performance.now();
+  for (const item of items) {
+    if (performance.now() - t0 > FRAME_BUDGET_MS) {
+      await nextFrame();
+      if (!current()) return false;
+      t0 = performance.now();
+    }
+    step(item);
+  }
+  return true;
+}
+
 // Draws `result` ({ svg } or { split: { head, parts, tail } }) into `canvas`: `begin(svg)` once the
 // <svg> (with its size) is in, `added(groups)` with each run of new top-level groups (clusters, nodes,
 // edges). Resolves to the <svg>, or null when `current()` turned false (a newer layout took over).
+// Each part goes into a <g class="aw-part"> of its own, so that the next drawing removes this one a
+// part at a time: removed at once, a 2,000-node drawing held the page for 25-80 ms, and its groups
+// removed one by one cost far more (each removal from a parent of thousands of children is slow).
 export async function drawSvg(canvas, result, { begin, added, current }) {
   const { head, parts, tail } = result.split ?? { head: result.svg, parts: [], tail: "" };
+  const old = [...canvas.querySelectorAll("svg > g.graph > g.aw-part")];
+  if (old.length) {
+    await new Promise((resolve) => setTimeout(resolve, 0)); // after the task that received this result
+    if (!current() || !(await inSlices(old, (g) => g.remove(), current))) return null;
+  }
   canvas.innerHTML = head + tail;
   const svg = canvas.querySelector("svg");
   const graph = svg.querySelector("g.graph") ?? svg;
   begin(svg);
   added([...graph.children]);
-  let t0 = performance.now();
-  for (const part of parts) {
-    if (performance.now() - t0 > FRAME_BUDGET_MS) {
-      await nextFrame();
-      if (!current()) return null;
-      t0 = performance.now();
-    }
-    const last = graph.lastElementChild;
-    graph.insertAdjacentHTML("beforeend", part);
-    const groups = [];
-    for (let g = last ? last.nextElementSibling : graph.firstElementChild; g; g = g.nextElementSibling) groups.push(g);
-    added(groups);
-  }
-  return svg;
+  const drawn = await inSlices(parts, (part) => {
+    graph.insertAdjacentHTML("beforeend", `<g class="aw-part">${part}</g>`);
+    added([...graph.lastElementChild.children]);
+  }, current);
+  return drawn ? svg : null;
 }

@@ -35,6 +35,13 @@ def test_large_graph_drawn_in_parts_shows_groups_near_the_view_and_stays_clickab
     expect(view.locator("g.node.aw-selected")).to_have_count(1)
     screenshot(page, "large_graph", view)
 
+    # A backward changes every leaf's grad line, most of them in groups culling hides: their new lines
+    # wait until the group is shown (text changed under display:none still costs the page layout).
+    patches = int(root.get_attribute("data-patches"))
+    page.evaluate("code => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel"
+                  ".requestExecute({ code })", "h.sum().backward()\nview.refresh()")
+    page.wait_for_function("([r, n]) => Number(r.dataset.patches) > n", arg=[root, patches])
+
     # A drag brings another part of the graph into view: groups hidden before are drawn now.
     box = view.locator(".aw-canvas").bounding_box()
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] - 20
@@ -49,4 +56,8 @@ def test_large_graph_drawn_in_parts_shows_groups_near_the_view_and_stays_clickab
             const b = g.getBoundingClientRect();
             return b.right > c.left && b.left < c.right && b.bottom > c.top && b.top < c.bottom; }).length; }""")
     assert on_canvas >= 5                                        # the newly shown part is on the canvas
+    grads = root.evaluate("""(r, ids) => ids.map(id => r.querySelector(`[id="${id}"]`))
+        .flatMap(g => [...g.querySelectorAll('text')].map(t => t.textContent)).filter(t => t.startsWith('grad'))""",
+                          sorted(after - shown))
+    assert grads and not [g for g in grads if "None" in g]       # drawn with the grads sent while hidden
     screenshot(page, "large_graph_panned", view)
