@@ -497,11 +497,12 @@ def _meta(key):
     return meta
 
 
-def _kept(plan, inputs, out, data):
-    """(saved values, their versions) for an Op's `_save_plan` (see Op.__init_subclass__)."""
+def _kept(plan, inputs, fns, out, data):
+    """(saved values, their versions) for an Op's `_save_plan` (see Op.__init_subclass__); `fns[j]` is None
+    where input j takes no gradient."""
     saved, versions = [], []
     for i, j in plan:  # loops, not comprehensions: no frame per op
-        if j >= 0 and not (isinstance(inputs[j], Tensor) and inputs[j]._rg):  # kept only if input j needs it
+        if j >= 0 and fns[j] is None:  # kept only if input j needs it
             saved.append(None)
             versions.append(None)
         elif i < 0:  # the result, held without the node
@@ -615,7 +616,7 @@ class Op(Node):
                 ref.data = data
                 node._saved, node._versions = (ref,), _SAVED_AT_0
             else:
-                node._saved, node._versions = _kept(plan, inputs, out, data)
+                node._saved, node._versions = _kept(plan, inputs, fns, out, data)
         out._rg = True
         out.grad_fn = node
         if saved_tensors_hooks_stack and cls.saves:  # pack hooks see the output as recorded
