@@ -53,7 +53,8 @@ def _is_int_like(a):
 class AddBackward0(Op):
     args = ("self", "other")
     def forward(ctx, a, b, alpha=1):
-        a, b = promote(a, b)
+        if type(a) is not type(b) or a.dtype is not b.dtype:  # two arrays of one dtype need no promote() call
+            a, b = promote(a, b)
         ctx.alpha = alpha
         return a + b if alpha == 1 else a + alpha * b
     def backward(ctx, g):
@@ -136,7 +137,8 @@ class MulBackward0(Op):
     args = saves = ("self", "other")
     saves_if = {"self": "other", "other": "self"}  # each factor is needed only for the other's gradient
     def forward(ctx, a, b):
-        a, b = promote(a, b)
+        if type(a) is not type(b) or a.dtype is not b.dtype:
+            a, b = promote(a, b)
         return a * b
     def backward(ctx, g):
         a, b = ctx.saved_tensors
