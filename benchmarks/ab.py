@@ -23,13 +23,19 @@ sys.path.insert(0, HERE)
 import run as R
 
 
-def load_ref(ref):
-    """The package as it was at `ref`, imported as `aw_base`."""
+def unpacked(ref, name):
+    """A temporary folder holding the package as it was at `ref`, under the folder name `name`."""
     tmp = tempfile.mkdtemp(prefix="aw_ab_")
     tar = subprocess.run(["git", "-C", ROOT, "archive", ref, "autograd_widgets"], check=True, capture_output=True)
     subprocess.run(["tar", "-x", "-C", tmp], input=tar.stdout, check=True)
-    os.rename(os.path.join(tmp, "autograd_widgets"), os.path.join(tmp, "aw_base"))
-    sys.path.insert(0, tmp)
+    if name != "autograd_widgets":
+        os.rename(os.path.join(tmp, "autograd_widgets"), os.path.join(tmp, name))
+    return tmp
+
+
+def load_ref(ref):
+    """The package as it was at `ref`, imported as `aw_base`."""
+    sys.path.insert(0, unpacked(ref, "aw_base"))
     import aw_base
     return aw_base
 
