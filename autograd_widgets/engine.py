@@ -26,6 +26,7 @@ from . import backend as B
 from . import dtypes, errors
 from .grad_mode import GradMode
 from .node import AccumulateGrad
+from .post_accumulate import run_post_accumulate_grad_hooks
 from .ops.shape import expandable, sum_to
 from .tensor import Tensor
 
@@ -282,7 +283,8 @@ class _Backward:
         while fn is not None:
             first = None  # the node this step alone made ready (True: several): it may run without the queue
             if type(fn) is AccumulateGrad:
-                if fn._hooked or fn.variable._hooks:
+                var = fn.variable
+                if fn._hooked or var._hooks or var._post_accumulate_grad_hooks:
                     self._run_hooked(fn, grads, keep_graph)
                 elif grads[0] is not None and self.accumulate:
                     fn.accumulate(grads[0], create_graph, owned.pop(fn, False))
@@ -388,8 +390,11 @@ class _Backward:
         if fn._pre_hooks:
             for hook in list(fn._pre_hooks.values()):
                 g, = _checked_all(hook, (g,), hook((g,)))
-        if self.accumulate and g is not None:
-            fn.accumulate(g, self.create_graph, owned)
+        if self.accumulate:
+            if g is not None:
+                fn.accumulate(g, self.create_graph, owned)
+            if fn.variable._post_accumulate_grad_hooks:  # PyTorch calls them inside the node, after accumulating
+                run_post_accumulate_grad_hooks(fn.variable)
         if fn._post_hooks:
             for hook in list(fn._post_hooks.values()):
                 _checked_all(hook, (), hook((), (g,)))

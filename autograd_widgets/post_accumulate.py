@@ -1,11 +1,11 @@
 """Tensor.register_post_accumulate_grad_hook: hook(leaf) runs each time backward has added into leaf.grad.
 
-PyTorch keeps these hooks on the tensor, so they run in every later backward. Here they run as one post-hook
-of the leaf's AccumulateGrad node (the engine calls it right after the node accumulated), and the tensor holds
-that node, so every graph built later reaches this same node rather than a new one without the hook.
+As in PyTorch the hooks live on the tensor (`_post_accumulate_grad_hooks`), so they run in every later
+backward; the engine calls them right after the leaf's AccumulateGrad accumulated, before that node's
+post-hooks (engine._Backward._accumulate_leaf).
 """
 from . import errors
-from .node import _add_hook, edge_to
+from .node import _add_hook
 from .tensor import Tensor
 
 _RETURNS_NONE = "A post-accumulate-grad hook reads or uses leaf.grad (an optimizer step, say) and returns nothing."
@@ -22,20 +22,15 @@ def register_post_accumulate_grad_hook(self, hook):
                              "retain_grad() to keep its gradient.")
     if self._post_accumulate_grad_hooks is None:
         self._post_accumulate_grad_hooks = {}
-        accumulator, _ = edge_to(self)
-        self._post_accumulate_node = accumulator  # strong: edge_to finds it again while the tensor lives
-        accumulator.register_hook(_runner(self))
     return _add_hook(self._post_accumulate_grad_hooks, hook)
 
 
-def _runner(leaf):
-    """The AccumulateGrad post-hook that calls the leaf's hooks, each with the leaf; they must return None."""
-    def run_post_accumulate_grad_hooks(grad_inputs, grad_outputs):
-        for hook in list(leaf._post_accumulate_grad_hooks.values()):
-            result = hook(leaf)
-            if isinstance(result, Tensor):  # PyTorch's two refusals: a tensor, then anything else
-                raise errors.runtime("Tensor post accumulate grad hooks should return None.", _RETURNS_NONE)
-            if result is not None:
-                raise errors.type_error(f"expected Variable, but hook returned '{type(result).__name__}'",
-                                        _RETURNS_NONE)
-    return run_post_accumulate_grad_hooks
+def run_post_accumulate_grad_hooks(leaf: Tensor) -> None:
+    """Call the leaf's hooks, each with the leaf; they must return None."""
+    for hook in list(leaf._post_accumulate_grad_hooks.values()):
+        result = hook(leaf)
+        if isinstance(result, Tensor):  # PyTorch's two refusals: a tensor, then anything else
+            raise errors.runtime("Tensor post accumulate grad hooks should return None.", _RETURNS_NONE)
+        if result is not None:
+            raise errors.type_error(f"expected Variable, but hook returned '{type(result).__name__}'",
+                                    _RETURNS_NONE)

@@ -7,6 +7,7 @@ order in which the ready queue runs AccumulateGrad nodes, and factories called w
 import gc
 import os
 import random
+import weakref
 
 import pytest
 
@@ -461,3 +462,27 @@ def test_hooks_of_a_node_nothing_reaches_are_called_with_none_as_in_pytorch():
     """Tensor, pre-, post- and leaf hooks behind a cut path all run, seeing None; the leaf's .grad stays None."""
     assert _hooks_where_nothing_arrives(aw) == _hooks_where_nothing_arrives(torch)
     assert _hooks_where_nothing_arrives(aw)[0] == ("tensor", None)
+
+
+def _post_accumulate_after_an_earlier_node_hook(T):
+    """A post-hook put on the leaf's AccumulateGrad first, then a post-accumulate hook: who runs when."""
+    log = []
+    x = T.ones(2, requires_grad=True)
+    y = x * 3
+    y.grad_fn.next_functions[0][0].register_hook(lambda gi, go: log.append(("node post", x.grad.tolist())))
+    x.register_post_accumulate_grad_hook(lambda p: log.append(("post-accumulate", p.grad.tolist())))
+    y.sum().backward()
+    (x * 2).sum().backward()
+    return log
+
+
+def test_post_accumulate_hooks_run_inside_the_node_before_its_post_hooks_as_pytorch():
+    """PyTorch calls post-accumulate hooks inside AccumulateGrad, so before the node's own post-hooks
+    whatever the order they were registered in; and the hooks live on the tensor (no cycle keeps it)."""
+    assert _post_accumulate_after_an_earlier_node_hook(aw) == _post_accumulate_after_an_earlier_node_hook(torch)
+    x = aw.ones(2, requires_grad=True)
+    x.register_post_accumulate_grad_hook(lambda p: None)
+    (x * 2).sum().backward()
+    alive = weakref.ref(x)
+    del x
+    assert alive() is None  # freed by its reference count, not left for the garbage collector
