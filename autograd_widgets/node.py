@@ -604,7 +604,7 @@ class Op(Node):
         if dt.kind not in "fc":  # as PyTorch: integer and bool results never require grad
             return out
         node._fns = tuple(fns)
-        node._nrs = _ZEROS[len(fns)] if not nr_sum and len(fns) < 65 else _output_numbers(
+        node._nrs = _ZEROS[len(fns)] if not nr_sum and len(fns) < len(_ZEROS) else _output_numbers(
             [x._output_nr if isinstance(x, Tensor) and x._rg else 0 for x in inputs])
         key = (data.shape, dt)
         node._meta = _METAS.get(key) or _meta(key)

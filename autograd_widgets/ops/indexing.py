@@ -129,6 +129,12 @@ def _check_bounds(shape, dim, i, named_dim=None):
     return i % n
 
 
+def _in_pytorch_words(e: IndexError) -> IndexError:
+    """NumPy's IndexError for a position past the end, worded as PyTorch's ("dimension", not "axis")."""
+    m = re.fullmatch(r"index (-?\d+) is out of bounds for axis (\d+) with size (\d+)", str(e))
+    return _out_of_bounds(int(m[1]), int(m[2]), int(m[3])) if m else IndexError(str(e).replace("axis", "dimension"))
+
+
 def _out_of_bounds(i, dim, n) -> IndexError:
     return IndexError(errors._explain(f"index {i} is out of bounds for dimension {dim} with size {n}",
                                       f"Valid positions are 0 to {n - 1} (or -{n} to -1 from the end)." if n else
@@ -190,7 +196,7 @@ def getitem(t, index, region=False):
         try:
             return IndexBackward0.apply(t, index=idx)
         except IndexError as e:
-            raise IndexError(str(e).replace("axis", "dimension")) from None
+            raise _in_pytorch_words(e) from None
     out, dim = t, 0
     n_real = sum(1 for i in index if i is not None and i is not Ellipsis)
     if n_real > t.ndim:
@@ -226,11 +232,10 @@ def setitem(t, index, value):
     involved), or index_put_ for an index of tensors and lists alone."""
     try:
         return _setitem(t, index, value)
-    except IndexError as e:  # NumPy's words for a position past the end; PyTorch says "dimension"
-        m = re.fullmatch(r"index (-?\d+) is out of bounds for axis (\d+) with size (\d+)", str(e))
-        if m is None:
+    except IndexError as e:
+        if "axis" not in str(e):  # ours, in PyTorch's words already
             raise
-        raise _out_of_bounds(int(m[1]), int(m[2]), int(m[3])) from None
+        raise _in_pytorch_words(e) from None
 
 
 def _setitem(t, index, value):
