@@ -23,6 +23,7 @@ import itertools
 import sys
 import types
 import weakref
+from collections.abc import Callable
 
 from . import backend as B
 from . import errors
@@ -484,38 +485,23 @@ def as_array(x):
 
 # Immutable values many nodes hold, shared instead of built per node: fewer objects for the garbage
 # collector to track and walk (a graph of 1e5 ops would otherwise hold several hundred thousand more).
-_METAS = {}  # (shape, dtype) -> ((shape, dtype),): the `_meta` of a one-output node
+_METAS = {}  # shape -> ((shape, dtype),): the `_meta` of a one-output node, for the float dtype seen last
+_METAS_BY_DTYPE = {}  # (shape, dtype) -> the same, for every dtype
 _VERSIONS = {t: t for n in (1, 2, 3) for t in itertools.product((0, None), repeat=n)}  # saved at version 0
 
 
-def _meta(key):
-    meta = _METAS.get(key)
+def _meta(shape: tuple, dt) -> tuple:
+    """The shared `_meta` of a one-output node whose result has `shape` and float or complex dtype `dt`.
+    `_METAS` is looked up by shape alone (hashing a dtype costs as much as the rest of the lookup)."""
+    key = (shape, dt)
+    meta = _METAS_BY_DTYPE.get(key)
     if meta is None:
-        if len(_METAS) > 4096:  # a program with ever new shapes: start afresh rather than grow
+        if len(_METAS_BY_DTYPE) > 4096:  # a program with ever new shapes: start afresh rather than grow
+            _METAS_BY_DTYPE.clear()
             _METAS.clear()
-        meta = _METAS[key] = (key,)
+        meta = _METAS_BY_DTYPE[key] = (key,)
+    _METAS[shape] = meta
     return meta
-
-
-def _kept(plan, inputs, fns, out, data):
-    """(saved values, their versions) for an Op's `_save_plan` (see Op.__init_subclass__); `fns[j]` is None
-    where input j takes no gradient."""
-    saved, versions = [], []
-    for i, j in plan:  # loops, not comprehensions: no frame per op
-        if j >= 0 and fns[j] is None:  # kept only if input j needs it
-            saved.append(None)
-            versions.append(None)
-        elif i < 0:  # the result, held without the node
-            ref = _ref_new(_OutputRef, out)
-            ref.data = data
-            saved.append(ref)
-            versions.append(0)
-        else:
-            s = inputs[i]
-            saved.append(s)
-            versions.append((s._ver if s._vsrc is None else s._vsrc._ver) if isinstance(s, Tensor) else None)
-    versions = tuple(versions)
-    return tuple(saved), _VERSIONS.get(versions, versions)
 
 
 _NRS = {t: t for n in range(5) for t in itertools.product(range(3), repeat=n)}  # the output numbers seen most
@@ -528,32 +514,22 @@ def _output_numbers(nrs: list) -> tuple:
 
 
 _ZEROS = tuple(_NRS[(0,) * n] for n in range(5)) + tuple((0,) * n for n in range(5, 65))  # by input count
+_N_ZEROS = len(_ZEROS)
 
 
 _RESULT_ONLY = ((-1, -1),)  # the `_save_plan` of an op that keeps just its result
 _SAVED_AT_0 = _VERSIONS[(0,)]
 
 
-class Op(Node):
-    """A built-in op: forward on arrays, backward in tensor ops (see the module docstring)."""
-    saves_result = False
-    saves_if = None
-    # Float results may be inf/nan, which PyTorch computes silently: forward runs with NumPy's
-    # floating-point warnings off (the user's settings hold outside it). False for ops that cannot warn.
-    quiet = True
-    _fresh_results = True  # a built-in backward makes its results with ops, or passes its gradients on
+def _recorder(cls) -> "Callable[..., Tensor]":
+    """`cls.apply`: run forward on `inputs` (tensors or Python numbers) and, if grad is needed, record a node.
 
-    def __init_subclass__(cls, **kw):
-        super().__init_subclass__(**kw)
-        cls.saves_result = "result" in cls.saves
-        cls._save_index = tuple(cls.args.index(s) if s != "result" else -1 for s in cls.saves)
-        when = cls.saves_if or {}  # per saved value: (its position, that of the input whose requires_grad keeps it)
-        plan = tuple((i, cls.args.index(when[s]) if s in when else -1) for i, s in zip(cls._save_index, cls.saves))
-        cls._save_plan = _RESULT_ONLY if plan == _RESULT_ONLY else plan
+    Built once per Op class with the class's settings bound (a class attribute lookup per call costs more
+    than the arithmetic of a small op); OpClass builds it again when one of them is set afterwards.
+    """
+    quiet, forward, plan, saves = cls.quiet, cls.forward, cls._save_plan, bool(cls.saves)
 
-    @classmethod
-    def apply(cls, *inputs: "Tensor | float | int | bool | None", **params) -> "Tensor":
-        """Run forward on `inputs` (tensors or Python numbers) and, if grad is needed, record a node."""
+    def apply(*inputs: "Tensor | float | int | bool | None", **params) -> "Tensor":
         # The hot path of every op, forward and backward: plain loops, few calls; the edges are gathered in
         # the same pass as the arrays (under no_grad, and in a backward, there are none to gather).
         arrays = []
@@ -580,9 +556,9 @@ class Op(Node):
                 else:
                     arrays.append(x.item() if isinstance(x, _generic_scalar) else x)
         node = _new(cls) if record else _SCRATCH  # no Op defines __new__
-        token = _fp_set(_QUIET) if cls.quiet and _fp_get() is not _QUIET else None
+        token = _fp_set(_QUIET) if quiet and _fp_get() is not _QUIET else None
         try:
-            data = cls.forward(node, *arrays, **params) if params else cls.forward(node, *arrays)
+            data = forward(node, *arrays, **params) if params else forward(node, *arrays)
         except ValueError as e:
             raise _shape_error(e, arrays) from None
         except TypeError:
@@ -600,34 +576,105 @@ class Op(Node):
         out._data = data
         if not record:
             return out
-        dt = data.dtype
-        if dt.kind not in "fc":  # as PyTorch: integer and bool results never require grad
-            return out
-        node._fns = tuple(fns)
-        node._nrs = _ZEROS[len(fns)] if not nr_sum and len(fns) < len(_ZEROS) else _output_numbers(
+        shape, dt = data.shape, data.dtype
+        meta = _METAS.get(shape)
+        if meta is None or meta[0][1] is not dt:  # only float and complex ones are kept there
+            if dt.kind not in "fc":  # as PyTorch: integer and bool results never require grad
+                return out
+            meta = _meta(shape, dt)
+        node._fns = fns = tuple(fns)
+        n = len(fns)
+        node._nrs = _ZEROS[n] if not nr_sum and n < _N_ZEROS else _output_numbers(
             [x._output_nr if isinstance(x, Tensor) and x._rg else 0 for x in inputs])
-        key = (data.shape, dt)
-        node._meta = _METAS.get(key) or _meta(key)
+        node._meta = meta
         node._seq = next(_sequence)
-        plan = cls._save_plan
         if plan:
             if plan is _RESULT_ONLY:  # tanh, exp, sigmoid, ...: the result, held without the node (no Python call)
                 ref = _ref_new(_OutputRef, out)
                 ref.data = data
                 node._saved, node._versions = (ref,), _SAVED_AT_0
-            else:
-                node._saved, node._versions = _kept(plan, inputs, fns, out, data)
+            else:  # saved value i (-1: the result) is kept if input j (-1: always) needs a gradient
+                saved, versions = [], []
+                for i, j in plan:  # a loop here, not a call: a call costs as much as the loop
+                    if j >= 0 and fns[j] is None:
+                        saved.append(None)
+                        versions.append(None)
+                    elif i < 0:
+                        ref = _ref_new(_OutputRef, out)
+                        ref.data = data
+                        saved.append(ref)
+                        versions.append(0)
+                    else:
+                        s = inputs[i]
+                        saved.append(s)
+                        versions.append((s._ver if s._vsrc is None else s._vsrc._ver) if isinstance(s, Tensor) else None)
+                versions = tuple(versions)
+                node._saved, node._versions = tuple(saved), _VERSIONS.get(versions, versions)
         out._rg = True
         out.grad_fn = node
-        if saved_tensors_hooks_stack and cls.saves:  # pack hooks see the output as recorded
+        if saved_tensors_hooks_stack and saves:  # pack hooks see the output as recorded
             node._saved, node._versions = _pack(cls, node._saved, node._versions, out)
         return out
+
+    apply.__qualname__ = f"{cls.__name__}.apply"
+    apply.recorder = True
+    return apply
+
+
+class OpClass(TorchClass):
+    """The class of an Op: builds `apply` again when a setting it binds is set on the class afterwards."""
+
+    def __setattr__(cls, name, value):
+        super().__setattr__(name, value)
+        if name in _BOUND_SETTINGS:
+            for c in [cls, *_subclasses(cls)]:
+                if _records(c):
+                    type.__setattr__(c, "apply", staticmethod(_recorder(c)))
+
+
+_BOUND_SETTINGS = {"quiet", "forward", "_save_plan", "saves"}
+
+
+def _subclasses(cls):
+    for sub in type.__subclasses__(cls):
+        yield sub
+        yield from _subclasses(sub)
+
+
+def _records(cls) -> bool:
+    """Whether `cls` records with Op's recorder (MultiOp, for one, has its own apply)."""
+    owner = next(k for k in cls.__mro__ if "apply" in k.__dict__)
+    return getattr(getattr(owner.__dict__["apply"], "__func__", None), "recorder", False)
+
+
+class Op(Node, metaclass=OpClass):
+    """A built-in op: forward on arrays, backward in tensor ops (see the module docstring)."""
+    saves_result = False
+    saves_if = None
+    # Float results may be inf/nan, which PyTorch computes silently: forward runs with NumPy's
+    # floating-point warnings off (the user's settings hold outside it). False for ops that cannot warn.
+    quiet = True
+    _save_plan = ()  # (saved value's input position or -1 for the result, position of the input it is kept for)
+    _fresh_results = True  # a built-in backward makes its results with ops, or passes its gradients on
+
+    def __init_subclass__(cls, **kw):
+        super().__init_subclass__(**kw)
+        cls.saves_result = "result" in cls.saves
+        cls._save_index = tuple(cls.args.index(s) if s != "result" else -1 for s in cls.saves)
+        when = cls.saves_if or {}  # per saved value: (its position, that of the input whose requires_grad keeps it)
+        plan = tuple((i, cls.args.index(when[s]) if s in when else -1) for i, s in zip(cls._save_index, cls.saves))
+        type.__setattr__(cls, "_save_plan", _RESULT_ONLY if plan == _RESULT_ONLY else plan)
+        if _records(cls):
+            type.__setattr__(cls, "apply", staticmethod(_recorder(cls)))
 
     def forward(ctx, *arrays, **params):
         raise NotImplementedError
 
     def backward(ctx, grad):
         raise NotImplementedError
+
+
+Op.apply = staticmethod(_recorder(Op))  # each subclass gets its own (Op.__init_subclass__)
 
 
 class MultiOp(Op):

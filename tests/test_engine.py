@@ -258,3 +258,41 @@ def test_a_none_gradient_on_one_path_does_not_hold_back_the_others(module):
     assert x.grad.tolist() == [2., 4.]
     y = KeepFirst.apply(T.ones(2, requires_grad=True), x)  # x gets None only: no gradient at all
     assert T.autograd.grad(y.sum(), x, allow_unused=True) == (None,)
+
+
+def test_each_op_class_records_with_its_own_settings_even_when_set_after_the_class():
+    """Op.apply is built per class with the class's settings bound (node.py: _recorder); setting one
+    afterwards (as pointwise.py does for tanh's `quiet`) must reach the next call, and MultiOp keeps its own."""
+    from autograd_widgets.node import MultiOp, Op
+
+    class Halve(Op):
+        args = ("self",)
+        def forward(ctx, a):
+            return a / 2
+        def backward(ctx, g):
+            return (g / 2,)
+
+    class Split2(MultiOp):
+        args = ("self",)
+        def forward(ctx, a):
+            return a * 1.0, a * 2.0
+        def backward(ctx, g1, g2):
+            return (g1 + 2 * g2,)
+
+    x = aw.tensor([1.0, 4.0], requires_grad=True)
+    assert Halve.apply(x).tolist() == [0.5, 2.0]
+    Halve.forward = lambda ctx, a: a / 4  # a setting bound into apply, set after the class was made
+    y = Halve.apply(x)
+    assert y.tolist() == [0.25, 1.0] and type(y.grad_fn) is Halve
+    import warnings
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        Halve.forward = lambda ctx, a: a / 0.0
+        Halve.quiet = False  # warnings on: NumPy's RuntimeWarning for 1/0 reaches the user
+        Halve.apply(x)
+        Halve.quiet = True
+        Halve.apply(x)
+    assert [str(w.message) for w in caught] == ["divide by zero encountered in divide"]
+    a, b = Split2.apply(x)
+    (a.sum() + b.sum()).backward()
+    assert x.grad.tolist() == [3.0, 3.0] and a.grad_fn is b.grad_fn
