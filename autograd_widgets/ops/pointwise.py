@@ -317,9 +317,9 @@ TanhBackward0.quiet = False  # bounded, and silent for inf and nan: no NumPy war
 class SigmoidBackward0(Op):
     args, saves = ("self",), ("result",)
     def forward(ctx, a):
-        xp = B.ns(a)
         a = _float(a)
-        return 1 / (1 + xp.exp(-a))
+        one = B.one(a)
+        return one / (one + B.ns(a).exp(-a))
     def backward(ctx, g):
         r, = ctx.saved_tensors
         return (SigmoidBackwardBackward0.apply(g, r),)
@@ -342,7 +342,7 @@ class TanhBackwardBackward0(Op):
     """tanh_backward(grad_output, output) = grad_output·(1 − output²)"""
     args = saves = ("grad_output", "output")
     def forward(ctx, g, y):
-        return g * (1 - y * y)
+        return g * (B.one(y) - y * y)
     def backward(ctx, gg):
         g, y = ctx.saved_tensors
         need = ctx.needs_input_grad
@@ -354,7 +354,7 @@ class SigmoidBackwardBackward0(Op):
     """sigmoid_backward(grad_output, output) = grad_output·output·(1 − output)"""
     args = saves = ("grad_output", "output")
     def forward(ctx, g, y):
-        return g * y * (1 - y)
+        return g * y * (B.one(y) - y)
     def backward(ctx, gg):
         g, y = ctx.saved_tensors
         need = ctx.needs_input_grad
