@@ -49,7 +49,7 @@ def to_array(data, dtype=None, device=None):
     if a is None or a.dtype.kind in "uO" or a.dtype.kind == "f" and abs(a).max(initial=0) >= 2 ** 63:
         _check_int64(data)  # NumPy takes Python ints past int64 as uint64, object or float; PyTorch refuses them
     if a.dtype.kind == "f" and not _has_array_leaf(data):
-        return a.astype(dtypes.default_float().array_dtype)
+        return B.quietly(a.astype, dtypes.default_float().array_dtype)  # 1e308 becomes inf silently, as in PyTorch
     return dtypes.coerce_array(a)
 
 

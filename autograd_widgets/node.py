@@ -475,6 +475,7 @@ def _shape_error(e, arrays):
 
 _generic_scalar, _asarray = B.generic_scalar, B.asarray
 _fp_get, _fp_set, _fp_reset, _QUIET = B.quiet_state()
+_run_quiet, _entered_elsewhere = B.quiet_run(), B.entered_elsewhere
 _new = object.__new__
 
 
@@ -556,9 +557,16 @@ def _recorder(cls) -> "Callable[..., Tensor]":
                 else:
                     arrays.append(x.item() if isinstance(x, _generic_scalar) else x)
         node = _new(cls) if record else _SCRATCH  # no Op defines __new__
-        token = _fp_set(_QUIET) if quiet and _fp_get() is not _QUIET else None
         try:
-            data = forward(node, *arrays, **params) if params else forward(node, *arrays)
+            if not quiet or _fp_get() is _QUIET:  # (in a backward the engine turned the warnings off already)
+                data = forward(node, *arrays, **params) if params else forward(node, *arrays)
+            else:
+                try:
+                    data = _run_quiet(forward, node, *arrays, **params)
+                except RuntimeError as e:
+                    if not _entered_elsewhere(e):
+                        raise
+                    data = B.quietly(forward, node, *arrays, **params)
         except ValueError as e:
             raise _shape_error(e, arrays) from None
         except TypeError:
@@ -567,9 +575,6 @@ def _recorder(cls) -> "Callable[..., Tensor]":
             if out is None:
                 raise
             return out
-        finally:
-            if token is not None:
-                _fp_reset(token)
         if isinstance(data, _generic_scalar):  # NumPy turns 0-d results into scalars
             data = _asarray(data)
         out = _new(Tensor)

@@ -296,3 +296,40 @@ def test_each_op_class_records_with_its_own_settings_even_when_set_after_the_cla
     a, b = Split2.apply(x)
     (a.sum() + b.sum()).backward()
     assert x.grad.tolist() == [3.0, 3.0] and a.grad_fn is b.grad_fn
+
+
+def test_ops_stay_silent_on_inf_when_another_thread_is_inside_an_op():
+    """Forward runs inside one context with NumPy's warnings off (backend.quiet_run); a thread that finds
+    it entered by another thread turns them off itself: inf and nan come silently either way, as in PyTorch."""
+    import threading
+    import warnings
+    from autograd_widgets.node import Op
+
+    inside, release, seen = threading.Event(), threading.Event(), []
+
+    class Waits(Op):
+        args = ("self",)
+        def forward(ctx, a):
+            inside.set()
+            release.wait(10)
+            return a * 2.0
+        def backward(ctx, g):
+            return (g * 2.0,)
+
+    x = aw.tensor([1e308, 0.0], dtype=aw.float64, requires_grad=True)
+    worker = threading.Thread(target=lambda: seen.append(Waits.apply(x)))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        worker.start()
+        assert inside.wait(10)
+        y = x * 10.0  # the context is entered by the worker now
+        z = x / 0.0
+        release.set()
+        worker.join(10)
+    assert y.tolist() == [float("inf"), 0.0] and np.isnan(z[1].item()) and z[0].item() == float("inf")
+    assert seen[0].tolist() == [float("inf"), 0.0] and type(seen[0].grad_fn) is Waits
+    assert [str(w.message) for w in caught] == []
+    with warnings.catch_warnings(record=True) as caught:  # the user's own NumPy still warns
+        warnings.simplefilter("always")
+        np.array([1.0]) / 0.0
+    assert [str(w.message) for w in caught] == ["divide by zero encountered in divide"]

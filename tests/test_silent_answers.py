@@ -514,3 +514,24 @@ def test_an_output_given_twice_to_backward_counts_twice():
         got = T.autograd.grad([a, b, a * b, a], [x, w])
         return first, [g.tolist() for g in got]
     assert both(program) == (([6., 6.], 6.), [[43., 43.], 53.])
+
+
+@pytest.mark.parametrize("make", [
+    lambda T: T.tensor([1e308, 0.0]),
+    lambda T: T.tensor([1e308], dtype=T.float32),
+    lambda T: T.tensor(np.array([1e308, -1e308]), dtype=T.float32),
+    lambda T: T.as_tensor([1e308]),
+    lambda T: T.tensor([1e308], dtype=T.float64) * 1e308,
+    lambda T: T.tensor([1e308], dtype=T.float64).float(),
+], ids=["tensor", "tensor dtype", "from array", "as_tensor", "overflowing mul", "cast"])
+def test_out_of_range_values_become_inf_silently_as_in_pytorch(make):
+    """NumPy warns when a cast or an op overflows; PyTorch gives inf without a word. (Its full, fill_ and
+    setitem raise instead: 'value cannot be converted to type float without overflow'; not yet here.)"""
+    import warnings
+
+    def program(T):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            out = make(T)
+        return [str(w.message) for w in caught], out.tolist()
+    both(program)
