@@ -294,8 +294,13 @@ def _int_power(a, e):
 # --- functions of one variable ----------------------------------------------------------
 def _unary(name, fn, saves, vjp, doc):
     """A one-input float op: forward `fn` from the array namespace, backward `vjp(g, saved)`."""
+    by_type = {}  # array type -> its namespace's fn (looked up once: this is every tanh, exp, ... of a forward)
+
     def forward(ctx, a):
-        return getattr(B.ns(a), fn)(a if a.dtype.kind == "f" else _float(a))
+        f = by_type.get(type(a))
+        if f is None:
+            f = by_type[type(a)] = getattr(B.ns(a), fn)
+        return f(a if a.dtype.kind == "f" else _float(a))
 
     def backward(ctx, g):
         s, = ctx.saved_tensors
