@@ -4,22 +4,20 @@ from . import dtypes, errors
 from .post_accumulate import register_post_accumulate_grad_hook
 from .size_args import sizes
 from .ops import compare as Q, indexing, linalg, pointwise as P, reduce as R, shape as S, split
+from .node import operator_method
 from .tensor import Tensor
 from .transfer import target_device
 
 
 def _operator(fn, op=None):
     """`tensor <op> other`: a list or tuple is no operand (as PyTorch, Python then raises its own TypeError).
-    With `op`, the node class `fn` runs for two tensors, called straight away (the hot path of arithmetic)."""
-    apply = op.apply if op is not None else None  # bound once, not per call
-
+    With `op`, the node class `fn` runs: the operator is op's recorder itself for a tensor or a Python int
+    or float (the hot path of arithmetic: no call between), which hands any other operand to `fn`'s checks."""
     def method(self, other):
-        if apply is not None and type(other) is Tensor:
-            return apply(self, other)
         if isinstance(other, (list, tuple)):
             return NotImplemented
         return fn(self, other)
-    return method
+    return operator_method(op, method) if op is not None else method
 
 
 def _matmul_operator(reflected):

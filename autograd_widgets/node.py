@@ -522,13 +522,15 @@ _RESULT_ONLY = ((-1, -1),)  # the `_save_plan` of an op that keeps just its resu
 _SAVED_AT_0 = _VERSIONS[(0,)]
 
 
-def _recorder(cls) -> "Callable[..., Tensor]":
+def _recorder(cls, operand: "Callable | None" = None) -> "Callable[..., Tensor]":
     """`cls.apply`: run forward on `inputs` (tensors or Python numbers) and, if grad is needed, record a node.
 
-    Built once per Op class with the class's settings bound (a class attribute lookup per call costs more
-    than the arithmetic of a small op); OpClass builds it again when one of them is set afterwards.
+    Built once per Op class, with the class's settings in its closure (a class attribute lookup per call
+    costs more than the arithmetic of a small op); `_bind` sets them, again whenever one is set on the class.
+    With `operand`, it is a Tensor operator (`__add__`, ...): any other operand than a tensor or a Python
+    int or float goes to `operand(*inputs)`, the operator's own checks.
     """
-    quiet, forward, plan, saves = cls.quiet, cls.forward, cls._save_plan, bool(cls.saves)
+    quiet = forward = plan = saves = None  # set by _bind
 
     def apply(*inputs: "Tensor | float | int | bool | None", **params) -> "Tensor":
         # The hot path of every op, forward and backward: plain loops, few calls; the edges are gathered in
@@ -548,6 +550,8 @@ def _recorder(cls) -> "Callable[..., Tensor]":
                         nr_sum += x._output_nr
                         continue
                 else:  # a number; a NumPy scalar reads as one, as in PyTorch (weak in type promotion)
+                    if operand is not None and type(x) is not float and type(x) is not int:
+                        return operand(*inputs)
                     arrays.append(x.item() if isinstance(x, _generic_scalar) else x)
                 fns.append(None)
         else:
@@ -555,6 +559,8 @@ def _recorder(cls) -> "Callable[..., Tensor]":
                 if isinstance(x, Tensor):
                     arrays.append(x._data)
                 else:
+                    if operand is not None and type(x) is not float and type(x) is not int:
+                        return operand(*inputs)
                     arrays.append(x.item() if isinstance(x, _generic_scalar) else x)
         node = _new(cls) if record else _SCRATCH  # no Op defines __new__
         try:
@@ -623,18 +629,40 @@ def _recorder(cls) -> "Callable[..., Tensor]":
 
     apply.__qualname__ = f"{cls.__name__}.apply"
     apply.recorder = True
+    _bind(apply, cls)
     return apply
 
 
+def _bind(apply, cls) -> None:
+    """Put `cls`'s settings into the closure of its recorder `apply`: every reference to it, however taken
+    (`Tensor.__add__`, a module's `tanh`), runs with a setting set on the class later."""
+    values = {"quiet": cls.quiet, "forward": cls.forward, "plan": cls._save_plan, "saves": bool(cls.saves)}
+    for name, cell in zip(apply.__code__.co_freevars, apply.__closure__):
+        if name in values:
+            cell.cell_contents = values[name]
+
+
+def operator_method(op: "type[Op]", other_operands: Callable) -> Callable:
+    """`op.apply` as a Tensor operator method (`__add__`, ...): a tensor and a tensor or Python number go
+    straight to the recorder (no call between); `other_operands(self, other)` takes any other operand."""
+    apply = _recorder(op, other_operands)
+    _OPERATORS.setdefault(op, []).append(apply)
+    return apply
+
+
+_OPERATORS = {}  # op class -> its operator methods (recorders that _bind keeps up to date too)
+
+
 class OpClass(TorchClass):
-    """The class of an Op: builds `apply` again when a setting it binds is set on the class afterwards."""
+    """The class of an Op: when a setting its recorders hold is set on the class, they take it (`_bind`)."""
 
     def __setattr__(cls, name, value):
         super().__setattr__(name, value)
         if name in _BOUND_SETTINGS:
             for c in [cls, *_subclasses(cls)]:
                 if _records(c):
-                    type.__setattr__(c, "apply", staticmethod(_recorder(c)))
+                    for apply in [c.__dict__["apply"].__func__, *_OPERATORS.get(c, ())]:
+                        _bind(apply, c)
 
 
 _BOUND_SETTINGS = {"quiet", "forward", "_save_plan", "saves"}

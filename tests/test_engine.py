@@ -261,8 +261,9 @@ def test_a_none_gradient_on_one_path_does_not_hold_back_the_others(module):
 
 
 def test_each_op_class_records_with_its_own_settings_even_when_set_after_the_class():
-    """Op.apply is built per class with the class's settings bound (node.py: _recorder); setting one
-    afterwards (as pointwise.py does for tanh's `quiet`) must reach the next call, and MultiOp keeps its own."""
+    """Op.apply is built per class with the class's settings in its closure (node.py: _recorder); setting one
+    afterwards (as pointwise.py does for tanh's `quiet`) must reach the next call through every reference
+    taken before, and MultiOp keeps its own apply."""
     from autograd_widgets.node import MultiOp, Op
 
     class Halve(Op):
@@ -280,10 +281,11 @@ def test_each_op_class_records_with_its_own_settings_even_when_set_after_the_cla
             return (g1 + 2 * g2,)
 
     x = aw.tensor([1.0, 4.0], requires_grad=True)
-    assert Halve.apply(x).tolist() == [0.5, 2.0]
+    halve = Halve.apply  # taken once, as Tensor.__add__ and the module functions take theirs
+    assert halve(x).tolist() == [0.5, 2.0]
     Halve.forward = lambda ctx, a: a / 4  # a setting bound into apply, set after the class was made
-    y = Halve.apply(x)
-    assert y.tolist() == [0.25, 1.0] and type(y.grad_fn) is Halve
+    y = halve(x)
+    assert y.tolist() == [0.25, 1.0] and type(y.grad_fn) is Halve and Halve.apply is halve
     import warnings
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
