@@ -48,6 +48,19 @@ def drop_device(device_type: str) -> None:
     if old is not None:
         _NS.pop(old[1], None)
         _DEVICE.pop(old[1], None)
+    for cache in _BY_TYPE_CACHES:
+        cache.clear()
+
+
+def by_type_cache() -> dict:
+    """A dict for what is looked up per array type (an op's array function, ...): emptied whenever a
+    device's namespace changes, so nothing found in an old namespace is used again."""
+    cache = {}
+    _BY_TYPE_CACHES.append(cache)
+    return cache
+
+
+_BY_TYPE_CACHES = []
 
 
 def restore_device(device_type: str, old: Optional[tuple]) -> None:

@@ -178,6 +178,8 @@ _METHODS = {
 for _name, _fn in _METHODS.items():
     if hasattr(_fn, "op"):  # a one-input op's method, named as PyTorch names it in errors (__neg__ -> neg)
         _fn.__name__ = _name.strip("_")
+    elif getattr(_fn, "recorder", False):  # an operator that is its op's recorder: named as the operator
+        _fn.__name__, _fn.__qualname__ = _name, f"Tensor.{_name}"
     setattr(Tensor, _name, _fn)
 Tensor.unbind, Tensor.split, Tensor.chunk = split.unbind, split.split, split.chunk
 Tensor.register_post_accumulate_grad_hook = register_post_accumulate_grad_hook

@@ -476,6 +476,7 @@ def _shape_error(e, arrays):
 _generic_scalar, _asarray = B.generic_scalar, B.asarray
 _fp_get, _fp_set, _fp_reset, _QUIET = B.quiet_state()
 _run_quiet, _entered_elsewhere = B.quiet_run(), B.entered_elsewhere
+_BUSY = object()
 _new = object.__new__
 
 
@@ -535,6 +536,8 @@ def _recorder(cls, operand: "Callable | None" = None) -> "Callable[..., Tensor]"
     def apply(*inputs: "Tensor | float | int | bool | None", **params) -> "Tensor":
         # The hot path of every op, forward and backward: plain loops, few calls; the edges are gathered in
         # the same pass as the arrays (under no_grad, and in a backward, there are none to gather).
+        if operand is not None and (params or len(inputs) != 2):  # an operator called as a method, oddly
+            return operand(*inputs, **params)
         arrays = []
         record = False
         if GradMode.enabled:
@@ -572,6 +575,8 @@ def _recorder(cls, operand: "Callable | None" = None) -> "Callable[..., Tensor]"
                 except RuntimeError as e:
                     if not _entered_elsewhere(e):
                         raise
+                    data = _BUSY
+                if data is _BUSY:  # another thread is inside that context (outside `except`: no chained error)
                     data = B.quietly(forward, node, *arrays, **params)
         except ValueError as e:
             raise _shape_error(e, arrays) from None
@@ -654,15 +659,25 @@ _OPERATORS = {}  # op class -> its operator methods (recorders that _bind keeps 
 
 
 class OpClass(TorchClass):
-    """The class of an Op: when a setting its recorders hold is set on the class, they take it (`_bind`)."""
+    """The class of an Op: when a setting its recorders hold is set on the class (or deleted, so that an
+    inherited one shows again), they take it (`_bind`)."""
 
     def __setattr__(cls, name, value):
         super().__setattr__(name, value)
         if name in _BOUND_SETTINGS:
-            for c in [cls, *_subclasses(cls)]:
-                if _records(c):
-                    for apply in [c.__dict__["apply"].__func__, *_OPERATORS.get(c, ())]:
-                        _bind(apply, c)
+            _rebind(cls)
+
+    def __delattr__(cls, name):
+        super().__delattr__(name)
+        if name in _BOUND_SETTINGS:
+            _rebind(cls)
+
+
+def _rebind(cls) -> None:
+    for c in [cls, *_subclasses(cls)]:
+        if _records(c):
+            for apply in [c.__dict__["apply"].__func__, *_OPERATORS.get(c, ())]:
+                _bind(apply, c)
 
 
 _BOUND_SETTINGS = {"quiet", "forward", "_save_plan", "saves"}

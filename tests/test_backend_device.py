@@ -277,3 +277,15 @@ def test_numpy_of_a_tensor_requiring_grad_works_under_no_grad_as_in_pytorch():
             assert x.numpy().tolist() == [1.0, 1.0]
         with pytest.raises(RuntimeError, match="Can't call numpy\\(\\) on Tensor that requires grad"):
             x.numpy()
+
+
+def test_what_was_looked_up_per_array_type_is_forgotten_when_a_namespace_changes():
+    """An op caches its array function per array type (B.by_type_cache); a device given another namespace
+    must not keep using the old one's."""
+    cache = B.by_type_cache()
+    torch.tanh(torch.ones(2))
+    cache["seen"] = True
+    with installed_as("cuda"):
+        assert cache == {}
+        cache["seen"] = True
+    assert cache == {}

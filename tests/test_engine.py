@@ -299,6 +299,15 @@ def test_each_op_class_records_with_its_own_settings_even_when_set_after_the_cla
     (a.sum() + b.sum()).backward()
     assert x.grad.tolist() == [3.0, 3.0] and a.grad_fn is b.grad_fn
 
+    class Again(Halve):
+        pass
+    again = Again.apply
+    Again.forward = lambda ctx, a: a * 3  # as pytest's monkeypatch sets and then deletes an inherited one
+    assert again(x).tolist() == [3.0, 12.0]
+    del Again.forward
+    Halve.forward = lambda ctx, a: a - 1  # the subclass inherits the parent's, set later too
+    assert again(x).tolist() == [0.0, 3.0] and Halve.apply(x).tolist() == [0.0, 3.0]
+
 
 def test_ops_stay_silent_on_inf_when_another_thread_is_inside_an_op():
     """Forward runs inside one context with NumPy's warnings off (backend.quiet_run); a thread that finds

@@ -294,7 +294,7 @@ def _int_power(a, e):
 # --- functions of one variable ----------------------------------------------------------
 def _unary(name, fn, saves, vjp, doc):
     """A one-input float op: forward `fn` from the array namespace, backward `vjp(g, saved)`."""
-    by_type = {}  # array type -> its namespace's fn (looked up once: this is every tanh, exp, ... of a forward)
+    by_type = B.by_type_cache()  # array type -> its namespace's fn (found once: every tanh, exp, ... of a forward)
 
     def forward(ctx, a):
         f = by_type.get(type(a))
