@@ -474,9 +474,10 @@ def _shape_error(e, arrays):
 
 
 _generic_scalar, _asarray = B.generic_scalar, B.asarray
-_fp_get, _fp_set, _fp_reset, _QUIET = B.quiet_state()
+_fp_get, _, _, _QUIET = B.quiet_state()
 _run_quiet, _entered_elsewhere = B.quiet_run(), B.entered_elsewhere
 _BUSY = object()
+_PLAIN_NUMBERS = (int, float)  # the operands besides tensors an operator's recorder takes itself
 _new = object.__new__
 
 
@@ -536,8 +537,9 @@ def _recorder(cls, operand: "Callable | None" = None) -> "Callable[..., Tensor]"
     def apply(*inputs: "Tensor | float | int | bool | None", **params) -> "Tensor":
         # The hot path of every op, forward and backward: plain loops, few calls; the edges are gathered in
         # the same pass as the arrays (under no_grad, and in a backward, there are none to gather).
-        if operand is not None and (params or len(inputs) != 2):  # an operator called as a method, oddly
-            return operand(*inputs, **params)
+        if operand is not None and (params or len(inputs) != 2 or not isinstance(inputs[1], Tensor)
+                                    and type(inputs[1]) not in _PLAIN_NUMBERS):
+            return operand(*inputs, **params)  # an operator with another operand (or called oddly, as a method)
         arrays = []
         record = False
         if GradMode.enabled:
@@ -553,8 +555,6 @@ def _recorder(cls, operand: "Callable | None" = None) -> "Callable[..., Tensor]"
                         nr_sum += x._output_nr
                         continue
                 else:  # a number; a NumPy scalar reads as one, as in PyTorch (weak in type promotion)
-                    if operand is not None and type(x) is not float and type(x) is not int:
-                        return operand(*inputs)
                     arrays.append(x.item() if isinstance(x, _generic_scalar) else x)
                 fns.append(None)
         else:
@@ -562,8 +562,6 @@ def _recorder(cls, operand: "Callable | None" = None) -> "Callable[..., Tensor]"
                 if isinstance(x, Tensor):
                     arrays.append(x._data)
                 else:
-                    if operand is not None and type(x) is not float and type(x) is not int:
-                        return operand(*inputs)
                     arrays.append(x.item() if isinstance(x, _generic_scalar) else x)
         node = _new(cls) if record else _SCRATCH  # no Op defines __new__
         try:
@@ -738,12 +736,10 @@ class MultiOp(Op):
         arrays = [x._data if isinstance(x, Tensor) else x for x in inputs]
         record = GradMode.enabled and any(isinstance(x, Tensor) and x._rg for x in inputs)
         node = cls.__new__(cls) if record else _SCRATCH
-        token = _fp_set(_QUIET) if cls.quiet and _fp_get() is not _QUIET else None
-        try:
+        if cls.quiet and _fp_get() is not _QUIET:
+            datas = B.quietly(cls.forward, node, *arrays, **params)
+        else:
             datas = cls.forward(node, *arrays, **params)
-        finally:
-            if token is not None:
-                _fp_reset(token)
         outs = tuple([None if d is None else Tensor._make(as_array(d)) for d in datas])
         if record:
             node.next_functions = tuple([edge_to(x) if isinstance(x, Tensor) else _NO_EDGE for x in inputs])
