@@ -5,6 +5,7 @@
 from . import dtypes as _dtypes
 from .tensor import Tensor
 from . import methods as _methods  # noqa: F401  (binds the op methods onto Tensor)
+from .node import entry_point as _entry_point
 from . import transfer as _transfer  # noqa: F401
 from .size import Size
 from .device import device
@@ -33,6 +34,9 @@ int, short = int32, int16  # noqa: A001
 __version__ = "0.1.0"
 
 
+_MISSING = object()
+
+
 def _method(name):
     """torch.<name>(input, ...) running Tensor.<name>; a one-input op's node straight away (the hot path)."""
     def general(input, *args, **kwargs):
@@ -41,7 +45,9 @@ def _method(name):
     op = getattr(getattr(Tensor, name), "op", None)  # methods._m's methods name their op
     if op is None:
         return general
-    def one_input(input, *args, **kwargs):  # left after accept took input= and out=: Python's words, as PyTorch's
+    def one_input(input=_MISSING, *args, **kwargs):  # left after accept took input= and out=: PyTorch's words
+        if input is _MISSING:
+            raise TypeError(f'{name}() missing 1 required positional arguments: "input"')
         if args:
             raise TypeError(f"{name}() takes 1 positional argument but {1 + len(args)} were given")
         if kwargs:
@@ -49,13 +55,9 @@ def _method(name):
         return general(input)
     one_input.__name__ = name
     with_keywords = _keywords.accept(one_input, ("input",))
-    apply = op.apply  # bound once, not per call
-
-    def fn(*args, **kwargs):
-        if len(args) == 1 and not kwargs and type(args[0]) is Tensor:
-            return apply(args[0])
-        return with_keywords(*args, **kwargs)
-    fn.__name__, fn.pytorch_keywords = name, ("input",)
+    fn = _entry_point(op, with_keywords, 1)  # one tensor: op's recorder straight away
+    fn.__name__ = fn.__qualname__ = name
+    fn.pytorch_keywords = ("input",)
     return fn
 
 

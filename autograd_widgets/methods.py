@@ -4,7 +4,7 @@ from . import dtypes, errors
 from .post_accumulate import register_post_accumulate_grad_hook
 from .size_args import sizes
 from .ops import compare as Q, indexing, linalg, pointwise as P, reduce as R, shape as S, split
-from .node import operator_method
+from .node import entry_point
 from .tensor import Tensor
 from .transfer import target_device
 
@@ -17,7 +17,7 @@ def _operator(fn, op=None):
         if isinstance(other, (list, tuple)):
             return NotImplemented
         return fn(self, other)
-    return operator_method(op, method) if op is not None else method
+    return entry_point(op, method) if op is not None else method
 
 
 def _matmul_operator(reflected):
@@ -101,13 +101,13 @@ def _min(self, dim=None, keepdim=False):
 
 
 def _m(op):
-    """A method running the one-input op class `op` on self (it takes no keywords: none to translate)."""
-    apply = op.apply  # bound once, not per call
-
-    def method(self, *args, **kwargs):  # not def method(self): Python's TypeError would not be PyTorch's
+    """A method running the one-input op class `op` on self: its recorder itself (it takes no keywords: none to
+    translate), which hands any call with arguments to `checked`."""
+    def checked(self, *args, **kwargs):  # not def method(self): Python's TypeError would not be PyTorch's
         if args or kwargs:
             raise errors.no_arguments(method.__name__, args, kwargs)
-        return apply(self)
+        return op.apply(self)
+    method = entry_point(op, checked, 1)
     method.op, method.pytorch_keywords = op, ("self",)
     return method
 
@@ -178,6 +178,7 @@ _METHODS = {
 for _name, _fn in _METHODS.items():
     if hasattr(_fn, "op"):  # a one-input op's method, named as PyTorch names it in errors (__neg__ -> neg)
         _fn.__name__ = _name.strip("_")
+        _fn.__qualname__ = f"Tensor.{_fn.__name__}"
     elif getattr(_fn, "recorder", False):  # an operator that is its op's recorder: named as the operator
         _fn.__name__, _fn.__qualname__ = _name, f"Tensor.{_name}"
     setattr(Tensor, _name, _fn)

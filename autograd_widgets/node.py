@@ -20,6 +20,7 @@ one is None in `saved_tensors` and `_saved_<name>`.
 """
 import dis
 import itertools
+import operator
 import sys
 import types
 import weakref
@@ -479,6 +480,20 @@ _run_quiet, _entered_elsewhere = B.quiet_run(), B.entered_elsewhere
 _BUSY = object()
 _PLAIN_NUMBERS = (int, float)  # the operands besides tensors an operator's recorder takes itself
 _new = object.__new__
+_call = operator.call
+_ABSENT = object()  # an operand not given
+
+
+def _given(a, b, more: tuple) -> tuple:
+    """The operands a recorder was given."""
+    if a is _ABSENT:
+        return ()
+    return (a,) if b is _ABSENT else (a, b, *more)
+
+
+def _arrays(inputs: tuple) -> list:
+    """What forward gets for `inputs` (the recorder's loop, again, for its rare paths)."""
+    return [x._data if isinstance(x, Tensor) else x.item() if isinstance(x, _generic_scalar) else x for x in inputs]
 
 
 def as_array(x):
@@ -517,73 +532,97 @@ def _output_numbers(nrs: list) -> tuple:
 
 
 _ZEROS = tuple(_NRS[(0,) * n] for n in range(5)) + tuple((0,) * n for n in range(5, 65))  # by input count
-_N_ZEROS = len(_ZEROS)
 
 
 _RESULT_ONLY = ((-1, -1),)  # the `_save_plan` of an op that keeps just its result
 _SAVED_AT_0 = _VERSIONS[(0,)]
 
 
-def _recorder(cls, operand: "Callable | None" = None) -> "Callable[..., Tensor]":
+def _recorder(cls, operand: "Callable | None" = None, operands: int = 2) -> "Callable[..., Tensor]":
     """`cls.apply`: run forward on `inputs` (tensors or Python numbers) and, if grad is needed, record a node.
 
     Built once per Op class, with the class's settings in its closure (a class attribute lookup per call
     costs more than the arithmetic of a small op); `_bind` sets them, again whenever one is set on the class.
-    With `operand`, it is a Tensor operator (`__add__`, ...): any other operand than a tensor or a Python
-    int or float goes to `operand(*inputs)`, the operator's own checks.
+    With `operand`, it is a Tensor method or torch function (`entry_point`): a call with other than `operands`
+    operands, each a tensor (the second may be a Python int or float), goes to `operand(*inputs, **params)`.
     """
     quiet = forward = plan = saves = None  # set by _bind
+    lone = operands == 1
 
-    def apply(*inputs: "Tensor | float | int | bool | None", **params) -> "Tensor":
-        # The hot path of every op, forward and backward: plain loops, few calls; the edges are gathered in
-        # the same pass as the arrays (under no_grad, and in a backward, there are none to gather).
-        if operand is not None and (params or len(inputs) != 2 or not isinstance(inputs[1], Tensor)
-                                    and type(inputs[1]) not in _PLAIN_NUMBERS):
-            return operand(*inputs, **params)  # an operator with another operand (or called oddly, as a method)
-        arrays = []
+    def apply(a=_ABSENT, b=_ABSENT, /, *more, **params) -> "Tensor":
+        # The hot path of every op, forward and backward. One or two operands, the first a tensor, the second
+        # a tensor or a Python number, no keywords (arithmetic, one-input functions, most backward formulas):
+        # unrolled, forward called directly (a call through *args costs as much as a small op's arithmetic).
+        # Anything else: the loop. Either gathers the edges in the same pass as the arrays (under no_grad,
+        # and in a backward, there are none to gather).
+        unrolled = not more and not params and isinstance(a, Tensor) and (
+            b is _ABSENT or isinstance(b, Tensor) or type(b) in _PLAIN_NUMBERS)
+        if operand is not None and (not unrolled or (b is _ABSENT) is not lone):
+            return operand(*_given(a, b, more), **params)  # another call of a method: its own checks
+        run = _call if not quiet or _fp_get() is _QUIET else _run_quiet  # (a backward has turned the warnings off)
         record = False
-        if GradMode.enabled:
-            fns = []
-            nr_sum = 0  # the output numbers are all 0 (one tuple shared by every such node) unless this is not
-            for x in inputs:
-                if isinstance(x, Tensor):
-                    arrays.append(x._data)
-                    if x._rg:
-                        record = True
-                        fn = x.grad_fn
-                        fns.append(fn if fn is not None and not fn._renumber else edge_to(x)[0])
-                        nr_sum += x._output_nr
-                        continue
-                else:  # a number; a NumPy scalar reads as one, as in PyTorch (weak in type promotion)
-                    arrays.append(x.item() if isinstance(x, _generic_scalar) else x)
-                fns.append(None)
-        else:
-            for x in inputs:
-                if isinstance(x, Tensor):
-                    arrays.append(x._data)
-                else:
-                    arrays.append(x.item() if isinstance(x, _generic_scalar) else x)
-        node = _new(cls) if record else _SCRATCH  # no Op defines __new__
         try:
-            if not quiet or _fp_get() is _QUIET:  # (in a backward the engine turned the warnings off already)
-                data = forward(node, *arrays, **params) if params else forward(node, *arrays)
+            if unrolled:
+                fa = fb = None
+                nr_sum = 0
+                grad = GradMode.enabled
+                if grad and a._rg:
+                    record, fa, nr_sum = True, a.grad_fn, a._output_nr
+                    if fa is None or fa._renumber:
+                        fa = edge_to(a)[0]
+                if b is _ABSENT:
+                    node = _new(cls) if record else _SCRATCH  # no Op defines __new__
+                    fns = (fa,) if record else None
+                    data = run(forward, node, a._data)
+                else:
+                    if isinstance(b, Tensor):
+                        bd = b._data
+                        if grad and b._rg:
+                            record, fb, nr_sum = True, b.grad_fn, nr_sum + b._output_nr
+                            if fb is None or fb._renumber:
+                                fb = edge_to(b)[0]
+                    else:
+                        bd = b
+                    node = _new(cls) if record else _SCRATCH
+                    fns = (fa, fb) if record else None
+                    data = run(forward, node, a._data, bd)
             else:
-                try:
-                    data = _run_quiet(forward, node, *arrays, **params)
-                except RuntimeError as e:
-                    if not _entered_elsewhere(e):
-                        raise
-                    data = _BUSY
-                if data is _BUSY:  # another thread is inside that context (outside `except`: no chained error)
-                    data = B.quietly(forward, node, *arrays, **params)
+                inputs = _given(a, b, more)
+                arrays = []
+                fns = []
+                nr_sum = 0  # the output numbers are all 0 (one tuple shared by every such node) unless this is not
+                grad = GradMode.enabled
+                for x in inputs:
+                    if isinstance(x, Tensor):
+                        arrays.append(x._data)
+                        if grad and x._rg:
+                            record = True
+                            fn = x.grad_fn
+                            fns.append(fn if fn is not None and not fn._renumber else edge_to(x)[0])
+                            nr_sum += x._output_nr
+                            continue
+                    else:  # a number; a NumPy scalar reads as one, as in PyTorch (weak in type promotion)
+                        arrays.append(x.item() if isinstance(x, _generic_scalar) else x)
+                    fns.append(None)
+                fns = tuple(fns)
+                if len(fns) >= len(_ZEROS):
+                    nr_sum = 1  # no shared tuple that long: the output numbers are made below
+                node = _new(cls) if record else _SCRATCH
+                data = run(forward, node, *arrays, **params)
         except ValueError as e:
-            raise _shape_error(e, arrays) from None
+            raise _shape_error(e, _arrays(_given(a, b, more))) from None
         except TypeError:
             from .transfer import retry_or_raise  # array libraries refuse each other's arrays with TypeError
-            out = retry_or_raise(cls, inputs, params)
+            out = retry_or_raise(cls, _given(a, b, more), params)
             if out is None:
                 raise
             return out
+        except RuntimeError as e:
+            if not _entered_elsewhere(e):
+                raise
+            data = _BUSY
+        if data is _BUSY:  # another thread is inside the quiet context (outside `except`: no chained error)
+            data = B.quietly(forward, node, *_arrays(_given(a, b, more)), **params)
         if isinstance(data, _generic_scalar):  # NumPy turns 0-d results into scalars
             data = _asarray(data)
         out = _new(Tensor)
@@ -596,10 +635,9 @@ def _recorder(cls, operand: "Callable | None" = None) -> "Callable[..., Tensor]"
             if dt.kind not in "fc":  # as PyTorch: integer and bool results never require grad
                 return out
             meta = _meta(shape, dt)
-        node._fns = fns = tuple(fns)
-        n = len(fns)
-        node._nrs = _ZEROS[n] if not nr_sum and n < _N_ZEROS else _output_numbers(
-            [x._output_nr if isinstance(x, Tensor) and x._rg else 0 for x in inputs])
+        node._fns = fns
+        node._nrs = _ZEROS[len(fns)] if not nr_sum else _output_numbers(
+            [x._output_nr if isinstance(x, Tensor) and x._rg else 0 for x in _given(a, b, more)])
         node._meta = meta
         node._seq = next(_sequence)
         if plan:
@@ -608,6 +646,8 @@ def _recorder(cls, operand: "Callable | None" = None) -> "Callable[..., Tensor]"
                 ref.data = data
                 node._saved, node._versions = (ref,), _SAVED_AT_0
             else:  # saved value i (-1: the result) is kept if input j (-1: always) needs a gradient
+                if unrolled:
+                    inputs = (a,) if b is _ABSENT else (a, b)
                 saved, versions = [], []
                 for i, j in plan:  # a loop here, not a call: a call costs as much as the loop
                     if j >= 0 and fns[j] is None:
@@ -645,15 +685,16 @@ def _bind(apply, cls) -> None:
             cell.cell_contents = values[name]
 
 
-def operator_method(op: "type[Op]", other_operands: Callable) -> Callable:
-    """`op.apply` as a Tensor operator method (`__add__`, ...): a tensor and a tensor or Python number go
-    straight to the recorder (no call between); `other_operands(self, other)` takes any other operand."""
-    apply = _recorder(op, other_operands)
-    _OPERATORS.setdefault(op, []).append(apply)
+def entry_point(op: "type[Op]", other_calls: Callable, operands: int = 2) -> Callable:
+    """`op.apply` as a Tensor method or torch function of `operands` operands (`__add__`: 2, `tanh`: 1): a
+    tensor (and a tensor or Python int or float second) goes straight to the recorder, no call between (the
+    hot path of arithmetic); `other_calls(*args, **kwargs)` takes any other call, with its own checks."""
+    apply = _recorder(op, other_calls, operands)
+    _ENTRY_POINTS.setdefault(op, []).append(apply)
     return apply
 
 
-_OPERATORS = {}  # op class -> its operator methods (recorders that _bind keeps up to date too)
+_ENTRY_POINTS = {}  # op class -> its entry points (recorders that _bind keeps up to date too)
 
 
 class OpClass(TorchClass):
@@ -674,7 +715,7 @@ class OpClass(TorchClass):
 def _rebind(cls) -> None:
     for c in [cls, *_subclasses(cls)]:
         if _records(c):
-            for apply in [c.__dict__["apply"].__func__, *_OPERATORS.get(c, ())]:
+            for apply in [c.__dict__["apply"].__func__, *_ENTRY_POINTS.get(c, ())]:
                 _bind(apply, c)
 
 

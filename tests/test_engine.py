@@ -344,3 +344,95 @@ def test_ops_stay_silent_on_inf_when_another_thread_is_inside_an_op():
         warnings.simplefilter("always")
         np.array([1.0]) / 0.0
     assert [str(w.message) for w in caught] == ["divide by zero encountered in divide"]
+
+
+def _recorded(t):
+    """What a recorded op kept: its class, edges, output numbers, metadata, saved values and their versions."""
+    fn = t.grad_fn
+    saved = [(type(s).__name__, s._data.tolist()) if hasattr(s, "_data") else s for s in fn._saved]
+    return type(fn), fn._fns, fn._nrs, fn._meta, saved, fn._versions, t.tolist()
+
+
+def test_the_one_and_two_operand_path_records_what_the_general_path_records():
+    """Op.apply unrolls calls of one or two operands (node.py: _recorder); anything else (keywords, a NumPy
+    scalar operand, ...) takes the general loop. The same op on the same values must record the same node
+    either way: edges to the same nodes, output numbers (a second output of unbind), saved values and
+    versions (so an in-place change after saving is caught on both), and the same gradients."""
+    from autograd_widgets.node import Op
+    from autograd_widgets.ops.pointwise import AddBackward0, MulBackward0
+
+    class Scaled(Op):  # saves each factor for the other's gradient, as mul; k=1.0 sends a call to the loop
+        args = saves = ("self", "other")
+        saves_if = {"self": "other", "other": "self"}
+        def forward(ctx, a, b, k=1.0):
+            return a * b * k
+        def backward(ctx, g):
+            a, b = ctx.saved_tensors
+            need = ctx.needs_input_grad
+            return (g * b if need[0] else None), (g * a if need[1] else None)
+
+    class Cube(Op):  # one input, saved
+        args = saves = ("self",)
+        def forward(ctx, a, k=1.0):
+            return a * a * a * k
+        def backward(ctx, g):
+            a, = ctx.saved_tensors
+            return (g * 3.0 * a * a,)
+
+    base = aw.tensor([[1.0, 2.0], [3.0, 4.0]], dtype=aw.float64, requires_grad=True)
+    u, v = base.unbind(0)  # v is output 1 of UnbindBackward0
+    w = aw.tensor([0.5, -1.0], dtype=aw.float64, requires_grad=True)
+    c = aw.tensor([2.0, 3.0], dtype=aw.float64)
+    pairs = [  # (unrolled, general)
+        (AddBackward0.apply(v, w), AddBackward0.apply(v, w, alpha=1)),
+        (AddBackward0.apply(w, v), AddBackward0.apply(w, v, alpha=1)),
+        (MulBackward0.apply(v, 3.0), MulBackward0.apply(v, np.float64(3.0))),
+        (Scaled.apply(u, w), Scaled.apply(u, w, k=1.0)),
+        (Scaled.apply(v, c), Scaled.apply(v, c, k=1.0)),
+        (Scaled.apply(c, v), Scaled.apply(c, v, k=1.0)),
+        (Cube.apply(v), Cube.apply(v, k=1.0)),
+    ]
+    for fast, general in pairs:
+        assert fast.grad_fn is not general.grad_fn and _recorded(fast) == _recorded(general)
+    assert pairs[0][0].grad_fn._nrs == (1, 0) and pairs[1][0].grad_fn._nrs == (0, 1)
+    assert pairs[2][0].grad_fn._fns == (v.grad_fn, None) and pairs[5][0].grad_fn._fns == (None, v.grad_fn)
+    assert pairs[3][0].grad_fn._fns[0] is u.grad_fn and pairs[3][0].grad_fn._nrs == (0, 0)
+    assert [type(s).__name__ for s in pairs[4][0].grad_fn._saved] == ["NoneType", "Tensor"]  # c: v's factor only
+    with aw.no_grad():  # nothing recorded on either path
+        assert AddBackward0.apply(v, w).grad_fn is None and Cube.apply(v).grad_fn is None
+        assert AddBackward0.apply(v, w, alpha=1).grad_fn is None
+    for fast, general in pairs[3:]:
+        gf = aw.autograd.grad(fast.sum(), base, retain_graph=True)[0]
+        gg = aw.autograd.grad(general.sum(), base, retain_graph=True)[0]
+        assert gf.tolist() == gg.tolist()
+    x = aw.tensor([1.0, 2.0], dtype=aw.float64, requires_grad=True) * 1.0
+    fast, general = Scaled.apply(x, w), Scaled.apply(x, w, k=1.0)
+    x.add_(1.0)
+    for y in (fast, general):
+        with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+            y.sum().backward()
+
+
+def test_unary_functions_and_methods_are_their_ops_recorder_and_follow_later_settings(monkeypatch):
+    """torch.tanh(x) and x.tanh() are TanhBackward0's recorder itself (node.py: entry_point); another call
+    form goes to the checks, and a setting set on the op class afterwards reaches them as it reaches apply."""
+    from autograd_widgets.ops.pointwise import TanhBackward0
+    torch = pytest.importorskip("torch")
+    x = aw.tensor([0.5, -1.0], dtype=aw.float64, requires_grad=True)
+    p = aw.nn.Parameter(aw.tensor([0.5, -1.0], dtype=aw.float64))
+    tx = torch.tensor([0.5, -1.0], dtype=torch.float64, requires_grad=True)
+    for ours, theirs in ((aw.tanh(x), torch.tanh(tx)), (x.tanh(), tx.tanh()), (aw.tanh(input=x), torch.tanh(input=tx)),
+                         (aw.tanh(p), torch.tanh(tx))):
+        assert ours.tolist() == theirs.tolist() and ours.grad_fn.name() == theirs.grad_fn.name()
+    out = aw.empty(2, dtype=aw.float64)
+    assert aw.tanh(x.detach(), out=out) is out and out.tolist() == torch.tanh(tx.detach()).tolist()
+    for call in (lambda m, t: t.tanh(1), lambda m, t: m.tanh(t, 1), lambda m, t: m.tanh()):
+        with pytest.raises(TypeError) as theirs:
+            call(torch, tx)
+        with pytest.raises(TypeError) as ours:
+            call(aw, x)
+        assert str(ours.value).startswith(str(theirs.value))
+    monkeypatch.setattr(TanhBackward0, "forward", lambda ctx, a: a * 0.0 + 7.0)
+    assert aw.tanh(x).tolist() == [7.0, 7.0] and x.tanh().tolist() == [7.0, 7.0]
+    monkeypatch.undo()
+    assert aw.tanh(x).tolist() == torch.tanh(tx).tolist()
