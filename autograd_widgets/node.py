@@ -535,6 +535,7 @@ _ZEROS = tuple(_NRS[(0,) * n] for n in range(5)) + tuple((0,) * n for n in range
 
 
 _RESULT_ONLY = ((-1, -1),)  # the `_save_plan` of an op that keeps just its result
+_CROSSED = ((0, 1), (1, 0))  # that of mul, mm, ...: each of two factors kept for the other's gradient
 _SAVED_AT_0 = _VERSIONS[(0,)]
 
 
@@ -645,6 +646,15 @@ def _recorder(cls, operand: "Callable | None" = None, operands: int = 2) -> "Cal
                 ref = _ref_new(_OutputRef, out)
                 ref.data = data
                 node._saved, node._versions = (ref,), _SAVED_AT_0
+            elif plan is _CROSSED and unrolled:  # the loop below for mul, mm, ..., written out (half its cost)
+                va = vb = None
+                if fb is not None:
+                    va = a._ver if a._vsrc is None else a._vsrc._ver
+                if fa is not None and bd is not b:
+                    vb = b._ver if b._vsrc is None else b._vsrc._ver
+                versions = (va, vb)
+                node._saved = (a if fb is not None else None, b if fa is not None else None)
+                node._versions = _VERSIONS.get(versions, versions)
             else:  # saved value i (-1: the result) is kept if input j (-1: always) needs a gradient
                 if unrolled:
                     inputs = (a,) if b is _ABSENT else (a, b)
@@ -750,7 +760,7 @@ class Op(Node, metaclass=OpClass):
         cls._save_index = tuple(cls.args.index(s) if s != "result" else -1 for s in cls.saves)
         when = cls.saves_if or {}  # per saved value: (its position, that of the input whose requires_grad keeps it)
         plan = tuple((i, cls.args.index(when[s]) if s in when else -1) for i, s in zip(cls._save_index, cls.saves))
-        type.__setattr__(cls, "_save_plan", _RESULT_ONLY if plan == _RESULT_ONLY else plan)
+        type.__setattr__(cls, "_save_plan", _RESULT_ONLY if plan == _RESULT_ONLY else _CROSSED if plan == _CROSSED else plan)
         if _records(cls):
             type.__setattr__(cls, "apply", staticmethod(_recorder(cls)))
 

@@ -436,3 +436,38 @@ def test_unary_functions_and_methods_are_their_ops_recorder_and_follow_later_set
     assert aw.tanh(x).tolist() == [7.0, 7.0] and x.tanh().tolist() == [7.0, 7.0]
     monkeypatch.undo()
     assert aw.tanh(x).tolist() == torch.tanh(tx).tolist()
+
+
+@pytest.mark.parametrize("op, needs", [(op, needs) for op in ("mul", "mm", "mul_number")
+                                       for needs in ((True, True), (True, False), (False, True))
+                                       if op != "mul_number" or needs[0]])  # a number needs no gradient
+def test_factors_are_saved_for_each_others_gradient_as_pytorch_saves_them(op, needs):
+    """mul and mm keep `self` only for other's gradient and `other` only for self's (node.py: the crossed
+    save plan, written out on the one-and-two-operand path): which is kept, and an in-place change after
+    the op, fail or pass backward exactly as in PyTorch."""
+    torch = pytest.importorskip("torch")
+
+    def factors(T):  # fresh non-leaf factors (or constants), so each run's graph is its own
+        a, b = T.tensor([[1.0, 2.0], [3.0, 4.0]], dtype=T.float64), T.tensor([[0.5, -1.0], [2.0, 1.5]], dtype=T.float64)
+        return [T.tensor(t.tolist(), dtype=T.float64, requires_grad=True) * 1.0 if need else t
+                for t, need in zip((a, b), needs)]
+
+    def product(a, b):
+        return a * b if op == "mul" else a.mm(b) if op == "mm" else a * 2.5
+
+    def run(T):
+        fn = product(*factors(T)).grad_fn
+        kept = [fn._saved_self is not None, getattr(fn, "_saved_mat2" if op == "mm" else "_saved_other") is not None]
+        outcomes = []
+        for which in (0, 1):
+            ab = factors(T)
+            z = product(*ab).sum()
+            with T.no_grad():
+                ab[which].add_(1.0)  # after the op: a factor kept for backward is now stale
+            try:
+                z.backward()
+                outcomes.append("ok")
+            except RuntimeError as e:
+                outcomes.append("modified" if "modified by an inplace operation" in str(e) else str(e))
+        return kept, outcomes
+    assert run(aw) == run(torch)
