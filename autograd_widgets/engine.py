@@ -293,8 +293,8 @@ class _Backward:
             else:
                 if grads[0] is None and all(g is None for g in grads):  # nothing arrived: pass "no gradient" on
                     sent = (None,) * len(fn._fns)
-                else:
-                    sent = fn.backward(*grads)
+                else:  # (one output, the most: a plain call costs less than one through *grads)
+                    sent = fn.backward(grads[0]) if len(grads) == 1 else fn.backward(*grads)
                     if type(sent) is not tuple:
                         sent = (sent,)
                 i = 0
