@@ -2,6 +2,8 @@
 
 `import autograd_widgets as torch` runs small PyTorch autograd programs unchanged.
 """
+import inspect as _inspect
+
 from . import dtypes as _dtypes
 from .tensor import Tensor
 from . import methods as _methods  # noqa: F401  (binds the op methods onto Tensor)
@@ -35,6 +37,8 @@ __version__ = "0.1.0"
 
 
 _MISSING = object()
+_ONE_INPUT = _inspect.Signature([_inspect.Parameter("input", _inspect.Parameter.POSITIONAL_OR_KEYWORD),
+                                 _inspect.Parameter("out", _inspect.Parameter.KEYWORD_ONLY, default=None)])
 
 
 def _method(name):
@@ -58,6 +62,7 @@ def _method(name):
     fn = _entry_point(op, with_keywords, 1)  # one tensor: op's recorder straight away
     fn.__name__ = fn.__qualname__ = name
     fn.pytorch_keywords = ("input",)
+    fn.__signature__ = _ONE_INPUT  # PyTorch's: tanh(input, *, out=None)
     return fn
 
 

@@ -19,6 +19,7 @@ do (`mul` keeps `other` for self's gradient only): `saves_if = {"other": "self"}
 one is None in `saved_tensors` and `_saved_<name>`.
 """
 import dis
+import inspect
 import itertools
 import operator
 import sys
@@ -700,6 +701,7 @@ def entry_point(op: "type[Op]", other_calls: Callable, operands: int = 2) -> Cal
     tensor (and a tensor or Python int or float second) goes straight to the recorder, no call between (the
     hot path of arithmetic); `other_calls(*args, **kwargs)` takes any other call, with its own checks."""
     apply = _recorder(op, other_calls, operands)
+    apply.__signature__ = inspect.signature(other_calls)  # help() shows the method's, not the recorder's
     _ENTRY_POINTS.setdefault(op, []).append(apply)
     return apply
 

@@ -432,6 +432,10 @@ def test_unary_functions_and_methods_are_their_ops_recorder_and_follow_later_set
         with pytest.raises(TypeError) as ours:
             call(aw, x)
         assert str(ours.value).startswith(str(theirs.value))
+    import inspect  # help() shows PyTorch's form, not the recorder's (a=..., b=..., /, *more, **params)
+    assert str(inspect.signature(aw.tanh)) == "(input, *, out=None)"
+    assert list(inspect.signature(aw.Tensor.tanh).parameters)[0] == "self"
+    assert str(inspect.signature(aw.Tensor.__mul__)) == "(self, other)"
     monkeypatch.setattr(TanhBackward0, "forward", lambda ctx, a: a * 0.0 + 7.0)
     assert aw.tanh(x).tolist() == [7.0, 7.0] and x.tanh().tolist() == [7.0, 7.0]
     monkeypatch.undo()
