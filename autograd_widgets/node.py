@@ -481,7 +481,7 @@ _run_quiet, _entered_elsewhere = B.quiet_run(), B.entered_elsewhere
 _BUSY = object()
 _PLAIN_NUMBERS = (int, float)  # the operands besides tensors an operator's recorder takes itself
 _new = object.__new__
-_call = operator.call
+_call = getattr(operator, "call", None) or (lambda fn, *args, **kwargs: fn(*args, **kwargs))  # (3.11+ has it in C)
 _ABSENT = object()  # an operand not given
 
 
