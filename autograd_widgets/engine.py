@@ -14,10 +14,12 @@ function's input shape before its post-hooks see it), and `_send` (into the next
 Who owns a gradient. A leaf's first `.grad` is the arriving gradient itself, not a copy, only
 when the engine owns it: it was made during this backward, by a built-in op's backward (one whose
 results are new tensors or its incoming gradients passed on) or by the engine adding two arrivals;
-it is no incoming gradient of the node that sent it, nor a view of one; it went along one edge
-only; and no hook saw it. Everything else is copied: a gradient passed to backward, what a hook saw
-or returned, what a custom Function's backward returned. So a `.grad` never shares memory with a
-tensor a user holds. (PyTorch decides the same by counting references; this rule says why.)
+it is no incoming gradient of the node that sent it, nor a view of one (unless that node only views
+its gradient, as TBackward0 does, and the engine owned what reached it: nn.Linear's weight gradient);
+a view covers all of the array it views, each element once; it went along one edge only; and no hook
+saw it. Everything else is copied: a gradient passed to backward, what a hook saw or returned, what a
+custom Function's backward returned. So a `.grad` never shares memory with a tensor a user holds.
+(PyTorch decides the same by counting references; this rule says why.)
 """
 import heapq
 from dataclasses import dataclass, field
@@ -25,7 +27,7 @@ from dataclasses import dataclass, field
 from . import backend as B
 from . import dtypes, errors
 from .grad_mode import GradMode
-from .node import AccumulateGrad
+from .node import TAKERS, VIEWS_OF_GRADIENT, AccumulateGrad
 from .post_accumulate import run_post_accumulate_grad_hooks
 from .ops.shape import expandable, sum_to
 from .tensor import Tensor
@@ -197,17 +199,32 @@ def _in_order(ready):
     return tuple(heapq.heappop(heap)[1] for _ in range(len(heap)))
 
 
-def _made_here(fn, grads, sent, g):
-    """Whether the engine owns `g`, sent by `fn` whose incoming gradients were `grads` (module docstring)."""
+def _made_here(fn, grads, sent, g, incoming_owned=False):
+    """Whether the engine owns `g`, sent by `fn` whose incoming gradients were `grads` (module docstring);
+    `incoming_owned`: fn only views its gradient (TBackward0, ...), which the engine owned."""
     if not fn._fresh_results or fn._pre_hooks or fn._post_hooks:
         return False
     a = g._data
-    if getattr(a, "base", 0) is not None:  # a view: of an incoming gradient, or of who knows what
+    memory = _memory(a)
+    if memory is not a and not _dense_view(a, memory):  # part of a larger array, or a broadcast: not its own
         return False
     for x in grads:
-        if x is not None and x._data is a:
+        if x is not None and _memory(x._data) is memory and not incoming_owned:  # an incoming gradient, or a view
             return False
-    return sum(1 for s in sent if s is not None and s._data is a) == 1
+    return sum(1 for s in sent if s is not None and _memory(s._data) is memory) == 1
+
+
+def _memory(a):
+    """The array whose memory `a` uses: `a`, or the array it is a view of (NumPy and CuPy name the owner)."""
+    base = getattr(a, "base", None)
+    return a if base is None else base
+
+
+def _dense_view(a, memory) -> bool:
+    """Whether view `a` covers all of `memory`, each element once (a transpose of a product made in this
+    backward, ...): as good as the array itself."""
+    flags = a.flags
+    return getattr(memory, "size", -1) == a.size and (flags.c_contiguous or flags.f_contiguous)
 
 
 class _Backward:
@@ -291,6 +308,7 @@ class _Backward:
             elif fn._hooked:
                 self._run_hooked(fn, grads, keep_graph)
             else:
+                through = owned and type(fn) in VIEWS_OF_GRADIENT and owned.pop(fn, False)  # views what it owns
                 if grads[0] is None and all(g is None for g in grads):  # nothing arrived: pass "no gradient" on
                     sent = (None,) * len(fn._fns)
                 else:  # (one output, the most: a plain call costs less than one through *grads)
@@ -317,11 +335,11 @@ class _Backward:
                                 g = sent[i]
                             if buf[nr] is None:
                                 buf[nr] = g
-                                if type(nxt) is AccumulateGrad:
-                                    owned[nxt] = _made_here(fn, grads, sent, g)
+                                if type(nxt) in TAKERS:
+                                    owned[nxt] = _made_here(fn, grads, sent, g, through)
                             else:
                                 buf[nr] = buf[nr] + g
-                                if type(nxt) is AccumulateGrad:
+                                if type(nxt) in TAKERS:
                                     owned[nxt] = True  # the engine's own sum
                         if left == 0:
                             if first is None:

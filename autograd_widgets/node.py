@@ -136,6 +136,10 @@ class _Scratch:
 _SCRATCH = _Scratch()
 
 
+VIEWS_OF_GRADIENT = set()  # the node classes that set _views_gradient (sets: the engine asks per node)
+TAKERS = set()  # those and AccumulateGrad: the nodes whose incoming gradient's owner the engine follows
+
+
 class Node(metaclass=TorchClass):
     """A backward function: `next_functions`, `name()`, hooks, saved tensors."""
     _cpp_class = True      # made in C++ in PyTorch (a custom Function's node is a Python class there)
@@ -157,6 +161,7 @@ class Node(metaclass=TorchClass):
     _fns = ()
     _nrs = ()
     _fresh_results = False  # backward returns only new tensors or its incoming gradients (engine.py: ownership)
+    _views_gradient = False  # backward returns a view of its incoming gradient and keeps nothing (TBackward0)
     keeps = ()             # names forward sets on ctx by a computed name (setattr): read as _saved_<name> too
     # Set on each recorded node: `_meta`, a ((shape, array dtype), ...) per output (what a gradient for it
     # must look like), and `_seq`, its creation number (the engine runs the newest ready node first).
@@ -164,6 +169,8 @@ class Node(metaclass=TorchClass):
     def __init_subclass__(cls, **kw):
         super().__init_subclass__(**kw)
         _add_saved_attributes(cls)
+        for kind in (VIEWS_OF_GRADIENT, TAKERS):
+            (kind.add if cls._views_gradient else kind.discard)(cls)
 
     def name(self):
         return type(self).__name__
@@ -428,6 +435,9 @@ class AccumulateGrad(Node):
         else:
             old._data += grad._data
             old._bump()
+
+
+TAKERS.add(AccumulateGrad)
 
 
 def _copy_grad(grad):

@@ -181,3 +181,71 @@ def test_no_grad_shares_memory_with_the_seed_the_inputs_or_another_grad(case):
     for i, g in enumerate(grads):
         assert not any(np.shares_memory(g, u) for u in users)
         assert not any(np.shares_memory(g, h) for h in grads[i + 1:])
+
+
+def test_linear_gradients_are_taken_without_a_copy_and_share_nothing(monkeypatch):
+    """nn.Linear's weight gradient arrives as a view (the transpose, through TBackward0, of the product
+    made in this backward) and its bias gradient as a reshaped sum: the engine owns both, so the leaves
+    take them as they are (PyTorch's use count is 1 there too); what a user holds is still never shared."""
+    from autograd_widgets.node import AccumulateGrad
+    taken = {}
+    accumulate = AccumulateGrad.accumulate
+
+    def spy(self, grad, create_graph, owned=False):
+        taken[id(self.variable)] = owned
+        return accumulate(self, grad, create_graph, owned)
+    monkeypatch.setattr(AccumulateGrad, "accumulate", spy)
+    aw.manual_seed(0)
+    lin = aw.nn.Linear(4, 3)
+    x = aw.randn(5, 4)
+    v = aw.randn(5, 3)
+    out = lin(x)
+    out.backward(v)
+    assert taken == {id(lin.weight): True, id(lin.bias): True}
+    users = [x._data, v._data, out._data, lin.weight._data, lin.bias._data]
+    for g in (lin.weight.grad._data, lin.bias.grad._data):
+        assert not any(np.shares_memory(g, u) for u in users)
+    assert not np.shares_memory(lin.weight.grad._data, lin.bias.grad._data)
+    tx, tv = torch.tensor(x.tolist()), torch.tensor(v.tolist())
+    tl = torch.nn.Linear(4, 3)
+    with torch.no_grad():
+        tl.weight.copy_(torch.tensor(lin.weight.tolist()))
+        tl.bias.copy_(torch.tensor(lin.bias.tolist()))
+    tl(tx).backward(tv)
+    np.testing.assert_allclose(lin.weight.grad.tolist(), tl.weight.grad.tolist(), rtol=1e-6)
+    np.testing.assert_allclose(lin.bias.grad.tolist(), tl.bias.grad.tolist(), rtol=1e-6)
+
+
+def through_transpose(T):
+    """TBackward0 sends a view of the user's seed: it is copied, whatever owns what further up."""
+    x = T.ones(2, 3, requires_grad=True)
+    g = T.tensor([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
+    x.t().backward(g)
+    g.mul_(0)
+    return _values(x.grad)
+
+
+def transpose_hook_keeps_it(T):
+    """A hook on the TBackward0 node sees the gradient it passes on: the leaf's .grad is a copy."""
+    x = T.ones(3, 2, requires_grad=True)
+    w = T.ones(2, 2, requires_grad=True)
+    y = x.t()
+    kept = []
+    y.grad_fn.register_hook(lambda grad_inputs, grad_outputs: kept.append(grad_inputs[0]))
+    (w @ y).sum().backward()
+    kept[0].mul_(0)
+    return _values(x.grad)
+
+
+def transpose_used_twice(T):
+    """x.t() feeding two products: the engine's own sum reaches x, owned; x.grad is right."""
+    x = T.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    y = x.t()
+    (y @ T.ones(2, 2) + (y * 2)).sum().backward()
+    return _values(x.grad)
+
+
+@pytest.mark.parametrize("program", [through_transpose, transpose_hook_keeps_it, transpose_used_twice],
+                         ids=lambda p: p.__name__)
+def test_a_view_node_passes_ownership_on_only_as_pytorch_would_share(program):
+    assert program(aw) == program(torch)

@@ -53,6 +53,7 @@ def _reshape_array(a, shape):
 
 class ViewBackward0(Op):
     quiet = False  # a view: no arithmetic, so no inf/nan warnings to silence
+    _views_gradient = True  # so a gradient the engine owns stays owned through it (engine.py)
     args = ("self",)
     def forward(ctx, a, shape):
         ctx.self_sym_sizes = a.shape
@@ -106,6 +107,7 @@ class UnsqueezeBackward0(Op):
 
 class TBackward0(Op):
     quiet = False  # a view: no arithmetic, so no inf/nan warnings to silence
+    _views_gradient = True  # so a gradient the engine owns stays owned through it (engine.py)
     args = ("self",)
     def forward(ctx, a):
         return a.T
@@ -115,6 +117,7 @@ class TBackward0(Op):
 
 class TransposeBackward0(Op):
     quiet = False  # a view: no arithmetic, so no inf/nan warnings to silence
+    _views_gradient = True  # so a gradient the engine owns stays owned through it (engine.py)
     args = ("self",)
     def forward(ctx, a, dim0, dim1):
         ctx.dim0, ctx.dim1 = dim0, dim1
@@ -125,6 +128,7 @@ class TransposeBackward0(Op):
 
 class PermuteBackward0(Op):
     quiet = False  # a view: no arithmetic, so no inf/nan warnings to silence
+    _views_gradient = True  # so a gradient the engine owns stays owned through it (engine.py)
     args = ("self",)
     def forward(ctx, a, dims):
         ctx.dims = tuple(d % a.ndim for d in dims)
