@@ -1,6 +1,6 @@
 """Making tensors: tensor(), zeros(), arange(), ... (random ones: random_ops.py)"""
 from . import backend as B
-from . import dtypes, errors
+from . import dtypes, errors, scalars
 from .device import type_of as _device
 from .size_args import sizes
 from .tensor import Tensor
@@ -38,7 +38,10 @@ def to_array(data, dtype=None, device=None):
 
     Without `device`, an array stays where it lives (a CuPy array gives a 'cuda' tensor, as in PyTorch)."""
     if dtype is not None:
-        return B.asarray(_plain(data), dtype=dtype.array_dtype, device=device, copy=True)
+        data = _plain(data)
+        if dtype.array_dtype.kind in "iub":  # PyTorch checks each number against an integer dtype's range
+            data = scalars.listed(data, dtype.array_dtype)
+        return B.asarray(data, dtype=dtype.array_dtype, device=device, copy=True)
     if B.is_array(data):
         return dtypes.coerce_array(B.asarray(data, device=device, copy=True))
     data = _plain(data)
@@ -63,9 +66,7 @@ def _check_int64(data):
         else:
             flat.append(x)
     if all(isinstance(x, int) for x in flat) and any(not -2 ** 63 <= x < 2 ** 63 for x in flat):
-        raise errors.value("Overflow when unpacking long long",
-                           "A tensor of Python ints is int64, which holds -2**63 to 2**63 - 1. Give a float "
-                           "(2.0**63) or dtype=torch.float64 for larger numbers.")
+        raise scalars.beyond_int64()
 
 
 def _has_array_leaf(data):
@@ -175,7 +176,8 @@ def full(size=_MISSING, fill_value=_MISSING, dtype=None, device=None, requires_g
     if dtype is None:
         dtype = (dtypes.bool if isinstance(fill_value, bool) else dtypes.int64 if isinstance(fill_value, int)
                  else dtypes.default_float())
-    return _filled(fill_value, (tuple(size),), dtype, device, requires_grad)
+    return _filled(scalars.scalar_argument(fill_value, dtype.array_dtype), (tuple(size),), dtype, device,
+                   requires_grad)
 
 
 def _like(fill, t, dtype, device, requires_grad):
@@ -191,7 +193,7 @@ def ones_like(t, dtype=None, device=None, requires_grad=False):
 
 
 def full_like(t, fill_value, dtype=None, device=None, requires_grad=False):
-    return _like(fill_value, t, dtype, device, requires_grad)
+    return _like(scalars.scalar_argument(fill_value, (dtype or t.dtype).array_dtype), t, dtype, device, requires_grad)
 
 
 def empty_like(t, dtype=None, device=None, requires_grad=False):

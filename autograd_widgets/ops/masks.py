@@ -1,7 +1,7 @@
 """Ops that keep or overwrite elements by a boolean mask, a triangle or an index list: masked_fill,
 masked_select, tril/triu, index_select, repeat. Each class is one row of PyTorch's derivatives.yaml."""
 from .. import backend as B
-from .. import errors
+from .. import errors, scalars
 from ..node import Op
 from ..tensor import Tensor
 from ..size_args import sizes
@@ -34,7 +34,7 @@ def masked_fill(input, mask, value):
     if isinstance(value, Tensor):  # a 0-dim tensor of a number (its own gradient is not supported)
         value = value.item()
     mask = _mask_array(mask, "masked_fill_ only supports boolean masks, but got mask with dtype {}")
-    return MaskedFillBackward0.apply(input, mask=mask, value=value)
+    return MaskedFillBackward0.apply(input, mask=mask, value=scalars.scalar_argument(value, input._data.dtype))
 
 
 class MaskedScatterBackward0(Op):
