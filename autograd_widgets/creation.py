@@ -1,4 +1,6 @@
 """Making tensors: tensor(), zeros(), arange(), ... (random ones: random_ops.py)"""
+import math
+
 from . import backend as B
 from . import dtypes, errors, scalars
 from .device import type_of as _device
@@ -176,8 +178,8 @@ def full(size=_MISSING, fill_value=_MISSING, dtype=None, device=None, requires_g
     if dtype is None:
         dtype = (dtypes.bool if isinstance(fill_value, bool) else dtypes.int64 if isinstance(fill_value, int)
                  else dtypes.default_float())
-    return _filled(scalars.scalar_argument(fill_value, dtype.array_dtype), (tuple(size),), dtype, device,
-                   requires_grad)
+    fill_value = scalars.filling(fill_value, dtype.array_dtype, math.prod(size))
+    return _filled(fill_value, (tuple(size),), dtype, device, requires_grad)
 
 
 def _like(fill, t, dtype, device, requires_grad):
@@ -193,7 +195,8 @@ def ones_like(t, dtype=None, device=None, requires_grad=False):
 
 
 def full_like(t, fill_value, dtype=None, device=None, requires_grad=False):
-    return _like(scalars.scalar_argument(fill_value, (dtype or t.dtype).array_dtype), t, dtype, device, requires_grad)
+    return _like(scalars.filling(fill_value, (dtype or t.dtype).array_dtype, t.numel()), t, dtype, device,
+                 requires_grad)
 
 
 def empty_like(t, dtype=None, device=None, requires_grad=False):

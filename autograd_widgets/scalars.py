@@ -108,19 +108,41 @@ def beyond_int64():
 
 def scalar_argument(value, dt):
     """`value`, given as a Scalar argument (torch.full, full_like, new_full, masked_fill, a clamp bound), ready
-    to write into array dtype `dt`; PyTorch's error if it does not fit. Values that are no numbers pass as given.
-
-    PyTorch reads a Python int into int64, or uint64 past that; beyond both Python itself refuses it."""
+    to write into array dtype `dt`; PyTorch's error if it does not fit. Values that are no numbers pass as given."""
     number = _number(parsed(value))
     if number is None:
         return value
+    return _checked(_argument_int(number), dt, _C_NAME[dt.name])
+
+
+def filling(value, dt, numel: int):
+    """`value` for fill_ / torch.full of a tensor of `numel` elements: as scalar_argument, except that PyTorch's
+    fill of a single float16 element (its one-element fast path) does not check (1e39 becomes inf)."""
+    if numel != 1 or not _is_half(dt):
+        return scalar_argument(value, dt)
+    number = _number(parsed(value))
+    return value if number is None else _half(_argument_int(number), dt)
+
+
+def _argument_int(number):
+    """`number`, unless it is an int PyTorch cannot read as an argument: it reads int64, or uint64 past that,
+    and beyond both Python itself refuses it."""
     if isinstance(number, int) and not -2 ** 63 <= number < 2 ** 64:
         negative = number < 0
         raise errors.overflow("can't convert negative int to unsigned" if negative else "int too big to convert",
                               f"PyTorch reads an integer argument as a 64-bit number, so it must lie between "
                               f"-2**63 and 2**64 - 1; {number} {'is below' if negative else 'is above'} that. "
                               f"Give it as a float ({float(number):g}) if you mean a large number.")
-    return _checked(number, dt, _C_NAME[dt.name])
+    return number
+
+
+def _is_half(dt) -> bool:
+    return dt.kind == "f" and dt.itemsize == 2
+
+
+def _half(number, dt):
+    """NumPy's float16 of `number`: inf without a warning when out of range, as PyTorch's unchecked writes."""
+    return B.quietly(dt.type, number)
 
 
 def _not_python_number(value) -> bool:
@@ -140,8 +162,8 @@ def assigned(value, dt):
         return value
     if isinstance(number, int) and not -2 ** 63 <= number < 2 ** 63:
         raise beyond_int64()
-    if dt.kind == "f" and dt.itemsize == 2:
-        return B.quietly(dt.type, number)  # NumPy's float16 of it, inf without a warning when out of range
+    if _is_half(dt):
+        return _half(number, dt)
     return _checked(number, dt, _C_NAME[dt.name])
 
 

@@ -154,10 +154,32 @@ def test_arithmetic_is_not_checked(d):
 
 
 @pytest.mark.xfail(strict=True, reason="Tensor.fill_ (tensor.py, the lead's file) does not call "
-                                       "scalars.scalar_argument yet; remove this mark once it does")
+                                       "scalars.filling yet; remove this mark once it does")
 @pytest.mark.parametrize("d", DTYPES)
 def test_fill_like_pytorch_for_every_bound(d):
-    """t.fill_(v) checks v as torch.full does ('value cannot be converted to type int8_t without overflow')."""
-    program = _in_place(lambda T, t, v: t.fill_(v))
-    expected = [outcome(torch, program, getattr(torch, d), v) for v in VALUES]
-    assert [outcome(aw, program, getattr(aw, d), v) for v in VALUES] == expected
+    """t.fill_(v) checks v as torch.full does ('value cannot be converted to type int8_t without overflow'),
+    except for a single float16 element, which PyTorch fills unchecked."""
+    for n in (3, 1):
+        def program(T, dt, v):
+            t = T.zeros(n, dtype=dt)
+            assert t.fill_(v) is t
+            return t
+        expected = [outcome(torch, program, getattr(torch, d), v) for v in VALUES]
+        assert [outcome(aw, program, getattr(aw, d), v) for v in VALUES] == expected
+
+
+@pytest.mark.parametrize("shape", [(), (1,), (1, 1), (2,)], ids=str)
+def test_one_float16_element_is_filled_unchecked(shape):
+    """PyTorch's fill of a single float16 element (torch.full, full_like, new_full) skips the check and gives
+    inf; two elements, masked_fill and other dtypes are still checked."""
+    programs = {
+        "full": lambda T, d, v: T.full(shape, v, dtype=d),
+        "full_like": lambda T, d, v: T.full_like(T.zeros(shape, dtype=d), v),
+        "new_full": lambda T, d, v: T.zeros(3, dtype=d).new_full(shape, v),
+        "masked_fill": lambda T, d, v: T.zeros(shape, dtype=d).masked_fill(T.ones(shape, dtype=T.bool), v),
+    }
+    for name, program in programs.items():
+        for d in ("float16", "float32", "int8"):
+            for v in (1e39, -70000, 65519.99, 300, 2 ** 64, float("nan")):
+                expected = outcome(torch, program, getattr(torch, d), v)
+                assert outcome(aw, program, getattr(aw, d), v) == expected, (name, d, v)
