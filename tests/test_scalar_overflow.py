@@ -1,6 +1,6 @@
-"""A Python number written into a tensor (torch.full, full_like, new_full, masked_fill, clamp bounds, t[i] = v,
-torch.tensor with an integer dtype) gives PyTorch 2.13's answer over every dtype and the values at and past
-each dtype's bounds: the same tensor, or the same exception type with PyTorch's words ("value cannot be
+"""A Python number written into a tensor (torch.full, full_like, new_full, masked_fill, index_fill, clamp bounds,
+t[i] = v, torch.tensor with an integer dtype) gives PyTorch 2.13's answer over every dtype and the values at and
+past each dtype's bounds: the same tensor, or the same exception type with PyTorch's words ("value cannot be
 converted to type float without overflow", "... int8_t ...", "Overflow when unpacking long long", ...),
 and no warning where PyTorch gives none. Arithmetic (x + 1e39) stays unchecked, as in PyTorch."""
 import warnings
@@ -18,8 +18,9 @@ F32_MAX = 3.4028234663852886e38
 VALUES = [
     F32_MAX, 3.4028235677973366e38, -F32_MAX, -3.4028235677973366e38, 3.5e38, 1e39, -1e39, 1e308, float("inf"),
     float("-inf"), float("nan"), 65504.0, 65504.5, -65504.0, -65504.5, 65519.99, 65520.0, 65505, 70000, 0,
-    3.3895313892515355e38, 127, 128, -128, -129, 127.5, 128.0, -1.5, 255, 256, -1, -255, -256, -257, 255.9, 256.0, -1.0, -0.5, -0.0,
-    32767, 32768, -32768, -32769, 2 ** 31 - 1, 2 ** 31, -2 ** 31, -2 ** 31 - 1, 2147483647.5, -2147483648.9,
+    3.3895313892515355e38, 127, 128, -128, -129, 127.5, 128.0, -1.5, 255, 256, -1, -255, -256, -257, 255.9, 256.0,
+    -1.0, -0.5, -0.0, 32767, 32768, -32768, -32769, 2 ** 31 - 1, 2 ** 31, -2 ** 31, -2 ** 31 - 1, 2147483647.5,
+    -2147483648.9,
     2 ** 63 - 1, 2 ** 63, -2 ** 63, -2 ** 63 - 1, 2 ** 64 - 1, 2 ** 64, 2.0 ** 63, -2.0 ** 63, 1e20,
     True, False, np.float64(1e39), np.float32(3e38), np.int64(300), np.int64(-1), np.bool_(True),
 ]
@@ -50,6 +51,11 @@ ENTRIES = {
     "masked_fill": lambda T, d, v: T.zeros(3, dtype=d).masked_fill(T.tensor(MASK), v),
     "masked_fill_": _in_place(lambda T, t, v: t.masked_fill_(T.tensor(MASK), v)),
     "masked_fill nothing masked": lambda T, d, v: T.zeros(3, dtype=d).masked_fill(T.tensor([False] * 3), v),
+    "index_fill": lambda T, d, v: T.zeros(3, dtype=d).index_fill(0, T.tensor([0, 2]), v),
+    "index_fill_": _in_place(lambda T, t, v: t.index_fill_(0, T.tensor([1]), v)),
+    "index_fill 0-d value": lambda T, d, v: T.zeros(3, dtype=d).index_fill(0, T.tensor([1]),
+                                                                           T.tensor(v, dtype=T.float64))
+    if isinstance(v, float) else T.zeros(1),
     "setitem int": _setitem(lambda T: 0),
     "setitem slice": _setitem(lambda T: slice(None)),
     "setitem empty slice": _setitem(lambda T: slice(0, 0)),
