@@ -15,6 +15,7 @@ from . import dtypes, errors
 _C_NAME = {"float64": "double", "float32": "float", "float16": "c10::Half", "bool": "bool", "int8": "int8_t",
            "uint8": "uint8_t", "int16": "int16_t", "int32": "int", "int64": "int64_t"}
 _LIMITS = {}  # array dtype -> (lowest, highest): floats for a float dtype, ints for an integer one
+_PLAIN = {float, int, bool}  # Python's numbers: taken as they are, before the checks for NumPy scalars
 
 
 def _limits(dt) -> tuple:
@@ -62,9 +63,9 @@ def _fitted(value, dt):
     return value
 
 
-def _checked(number, dt, name):
+def _checked(number, dt, c_names=True):
     if overflows(number, dt):
-        raise _refuse(number, dt, name)
+        raise _refuse(number, dt, _C_NAME[dt.name] if c_names else dt.name)  # dt.name is slow: only here
     return _fitted(number, dt)
 
 
@@ -109,10 +110,10 @@ def beyond_int64():
 def scalar_argument(value, dt):
     """`value`, given as a Scalar argument (torch.full, full_like, new_full, masked_fill, a clamp bound), ready
     to write into array dtype `dt`; PyTorch's error if it does not fit. Values that are no numbers pass as given."""
-    number = _number(parsed(value))
+    number = value if type(value) in _PLAIN else _number(parsed(value))
     if number is None:
         return value
-    return _checked(_argument_int(number), dt, _C_NAME[dt.name])
+    return _checked(_argument_int(number), dt)
 
 
 def filling(value, dt, numel: int):
@@ -154,17 +155,20 @@ def _not_python_number(value) -> bool:
 def assigned(value, dt):
     """`value` for `t[index] = value` into array dtype `dt`, or PyTorch's error. PyTorch reads a Python int as
     int64 there and does not check a float16 tensor (1e39 becomes inf)."""
-    if _not_python_number(value):
+    if type(value) in _PLAIN:
+        number = value
+    elif _not_python_number(value):
         raise errors.type_error(f"can't assign a {errors.type_name(value)} to a torch.{dtypes.scalar_name(dt)}Tensor",
                                 "Assign a Python number (float(v), int(v)) or a tensor (torch.tensor(v)).")
-    number = _number(value)
+    else:
+        number = _number(value)
     if number is None:
         return value
     if isinstance(number, int) and not -2 ** 63 <= number < 2 ** 63:
         raise beyond_int64()
     if _is_half(dt):
         return _half(number, dt)
-    return _checked(number, dt, _C_NAME[dt.name])
+    return _checked(number, dt)
 
 
 def listed(data, dt):
@@ -181,4 +185,4 @@ def listed(data, dt):
         return data
     if isinstance(number, int) and not -2 ** 63 <= number < 2 ** 63:
         raise beyond_int64()
-    return _checked(number, dt, dt.name)
+    return _checked(number, dt, c_names=False)

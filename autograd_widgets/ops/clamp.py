@@ -3,6 +3,8 @@
 PyTorch picks the node by the bounds: numbers (or 0-d tensors) give ClampBackward1 /
 ClampMinBackward0 / ClampMaxBackward0, tensors give ClampBackward0 / ClampMinBackward1 / ...
 """
+import math
+
 from .. import backend as B
 from .. import dtypes, errors, scalars
 from ..node import Op
@@ -11,10 +13,12 @@ from .pointwise import promote, where
 
 
 def _bound(xp, a, lo, hi):
-    """`a` clamped in the dtype PyTorch gives a, min and max together."""
-    dt = dtypes.result_type(a, *(b for b in (lo, hi) if b is not None))
-    if a.dtype != dt:
-        a = a.astype(dt)
+    """`a` clamped in the dtype PyTorch gives a, min and max together (an integer `a` with an int and a float bound
+    is clamped as float, not first at the int in a's dtype)."""
+    if a.dtype.kind != "f":
+        dt = dtypes.result_type(a, *(b for b in (lo, hi) if b is not None))
+        if a.dtype != dt:
+            a = a.astype(dt)
     if lo is not None:
         a, lo = promote(a, lo)
         a = _keeping_ties(xp, xp.maximum(a, lo), a, lo)
@@ -25,9 +29,12 @@ def _bound(xp, a, lo, hi):
 
 
 def _keeping_ties(xp, clamped, a, bound):
-    """`clamped` with a's own value where a equals a number bound, as PyTorch keeps it: 0.0 clamped at -0.0 stays
-    0.0 (NumPy's maximum picks either zero, by dtype). Zero is the only number equal to one of another sign."""
-    return xp.where(a == bound, a, clamped) if isinstance(bound, (int, float)) and bound == 0 else clamped
+    """`clamped` with a's own value where a equals a bound of -0.0, as PyTorch keeps it: 0.0 clamped at -0.0
+    stays 0.0 (NumPy's maximum picks either zero, by dtype). Only for that bound, so clamp(min=0) costs
+    nothing more; a -0.0 clamped at 0.0 may still become 0.0 here (PyTorch keeps -0.0)."""
+    if type(bound) is float and bound == 0 and math.copysign(1.0, bound) < 0:
+        return xp.where(a == bound, a, clamped)
+    return clamped
 
 
 class ClampBackward1(Op):
@@ -104,10 +111,15 @@ def _numbers(input, *bounds):
     """The bounds as PyTorch's argument parser reads them: numbers, NumPy scalars and 0-d tensors are Scalars.
     Numbers are converted to the result's dtype with PyTorch's range check (a 0-d tensor's value is not)."""
     plain = [scalars.parsed(b) for b in bounds]
-    numbers = [b for b in plain if isinstance(b, (int, float))]
-    dt = B.host_dtype(dtypes.result_type(input._data, *numbers)) if numbers and isinstance(input, Tensor) else None
-    return [b.item() if isinstance(b, Tensor) and b.ndim == 0 else
-            scalars.scalar_argument(b, dt) if dt is not None and isinstance(b, (int, float)) else b for b in plain]
+    numbers = [b for b in plain if type(b) in _NUMBER]
+    if numbers and isinstance(input, Tensor):
+        a = input._data  # a float tensor keeps its dtype with any Python number
+        dt = a.dtype if a.dtype.kind == "f" else B.host_dtype(dtypes.result_type(a, *numbers))
+        plain = [scalars.scalar_argument(b, dt) if type(b) in _NUMBER else b for b in plain]
+    return [b.item() if isinstance(b, Tensor) and b.ndim == 0 else b for b in plain]
+
+
+_NUMBER = {int, float, bool}
 
 
 def clamp(input, min=None, max=None):  # noqa: A002 - PyTorch's names
