@@ -172,15 +172,41 @@ def assigned(value, dt):
 
 
 def listed(data, dt):
-    """Nested data for torch.tensor(data, dtype=<an integer or bool dtype>): each Python number checked and
-    fitted as PyTorch's tensor() does (its message names the dtype, 'int8'); arrays and tensors inside pass."""
-    if isinstance(data, (list, tuple)):
-        return [listed(x, dt) for x in data]
+    """Nested data for torch.tensor(data, dtype=<an integer or bool dtype>), each number checked and fitted as
+    PyTorch's tensor() does (its message names the dtype, 'int8'): an array of it, or the nested lists.
+    An array given as `data` itself passes unchecked (PyTorch casts it: 300 becomes 44 in int8)."""
+    if B.is_array(data):
+        return data
+    try:
+        ints = B.asarray(data)
+    except (OverflowError, ValueError, TypeError):  # ints past int64, ragged rows: each number in turn
+        ints = None
+    if ints is not None and ints.dtype.kind in "ib":  # all ints (or bools): one range check over the array
+        return _checked_ints(ints, dt)
+    return _walked(data, dt)
+
+
+def _checked_ints(ints, dt):
+    if dt.kind == "b" or ints.dtype.kind == "b" or not ints.size:
+        return ints
+    lo, hi = _limits(dt)
+    low = -hi if dt.kind == "u" else lo  # an unsigned dtype takes a negative int wrapped (NumPy's cast wraps it)
+    if ints.min() < low or ints.max() > hi:
+        first = ints[(ints < low) | (ints > hi)].reshape(-1)[0]
+        raise _refuse(int(first), dt, dt.name)
+    return ints
+
+
+def _walked(data, dt):
+    """`listed` one number at a time: floats, NumPy scalars (numpy.float32 is refused, as PyTorch refuses it),
+    ints past int64."""
+    if isinstance(data, (list, tuple)) or B.is_array(data) and data.ndim:
+        return [_walked(x, dt) for x in data]
     if _not_python_number(data) and not (dt.kind == "b" and data.dtype.kind == "b"):
         raise errors.type_error(f"'{errors.type_name(data)}' object cannot be interpreted as an integer",
                                 "An integer tensor is made from Python ints (or NumPy integers): convert with "
                                 "int(v), or make the tensor without dtype and call .long() on it.")
-    number = _number(data)
+    number = _number(data.item() if B.is_array(data) else data)
     if number is None or dt.kind == "b":  # a bool tensor takes any number, as True or False
         return data
     if isinstance(number, int) and not -2 ** 63 <= number < 2 ** 63:
