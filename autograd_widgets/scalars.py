@@ -125,6 +125,12 @@ def filling(value, dt, numel: int):
     return value if number is None else _half(_argument_int(number), dt)
 
 
+def copied(array, dt):
+    """A 0-d tensor's value (`array`) as PyTorch's fill_ copies it into array dtype `dt`: cast unchecked, as
+    NumPy casts (300 wraps to 44 in int8, 1e39 becomes inf in float16), without NumPy's warning."""
+    return B.quietly(array.astype, dt)
+
+
 def _argument_int(number):
     """`number`, unless it is an int PyTorch cannot read as an argument: it reads int64, or uint64 past that,
     and beyond both Python itself refuses it."""

@@ -162,18 +162,21 @@ def test_arithmetic_is_not_checked(d):
 
 
 @pytest.mark.xfail(strict=True, reason="Tensor.fill_ (tensor.py, the lead's file) does not call "
-                                       "scalars.filling yet; remove this mark once it does")
+                                       "scalars.filling / scalars.copied yet; remove this mark once it does")
 @pytest.mark.parametrize("d", DTYPES)
 def test_fill_like_pytorch_for_every_bound(d):
-    """t.fill_(v) checks v as torch.full does ('value cannot be converted to type int8_t without overflow'),
-    except for a single float16 element, which PyTorch fills unchecked."""
+    """t.fill_(v) checks a number v as torch.full does ('value cannot be converted to type int8_t without
+    overflow'), except for a single float16 element, which PyTorch fills unchecked; a 0-d tensor's value is
+    cast unchecked (300 wraps to 44 in int8)."""
     for n in (3, 1):
         def program(T, dt, v):
             t = T.zeros(n, dtype=dt)
-            assert t.fill_(v) is t
+            assert t.fill_(v(T) if callable(v) else v) is t
             return t
-        expected = [outcome(torch, program, getattr(torch, d), v) for v in VALUES]
-        assert [outcome(aw, program, getattr(aw, d), v) for v in VALUES] == expected
+        tensors = [lambda T: T.tensor(300), lambda T: T.tensor(-1), lambda T: T.tensor(1e39, dtype=T.float64),
+                   lambda T: T.tensor(2.7), lambda T: T.tensor(True), lambda T: T.tensor(70000.)]
+        expected = [outcome(torch, program, getattr(torch, d), v) for v in VALUES + tensors]
+        assert [outcome(aw, program, getattr(aw, d), v) for v in VALUES + tensors] == expected
 
 
 @pytest.mark.parametrize("shape", [(), (1,), (1, 1), (2,)], ids=str)
