@@ -107,6 +107,13 @@ def beyond_int64():
                         "(2.0**63) or dtype=torch.float64 for larger numbers.")
 
 
+def _long_long(number):
+    """`number`, unless it is an int outside int64 (where PyTorch reads a C++ long long)."""
+    if isinstance(number, int) and not -2 ** 63 <= number < 2 ** 63:
+        raise beyond_int64()
+    return number
+
+
 def scalar_argument(value, dt):
     """`value`, given as a Scalar argument (torch.full, full_like, new_full, masked_fill, a clamp bound), ready
     to write into array dtype `dt`; PyTorch's error if it does not fit. Values that are no numbers pass as given."""
@@ -170,11 +177,9 @@ def assigned(value, dt):
         number = _number(value)
     if number is None:
         return value
-    if isinstance(number, int) and not -2 ** 63 <= number < 2 ** 63:
-        raise beyond_int64()
     if _is_half(dt):
-        return _half(number, dt)
-    return _checked(number, dt)
+        return _half(_long_long(number), dt)
+    return _checked(_long_long(number), dt)
 
 
 def listed(data, dt):
@@ -215,6 +220,4 @@ def _walked(data, dt):
     number = _number(data.item() if B.is_array(data) else data)
     if number is None or dt.kind == "b":  # a bool tensor takes any number, as True or False
         return data
-    if isinstance(number, int) and not -2 ** 63 <= number < 2 ** 63:
-        raise beyond_int64()
-    return _checked(number, dt, c_names=False)
+    return _checked(_long_long(number), dt, c_names=False)
