@@ -175,6 +175,7 @@ def full(size=_MISSING, fill_value=_MISSING, dtype=None, device=None, requires_g
         raise errors.type_error(f"full() missing {missing}", "torch.full(size, fill_value): a shape and the value "
                                 "every element takes, e.g. torch.full((2, 3), 7.0).")
     size = sizes("full", (size,), varargs=False)
+    fill_value = scalars.parsed(fill_value)  # a NumPy integer gives an int64 tensor, numpy.bool_ a float one
     if dtype is None:
         dtype = (dtypes.bool if isinstance(fill_value, bool) else dtypes.int64 if isinstance(fill_value, int)
                  else dtypes.default_float())

@@ -152,6 +152,17 @@ def test_recorded_writes_are_checked_too(d):
         assert outcome(aw, program, getattr(aw, d), v) == outcome(torch, program, getattr(torch, d), v)
 
 
+@pytest.mark.parametrize("value", [np.int64(3), np.uint8(3), np.bool_(True), np.float32(2.5), np.float64(2.5)],
+                         ids=lambda v: type(v).__name__)
+def test_full_reads_a_numpy_scalar_as_pytorch(value):
+    """torch.full's dtype from a NumPy scalar as PyTorch's parser reads it: an integer is an int (int64), any
+    other (numpy.bool_ too) a float; full_like keeps the tensor's dtype."""
+    def program(T, dt, v):
+        return T.full((2,), v), T.full_like(T.zeros(2, dtype=dt), v)
+    ours, theirs = program(aw, aw.int8, value), program(torch, torch.int8, value)
+    assert [(str(t.dtype), t.tolist()) for t in ours] == [(str(t.dtype), t.tolist()) for t in theirs]
+
+
 @pytest.mark.parametrize("d", ["float32", "float16", "int8", "uint8", "int64"])
 def test_arithmetic_is_not_checked(d):
     """x + 1e39 and x * 300 wrap or overflow to inf without a word in PyTorch; they stay so (no check there)."""
