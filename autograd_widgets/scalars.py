@@ -16,6 +16,7 @@ _C_NAME = {"float64": "double", "float32": "float", "float16": "c10::Half", "boo
            "uint8": "uint8_t", "int16": "int16_t", "int32": "int", "int64": "int64_t"}
 _LIMITS = {}  # array dtype -> (lowest, highest): floats for a float dtype, ints for an integer one
 _PLAIN = {float, int, bool}  # Python's numbers: taken as they are, before the checks for NumPy scalars
+_FLOAT_RANGES = {}  # float array dtype -> (lowest, highest), for the common case: a number that fits as it is
 
 
 def _limits(dt) -> tuple:
@@ -23,7 +24,7 @@ def _limits(dt) -> tuple:
     if got is None:
         if dt.kind == "f":
             info = B.finfo(dt)
-            got = float(info.min), float(info.max)
+            got = _FLOAT_RANGES[dt] = float(info.min), float(info.max)
         else:
             info = B.iinfo(dt)
             got = int(info.min), int(info.max)
@@ -114,13 +115,42 @@ def _long_long(number):
     return number
 
 
+def fit_as_given(values, dt) -> bool:
+    """Whether each of `values` is None, or a Python float or int64 that float dtype `dt` holds as it is: the
+    common case (x.clamp(min=0), torch.full(s, 0.5), t[i] = 1.5), answered before any other check."""
+    bounds = _FLOAT_RANGES.get(dt)
+    if bounds is None:  # an integer dtype, or a float one not seen yet
+        return False
+    lo, hi = bounds
+    for v in values:
+        kind = type(v)
+        if v is not None and not (kind is float and lo <= v <= hi or
+                                  kind is int and lo <= v <= hi and -2 ** 63 <= v < 2 ** 63):
+            return False
+    return True
+
+
 def scalar_argument(value, dt):
     """`value`, given as a Scalar argument (torch.full, full_like, new_full, masked_fill, a clamp bound), ready
     to write into array dtype `dt`; PyTorch's error if it does not fit. Values that are no numbers pass as given."""
+    if fit_as_given((value,), dt):
+        return value
     number = value if type(value) in _PLAIN else _number(parsed(value))
     if number is None:
         return value
     return _checked(_argument_int(number), dt)
+
+
+def scalar_arguments(values, dt) -> list:
+    """Several Scalar arguments of one call (clamp's min and max, ...) in the order PyTorch's parser reads them:
+    all parsed first (an int past 64 bits raises Python's OverflowError), then each range-checked."""
+    if fit_as_given(values, dt):
+        return list(values)
+    numbers = [value if type(value) in _PLAIN else _number(parsed(value)) for value in values]
+    for number in numbers:
+        if number is not None:
+            _argument_int(number)
+    return [value if number is None else _checked(number, dt) for value, number in zip(values, numbers)]
 
 
 def filling(value, dt, numel: int):
@@ -168,6 +198,8 @@ def _not_python_number(value) -> bool:
 def assigned(value, dt):
     """`value` for `t[index] = value` into array dtype `dt`, or PyTorch's error. PyTorch reads a Python int as
     int64 there and does not check a float16 tensor (1e39 becomes inf)."""
+    if fit_as_given((value,), dt):
+        return value
     if type(value) in _PLAIN:
         number = value
     elif _not_python_number(value):

@@ -56,6 +56,8 @@ ENTRIES = {
     "index_fill 0-d value": lambda T, d, v: T.zeros(3, dtype=d).index_fill(0, T.tensor([1]),
                                                                            T.tensor(v, dtype=T.float64))
     if isinstance(v, float) else T.zeros(1),
+    "scatter value": lambda T, d, v: T.zeros(3, dtype=d).scatter(0, T.tensor([0, 2]), v),
+    "pad value": lambda T, d, v: T.nn.functional.pad(T.zeros(1, dtype=d), (1, 1), value=v),
     "setitem int": _setitem(lambda T: 0),
     "setitem slice": _setitem(lambda T: slice(None)),
     "setitem empty slice": _setitem(lambda T: slice(0, 0)),
@@ -77,6 +79,8 @@ CLAMPS = {  # a bool tensor refuses clamp itself ("clamp_min_scalar_cpu" not imp
 }
 FLOAT_CLAMPS = {  # in place on an integer tensor a float bound is refused first (another message: see report)
     "clip_": _in_place(lambda T, t, v: t.clip_(max=v)),
+    "hardtanh": lambda T, d, v: T.nn.functional.hardtanh(T.zeros(3, dtype=d), -abs(v), abs(v)) if v == v
+    else T.zeros(1),
 }
 CASES = [pytest.param(entry, d, id=f"{name}-{d}") for name, entry in ENTRIES.items() for d in DTYPES] + \
         [pytest.param(entry, d, id=f"{name}-{d}") for name, entry in CLAMPS.items() for d in DTYPES if d != "bool"] + \

@@ -110,12 +110,14 @@ ClampMaxBackward1 = _one_sided_tensor("ClampMaxBackward1", "max")
 def _numbers(input, *bounds):
     """The bounds as PyTorch's argument parser reads them: numbers, NumPy scalars and 0-d tensors are Scalars.
     Numbers are converted to the result's dtype with PyTorch's range check (a 0-d tensor's value is not)."""
+    if isinstance(input, Tensor) and scalars.fit_as_given(bounds, input._data.dtype):
+        return bounds  # Python numbers a float tensor holds: nothing to convert
     plain = [scalars.parsed(b) for b in bounds]
     numbers = [b for b in plain if type(b) in _NUMBER]
     if numbers and isinstance(input, Tensor):
         a = input._data  # a float tensor keeps its dtype with any Python number
         dt = a.dtype if a.dtype.kind == "f" else B.host_dtype(dtypes.result_type(a, *numbers))
-        plain = [scalars.scalar_argument(b, dt) if type(b) in _NUMBER else b for b in plain]
+        plain = scalars.scalar_arguments(plain, dt)  # passes None and tensors as they are
     return [b.item() if isinstance(b, Tensor) and b.ndim == 0 else b for b in plain]
 
 
