@@ -213,14 +213,15 @@ def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False
     if dtype is None:
         dtype = dtypes.int64 if all(isinstance(v, int) for v in vals) else dtypes.default_float()
     xp = B.namespace(_device(device))
-    return _finish(xp.arange(*vals, dtype=B.float64 if dtype.is_floating_point else None).astype(dtype.array_dtype),
-                   requires_grad)
+    values = xp.arange(*vals, dtype=B.float64 if dtype.is_floating_point else None)
+    return _finish(B.quietly(values.astype, dtype.array_dtype), requires_grad)  # past float32's range: inf, silently
 
 
 def linspace(start, end, steps, dtype=None, device=None, requires_grad=False):
     d = dtype or dtypes.default_float()
+    start, end = scalars.scalar_arguments((start, end), d.array_dtype)  # as PyTorch: linspace(0, 1e39) raises
     xp = B.namespace(_device(device))
-    return _finish(xp.linspace(start, end, steps, dtype=B.float64).astype(d.array_dtype), requires_grad)
+    return _finish(B.quietly(xp.linspace(start, end, steps, dtype=B.float64).astype, d.array_dtype), requires_grad)
 
 
 def eye(n, m=None, dtype=None, device=None, requires_grad=False):
