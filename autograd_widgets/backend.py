@@ -366,3 +366,4 @@ int16, int8 = numpy.int16, numpy.int8
 host_dtype = numpy.dtype
 promote_types = numpy.promote_types
 finfo = numpy.finfo
+iinfo = numpy.iinfo

@@ -1,6 +1,8 @@
 """Making tensors: tensor(), zeros(), arange(), ... (random ones: random_ops.py)"""
+import math
+
 from . import backend as B
-from . import dtypes, errors
+from . import dtypes, errors, scalars
 from .device import type_of as _device
 from .size_args import sizes
 from .tensor import Tensor
@@ -38,7 +40,10 @@ def to_array(data, dtype=None, device=None):
 
     Without `device`, an array stays where it lives (a CuPy array gives a 'cuda' tensor, as in PyTorch)."""
     if dtype is not None:
-        return B.asarray(_plain(data), dtype=dtype.array_dtype, device=device, copy=True)
+        data = _plain(data)
+        if dtype.array_dtype.kind in "iub":  # PyTorch checks each number against an integer dtype's range
+            data = scalars.listed(data, dtype.array_dtype)
+        return B.asarray(data, dtype=dtype.array_dtype, device=device, copy=True)
     if B.is_array(data):
         return dtypes.coerce_array(B.asarray(data, device=device, copy=True))
     data = _plain(data)
@@ -63,9 +68,7 @@ def _check_int64(data):
         else:
             flat.append(x)
     if all(isinstance(x, int) for x in flat) and any(not -2 ** 63 <= x < 2 ** 63 for x in flat):
-        raise errors.value("Overflow when unpacking long long",
-                           "A tensor of Python ints is int64, which holds -2**63 to 2**63 - 1. Give a float "
-                           "(2.0**63) or dtype=torch.float64 for larger numbers.")
+        raise scalars.beyond_int64()
 
 
 def _has_array_leaf(data):
@@ -172,9 +175,11 @@ def full(size=_MISSING, fill_value=_MISSING, dtype=None, device=None, requires_g
         raise errors.type_error(f"full() missing {missing}", "torch.full(size, fill_value): a shape and the value "
                                 "every element takes, e.g. torch.full((2, 3), 7.0).")
     size = sizes("full", (size,), varargs=False)
+    fill_value = scalars.parsed(fill_value)  # a NumPy integer gives an int64 tensor, numpy.bool_ a float one
     if dtype is None:
         dtype = (dtypes.bool if isinstance(fill_value, bool) else dtypes.int64 if isinstance(fill_value, int)
                  else dtypes.default_float())
+    fill_value = scalars.filling(fill_value, dtype.array_dtype, math.prod(size))
     return _filled(fill_value, (tuple(size),), dtype, device, requires_grad)
 
 
@@ -191,7 +196,8 @@ def ones_like(t, dtype=None, device=None, requires_grad=False):
 
 
 def full_like(t, fill_value, dtype=None, device=None, requires_grad=False):
-    return _like(fill_value, t, dtype, device, requires_grad)
+    return _like(scalars.filling(fill_value, (dtype or t.dtype).array_dtype, t.numel()), t, dtype, device,
+                 requires_grad)
 
 
 def empty_like(t, dtype=None, device=None, requires_grad=False):
@@ -207,14 +213,15 @@ def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False
     if dtype is None:
         dtype = dtypes.int64 if all(isinstance(v, int) for v in vals) else dtypes.default_float()
     xp = B.namespace(_device(device))
-    return _finish(xp.arange(*vals, dtype=B.float64 if dtype.is_floating_point else None).astype(dtype.array_dtype),
-                   requires_grad)
+    values = xp.arange(*vals, dtype=B.float64 if dtype.is_floating_point else None)
+    return _finish(B.quietly(values.astype, dtype.array_dtype), requires_grad)  # past float32's range: inf, silently
 
 
 def linspace(start, end, steps, dtype=None, device=None, requires_grad=False):
     d = dtype or dtypes.default_float()
+    start, end = scalars.scalar_arguments((start, end), d.array_dtype)  # as PyTorch: linspace(0, 1e39) raises
     xp = B.namespace(_device(device))
-    return _finish(xp.linspace(start, end, steps, dtype=B.float64).astype(d.array_dtype), requires_grad)
+    return _finish(B.quietly(xp.linspace(start, end, steps, dtype=B.float64).astype, d.array_dtype), requires_grad)
 
 
 def eye(n, m=None, dtype=None, device=None, requires_grad=False):

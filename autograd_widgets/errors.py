@@ -25,6 +25,10 @@ def type_error(torch_message, explanation):
     return TypeError(_explain(torch_message, explanation))
 
 
+def overflow(torch_message, explanation):
+    return OverflowError(_explain(torch_message, explanation))
+
+
 def not_implemented(torch_message, explanation):
     return NotImplementedError(_explain(torch_message, explanation))
 

@@ -39,14 +39,14 @@ FUNCTIONS = {
     "logical_not": Q.logical_not, "isclose": Q.isclose, "allclose": Q.allclose, "equal": Q.equal,
     "div": D.div, "divide": D.div, "floor_divide": D.floor_divide, "remainder": D.remainder, "fmod": D.fmod,
     "scatter": SC.scatter, "masked_fill": M.masked_fill, "masked_select": M.masked_select, "tril": M.tril,
-    "triu": M.triu, "index_select": M.index_select, "any": Q.any, "all": Q.all, "count_nonzero": Q.count_nonzero,
-    "nonzero": Q.nonzero, "argwhere": Q.argwhere, "isnan": Q.isnan, "isinf": Q.isinf, "isfinite": Q.isfinite,
-    "unique": Q.unique,
+    "triu": M.triu, "index_select": M.index_select, "index_fill": M.index_fill, "any": Q.any, "all": Q.all,
+    "count_nonzero": Q.count_nonzero, "nonzero": Q.nonzero, "argwhere": Q.argwhere, "isnan": Q.isnan,
+    "isinf": Q.isinf, "isfinite": Q.isfinite, "unique": Q.unique,
 }
 # torch-level functions only (no Tensor method)
 TORCH_ONLY = {"concat": SH.cat, "concatenate": SH.cat, "hstack": SH.hstack, "vstack": SH.vstack}
 IN_PLACE = ("round", "clamp", "clip", "clamp_min", "clamp_max", "floor_divide", "remainder", "fmod",
-            "scatter", "masked_fill", "tril", "triu")
+            "scatter", "masked_fill", "index_fill", "tril", "triu")
 COMPARISONS = ("eq", "ne", "gt", "ge", "lt", "le", "greater", "greater_equal", "less", "less_equal", "not_equal")
 
 

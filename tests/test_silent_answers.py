@@ -526,7 +526,7 @@ def test_an_output_given_twice_to_backward_counts_twice():
 ], ids=["tensor", "tensor dtype", "from array", "as_tensor", "overflowing mul", "cast"])
 def test_out_of_range_values_become_inf_silently_as_in_pytorch(make):
     """NumPy warns when a cast or an op overflows; PyTorch gives inf without a word. (Its full, fill_ and
-    setitem raise instead: 'value cannot be converted to type float without overflow'; not yet here.)"""
+    setitem raise instead: 'value cannot be converted to type float without overflow'; test_scalar_overflow.py.)"""
     import warnings
 
     def program(T):

@@ -1,7 +1,7 @@
 """torch.nn.functional: activations, layers (linear, conv, pooling, normalization, embedding, dropout), losses."""
 import warnings
 
-from .. import errors
+from .. import errors, scalars
 from ..ops.pointwise import ReluBackward0, SigmoidBackward0, TanhBackward0
 
 
@@ -155,6 +155,7 @@ def softplus(input, beta=1.0, threshold=20.0):
 def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
     if min_val > max_val:
         raise ValueError("min_val cannot be greater than max_val")
+    max_val, min_val = scalars.scalar_arguments((max_val, min_val), input._data.dtype)  # in PyTorch's order
     return _activation(_act.HardtanhBackward0, input, inplace, min_val=min_val, max_val=max_val)
 
 

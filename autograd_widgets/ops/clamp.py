@@ -3,21 +3,38 @@
 PyTorch picks the node by the bounds: numbers (or 0-d tensors) give ClampBackward1 /
 ClampMinBackward0 / ClampMaxBackward0, tensors give ClampBackward0 / ClampMinBackward1 / ...
 """
+import math
+
 from .. import backend as B
-from .. import errors
+from .. import dtypes, errors, scalars
 from ..node import Op
 from ..tensor import Tensor
 from .pointwise import promote, where
 
 
 def _bound(xp, a, lo, hi):
+    """`a` clamped in the dtype PyTorch gives a, min and max together (an integer `a` with an int and a float bound
+    is clamped as float, not first at the int in a's dtype)."""
+    if a.dtype.kind != "f":
+        dt = dtypes.result_type(a, *(b for b in (lo, hi) if b is not None))
+        if a.dtype != dt:
+            a = a.astype(dt)
     if lo is not None:
         a, lo = promote(a, lo)
-        a = xp.maximum(a, lo)
+        a = _keeping_ties(xp, xp.maximum(a, lo), a, lo)
     if hi is not None:
         a, hi = promote(a, hi)
-        a = xp.minimum(a, hi)
+        a = _keeping_ties(xp, xp.minimum(a, hi), a, hi)
     return a
+
+
+def _keeping_ties(xp, clamped, a, bound):
+    """`clamped` with a's own value where a equals a bound of -0.0, as PyTorch keeps it: 0.0 clamped at -0.0
+    stays 0.0 (NumPy's maximum picks either zero, by dtype). Only for that bound, so clamp(min=0) costs
+    nothing more; a -0.0 clamped at 0.0 may still become 0.0 here (PyTorch keeps -0.0)."""
+    if type(bound) is float and bound == 0 and math.copysign(1.0, bound) < 0:
+        return xp.where(a == bound, a, clamped)
+    return clamped
 
 
 class ClampBackward1(Op):
@@ -90,9 +107,21 @@ ClampMinBackward1 = _one_sided_tensor("ClampMinBackward1", "min")
 ClampMaxBackward1 = _one_sided_tensor("ClampMaxBackward1", "max")
 
 
-def _number(b):
-    """A bound as PyTorch's argument parser reads it: numbers, NumPy scalars and 0-d tensors are Scalars."""
-    return b.item() if isinstance(b, Tensor) and b.ndim == 0 or isinstance(b, B.generic_scalar) else b
+def _numbers(input, *bounds):
+    """The bounds as PyTorch's argument parser reads them: numbers, NumPy scalars and 0-d tensors are Scalars.
+    Numbers are converted to the result's dtype with PyTorch's range check (a 0-d tensor's value is not)."""
+    if isinstance(input, Tensor) and scalars.fit_as_given(bounds, input._data.dtype):
+        return bounds  # Python numbers a float tensor holds: nothing to convert
+    plain = [scalars.parsed(b) for b in bounds]
+    numbers = [b for b in plain if type(b) in _NUMBER]
+    if numbers and isinstance(input, Tensor):
+        a = input._data  # a float tensor keeps its dtype with any Python number
+        dt = a.dtype if a.dtype.kind == "f" else B.host_dtype(dtypes.result_type(a, *numbers))
+        plain = scalars.scalar_arguments(plain, dt)  # passes None and tensors as they are
+    return [b.item() if isinstance(b, Tensor) and b.ndim == 0 else b for b in plain]
+
+
+_NUMBER = {int, float, bool}
 
 
 def clamp(input, min=None, max=None):  # noqa: A002 - PyTorch's names
@@ -101,7 +130,8 @@ def clamp(input, min=None, max=None):  # noqa: A002 - PyTorch's names
                              "Give a lower bound (min=...), an upper bound (max=...), or both.")
     if isinstance(min, Tensor) and min.ndim or isinstance(max, Tensor) and max.ndim:
         return ClampBackward0.apply(input, min, max)
-    return ClampBackward1.apply(input, min=_number(min), max=_number(max))
+    lo, hi = _numbers(input, min, max)
+    return ClampBackward1.apply(input, min=lo, max=hi)
 
 
 clip = clamp
@@ -110,10 +140,10 @@ clip = clamp
 def clamp_min(input, min):  # noqa: A002
     if isinstance(min, Tensor):
         return ClampMinBackward1.apply(input, min)
-    return ClampMinBackward0.apply(input, bound=_number(min))
+    return ClampMinBackward0.apply(input, bound=_numbers(input, min)[0])
 
 
 def clamp_max(input, max):  # noqa: A002
     if isinstance(max, Tensor):
         return ClampMaxBackward1.apply(input, max)
-    return ClampMaxBackward0.apply(input, bound=_number(max))
+    return ClampMaxBackward0.apply(input, bound=_numbers(input, max)[0])

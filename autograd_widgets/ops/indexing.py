@@ -2,7 +2,7 @@
 import re
 
 from .. import backend as B
-from .. import errors
+from .. import errors, scalars
 from ..grad_mode import GradMode
 from ..node import Op
 from ..tensor import Tensor
@@ -229,7 +229,8 @@ def getitem(t, index, region=False):
 
 def setitem(t, index, value):
     """t[index] = value as PyTorch runs it: a copy_ into the view t[index] (CopySlices when a graph is
-    involved), or index_put_ for an index of tensors and lists alone."""
+    involved), or index_put_ for an index of tensors and lists alone. A number is range-checked first."""
+    value = scalars.assigned(value, t._data.dtype)
     try:
         return _setitem(t, index, value)
     except IndexError as e:

@@ -1,7 +1,7 @@
 """Ops that keep or overwrite elements by a boolean mask, a triangle or an index list: masked_fill,
-masked_select, tril/triu, index_select, repeat. Each class is one row of PyTorch's derivatives.yaml."""
+masked_select, tril/triu, index_select, index_fill, repeat. Each class is one row of PyTorch's derivatives.yaml."""
 from .. import backend as B
-from .. import errors
+from .. import errors, scalars
 from ..node import Op
 from ..tensor import Tensor
 from ..size_args import sizes
@@ -34,7 +34,7 @@ def masked_fill(input, mask, value):
     if isinstance(value, Tensor):  # a 0-dim tensor of a number (its own gradient is not supported)
         value = value.item()
     mask = _mask_array(mask, "masked_fill_ only supports boolean masks, but got mask with dtype {}")
-    return MaskedFillBackward0.apply(input, mask=mask, value=value)
+    return MaskedFillBackward0.apply(input, mask=mask, value=scalars.scalar_argument(value, input._data.dtype))
 
 
 class MaskedScatterBackward0(Op):
@@ -121,6 +121,68 @@ def index_select(input, dim, index):
         raise errors.index("index_select(): Index is supposed to be a vector",
                            "index is a 1-D tensor of integer positions along dim.")
     return IndexSelectBackward0.apply(input, dim=errors.wrap_dim(dim, input.ndim), index=index._data.reshape(-1))
+
+
+def _index_filled(a, dim, index, value):
+    """A copy of array `a` with the slices at `index` along `dim` set to `value` (a 0-d array is one slice)."""
+    out = a.copy()
+    flat = out.reshape(1) if out.ndim == 0 else out  # a view: writing it writes out
+    where = [slice(None)] * flat.ndim
+    where[dim] = index
+    flat[tuple(where)] = value
+    return out
+
+
+class IndexFillBackward0(Op):
+    """index_fill(self, dim, index, value), value a number: the filled slices get no gradient."""
+    args = ("self",)
+    def forward(ctx, a, dim, index, value):
+        ctx.dim, ctx.index = dim, index
+        return _index_filled(a, dim, index, value)
+    def backward(ctx, g):
+        return (IndexFillBackward0.apply(g, dim=ctx.dim, index=ctx.index, value=0),)
+
+
+class IndexFillBackward1(Op):
+    """index_fill(self, dim, index, value), value a 0-d tensor: it gets the gradient of each filled place, once
+    for an index given twice."""
+    args = ("self", "value")
+    def forward(ctx, a, value, dim, index):
+        ctx.dim, ctx.index = dim, index
+        return _index_filled(a, dim, index, value.astype(a.dtype))
+    def backward(ctx, g):
+        need = ctx.needs_input_grad
+        once = B.ns(ctx.index).unique(ctx.index)
+        filled = g.reshape(1) if g.ndim == 0 else g
+        return ((IndexFillBackward0.apply(g, dim=ctx.dim, index=ctx.index, value=0) if need[0] else None),
+                (IndexSelectBackward0.apply(filled, dim=ctx.dim, index=once).sum() if need[1] else None))
+
+
+def index_fill(input, dim, index, value):
+    """input with the slices at `index` (an int64 tensor, at most 1-D) along `dim` set to `value`: a number, or a
+    0-d tensor that then gets a gradient. The value is range-checked as PyTorch checks a Scalar."""
+    if not isinstance(index, Tensor) or isinstance(value, Tensor) and value.ndim:
+        if isinstance(value, Tensor):
+            raise errors.runtime(f"index_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+                                 f"{value.ndim} dimension(s).", "Give one number, or a 0-d tensor (t.sum(), t[0]).")
+        raise errors.type_error(f"index_fill() received an invalid combination of arguments - got (int, "
+                                f"{errors.type_name(index)}, {errors.type_name(value)})",
+                                "index_fill(dim, index, value): index is an int64 tensor, e.g. torch.tensor([0, 2]).")
+    if index._data.dtype != B.host_dtype(B.int64):
+        raise errors.index("index_fill_(): Expected dtype int64 for index.",
+                           "index holds positions along dim: make it with torch.tensor([0, 2]) (int64).")
+    if index.ndim > 1:
+        raise errors.runtime("Index has to be a vector/scalar", "index is a 1-D list of positions along dim.")
+    dim = errors.wrap_dim(dim, input.ndim)
+    number = scalars.scalar_argument(value.item() if isinstance(value, Tensor) else value, input._data.dtype)
+    positions, size = index._data.reshape(-1), (input.shape[dim] if input.ndim else 1)
+    bad = positions[(positions >= size) | (positions < -size)]
+    if bad.size:
+        raise errors.index(f"index {int(bad[0])} is out of bounds for dimension {dim} with size {size}",
+                           f"Positions along dim {dim} run from {-size} to {size - 1}.")
+    if isinstance(value, Tensor):
+        return IndexFillBackward1.apply(input, value, dim=dim, index=positions)
+    return IndexFillBackward0.apply(input, dim=dim, index=positions, value=number)
 
 
 class RepeatBackward0(Op):

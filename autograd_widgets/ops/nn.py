@@ -1,7 +1,7 @@
 """The ops behind torch.nn.functional's linear, embedding, one_hot, dropout and pad."""
 from .. import backend as B
 from .. import creation
-from .. import errors
+from .. import errors, scalars
 from ..node import Op
 from ..size_args import int_arg, sizes
 from ..tensor import Tensor
@@ -247,7 +247,8 @@ def pad(input: Tensor, pad, mode: str = "constant", value=None) -> Tensor:
                              f"padding length {len(pad)} and input of dimension {input.ndim}",
                              "Give at most one (before, after) pair per dimension.")
     if mode == "constant":
-        return ConstantPadNdBackward0.apply(input, pad=pad, value=0 if value is None else value)
+        value = 0 if value is None else scalars.scalar_argument(float(value), input._data.dtype)  # a float arg
+        return ConstantPadNdBackward0.apply(input, pad=pad, value=value)
     if mode not in ("reflect", "replicate"):
         raise errors.not_supported(f"torch.nn.functional.pad with mode='{mode}'")
     dims = len(pad) // 2

@@ -4,7 +4,7 @@ Rows of derivatives.yaml: self gets the gradient with those places zeroed (grad.
 src the gradient gathered from them (grad.gather(dim, index)).
 """
 from .. import backend as B
-from .. import errors
+from .. import errors, scalars
 from ..node import Op
 from ..tensor import Tensor
 from .order import GatherBackward0, _full_index
@@ -58,4 +58,5 @@ def scatter(input, dim, index, src=None, value=None, *, reduce=None):
     dim = errors.wrap_dim(dim, input.ndim)
     if isinstance(src, Tensor):
         return ScatterBackward0.apply(input, src, dim=dim, index=index._data)
-    return ScatterBackward1.apply(input, dim=dim, index=index._data, value=value if src is None else src)
+    value = scalars.scalar_argument(value if src is None else src, input._data.dtype)
+    return ScatterBackward1.apply(input, dim=dim, index=index._data, value=value)
