@@ -3,7 +3,7 @@ import warnings
 import weakref
 
 from . import backend as B
-from . import dtypes, errors, node
+from . import dtypes, errors, node, scalars
 from .naming import TorchClass, visible
 from .grad_mode import GradMode, no_grad
 from .size import Size
@@ -433,7 +433,9 @@ class Tensor(metaclass=TorchClass):
         return self._fill(0, "ZeroBackward0")
 
     def fill_(self, value):
-        return self._fill(value.item() if isinstance(value, Tensor) else value, "FillBackward2")
+        if isinstance(value, Tensor):  # a 0-d tensor's value is copied unchecked, as PyTorch
+            return self._fill(scalars.copied(value._data, self._data.dtype), "FillBackward2")
+        return self._fill(scalars.filling(value, self._data.dtype, self.numel()), "FillBackward2")
 
     def _fill(self, value, node):
         self._check_inplace(computed=False)

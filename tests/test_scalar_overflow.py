@@ -187,8 +187,6 @@ def test_arithmetic_is_not_checked(d):
         assert outcome(aw, program, getattr(aw, d), v) == outcome(torch, program, getattr(torch, d), v)
 
 
-@pytest.mark.xfail(strict=True, reason="Tensor.fill_ (tensor.py, the lead's file) does not call "
-                                       "scalars.filling / scalars.copied yet; remove this mark once it does")
 @pytest.mark.parametrize("d", DTYPES)
 def test_fill_like_pytorch_for_every_bound(d):
     """t.fill_(v) checks a number v as torch.full does ('value cannot be converted to type int8_t without
