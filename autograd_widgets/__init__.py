@@ -5,6 +5,7 @@
 import inspect as _inspect
 
 from . import dtypes as _dtypes
+from . import errors as _errors
 from .tensor import Tensor
 from . import methods as _methods  # noqa: F401  (binds the op methods onto Tensor)
 from .node import entry_point as _entry_point
@@ -44,6 +45,9 @@ _ONE_INPUT = _inspect.Signature([_inspect.Parameter("input", _inspect.Parameter.
 def _method(name):
     """torch.<name>(input, ...) running Tensor.<name>; a one-input op's node straight away (the hot path)."""
     def general(input, *args, **kwargs):
+        if not isinstance(input, Tensor):  # (a number has no such method: PyTorch's TypeError, not ours)
+            raise _errors.not_tensor(name, "input", input, 1, f"torch.{name}() works on a tensor: make one with "
+                                     f"torch.tensor(...) first (math.{name} and numpy.{name} take numbers).")
         return getattr(input, name)(*args, **kwargs)
     general.__name__ = name
     op = getattr(getattr(Tensor, name), "op", None)  # methods._m's methods name their op

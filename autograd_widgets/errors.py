@@ -45,10 +45,11 @@ def type_name(value) -> str:
     return f"{module}.{kind.__name__}" if module == "numpy" else kind.__name__
 
 
-def not_tensor(name, param, value, position):
+def not_tensor(name, param, value, position, why=None):
     """PyTorch's TypeError for a function `name` whose argument `param` (at `position`) is no tensor."""
     return type_error(f"{name}(): argument '{param}' (position {position}) must be Tensor, not {type_name(value)}",
-                      f"{name}() multiplies tensors: make one with torch.tensor(...) first (use * to scale by a number).")
+                      why or f"{name}() multiplies tensors: make one with torch.tensor(...) first (use * to scale "
+                             "by a number).")
 
 
 def no_arguments(name, args, kwargs):

@@ -63,6 +63,9 @@ NO_ARGUMENT_CALLS = [
     "x.__neg__(out=y)", "x.abs(out=y)", "x.relu(out=y)", "x.sigmoid(out=y)", "x.sqrt(out=y)", "x.square(out=y)",
     "x.log1p(out=y)", "x.floor(out=y)", "x.sin(1, 2)", "x.exp(input=x)", "T.exp(x, y)", "T.exp(x, foo=1)",
     "T.exp(x, out=y) is y", "T.tanh(x, out=y) is y", "T.sqrt(x, out=y) is y", "T.exp(input=x)",
+    # a function of a tensor given something else: PyTorch's TypeError (a number has no .exp() to call)
+    "T.exp(2.0)", "T.max(2.0)", "T.tanh(None)", "T.softmax(2.0, 0)", "T.t([1, 2])", "T.clone(3)",
+    "T.argmax(np.ones(2))", "T.neg(True)", "T.relu(2)", "T.sigmoid(np.float64(1.0))",
 ]
 
 
