@@ -433,8 +433,16 @@ class Tensor(metaclass=TorchClass):
         return self._fill(0, "ZeroBackward0")
 
     def fill_(self, value):
-        if isinstance(value, Tensor):  # a 0-d tensor's value is copied unchecked, as PyTorch
-            return self._fill(scalars.copied(value._data, self._data.dtype), "FillBackward2")
+        if isinstance(value, Tensor):
+            if value.ndim:
+                raise errors.runtime(f"fill_ only supports 0-dimension value tensor but got tensor with {value.ndim} "
+                                     "dimensions.", "fill_ writes one number into every element: give a 0-d tensor "
+                                     "(v.sum(), v[0]) or a Python number.")
+            if GradMode.enabled and (self._rg or value._rg):  # FillBackward3: the value gets the gradient's sum
+                self._check_inplace(computed=False)
+                from .ops.pointwise import FillBackward3
+                return self._assign(FillBackward3.apply(self._shallow_copy(), value))
+            return self._fill(scalars.copied(value._data, self._data.dtype), "FillBackward2")  # cast unchecked
         return self._fill(scalars.filling(value, self._data.dtype, self.numel()), "FillBackward2")
 
     def _fill(self, value, node):

@@ -407,3 +407,30 @@ def test_program_observes_the_same(name):
 def test_errors_come_with_an_explanation(name):
     with pytest.raises(RuntimeError, match=r"\n\n\[autograd_widgets\] \w"):
         PROGRAMS[name](aw)
+
+
+def test_fill_with_a_tensor_value_records_fill_backward3_as_pytorch():
+    """x.fill_(v) with a 0-d tensor v: PyTorch records FillBackward3 whenever x or v requires grad, and v
+    gets the sum of the gradient (it is every element now); a 1-d v is refused in PyTorch's words."""
+    torch = pytest.importorskip("torch")
+
+    def program(T, self_grad, value_grad):
+        v = T.tensor(2.0, requires_grad=value_grad)
+        x = T.zeros(3, requires_grad=self_grad).clone() if self_grad else T.zeros(3)
+        y = x.fill_(v)
+        names = [y.grad_fn.name() if y.grad_fn else None,
+                 [fn.name() if fn else None for fn, _ in y.grad_fn.next_functions] if y.grad_fn else None]
+        if y.requires_grad:
+            (y * T.tensor([1.0, 2.0, 3.0])).sum().backward()
+        return names, y.tolist(), y.requires_grad, v.grad.item() if v.grad is not None else None
+
+    for self_grad in (False, True):
+        for value_grad in (False, True):
+            assert program(aw, self_grad, value_grad) == program(torch, self_grad, value_grad)
+
+    def refused(T):
+        with pytest.raises(RuntimeError) as e:
+            T.zeros(3).fill_(T.ones(2))
+        return str(e.value).split("\n")[0]
+    assert refused(aw) == refused(torch)
+    assert aw.zeros(3, dtype=aw.int8).fill_(aw.tensor(300)).tolist() == [44, 44, 44]  # cast unchecked, as PyTorch
