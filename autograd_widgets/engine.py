@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from . import backend as B
 from . import dtypes, errors
 from .grad_mode import GradMode
-from .node import TAKERS, VIEWS_OF_GRADIENT, AccumulateGrad
+from .node import TAKERS, AccumulateGrad
 from .post_accumulate import run_post_accumulate_grad_hooks
 from .ops.shape import expandable, sum_to
 from .tensor import Tensor
@@ -308,7 +308,7 @@ class _Backward:
             elif fn._hooked:
                 self._run_hooked(fn, grads, keep_graph)
             else:
-                through = owned and type(fn) in VIEWS_OF_GRADIENT and owned.pop(fn, False)  # views what it owns
+                through = owned and type(fn) in TAKERS and owned.pop(fn, False)  # a view node: views what it owns
                 if grads[0] is None and all(g is None for g in grads):  # nothing arrived: pass "no gradient" on
                     sent = (None,) * len(fn._fns)
                 else:  # (one output, the most: a plain call costs less than one through *grads)

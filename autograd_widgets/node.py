@@ -136,8 +136,7 @@ class _Scratch:
 _SCRATCH = _Scratch()
 
 
-VIEWS_OF_GRADIENT = set()  # the node classes that set _views_gradient (sets: the engine asks per node)
-TAKERS = set()  # those and AccumulateGrad: the nodes whose incoming gradient's owner the engine follows
+TAKERS = set()  # AccumulateGrad and the classes that set _views_gradient: whose gradient's owner the engine follows
 
 
 class Node(metaclass=TorchClass):
@@ -169,8 +168,7 @@ class Node(metaclass=TorchClass):
     def __init_subclass__(cls, **kw):
         super().__init_subclass__(**kw)
         _add_saved_attributes(cls)
-        for kind in (VIEWS_OF_GRADIENT, TAKERS):
-            (kind.add if cls._views_gradient else kind.discard)(cls)
+        (TAKERS.add if cls._views_gradient else TAKERS.discard)(cls)
 
     def name(self):
         return type(self).__name__
