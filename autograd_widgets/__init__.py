@@ -29,6 +29,7 @@ from .ops.shape import torch_permute as permute, torch_reshape as reshape
 from .ops.indexing import narrow, select
 from .ops.split import chunk, split, unbind
 from .printing import set_printoptions
+from .threads import get_num_interop_threads, get_num_threads, set_num_interop_threads, set_num_threads
 from . import autograd, nn  # noqa: F401
 from . import keywords as _keywords
 

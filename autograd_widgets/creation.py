@@ -2,7 +2,7 @@
 import math
 
 from . import backend as B
-from . import dtypes, errors, scalars
+from . import dtypes, errors, ranges, scalars, threads
 from .device import type_of as _device
 from .size_args import sizes
 from .tensor import Tensor
@@ -214,6 +214,9 @@ def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False
         dtype = dtypes.int64 if all(isinstance(v, int) for v in vals) else dtypes.default_float()
     xp = B.namespace(_device(device))
     values = xp.arange(*vals, dtype=B.float64 if dtype.is_floating_point else None)
+    if values.dtype.kind == "f" and dtype.array_dtype.itemsize >= 4:  # PyTorch's rounding (ranges.py)
+        values = xp.asarray(B.quietly(ranges.arange_values, *map(float, vals[::2]), values.size, dtype.array_dtype,
+                                      threads.get()))
     return _finish(B.quietly(values.astype, dtype.array_dtype), requires_grad)  # past float32's range: inf, silently
 
 
@@ -221,6 +224,9 @@ def linspace(start, end, steps, dtype=None, device=None, requires_grad=False):
     d = dtype or dtypes.default_float()
     start, end = scalars.scalar_arguments((start, end), d.array_dtype)  # as PyTorch: linspace(0, 1e39) raises
     xp = B.namespace(_device(device))
+    if steps > 0 and d.array_dtype.kind in "fiu" and d.array_dtype.itemsize >= 4 and not isinstance(start, Tensor) \
+            and not isinstance(end, Tensor):  # PyTorch's rounding (ranges.py)
+        return _finish(xp.asarray(B.quietly(ranges.linspace_values, start, end, steps, d.array_dtype)), requires_grad)
     return _finish(B.quietly(xp.linspace(start, end, steps, dtype=B.float64).astype, d.array_dtype), requires_grad)
 
 

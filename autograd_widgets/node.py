@@ -174,7 +174,7 @@ class Node(metaclass=TorchClass):
         return type(self).__name__
 
     def __repr__(self):
-        return f"<{type(self).__name__} object>"
+        return f"<{type(self).__name__} object at {id(self):#x}>"  # PyTorch's words, address included
 
     @property
     def metadata(self):

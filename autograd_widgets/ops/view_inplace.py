@@ -110,7 +110,7 @@ class CopySlices(Op):
         return "torch::autograd::CopySlices"  # a C++ node in PyTorch, named with its namespace
 
     def __repr__(self):
-        return "<CopySlices object>"
+        return f"<CopySlices object at {id(self):#x}>"
 
     def forward(ctx, a, src, region):
         out = a.copy()

@@ -1,0 +1,79 @@
+"""The values of torch.arange and torch.linspace, bit for bit as PyTorch's CPU kernels compute them
+(aten/src/ATen/native/cpu/RangeFactoriesKernel.cpp).
+
+GCC compiles their `start + step * i` to one fused multiply-add, and arange writes whole SIMD vectors
+(8 float32 or 4 float64 lanes) from a base value rounded to the tensor's dtype, so NumPy's own arange and
+linspace differ from PyTorch's in the last bit for most inputs (and a learner sees it: cos of linspace's
+pi/2 prints -3.5763e-07 in PyTorch). Arrays here are host arrays; creation.py moves them to a device.
+"""
+import os
+
+from . import backend as B
+from .fused import fma32, fma64
+
+H = B.namespace("cpu")
+_GRAIN = 32768  # at::internal::GRAIN_SIZE: parallel_for splits a longer range among the threads
+
+
+def _fma(a, b, c, dtype):
+    """a*b + c rounded once, in float32 or float64 (`dtype`); inf, nan and signed zeros as plain arithmetic
+    gives them (a zero sum means a*b was exact, so the plain result is the fused one there)."""
+    fused = fma32(a, b, c) if dtype == H.float32 else fma64(a, b, c)
+    bad = ~H.isfinite(fused) | (fused == 0)
+    if bad.any():  # the exact method's splitting overflows near inf and loses the sign of a zero
+        plain = H.asarray(H.add(H.multiply(a, b, dtype=dtype), H.asarray(c, dtype=dtype)), dtype=dtype)
+        fused = H.where(bad, H.broadcast_to(plain, fused.shape), fused)
+    return H.asarray(fused, dtype=dtype)
+
+
+def _chunks(n: int, threads: int) -> "list[tuple[int, int]]":
+    """The [begin, end) pieces at::parallel_for gives each thread (OpenMP build)."""
+    if n < _GRAIN or threads <= 1:
+        return [(0, n)]
+    parts = min(threads, -(-n // _GRAIN))
+    size = -(-n // parts)
+    return [(b, min(n, b + size)) for b in range(0, n, size)]
+
+
+def arange_values(start: float, step: float, n: int, dtype, threads: int):
+    """torch.arange's n float values: accumulated in double (ATen's acc_type), each vector of `lanes`
+    values counted from its first value rounded to `dtype`, the leftover values each from start."""
+    lanes = 32 // H.dtype(dtype).itemsize  # AVX2 vectors
+    out = H.empty(n, dtype)
+    for begin, end in _chunks(n, threads):
+        vec = (end - begin) // (2 * lanes) * (2 * lanes)  # cpu_serial_kernel_vec: two vectors per turn
+        if vec:
+            firsts = begin + H.arange(0, vec, lanes, dtype=H.float64)
+            base = _fma(step, firsts, start, H.float64).astype(dtype).astype(H.float64)
+            k = H.arange(lanes, dtype=H.float64)
+            block = _fma(k[None, :], step, base[:, None], H.float64)
+            block[:, 0] = base           # base + 0 * step and base + step are no multiply-adds
+            block[:, 1] = base + step
+            out[begin:begin + vec] = block.astype(dtype).ravel()
+        rest = H.arange(begin + vec, end, dtype=H.float64)
+        out[begin + vec:end] = _fma(step, rest, start, H.float64).astype(dtype)
+    return out
+
+
+def linspace_values(start, end, steps: int, dtype):
+    """torch.linspace's values: the first half counted up from start, the rest down from end, in `dtype`'s
+    own arithmetic for float32/float64, in double (then truncated) for integer dtypes."""
+    if steps == 1:
+        return H.full(1, start, dtype=dtype)
+    dt = H.dtype(dtype)
+    work = dt if dt.kind == "f" else H.dtype(H.float64)
+    first, last = work.type(start), work.type(end)
+    step = work.type(work.type(last - first) / work.type(steps - 1))
+    i = H.arange(steps)
+    up = i < steps // 2
+    k = H.where(up, i, steps - 1 - i).astype(work)
+    values = H.where(up, _fma(step, k, first, work), _fma(-step, k, last, work))
+    return values.astype(dt)
+
+
+def default_threads() -> int:
+    """PyTorch's default intra-op thread count: the CPUs this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
