@@ -85,7 +85,7 @@ def numel(t):
     return t.numel()
 
 
-_SUBMODULES = ("cuda", "optim", "utils")  # loaded on first use
+_SUBMODULES = ("cuda", "optim", "utils", "profiler")  # loaded on first use
 _WIDGETS = ("show", "GraphView", "BackwardPlayground", "JacobianExplorer", "BackwardStepper", "TrainingLoop")
 
 

@@ -171,6 +171,8 @@ class set_detect_anomaly:
 
 detect_anomaly = set_detect_anomaly
 
+from . import profiler  # noqa: E402,F401  (torch.autograd.profiler.profile)
+
 
 def __getattr__(name):
     raise errors.not_supported(f"torch.autograd.{name}")
