@@ -115,6 +115,11 @@ def device_of(a: Array) -> str:
         return _DEVICE[_array_type(a)]
 
 
+def address_of(a: Array) -> int:
+    """The address of `a`'s first element (a device pointer for a CuPy array)."""
+    return a.ctypes.data if isinstance(a, numpy.ndarray) else a.data.ptr
+
+
 def is_array(a: object) -> bool:
     return type(a) in _NS or isinstance(a, tuple(_NS))
 

@@ -109,6 +109,57 @@ class Tensor(metaclass=TorchClass):
     def element_size(self):
         return self._data.itemsize
 
+    @property
+    def itemsize(self):
+        return self._data.itemsize
+
+    @property
+    def nbytes(self):
+        return int(self._data.size) * self._data.itemsize
+
+    def is_complex(self):
+        return self._data.dtype.kind == "c"
+
+    # --- memory layout (as a lesson on views and contiguity reads it) -------------------
+    def stride(self, dim=None):
+        """Steps in elements between neighbours along each dimension (the array's byte strides / itemsize)."""
+        a = self._data
+        if not a.size:  # PyTorch's contiguous strides (NumPy gives an empty array zero strides)
+            steps, n = [], 1
+            for size in reversed(a.shape):
+                steps.append(n)
+                n *= max(size, 1)
+            steps = tuple(reversed(steps))
+        else:
+            steps = tuple(s // a.itemsize for s in a.strides)
+        return steps if dim is None else steps[errors.wrap_dim(dim, a.ndim)]
+
+    def storage_offset(self):
+        """How many elements into the memory it shares with its base this tensor starts."""
+        a = root = self._data
+        while B.is_array(getattr(root, "base", None)):
+            root = root.base
+        return (B.address_of(a) - B.address_of(root)) // a.itemsize
+
+    def data_ptr(self):
+        """The address of the first element: equal for tensors that share memory from the same place."""
+        return int(B.address_of(self._data))
+
+    def get_device(self):
+        """-1 on the CPU, else the GPU's index (0)."""
+        return -1 if B.device_of(self._data) == "cpu" else 0
+
+    def is_pinned(self):
+        return False
+
+    def pin_memory(self, device=None):
+        from .cuda import is_available
+        if not is_available():
+            raise errors.runtime("Cannot access accelerator device when none is available.",
+                                 "Pinned memory speeds copies to a GPU; without one there is nothing to pin. "
+                                 "Leave pin_memory out (or False).")
+        return self.clone()
+
     # --- autograd state ----------------------------------------------------------------
     @property
     def requires_grad(self):
