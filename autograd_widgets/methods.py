@@ -1,4 +1,6 @@
 """Tensor methods and operators: each is one line that calls the op that defines it."""
+import warnings
+
 from . import backend as B
 from . import dtypes, errors
 from .post_accumulate import register_post_accumulate_grad_hook
@@ -186,12 +188,33 @@ Tensor.unbind, Tensor.split, Tensor.chunk = split.unbind, split.split, split.chu
 Tensor.register_post_accumulate_grad_hook = register_post_accumulate_grad_hook
 Tensor._post_accumulate_grad_hooks = None  # {key: hook}, as PyTorch names the table
 Tensor.T = property(S.T)
-def _mT(s):
-    if s.ndim == 1:
-        raise errors.runtime("tensor.mT is only supported on matrices or batches of matrices. Got 1-D tensor.",
-                             "A vector has no rows and columns to swap; use x.unsqueeze(0) for a row matrix.")
-    return S.transpose(s, -2, -1) if s.ndim else S.transpose(s, 0, 0)  # a 0-d tensor is its own transpose
+def _matrix_transpose(name):
+    """tensor.mT / tensor.mH (the conjugate transpose: the same for real tensors) of the last two dims."""
+    def get(s):
+        if s.ndim == 1:
+            raise errors.runtime(f"tensor.{name} is only supported on matrices or batches of matrices. Got 1-D tensor.",
+                                 "A vector has no rows and columns to swap; use x.unsqueeze(0) for a row matrix.")
+        if not s.ndim:
+            return _zero_d_identity(s, name)
+        return S.transpose(s, -2, -1)
+    return property(get)
 
 
-Tensor.mT = property(_mT)
+def _zero_d_identity(s, name):
+    """A 0-d tensor's mT, mH or H is the tensor itself, with PyTorch's deprecation warning."""
+    hint = "This function is the identity in these cases." if name == "mT" else "Consider using x.conj()."
+    warnings.warn(f"Tensor.{name} is deprecated on 0-D tensors. {hint}", UserWarning, stacklevel=3)
+    return s
+
+
+def _H(s):
+    """tensor.H: the conjugate transpose of a matrix (its transpose for real tensors)."""
+    if s.ndim not in (0, 2):
+        raise errors.runtime(f"tensor.H is only supported on matrices (2-D tensors). Got {s.ndim}-D tensor."
+                             + (" For batches of matrices, consider using tensor.mH" if s.ndim > 2 else ""),
+                             "H swaps rows and columns of one matrix; x.mH does it for each matrix of a batch.")
+    return S.transpose(s, 0, 1) if s.ndim else _zero_d_identity(s, "H")
+
+
+Tensor.mT, Tensor.mH, Tensor.H = _matrix_transpose("mT"), _matrix_transpose("mH"), property(_H)
 Tensor.__hash__ = lambda self: id(self)

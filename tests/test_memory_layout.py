@@ -62,3 +62,21 @@ def test_stride_dim_out_of_range_and_pin_memory_without_gpu():
     with pytest.raises(RuntimeError) as ours:
         aw.ones(2).pin_memory()
     assert str(ours.value).split("\n")[0] == str(theirs.value)
+
+
+@pytest.mark.parametrize("prop", ["mT", "mH", "H", "T"])
+@pytest.mark.parametrize("shape", [(), (3,), (2, 3), (4, 2, 3)])
+def test_matrix_transposes_as_pytorch(prop, shape):
+    """x.mT / x.mH / x.H / x.T: the same view, node and stride as PyTorch's, or its error."""
+    import warnings
+
+    def attempt(T):
+        x = T.arange(float(max(1, int(__import__("math").prod(shape))))).reshape(shape).requires_grad_().clone()
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # PyTorch's deprecation warning for 0-d and 1-d .T
+                y = getattr(x, prop)
+        except RuntimeError as e:
+            return str(e).split("\n")[0]
+        return y.tolist(), y.stride(), type(y.grad_fn).__name__
+    assert attempt(aw) == attempt(torch)
