@@ -30,6 +30,10 @@ from .ops.indexing import narrow, select
 from .ops.split import chunk, split, unbind
 from .printing import set_printoptions
 from .threads import get_num_interop_threads, get_num_threads, set_num_interop_threads, set_num_threads
+from .runtime_flags import (are_deterministic_algorithms_enabled, compile, get_float32_matmul_precision,  # noqa: A004
+                            is_deterministic_algorithms_warn_only_enabled, set_float32_matmul_precision,
+                            use_deterministic_algorithms)
+from .dtypes import dtype  # noqa: E402 (torch.dtype: isinstance(x.dtype, torch.dtype))
 from . import autograd, nn  # noqa: F401
 from . import keywords as _keywords
 
@@ -85,7 +89,7 @@ def numel(t):
     return t.numel()
 
 
-_SUBMODULES = ("cuda", "optim", "utils", "profiler")  # loaded on first use
+_SUBMODULES = ("cuda", "optim", "utils", "profiler", "backends")  # loaded on first use
 _WIDGETS = ("show", "GraphView", "BackwardPlayground", "JacobianExplorer", "BackwardStepper", "TrainingLoop")
 
 
