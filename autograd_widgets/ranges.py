@@ -6,6 +6,7 @@ GCC compiles their `start + step * i` to one fused multiply-add, and arange writ
 linspace differ from PyTorch's in the last bit for most inputs (and a learner sees it: cos of linspace's
 pi/2 prints -3.5763e-07 in PyTorch). Arrays here are host arrays; creation.py moves them to a device.
 """
+import math
 import os
 
 from . import backend as B
@@ -15,9 +16,21 @@ H = B.namespace("cpu")
 _GRAIN = 32768  # at::internal::GRAIN_SIZE: parallel_for splits a longer range among the threads
 
 
-def _fma(a, b, c, dtype):
+def _significant_bits(x: float) -> int:
+    """How many bits of x's mantissa are in use (0 for zero): a product with an integer below 2**k is
+    exact in a p-bit mantissa when this plus k is at most p."""
+    if not math.isfinite(x) or x == 0:
+        return 0 if x == 0 else 64
+    m = int(abs(math.frexp(x)[0]) * 2 ** 53)
+    return 53 - ((m & -m).bit_length() - 1)
+
+
+def _fma(a, b, c, dtype, exact_products=False):
     """a*b + c rounded once, in float32 or float64 (`dtype`); inf, nan and signed zeros as plain arithmetic
-    gives them (a zero sum means a*b was exact, so the plain result is the fused one there)."""
+    gives them (a zero sum means a*b was exact, so the plain result is the fused one there). With
+    `exact_products` (a*b known to be exact: a short step times small integers), the plain sum is that."""
+    if exact_products:
+        return H.asarray(H.add(H.multiply(a, b, dtype=dtype), H.asarray(c, dtype=dtype)), dtype=dtype)
     fused = fma32(a, b, c) if dtype == H.float32 else fma64(a, b, c)
     bad = ~H.isfinite(fused) | (fused == 0)
     if bad.any():  # the exact method's splitting overflows near inf and loses the sign of a zero
@@ -39,19 +52,20 @@ def arange_values(start: float, step: float, n: int, dtype, threads: int):
     """torch.arange's n float values: accumulated in double (ATen's acc_type), each vector of `lanes`
     values counted from its first value rounded to `dtype`, the leftover values each from start."""
     lanes = 32 // H.dtype(dtype).itemsize  # AVX2 vectors
+    exact = _significant_bits(step) + max(n, lanes).bit_length() <= 53  # step * i exact: no fusing to do
     out = H.empty(n, dtype)
     for begin, end in _chunks(n, threads):
         vec = (end - begin) // (2 * lanes) * (2 * lanes)  # cpu_serial_kernel_vec: two vectors per turn
         if vec:
             firsts = begin + H.arange(0, vec, lanes, dtype=H.float64)
-            base = _fma(step, firsts, start, H.float64).astype(dtype).astype(H.float64)
+            base = _fma(step, firsts, start, H.float64, exact).astype(dtype).astype(H.float64)
             k = H.arange(lanes, dtype=H.float64)
-            block = _fma(k[None, :], step, base[:, None], H.float64)
+            block = _fma(k[None, :], step, base[:, None], H.float64, exact)
             block[:, 0] = base           # base + 0 * step and base + step are no multiply-adds
             block[:, 1] = base + step
             out[begin:begin + vec] = block.astype(dtype).ravel()
         rest = H.arange(begin + vec, end, dtype=H.float64)
-        out[begin + vec:end] = _fma(step, rest, start, H.float64).astype(dtype)
+        out[begin + vec:end] = _fma(step, rest, start, H.float64, exact).astype(dtype)
     return out
 
 
@@ -67,7 +81,8 @@ def linspace_values(start, end, steps: int, dtype):
     i = H.arange(steps)
     up = i < steps // 2
     k = H.where(up, i, steps - 1 - i).astype(work)
-    values = H.where(up, _fma(step, k, first, work), _fma(-step, k, last, work))
+    exact = _significant_bits(float(step)) + steps.bit_length() <= (24 if work == H.float32 else 53)
+    values = H.where(up, _fma(step, k, first, work, exact), _fma(-step, k, last, work, exact))
     return values.astype(dt)
 
 
