@@ -1,0 +1,16 @@
+"""torch.distributions: parameterised probability distributions whose samples are PyTorch's numbers after
+torch.manual_seed and whose log_prob, entropy and rsample record PyTorch's nodes, so gradients flow to the
+parameters through the engine (policy gradients, the reparameterisation trick, VAEs, d2l's dice)."""
+from . import constraints
+from .bernoulli import Bernoulli
+from .categorical import Categorical
+from .distribution import Distribution
+from .exp_family import ExponentialFamily
+from .kl import kl_divergence, register_kl
+from .multinomial import Multinomial
+from .normal import Normal
+from .uniform import Uniform
+from . import kl  # noqa: F401  (torch.distributions.kl.kl_divergence)
+
+__all__ = ["Bernoulli", "Categorical", "Distribution", "ExponentialFamily", "Multinomial", "Normal", "Uniform",
+           "constraints", "kl_divergence", "register_kl"]
