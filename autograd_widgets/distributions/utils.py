@@ -53,7 +53,7 @@ def batch_shape_of(values, param) -> Size:
 
 def _standard_normal(shape, dtype, device):
     """N(0, 1) draws of `shape`: torch.empty(shape).normal_(), PyTorch's call (it fixes how the stream is used)."""
-    return empty(*shape, dtype=dtype, device=device).normal_()
+    return empty(tuple(shape), dtype=dtype, device=device).normal_()
 
 
 def _sum_rightmost(value, dim: int):
