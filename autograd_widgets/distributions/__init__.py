@@ -6,11 +6,12 @@ from .bernoulli import Bernoulli
 from .categorical import Categorical
 from .distribution import Distribution
 from .exp_family import ExponentialFamily
+from .independent import Independent
 from .kl import kl_divergence, register_kl
 from .multinomial import Multinomial
 from .normal import Normal
 from .uniform import Uniform
 from . import kl  # noqa: F401  (torch.distributions.kl.kl_divergence)
 
-__all__ = ["Bernoulli", "Categorical", "Distribution", "ExponentialFamily", "Multinomial", "Normal", "Uniform",
+__all__ = ["Bernoulli", "Categorical", "Distribution", "ExponentialFamily", "Independent", "Multinomial", "Normal", "Uniform",
            "constraints", "kl_divergence", "register_kl"]

@@ -120,11 +120,13 @@ class _Simplex(Constraint):
         return (value >= 0).all(dim=-1).logical_and((value.sum(-1) - 1).abs() < 1e-6)
 
 
-class _Multinomial(_Bounded):
-    """Non-negative counts summing to at most `upper_bound` (PyTorch's weaker check)."""
+class _Multinomial(Constraint):
+    """Non-negative counts summing to at most `upper_bound` (PyTorch's weaker check); prints as `Multinomial()`."""
     is_discrete = True
     event_dim = 1
-    _names = ("upper_bound",)
+
+    def __init__(self, upper_bound):
+        self.upper_bound = upper_bound
 
     def check(self, x):
         return (x >= 0).all(dim=-1).logical_and(x.sum(dim=-1) <= self.upper_bound)

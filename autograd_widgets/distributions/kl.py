@@ -1,5 +1,5 @@
 """torch.distributions.kl: kl_divergence(p, q) dispatched on the two types through register_kl's table (the most
-specific registered pair wins), and the closed forms for Normal, Categorical, Bernoulli and Uniform pairs."""
+specific registered pair wins), and the closed forms for Normal, Categorical, Bernoulli, Uniform and Independent pairs."""
 import warnings
 from functools import total_ordering
 
@@ -7,8 +7,10 @@ from ..nn.functional import softplus
 from .bernoulli import Bernoulli
 from .categorical import Categorical
 from .distribution import Distribution
+from .independent import Independent
 from .normal import Normal
 from .uniform import Uniform
+from .utils import _sum_rightmost
 
 __all__ = ["register_kl", "kl_divergence"]
 
@@ -109,3 +111,10 @@ def _kl_uniform_uniform(p, q):
     result = ((q.high - q.low) / (p.high - p.low)).log()
     result[(q.low > p.low).logical_or(q.high < p.high)] = _INF  # PyTorch: `|`, the same on bool tensors
     return result
+
+
+@register_kl(Independent, Independent)
+def _kl_independent_independent(p, q):
+    if p.reinterpreted_batch_ndims != q.reinterpreted_batch_ndims:
+        raise NotImplementedError
+    return _sum_rightmost(kl_divergence(p.base_dist, q.base_dist), p.reinterpreted_batch_ndims)
