@@ -336,3 +336,15 @@ def test_independent_normal_sums_over_its_event_dims_as_pytorch():
         np.testing.assert_allclose(a, b, rtol=1e-6)
     assert raised(lambda: awd.Independent(awd.Normal(0., 1.), 1)) == \
         raised(lambda: td.Independent(td.Normal(0., 1.), 1))
+
+
+@pytest.mark.skipif(not (hasattr(aw.Tensor, "lgamma") and hasattr(aw.Tensor, "erfinv")),
+                    reason="Multinomial.log_prob needs Tensor.lgamma and Normal.icdf Tensor.erfinv (moreops branch)")
+def test_multinomial_log_prob_and_normal_icdf_are_pytorchs():
+    def values(T, D):
+        x = T.tensor([[2., 3., 0., 5.], [10., 0., 0., 0.]])
+        p = T.tensor([1., 2., 0., 3.])
+        return (D.Multinomial(10, p).log_prob(x), D.Multinomial(probs=T.tensor([1., 1., 1., 1.]), validate_args=False).log_prob(x),
+                D.Multinomial(10, logits=T.tensor([0., 1., float("-inf"), 2.])).log_prob(x),
+                D.Normal(T.tensor([0., 1.]), T.tensor([1., 2.])).icdf(T.tensor([0.25, 0.9])))
+    _close(values)
