@@ -80,6 +80,15 @@ def test_bernoulli_and_uniform_samples_draw_pytorchs_numbers(shape):
     _same_bits(lambda T, D: D.Uniform(T.tensor([0., -2.]), T.tensor([1., 5.], requires_grad=True)).rsample(shape))
 
 
+@pytest.mark.parametrize("shape", SAMPLE_SHAPES)
+def test_one_hot_categorical_and_exponential_samples_draw_pytorchs_numbers(shape):
+    _same_bits(lambda T, D: D.OneHotCategorical(T.tensor([[1., 0., 3., 2.], [0.5, 0.5, 0., 1.]])).sample(shape))
+    _same_bits(lambda T, D: D.OneHotCategoricalStraightThrough(logits=T.tensor([0., 1., 2.], requires_grad=True))
+               .rsample(shape))
+    _same_bits(lambda T, D: D.Exponential(T.tensor([0.5, 2., 10.])).sample(shape))
+    _same_bits(lambda T, D: D.Exponential(3.).rsample(shape))
+
+
 @pytest.mark.parametrize("total_count, shape", [(1, ()), (10, ()), (1000, ()), (10, (500,)), (1, (7, 2)), (3, (4,))])
 def test_multinomial_sample_counts_are_pytorchs(total_count, shape):
     _same_bits(lambda T, D: D.Multinomial(total_count, T.ones([6]) / 6).sample(shape))
@@ -126,6 +135,17 @@ def test_bernoulli_and_uniform_values_are_pytorchs():
     _close(values)
 
 
+def test_one_hot_categorical_and_exponential_values_are_pytorchs():
+    def values(T, D):
+        o = D.OneHotCategorical(probs=T.tensor([[0.2, 0.3, 0.5], [1., 0., 3.]]))
+        e = D.Exponential(T.tensor([0.5, 2., 10.]))
+        x = T.tensor([0.1, 1., 3.])
+        return (o.log_prob(T.tensor([[0., 1., 0.], [0., 0., 1.]])), o.entropy(), o.mean, o.mode, o.variance,
+                o.enumerate_support(), o.probs, o.logits, e.log_prob(x), e.entropy(), e.mean, e.stddev, e.variance,
+                e.mode, e.cdf(x), e.icdf(T.tensor([0.1, 0.5, 0.9])))
+    _close(values)
+
+
 def test_multinomial_moments_and_probs_are_pytorchs():
     _close(lambda T, D: (D.Multinomial(10, T.tensor([1., 2., 1.])).mean,
                          D.Multinomial(10, T.tensor([1., 2., 1.])).variance,
@@ -156,9 +176,12 @@ def _grads(make):
     lambda T, D, a, b: D.Bernoulli(probs=b / 4).entropy(),
     lambda T, D, a, b: D.kl_divergence(D.Normal(a, b), D.Normal(b, 2.)),
     lambda T, D, a, b: D.kl_divergence(D.Categorical(logits=a), D.Categorical(probs=b)),
+    lambda T, D, a, b: D.OneHotCategoricalStraightThrough(logits=a * b).rsample((2,)) * T.tensor([1., 2., 3.]),
+    lambda T, D, a, b: D.Exponential(b).rsample((4,)) + D.Exponential(b).log_prob(a.abs()),
+    lambda T, D, a, b: D.kl_divergence(D.Exponential(b), D.Exponential(a.exp())),
 ], ids=["normal-rsample", "normal-log_prob", "normal-entropy-score", "uniform-rsample", "uniform-log_prob",
         "categorical-logits", "categorical-probs", "bernoulli-logits", "bernoulli-entropy", "kl-normal",
-        "kl-categorical"])
+        "kl-categorical", "straight-through", "exponential", "kl-exponential"])
 def test_gradients_reach_the_parameters_as_in_pytorch(make):
     ours, theirs = _grads(make)
     for a, b in zip(ours, theirs):
@@ -213,6 +236,9 @@ def test_normal_gradients_match_finite_differences_in_float64(which):
     lambda T, D, a, b: D.kl_divergence(D.Normal(a, b), D.Normal(0., 3.)),
     lambda T, D, a, b: D.kl_divergence(D.Categorical(logits=a), D.Categorical(probs=b)),
     lambda T, D, a, b: D.Independent(D.Normal(a, b), 1).log_prob(T.tensor([0.1, 0.2, 0.3])),
+    lambda T, D, a, b: D.OneHotCategorical(logits=a).log_prob(T.tensor([0., 1., 0.])),
+    lambda T, D, a, b: D.OneHotCategoricalStraightThrough(probs=b).rsample(),
+    lambda T, D, a, b: D.Exponential(b).log_prob(a) + D.Exponential(b).entropy() + D.Exponential(b).rsample(),
 ])
 def test_recorded_graph_is_pytorchs(make):
     trees = []
@@ -252,6 +278,9 @@ BAD = [
     lambda T, D: D.Multinomial(2.5, T.ones(3)),
     lambda T, D: D.Multinomial(3, T.ones(3)).log_prob(T.ones(2)),
     lambda T, D: D.kl_divergence(D.Normal(0., 1.), D.Categorical(T.ones(2))),
+    lambda T, D: D.Exponential(0.),
+    lambda T, D: D.Exponential(1.).log_prob(T.tensor(-1.)),
+    lambda T, D: D.OneHotCategorical(T.ones(3)).log_prob(T.tensor([1., 1., 0.])),
     lambda T, D: D.Distribution().sample(),
     lambda T, D: D.Normal(0., 1.).expand((2,)).cdf(T.tensor([[0.], [1.]])).shape and D.Categorical(T.ones(2)).rsample(),
 ]
@@ -278,7 +307,8 @@ def test_repr_shapes_and_flags_are_pytorchs():
               D.Categorical(logits=T.zeros(4, 3)), D.Bernoulli(0.3), D.Bernoulli(logits=T.tensor([0., 1.])),
               D.Uniform(0., 1.), D.Uniform(T.zeros(2), 1.), D.Multinomial(10, T.ones(6)),
               D.Normal(T.zeros(2), 1.).expand((3, 2)), D.Categorical(T.ones(3)).expand((2,)),
-              D.Multinomial(5, T.ones(2, 3)).expand((4, 2))]
+              D.Multinomial(5, T.ones(2, 3)).expand((4, 2)), D.OneHotCategorical(T.ones(2, 3)), D.Exponential(2.),
+              D.Exponential(T.ones(2)).expand((3, 2)), D.OneHotCategoricalStraightThrough(T.ones(3)).expand((2,))]
         c = D.Categorical(T.ones(3))
         c.logits  # computed on first use, then shown in the repr as in PyTorch
         return [(repr(d), d.batch_shape, d.event_shape, d.has_rsample, d.has_enumerate_support) for d in ds] + \
@@ -295,8 +325,7 @@ def test_submodules_import_as_pytorchs():
     import autograd_widgets.distributions.normal as nm
     assert aw.distributions.multinomial.Multinomial is mn.Multinomial is awd.Multinomial
     assert nm.Normal is awd.Normal and aw.distributions.kl.kl_divergence is awd.kl_divergence
-    for name in ("Normal", "Categorical", "Bernoulli", "Uniform", "Multinomial", "Distribution", "kl_divergence",
-                 "register_kl", "constraints", "ExponentialFamily"):
+    for name in awd.__all__:
         assert hasattr(td, name) and hasattr(awd, name), name
 
 
@@ -312,7 +341,9 @@ def test_kl_divergence_values_and_registration_are_pytorchs():
                D.kl_divergence(D.Bernoulli(T.tensor([0.2, 0., 1.])), D.Bernoulli(T.tensor([0.5, 0.5, 0.3]))),
                D.kl_divergence(D.Uniform(0., 1.), D.Uniform(-1., 2.)),
                D.kl_divergence(D.Uniform(0., 1.), D.Uniform(0.5, 2.)),
-               D.kl_divergence(Wide(0., 1.), D.Normal(1., 1.))]
+               D.kl_divergence(Wide(0., 1.), D.Normal(1., 1.)),
+               D.kl_divergence(D.OneHotCategorical(T.tensor([1., 2.])), D.OneHotCategorical(T.tensor([3., 1.]))),
+               D.kl_divergence(D.Exponential(T.tensor([1., 2.])), D.Exponential(0.5))]
         D.register_kl(Wide, D.Normal)(lambda p, q: T.tensor(-1.))
         return out + [D.kl_divergence(Wide(0., 1.), D.Normal(1., 1.)), D.kl_divergence(D.Normal(0., 1.), Wide(1., 1.))]
     _close(kls)

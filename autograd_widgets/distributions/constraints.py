@@ -64,6 +64,16 @@ class _Boolean(Constraint):
         return (value == 0).logical_or(value == 1)
 
 
+class _OneHot(Constraint):
+    is_discrete = True
+    event_dim = 1
+
+    def check(self, value):
+        is_boolean = (value == 0).logical_or(value == 1)
+        is_normalized = value.sum(-1).eq(1)
+        return is_boolean.all(-1).logical_and(is_normalized)
+
+
 class _GreaterThan(_Bounded):
     _names = ("lower_bound",)
 
@@ -161,6 +171,7 @@ dependent = _Dependent()
 dependent_property = _DependentProperty
 independent = _IndependentConstraint
 boolean = _Boolean()
+one_hot = _OneHot()
 nonnegative_integer = _IntegerGreaterThan(0)
 positive_integer = _IntegerGreaterThan(1)
 integer_interval = _IntegerInterval

@@ -1,5 +1,6 @@
 """torch.distributions.kl: kl_divergence(p, q) dispatched on the two types through register_kl's table (the most
-specific registered pair wins), and the closed forms for Normal, Categorical, Bernoulli, Uniform and Independent pairs."""
+specific registered pair wins), and the closed forms for pairs of Normal, Categorical, OneHotCategorical, Bernoulli, Uniform, Exponential
+and Independent."""
 import warnings
 from functools import total_ordering
 
@@ -7,8 +8,10 @@ from ..nn.functional import softplus
 from .bernoulli import Bernoulli
 from .categorical import Categorical
 from .distribution import Distribution
+from .exponential import Exponential
 from .independent import Independent
 from .normal import Normal
+from .one_hot_categorical import OneHotCategorical
 from .uniform import Uniform
 from .utils import _sum_rightmost
 
@@ -99,11 +102,23 @@ def _kl_categorical_categorical(p, q):
     return t.sum(-1)
 
 
+@register_kl(Exponential, Exponential)
+def _kl_exponential_exponential(p, q):
+    rate_ratio = q.rate / p.rate
+    t1 = -rate_ratio.log()
+    return t1 + rate_ratio - 1
+
+
 @register_kl(Normal, Normal)
 def _kl_normal_normal(p, q):
     var_ratio = (p.scale / q.scale).pow(2)
     t1 = ((p.loc - q.loc) / q.scale).pow(2)
     return 0.5 * (var_ratio + t1 - 1 - var_ratio.log())
+
+
+@register_kl(OneHotCategorical, OneHotCategorical)
+def _kl_onehotcategorical_onehotcategorical(p, q):
+    return _kl_categorical_categorical(p._categorical, q._categorical)
 
 
 @register_kl(Uniform, Uniform)
