@@ -379,3 +379,8 @@ def test_multinomial_log_prob_and_normal_icdf_are_pytorchs():
                 D.Multinomial(10, logits=T.tensor([0., 1., float("-inf"), 2.])).log_prob(x),
                 D.Normal(T.tensor([0., 1.]), T.tensor([1., 2.])).icdf(T.tensor([0.25, 0.9])))
     _close(values)
+
+
+def test_a_missing_distribution_gets_the_packages_explained_error():
+    with pytest.raises(AttributeError, match=r"does not support 'torch\.distributions\.Beta' \(yet\)"):
+        awd.Beta(1., 2.)

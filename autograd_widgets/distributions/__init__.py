@@ -1,6 +1,7 @@
 """torch.distributions: parameterised probability distributions whose samples are PyTorch's numbers after
 torch.manual_seed and whose log_prob, entropy and rsample record PyTorch's nodes, so gradients flow to the
 parameters through the engine (policy gradients, the reparameterisation trick, VAEs, d2l's dice)."""
+from .. import errors
 from . import constraints
 from .bernoulli import Bernoulli
 from .categorical import Categorical
@@ -18,3 +19,8 @@ from . import kl  # noqa: F401  (torch.distributions.kl.kl_divergence)
 __all__ = ["Bernoulli", "Categorical", "Distribution", "Exponential", "ExponentialFamily", "Independent", "Multinomial",
            "Normal", "OneHotCategorical", "OneHotCategoricalStraightThrough", "Uniform", "constraints", "kl_divergence",
            "register_kl"]
+
+
+def __getattr__(name):
+    """A distribution this package lacks (Beta, Gamma, MultivariateNormal, transforms, ...): the explained error."""
+    raise errors.not_supported(f"torch.distributions.{name}")
