@@ -44,8 +44,8 @@ def _same_bits(make, seeds=range(4)):
             assert np.array_equal(a.view(np.uint8), b.view(np.uint8)), (seed, k, a, b)
 
 
-def _close(make, rtol=1e-6, atol=1e-7):
-    ours, theirs = _both(make)
+def _close(make, rtol=1e-6, atol=1e-7, seed=None):
+    ours, theirs = _both(make, seed)
     for a, b in zip(ours, theirs):
         assert a.dtype == b.dtype and a.shape == b.shape
         np.testing.assert_allclose(a, b, rtol=rtol, atol=atol, equal_nan=True)
@@ -81,12 +81,17 @@ def test_bernoulli_and_uniform_samples_draw_pytorchs_numbers(shape):
 
 
 @pytest.mark.parametrize("shape", SAMPLE_SHAPES)
-def test_one_hot_categorical_and_exponential_samples_draw_pytorchs_numbers(shape):
+def test_one_hot_categorical_exponential_and_laplace_samples_draw_pytorchs_numbers(shape):
     _same_bits(lambda T, D: D.OneHotCategorical(T.tensor([[1., 0., 3., 2.], [0.5, 0.5, 0., 1.]])).sample(shape))
     _same_bits(lambda T, D: D.OneHotCategoricalStraightThrough(logits=T.tensor([0., 1., 2.], requires_grad=True))
                .rsample(shape))
     _same_bits(lambda T, D: D.Exponential(T.tensor([0.5, 2., 10.])).sample(shape))
     _same_bits(lambda T, D: D.Exponential(3.).rsample(shape))
+    # Laplace: the same uniform draws, then log1p, whose float32 result may differ from PyTorch's in the last bit
+    for seed in range(4):
+        _close(lambda T, D: D.Laplace(T.tensor([0., 1.]), T.tensor([1., 0.5], requires_grad=True)).rsample(shape),
+               seed=seed)
+        _close(lambda T, D: D.Laplace(0., 2.).sample(shape), seed=seed)
 
 
 @pytest.mark.parametrize("total_count, shape", [(1, ()), (10, ()), (1000, ()), (10, (500,)), (1, (7, 2)), (3, (4,))])
@@ -146,6 +151,15 @@ def test_one_hot_categorical_and_exponential_values_are_pytorchs():
     _close(values)
 
 
+def test_laplace_values_are_pytorchs():
+    def values(T, D):
+        d = D.Laplace(T.tensor([0., 1., -2.]), T.tensor([1., 0.5, 3.]))
+        x = T.tensor([0.5, 1., -7.])
+        return (d.log_prob(x), d.entropy(), d.mean, d.mode, d.variance, d.stddev, d.cdf(x),
+                d.icdf(T.tensor([0.1, 0.5, 0.9])))
+    _close(values)
+
+
 def test_multinomial_moments_and_probs_are_pytorchs():
     _close(lambda T, D: (D.Multinomial(10, T.tensor([1., 2., 1.])).mean,
                          D.Multinomial(10, T.tensor([1., 2., 1.])).variance,
@@ -179,9 +193,11 @@ def _grads(make):
     lambda T, D, a, b: D.OneHotCategoricalStraightThrough(logits=a * b).rsample((2,)) * T.tensor([1., 2., 3.]),
     lambda T, D, a, b: D.Exponential(b).rsample((4,)) + D.Exponential(b).log_prob(a.abs()),
     lambda T, D, a, b: D.kl_divergence(D.Exponential(b), D.Exponential(a.exp())),
+    lambda T, D, a, b: D.Laplace(a, b).rsample((4,)) + D.Laplace(a, b).log_prob(T.tensor([0., 1., 2.])),
 ], ids=["normal-rsample", "normal-log_prob", "normal-entropy-score", "uniform-rsample", "uniform-log_prob",
         "categorical-logits", "categorical-probs", "bernoulli-logits", "bernoulli-entropy", "kl-normal",
-        "kl-categorical", "straight-through", "exponential", "kl-exponential"])
+        "kl-categorical", "straight-through", "exponential", "kl-exponential",
+        "laplace"])
 def test_gradients_reach_the_parameters_as_in_pytorch(make):
     ours, theirs = _grads(make)
     for a, b in zip(ours, theirs):
@@ -239,6 +255,7 @@ def test_normal_gradients_match_finite_differences_in_float64(which):
     lambda T, D, a, b: D.OneHotCategorical(logits=a).log_prob(T.tensor([0., 1., 0.])),
     lambda T, D, a, b: D.OneHotCategoricalStraightThrough(probs=b).rsample(),
     lambda T, D, a, b: D.Exponential(b).log_prob(a) + D.Exponential(b).entropy() + D.Exponential(b).rsample(),
+    lambda T, D, a, b: D.Laplace(a, b).log_prob(T.tensor([0., 1., 2.])) + D.Laplace(a, b).rsample(),
 ])
 def test_recorded_graph_is_pytorchs(make):
     trees = []
@@ -343,7 +360,8 @@ def test_kl_divergence_values_and_registration_are_pytorchs():
                D.kl_divergence(D.Uniform(0., 1.), D.Uniform(0.5, 2.)),
                D.kl_divergence(Wide(0., 1.), D.Normal(1., 1.)),
                D.kl_divergence(D.OneHotCategorical(T.tensor([1., 2.])), D.OneHotCategorical(T.tensor([3., 1.]))),
-               D.kl_divergence(D.Exponential(T.tensor([1., 2.])), D.Exponential(0.5))]
+               D.kl_divergence(D.Exponential(T.tensor([1., 2.])), D.Exponential(0.5)),
+               D.kl_divergence(D.Laplace(T.tensor([0., 1.]), 2.), D.Laplace(0.5, T.tensor([1., 3.])))]
         D.register_kl(Wide, D.Normal)(lambda p, q: T.tensor(-1.))
         return out + [D.kl_divergence(Wide(0., 1.), D.Normal(1., 1.)), D.kl_divergence(D.Normal(0., 1.), Wide(1., 1.))]
     _close(kls)

@@ -1,6 +1,6 @@
 """torch.distributions.kl: kl_divergence(p, q) dispatched on the two types through register_kl's table (the most
-specific registered pair wins), and the closed forms for pairs of Normal, Categorical, OneHotCategorical, Bernoulli, Uniform, Exponential
-and Independent."""
+specific registered pair wins), and the closed forms for pairs of Normal, Categorical, OneHotCategorical, Bernoulli, Uniform, Exponential,
+Laplace and Independent."""
 import warnings
 from functools import total_ordering
 
@@ -10,6 +10,7 @@ from .categorical import Categorical
 from .distribution import Distribution
 from .exponential import Exponential
 from .independent import Independent
+from .laplace import Laplace
 from .normal import Normal
 from .one_hot_categorical import OneHotCategorical
 from .uniform import Uniform
@@ -107,6 +108,16 @@ def _kl_exponential_exponential(p, q):
     rate_ratio = q.rate / p.rate
     t1 = -rate_ratio.log()
     return t1 + rate_ratio - 1
+
+
+@register_kl(Laplace, Laplace)
+def _kl_laplace_laplace(p, q):
+    scale_ratio = p.scale / q.scale
+    loc_abs_diff = (p.loc - q.loc).abs()
+    t1 = -scale_ratio.log()
+    t2 = loc_abs_diff / q.scale
+    t3 = scale_ratio * (-loc_abs_diff / p.scale).exp()
+    return t1 + t2 + t3 - 1
 
 
 @register_kl(Normal, Normal)

@@ -5,31 +5,16 @@ import math
 from ..grad_mode import no_grad
 from ..random_ops import normal
 from ..size import Size
-from . import constraints
 from .exp_family import ExponentialFamily
-from .utils import _standard_normal, batch_shape_of, broadcast_all
+from .loc_scale import LocScale
+from .utils import _standard_normal
 
 __all__ = ["Normal"]
 
 
-class Normal(ExponentialFamily):
+class Normal(LocScale, ExponentialFamily):
     """Normal (Gaussian) distribution with mean `loc` and standard deviation `scale`."""
-    arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
-    support = constraints.real
-    has_rsample = True
     _mean_carrier_measure = 0
-
-    def __init__(self, loc, scale, validate_args=None):
-        self.loc, self.scale = broadcast_all(loc, scale)
-        super().__init__(batch_shape_of((loc, scale), self.loc), validate_args=validate_args)
-
-    @property
-    def mean(self):
-        return self.loc
-
-    @property
-    def mode(self):
-        return self.loc
 
     @property
     def stddev(self):
