@@ -310,6 +310,15 @@ def test_misuse_raises_pytorchs_error(k):
     assert theirs is not None and ours == theirs
 
 
+@pytest.mark.parametrize("make", [
+    lambda: awd.Normal(0., -1.), lambda: awd.Categorical(), lambda: awd.Normal(0., 1.).log_prob(0.5),
+    lambda: awd.Bernoulli(0.5).log_prob(aw.tensor(2.)),
+    lambda: awd.kl_divergence(awd.Normal(0., 1.), awd.Uniform(0., 1.))])
+def test_misuse_errors_explain_what_to_do(make):
+    with pytest.raises(Exception, match=r"\n\n\[autograd_widgets\] \S"):
+        make()
+
+
 def test_validation_can_be_turned_off_as_in_pytorch():
     for T, D in LIBS:
         assert D.Normal(0., -1., validate_args=False).scale.item() == -1.
@@ -331,7 +340,8 @@ def test_repr_shapes_and_flags_are_pytorchs():
         return [(repr(d), d.batch_shape, d.event_shape, d.has_rsample, d.has_enumerate_support) for d in ds] + \
             [repr(c), repr(D.Normal.support), repr(D.Normal.arg_constraints), repr(D.Bernoulli.support),
              repr(D.Uniform(0., 1.).support), repr(c.support), repr(D.Multinomial(3, T.ones(2)).support),
-             repr(D.Categorical.arg_constraints), D.Normal(0., 1.).sample().shape, D.Normal(0., 1.)._extended_shape((2,))]
+             repr(D.Categorical.arg_constraints), D.Normal(0., 1.).sample().shape,
+             D.Normal(0., 1.)._extended_shape((2,))]
     ours, theirs = (describe(T, D) for T, D in LIBS)
     assert [str(x) for x in ours] == [str(x) for x in theirs]
 
@@ -393,7 +403,8 @@ def test_multinomial_log_prob_and_normal_icdf_are_pytorchs():
     def values(T, D):
         x = T.tensor([[2., 3., 0., 5.], [10., 0., 0., 0.]])
         p = T.tensor([1., 2., 0., 3.])
-        return (D.Multinomial(10, p).log_prob(x), D.Multinomial(probs=T.tensor([1., 1., 1., 1.]), validate_args=False).log_prob(x),
+        return (D.Multinomial(10, p).log_prob(x),
+                D.Multinomial(probs=T.tensor([1., 1., 1., 1.]), validate_args=False).log_prob(x),
                 D.Multinomial(10, logits=T.tensor([0., 1., float("-inf"), 2.])).log_prob(x),
                 D.Normal(T.tensor([0., 1.]), T.tensor([1., 2.])).icdf(T.tensor([0.25, 0.9])))
     _close(values)

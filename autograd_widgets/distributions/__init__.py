@@ -17,8 +17,8 @@ from .one_hot_categorical import OneHotCategorical, OneHotCategoricalStraightThr
 from .uniform import Uniform
 
 __all__ = ["Bernoulli", "Categorical", "Distribution", "Exponential", "ExponentialFamily", "Independent", "Laplace",
-           "Multinomial", "Normal", "OneHotCategorical", "OneHotCategoricalStraightThrough", "Uniform", "constraints", "kl_divergence",
-           "register_kl"]
+           "Multinomial", "Normal", "OneHotCategorical", "OneHotCategoricalStraightThrough", "Uniform", "constraints",
+           "kl_divergence", "register_kl"]
 
 
 def __getattr__(name):

@@ -7,7 +7,7 @@ from ..random_ops import bernoulli
 from ..size import Size
 from . import constraints
 from .exp_family import ExponentialFamily
-from .utils import batch_shape_of, broadcast_all, lazy_property, logits_to_probs, probs_to_logits
+from .utils import batch_shape_of, broadcast_all, lazy_property, logits_to_probs, one_of, probs_to_logits
 
 __all__ = ["Bernoulli"]
 
@@ -20,8 +20,7 @@ class Bernoulli(ExponentialFamily):
     _mean_carrier_measure = 0
 
     def __init__(self, probs=None, logits=None, validate_args=None):
-        if (probs is None) == (logits is None):
-            raise ValueError("Either `probs` or `logits` must be specified, but not both.")
+        one_of(probs, logits)
         if probs is not None:
             (self.probs,) = broadcast_all(probs)
         else:

@@ -1,12 +1,12 @@
 """torch.distributions.Categorical: K categories from `probs` or `logits`; sample (torch.multinomial with
 replacement, PyTorch's draws), log_prob (a gather), entropy, enumerate_support."""
+from .. import dtypes, errors
 from ..creation import arange, full
 from ..random_ops import multinomial
 from ..size import Size
-from .. import dtypes
 from . import constraints
 from .distribution import Distribution
-from .utils import broadcast_tensors, finfo, lazy_property, logits_to_probs, probs_to_logits
+from .utils import broadcast_tensors, finfo, lazy_property, logits_to_probs, one_of, probs_to_logits
 
 __all__ = ["Categorical"]
 
@@ -17,15 +17,16 @@ class Categorical(Distribution):
     has_enumerate_support = True
 
     def __init__(self, probs=None, logits=None, validate_args=None):
-        if (probs is None) == (logits is None):
-            raise ValueError("Either `probs` or `logits` must be specified, but not both.")
+        one_of(probs, logits)
         if probs is not None:
             if probs.dim() < 1:
-                raise ValueError("`probs` parameter must be at least one-dimensional.")
+                raise errors.value("`probs` parameter must be at least one-dimensional.",
+                                   "probs holds one probability per category along its last dim.")
             self.probs = probs / probs.sum(-1, keepdim=True)
         else:
             if logits.dim() < 1:
-                raise ValueError("`logits` parameter must be at least one-dimensional.")
+                raise errors.value("`logits` parameter must be at least one-dimensional.",
+                                   "logits holds one log-probability per category along its last dim.")
             self.logits = logits - logits.logsumexp(dim=-1, keepdim=True)
         self._param = self.probs if probs is not None else self.logits
         self._num_events = self._param.size()[-1]

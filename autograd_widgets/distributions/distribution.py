@@ -2,6 +2,7 @@
 validation in PyTorch's words, repr)."""
 import warnings
 
+from .. import errors
 from ..grad_mode import no_grad
 from ..size import Size
 from ..tensor import Tensor
@@ -50,9 +51,12 @@ class Distribution:
                 continue  # not computed: checking would compute it
             value = getattr(self, param)
             if not _all_true(constraint.check(value)):
-                raise ValueError(f"Expected parameter {param} ({type(value).__name__} of shape {tuple(value.shape)}) "
-                                 f"of distribution {self!r} to satisfy the constraint {constraint!r}, "
-                                 f"but found invalid values:\n{value}")
+                raise errors.value(f"Expected parameter {param} ({type(value).__name__} of shape "
+                                   f"{tuple(value.shape)}) of distribution {self!r} to satisfy the constraint "
+                                   f"{constraint!r}, but found invalid values:\n{value}",
+                                   f"The distribution checks its parameters when it is made: {param} must satisfy "
+                                   f"{constraint!r} (a scale must be > 0, probabilities lie in [0, 1] and sum to 1). "
+                                   "validate_args=False skips the check.")
 
     def expand(self, batch_shape, _instance=None):
         raise NotImplementedError
@@ -125,16 +129,20 @@ class Distribution:
     def _validate_sample(self, value) -> None:
         """PyTorch's checks of a value to score: a tensor, broadcastable to the shapes, inside the support."""
         if not isinstance(value, Tensor):
-            raise ValueError("The value argument to log_prob must be a Tensor")
+            raise errors.value("The value argument to log_prob must be a Tensor",
+                               "Score a tensor: log_prob(torch.tensor(0.5)), not log_prob(0.5).")
         size = Size(value.size())
         event_dim_start = len(size) - len(self._event_shape)
         if Size(size[event_dim_start:]) != self._event_shape:
-            raise ValueError(f"The right-most size of value must match event_shape: {size} vs {self._event_shape}.")
+            raise errors.value(f"The right-most size of value must match event_shape: {size} vs {self._event_shape}.",
+                               "Each value scored is one whole event (e.g. a vector of counts for Multinomial): its "
+                               "last dims must be the event shape.")
         expected_shape = Size(self._batch_shape + self._event_shape)
         for i, j in zip(reversed(size), reversed(expected_shape)):
             if i != 1 and j != 1 and i != j:
-                raise ValueError(f"Value is not broadcastable with batch_shape+event_shape: {size} vs "
-                                 f"{expected_shape}.")
+                raise errors.value(f"Value is not broadcastable with batch_shape+event_shape: {size} vs "
+                                   f"{expected_shape}.", "The values are scored against the batch of "
+                                   "distributions, so their shapes must broadcast with the parameters' shape.")
         try:
             support = self.support
         except NotImplementedError:
@@ -143,9 +151,11 @@ class Distribution:
                           stacklevel=3)
             return
         if not _all_true(support.check(value)):
-            raise ValueError(f"Expected value argument ({type(value).__name__} of shape {tuple(value.shape)}) "
-                             f"to be within the support ({support!r}) of the distribution {self!r}, "
-                             f"but found invalid values:\n{value}")
+            raise errors.value(f"Expected value argument ({type(value).__name__} of shape {tuple(value.shape)}) "
+                               f"to be within the support ({support!r}) of the distribution {self!r}, "
+                               f"but found invalid values:\n{value}",
+                               f"A value the distribution can never produce has no log-probability: it must lie in "
+                               f"{support!r}. validate_args=False skips the check.")
 
     def _expanded(self, new, batch_shape, event_shape=Size()):
         """The end of every expand(): `new` gets the shapes, unchecked, and this one's validate_args."""

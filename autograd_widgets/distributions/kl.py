@@ -1,9 +1,10 @@
 """torch.distributions.kl: kl_divergence(p, q) dispatched on the two types through register_kl's table (the most
-specific registered pair wins), and the closed forms for pairs of Normal, Categorical, OneHotCategorical, Bernoulli, Uniform, Exponential,
-Laplace and Independent."""
+specific registered pair wins), and the closed forms for pairs of Normal, Categorical, OneHotCategorical,
+Bernoulli, Uniform, Exponential, Laplace and Independent."""
 import warnings
 from functools import total_ordering
 
+from .. import errors
 from ..nn.functional import softplus
 from .bernoulli import Bernoulli
 from .categorical import Categorical
@@ -79,8 +80,10 @@ def kl_divergence(p: Distribution, q: Distribution):
         fun = _dispatch_kl(type(p), type(q))
         _KL_MEMOIZE[type(p), type(q)] = fun
     if fun is NotImplemented:
-        raise NotImplementedError(f"No KL(p || q) is implemented for p type {p.__class__.__name__} and q type "
-                                  f"{q.__class__.__name__}")
+        raise errors.not_implemented(f"No KL(p || q) is implemented for p type {p.__class__.__name__} and q type "
+                                     f"{q.__class__.__name__}", "Only pairs registered with register_kl have a "
+                                     "closed form here; a Monte Carlo estimate is (p.log_prob(x) - q.log_prob(x))"
+                                     ".mean() over x = p.sample((n,)).")
     return fun(p, q)
 
 

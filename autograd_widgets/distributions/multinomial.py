@@ -1,5 +1,6 @@
 """torch.distributions.Multinomial: counts of `total_count` draws from a Categorical; sample follows PyTorch's
 call sequence (one Categorical.sample of total_count + sample_shape draws), so seeded counts are PyTorch's."""
+from .. import errors
 from ..creation import arange
 from ..size import Size
 from . import constraints
@@ -16,7 +17,8 @@ class Multinomial(Distribution):
 
     def __init__(self, total_count=1, probs=None, logits=None, validate_args=None):
         if not isinstance(total_count, int):
-            raise NotImplementedError("inhomogeneous total_count is not supported")
+            raise errors.not_implemented("inhomogeneous total_count is not supported",
+                                         "total_count is one whole number of trials (an int).")
         self.total_count = total_count
         self._categorical = Categorical(probs=probs, logits=logits)
         batch_shape = self._categorical.batch_shape

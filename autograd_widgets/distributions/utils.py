@@ -39,8 +39,9 @@ def broadcast_all(*values):
     """Numbers become tensors of the first tensor's dtype and device (the default float dtype if none is a tensor),
     then all are broadcast together."""
     if not all(isinstance(v, (Tensor, *_Number)) for v in values):
-        raise ValueError("Input arguments must all be instances of Number, "
-                         "torch.Tensor or objects implementing __torch_function__.")
+        raise errors.value("Input arguments must all be instances of Number, "
+                           "torch.Tensor or objects implementing __torch_function__.",
+                           "A distribution's parameters are numbers or tensors (not strings, lists or arrays).")
     first = next((v for v in values if isinstance(v, Tensor)), None)
     options = dict(dtype=dtypes.default_float()) if first is None else dict(dtype=first.dtype, device=first.device)
     return broadcast_tensors(*(v if isinstance(v, Tensor) else tensor(v, **options) for v in values))
@@ -49,6 +50,13 @@ def broadcast_all(*values):
 def batch_shape_of(values, param) -> Size:
     """The batch shape of a distribution built from `values`: () when all were numbers, else `param`'s shape."""
     return Size() if all(isinstance(v, _Number) for v in values) else param.size()
+
+
+def one_of(probs, logits) -> None:
+    """Exactly one of probs and logits must be given, in PyTorch's words."""
+    if (probs is None) == (logits is None):
+        raise errors.value("Either `probs` or `logits` must be specified, but not both.",
+                           "Give the probabilities (probs=...) or their logarithms (logits=...), one of the two.")
 
 
 def _standard_normal(shape, dtype, device):
