@@ -413,3 +413,15 @@ def test_multinomial_log_prob_and_normal_icdf_are_pytorchs():
 def test_a_missing_distribution_gets_the_packages_explained_error():
     with pytest.raises(AttributeError, match=r"does not support 'torch\.distributions\.Beta' \(yet\)"):
         awd.Beta(1., 2.)
+
+
+def test_second_derivatives_of_log_prob_are_pytorchs():
+    """create_graph=True through log_prob: d2/dscale2 and d2/dloc dscale of a Normal's log-likelihood."""
+    outs = []
+    for T, D in LIBS:
+        loc, scale = T.tensor([0.5, -1.], requires_grad=True), T.tensor([1., 2.], requires_grad=True)
+        lp = D.Normal(loc, scale).log_prob(T.tensor([0.1, 0.7])).sum()
+        g_scale, = T.autograd.grad(lp, scale, create_graph=True)
+        outs.append([a.numpy() for a in T.autograd.grad(g_scale.sum(), (loc, scale))])
+    for a, b in zip(*outs):
+        np.testing.assert_allclose(a, b, rtol=1e-6)
