@@ -89,7 +89,7 @@ def numel(t):
     return t.numel()
 
 
-_SUBMODULES = ("cuda", "optim", "utils", "profiler", "backends", "testing")  # loaded on first use
+_SUBMODULES = ("cuda", "optim", "utils", "profiler", "backends", "testing", "distributions")  # loaded on first use
 _WIDGETS = ("show", "GraphView", "BackwardPlayground", "JacobianExplorer", "BackwardStepper", "TrainingLoop")
 
 
