@@ -1,0 +1,65 @@
+"""Torch functions and Tensor methods of the families in ops/bitwise.py, extrema.py, cumulative.py,
+binary_math.py, unary_more.py, rearrange.py and moments.py, with PyTorch's keyword names; `bind()` puts
+the methods on Tensor, `torch_functions()` gives the torch-level names."""
+from . import creation_more, type_info
+from .methods_forms import in_place
+from .ops import (binary_math as BM, bitwise, cumulative as CU, extrema as EX, moments as MO, order as O,
+                  pointwise as P, rearrange as RA, unary_more as UM)
+from .tensor import Tensor
+
+# name -> function(input, ...): a torch function and a Tensor method
+FUNCTIONS = {
+    "amax": EX.amax, "amin": EX.amin, "aminmax": EX.aminmax, "median": EX.median, "nanmedian": EX.nanmedian,
+    "mode": EX.mode, "kthvalue": EX.kthvalue, "cumprod": CU.cumprod, "cummax": CU.cummax, "cummin": CU.cummin,
+    "logcumsumexp": CU.logcumsumexp, "nansum": MO.nansum, "nanmean": MO.nanmean,
+    "atan2": BM.atan2, "arctan2": BM.arctan2, "hypot": BM.hypot, "logaddexp": BM.logaddexp, "fmax": BM.fmax,
+    "fmin": BM.fmin, "lerp": BM.lerp, "addcmul": BM.addcmul, "addcdiv": BM.addcdiv, "float_power": BM.float_power,
+    "xlogy": lambda input, other: P.XlogyBackward0.apply(input, other),
+    "asinh": UM.AsinhBackward0.apply, "acosh": UM.AcoshBackward0.apply, "atanh": UM.AtanhBackward0.apply,
+    "arcsinh": UM.AsinhBackward0.apply, "arccosh": UM.AcoshBackward0.apply, "arctanh": UM.AtanhBackward0.apply,
+    "deg2rad": UM.Deg2RadBackward0.apply, "rad2deg": UM.Rad2DegBackward0.apply, "nan_to_num": UM.nan_to_num,
+    "signbit": UM.signbit, "isposinf": UM.isposinf, "isneginf": UM.isneginf, "isreal": UM.isreal,
+    "roll": RA.roll, "rot90": RA.rot90, "flipud": RA.flipud, "fliplr": RA.fliplr, "movedim": RA.movedim,
+    "moveaxis": RA.movedim, "swapaxes": RA.swapaxes, "swapdims": RA.swapaxes, "broadcast_to": RA.broadcast_to,
+    "tile": RA.tile, "repeat_interleave": RA.repeat_interleave, "take_along_dim": RA.take_along_dim,
+    "diff": RA.diff, **bitwise.FUNCTIONS,
+}
+IN_PLACE = ("cumprod", "atan2", "arctan2", "hypot", "lerp", "addcmul", "addcdiv", "float_power", "xlogy", "asinh",
+            "acosh", "atanh", "arcsinh", "arccosh", "arctanh", "deg2rad", "rad2deg", "nan_to_num")
+# torch-level only
+TORCH_ONLY = {
+    "subtract": P.sub, "multiply": P.mul, "true_divide": P.div, "is_floating_point": lambda input:
+    input.is_floating_point(), "var_mean": MO.var_mean, "std_mean": MO.std_mean, "meshgrid": RA.meshgrid,
+    "atleast_1d": RA.atleast_1d, "atleast_2d": RA.atleast_2d, "atleast_3d": RA.atleast_3d,
+    "result_type": type_info.result_type, "promote_types": type_info.promote_types, "can_cast": type_info.can_cast,
+    "logspace": creation_more.logspace,
+}
+TYPES = {"finfo": type_info.finfo, "iinfo": type_info.iinfo}  # classes: left as they are (no keyword layer)
+# PyTorch's keyword names (keywords.SIGNATURES' format)
+SIGNATURES = {
+    **{n: ("input", "other") for n in ("bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_left_shift",
+                                       "bitwise_right_shift", "atan2", "arctan2", "hypot", "logaddexp", "fmax",
+                                       "fmin", "xlogy")},
+    **{n: ("input", "dim", "keepdim") for n in ("amax", "amin", "median", "nanmedian", "mode", "nansum", "nanmean")},
+    **{n: ("input", "dim") for n in ("cumprod", "cummax", "cummin", "logcumsumexp", "var_mean", "std_mean")},
+    "kthvalue": ("input", "k", "dim", "keepdim"), "lerp": ("input", "end", "weight"),
+    "addcmul": ("input", "tensor1", "tensor2"), "addcdiv": ("input", "tensor1", "tensor2"),
+    "float_power": ("input", "exponent"), "nan_to_num": ("input", "nan", "posinf", "neginf"),
+    "roll": ("input", "shifts", "dims"), "rot90": ("input", "k", "dims"),
+    "movedim": ("input", "source", "destination"), "moveaxis": ("input", "source", "destination"),
+    "swapaxes": ("input", "axis0", "axis1"), "swapdims": ("input", "dim0", "dim1"), "broadcast_to": ("input", "size"),
+    "tile": ("input", "dims"), "repeat_interleave": ("input", "repeats", "dim"),
+    "take_along_dim": ("input", "indices", "dim"), "diff": ("input", "n", "dim", "prepend", "append"),
+}
+
+
+def bind() -> None:
+    for name, fn in FUNCTIONS.items():
+        setattr(Tensor, name, fn)
+    for name in IN_PLACE:
+        setattr(Tensor, name + "_", in_place(FUNCTIONS[name]))
+    bitwise.bind(Tensor)
+
+
+def torch_functions() -> dict:
+    return dict(FUNCTIONS, **TORCH_ONLY)
