@@ -29,7 +29,7 @@ class CumprodBackward0(Op):
         if x.numel() <= 1 or x.dim() == 0:
             return (g,)
         if not bool((x == 0).any()):
-            return (_reversed_cumsum(g * r, d) / x,)
+            return (_reversed_cumsum(r * g, d) / x,)
         return (_zeros_case(g, x, d),)
 
 

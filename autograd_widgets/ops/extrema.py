@@ -150,7 +150,13 @@ def _picked(ctx, a, dim, keepdim, choose, name):
 
 
 def _picked_backward(ctx, g):
-    return (g,) if not ctx.self_sym_sizes else O._select_backward(ctx, g)
+    """value_selecting_reduction_backward: the gradient put at the picked places, zeros elsewhere."""
+    if not ctx.self_sym_sizes:
+        return (g,)
+    index = ctx.indices
+    if not ctx.keepdim:
+        g, index = g.unsqueeze(ctx.dim), B.ns(index).expand_dims(index, ctx.dim)
+    return (O.ScatterAddBackward0.apply(g, shape=ctx.self_sym_sizes, dim=ctx.dim, index=index),)
 
 
 def _pick(name, choose):
