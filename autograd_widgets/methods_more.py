@@ -24,8 +24,11 @@ FUNCTIONS = {
     "tile": RA.tile, "repeat_interleave": RA.repeat_interleave, "take_along_dim": RA.take_along_dim,
     "diff": RA.diff, **bitwise.FUNCTIONS,
 }
-IN_PLACE = ("cumprod", "atan2", "arctan2", "hypot", "lerp", "addcmul", "addcdiv", "float_power", "xlogy", "asinh",
-            "acosh", "atanh", "arcsinh", "arccosh", "arctanh", "deg2rad", "rad2deg", "nan_to_num")
+IN_PLACE = ("cumprod", "atan2", "arctan2", "hypot", "lerp", "addcmul", "addcdiv", "xlogy", "deg2rad", "rad2deg",
+            "nan_to_num")
+# in-place forms PyTorch records a node of their own for (whose backward it lacks)
+IN_PLACE_NODES = {"asinh": UM.AsinhBackward1.apply, "acosh": UM.AcoshBackward1.apply,
+                  "atanh": UM.AtanhBackward1.apply}
 # torch-level only
 TORCH_ONLY = {
     "subtract": P.sub, "multiply": P.mul, "true_divide": P.div, "is_floating_point": lambda input:
@@ -58,6 +61,15 @@ def bind() -> None:
         setattr(Tensor, name, fn)
     for name in IN_PLACE:
         setattr(Tensor, name + "_", in_place(FUNCTIONS[name]))
+    for name, fn in IN_PLACE_NODES.items():
+        setattr(Tensor, name + "_", in_place(fn))
+        setattr(Tensor, "arc" + name[1:] + "_", getattr(Tensor, name + "_"))
+    float_power_ = in_place(BM.float_power)
+
+    def float_power_checked(self, exponent):
+        BM.float_power_in_place_check(self)
+        return float_power_(self, exponent)
+    Tensor.float_power_ = float_power_checked
     bitwise.bind(Tensor)
 
 

@@ -182,3 +182,10 @@ def float_power(input, exponent):
     if isinstance(exponent, Tensor):
         return PowBackward1.apply(input.to(f64), exponent.to(f64))
     return PowBackward0.apply(input.to(f64), exponent=float(exponent))
+
+
+def float_power_in_place_check(self) -> None:
+    """float_power_ writes a float64 result: PyTorch refuses any other dtype of self."""
+    if self.dtype is not dtypes.float64:
+        raise errors.runtime(f"the base given to float_power_ has dtype {dtypes.scalar_name(self.dtype)} but the "
+                             "operation's result requires dtype Double", "Convert first: x = x.double().")

@@ -89,7 +89,8 @@ def _operator(fn, reflected=False):
 def in_place(fn):
     """`t.bitwise_xor_(other)` / `t ^= other`: the result written into t, which must be able to hold its dtype."""
     def method(self, other):
-        have, want = dtypes.result_type(self._data, _data(other)), self._data.dtype
+        operands = (self._data,) if other is None else (self._data, _data(other))  # None: bitwise_not_
+        have, want = dtypes.result_type(*operands), self._data.dtype
         if have != want and (want.kind == "b" or have.kind == "f"):
             raise errors.runtime(f"result type {scalar_name(have)} can't be cast to the desired output type "
                                  f"{scalar_name(want)}", "An in-place op keeps the tensor's dtype; use the "

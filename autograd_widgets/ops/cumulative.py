@@ -65,7 +65,7 @@ def _running(name, pick, better):
         values, index = moved.copy(), xp.zeros(moved.shape, dtype=B.int64)
         for i in range(1, moved.shape[-1]):
             prev, cur = values[..., i - 1], moved[..., i]
-            keep = ~(better(cur, prev) | (cur != cur)) & (prev == prev)  # NaN, once met, stays
+            keep = (prev != prev) | ~(better(cur, prev) | (cur != cur))  # NaN, once met, stays
             values[..., i] = xp.where(keep, prev, cur)
             index[..., i] = xp.where(keep, index[..., i - 1], i)
         ctx.indices = xp.moveaxis(index, -1, ctx.dim)

@@ -3,6 +3,7 @@ and the no-gradient tests signbit, isposinf, isneginf, isreal."""
 import math
 
 from .. import backend as B
+from .. import errors
 from ..node import Op, as_array
 from ..tensor import Tensor
 from .binary_math import _one_minus
@@ -21,6 +22,20 @@ Deg2RadBackward0 = _unary("Deg2RadBackward0", lambda xp, a: a * (math.pi / 180),
                           lambda g, _: _times(g, math.pi / 180), "degrees to radians")
 Rad2DegBackward0 = _unary("Rad2DegBackward0", lambda xp, a: a * (180 / math.pi), None,
                           lambda g, _: _times(g, 180 / math.pi), "radians to degrees")
+
+
+def _in_place_node(node, name):
+    """What PyTorch records for asinh_ and its kin: a node of its own (AsinhBackward1) with no derivative."""
+    def backward(ctx, g):
+        raise errors.not_implemented(f"the derivative for 'inplace version of {name}' is not implemented.",
+                                     f"PyTorch has no gradient formula for {name}_ done in place; use the "
+                                     f"out-of-place form (`y = x.{name}()`) where gradients must flow.")
+    return type(node.__name__[:-1] + "1", (node,), {"backward": backward, "__module__": __name__})
+
+
+AsinhBackward1 = _in_place_node(AsinhBackward0, "asinh")
+AcoshBackward1 = _in_place_node(AcoshBackward0, "acosh")
+AtanhBackward1 = _in_place_node(AtanhBackward0, "atanh")
 
 
 class NanToNumBackward0(Op):
