@@ -3,8 +3,8 @@ binary_math.py, unary_more.py, rearrange.py and moments.py, with PyTorch's keywo
 the methods on Tensor, `torch_functions()` gives the torch-level names."""
 from . import creation_more, type_info
 from .methods_forms import in_place
-from .ops import (binary_math as BM, bitwise, cumulative as CU, extrema as EX, moments as MO, order as O,
-                  pointwise as P, rearrange as RA, unary_more as UM)
+from .ops import (binary_math as BM, bitwise, counting as CN, cumulative as CU, extrema as EX, index_ops as IX,
+                  joining as J, moments as MO, pointwise as P, rearrange as RA, unary_more as UM)
 from .tensor import Tensor
 
 # name -> function(input, ...): a torch function and a Tensor method
@@ -23,9 +23,13 @@ FUNCTIONS = {
     "moveaxis": RA.movedim, "swapaxes": RA.swapaxes, "swapdims": RA.swapaxes, "broadcast_to": RA.broadcast_to,
     "tile": RA.tile, "repeat_interleave": RA.repeat_interleave, "take_along_dim": RA.take_along_dim,
     "diff": RA.diff, **bitwise.FUNCTIONS,
+    "gcd": CN.gcd, "lcm": CN.lcm, "bincount": CN.bincount, "histc": CN.histc, "unique_consecutive": CN.unique_consecutive,
+    "take": J.take, "msort": J.msort, "unflatten": J.unflatten, "tensor_split": J.tensor_split, "hsplit": J.hsplit,
+    "vsplit": J.vsplit, "dsplit": J.dsplit, "scatter_add": IX.scatter_add, "index_add": IX.index_add,
+    "index_copy": IX.index_copy,
 }
 IN_PLACE = ("cumprod", "atan2", "arctan2", "hypot", "lerp", "addcmul", "addcdiv", "xlogy", "deg2rad", "rad2deg",
-            "nan_to_num")
+            "nan_to_num", "scatter_add", "index_add", "index_copy")
 # in-place forms PyTorch records a node of their own for (whose backward it lacks)
 IN_PLACE_NODES = {"asinh": UM.AsinhBackward1.apply, "acosh": UM.AcoshBackward1.apply,
                   "atanh": UM.AtanhBackward1.apply}
@@ -35,7 +39,9 @@ TORCH_ONLY = {
     input.is_floating_point(), "var_mean": MO.var_mean, "std_mean": MO.std_mean, "meshgrid": RA.meshgrid,
     "atleast_1d": RA.atleast_1d, "atleast_2d": RA.atleast_2d, "atleast_3d": RA.atleast_3d,
     "result_type": type_info.result_type, "promote_types": type_info.promote_types, "can_cast": type_info.can_cast,
-    "logspace": creation_more.logspace,
+    "logspace": creation_more.logspace, "dstack": J.dstack, "column_stack": J.column_stack,
+    "cartesian_prod": J.cartesian_prod, "searchsorted": CN.searchsorted, "bucketize": CN.bucketize,
+    "triu_indices": CN.triu_indices, "tril_indices": CN.tril_indices,
 }
 TYPES = {"finfo": type_info.finfo, "iinfo": type_info.iinfo}  # classes: left as they are (no keyword layer)
 # PyTorch's keyword names (keywords.SIGNATURES' format)
@@ -53,6 +59,13 @@ SIGNATURES = {
     "swapaxes": ("input", "axis0", "axis1"), "swapdims": ("input", "dim0", "dim1"), "broadcast_to": ("input", "size"),
     "tile": ("input", "dims"), "repeat_interleave": ("input", "repeats", "dim"),
     "take_along_dim": ("input", "indices", "dim"), "diff": ("input", "n", "dim", "prepend", "append"),
+    "gcd": ("input", "other"), "lcm": ("input", "other"), "bincount": ("input", "weights", "minlength"),
+    "histc": ("input", "bins", "min", "max"), "take": ("input", "index"), "unflatten": ("input", "dim", "sizes"),
+    "tensor_split": ("input", "indices_or_sections", "dim"), "hsplit": ("input", "indices_or_sections"),
+    "vsplit": ("input", "indices_or_sections"), "dsplit": ("input", "indices_or_sections"),
+    "scatter_add": ("input", "dim", "index", "src"), "index_add": ("input", "dim", "index", "source"),
+    "index_copy": ("input", "dim", "index", "source"), "dstack": ("tensors",), "column_stack": ("tensors",),
+    "searchsorted": ("sorted_sequence", "input"), "bucketize": ("input", "boundaries"),
 }
 
 
@@ -71,6 +84,7 @@ def bind() -> None:
         return float_power_(self, exponent)
     Tensor.float_power_ = float_power_checked
     bitwise.bind(Tensor)
+    Tensor.gcd_, Tensor.lcm_ = bitwise.in_place(CN.gcd), bitwise.in_place(CN.lcm)
 
 
 def torch_functions() -> dict:

@@ -75,3 +75,26 @@ CASES = [
     ("atleast_3d",         lambda T, x: T.atleast_3d(x),                           [(3,)],             ANY),
     ("diff",               lambda T, x: T.diff(x, n=2),                            [(2, 4)],           ANY),
 ]
+
+
+def _pieces(T, x):
+    a, b, c = T.tensor_split(x, 3, dim=1)
+    return T.cat([a * 2, b, c.sin()], 1)
+
+
+CASES += [
+    ("tensor_split",       _pieces,                                                [(2, 5)],           ANY),
+    ("hsplit",             lambda T, x: T.hsplit(x, [1])[1] * x.sum(),             [(2, 3)],           ANY),
+    ("dstack",             lambda T, x, y: T.dstack([x, y]),                       [(3,), (3,)],       ANY),
+    ("column_stack",       lambda T, x, y: T.column_stack([x, y]),                 [(3,), (3, 2)],     ANY),
+    ("cartesian_prod",     lambda T, x, y: T.cartesian_prod(x, y),                 [(3,), (2,)],       ANY),
+    ("unflatten",          lambda T, x: T.unflatten(x, 1, (2, 2)),                 [(3, 4)],           ANY),
+    ("take",               lambda T, x: T.take(x, T.tensor([0, 4, 4])) * x.sum(), [(2, 3)],           ANY),
+    ("msort",              lambda T, x: T.msort(x),                                [(3, 2)],           ANY),
+    ("scatter_add",        lambda T, x, y: T.scatter_add(x, 0, T.tensor([[0, 1, 0]]), y) * y.sum(),
+                                                                                   [(2, 3), (1, 3)],   ANY),
+    ("index_add",          lambda T, x, y: x.index_add(0, T.tensor([0, 1, 0]), y, alpha=2) * y.sum(),
+                                                                                   [(2, 3), (3, 3)],   ANY),
+    ("index_copy",         lambda T, x, y: T.index_copy(x, 0, T.tensor([1]), y) * x.sum(),
+                                                                                   [(2, 3), (1, 3)],   ANY),
+]

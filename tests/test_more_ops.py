@@ -204,6 +204,49 @@ def test_rearranging_functions_print_and_raise_as_pytorchs(expr):
     same_as_pytorch(expr)
 
 
+COUNTING_AND_JOINING = [
+    "T.bincount(T.tensor([0, 1, 1, 3]))", "T.bincount(T.tensor([0, 1, 1, 3]), minlength=6)",
+    "T.bincount(T.tensor([0, 1, 1, 3]), weights=T.tensor([0.5, 1, 1, 2]))",
+    "T.bincount(T.tensor([0, 1, 1, 3]), weights=T.tensor([1, 1, 1, 2]))", "T.bincount(T.tensor([-1]))",
+    "T.bincount(T.tensor([1.]))", "T.histc(T.tensor([1., 2, 1]), bins=4, min=0, max=3)",
+    "T.histc(T.tensor([1., 2, 1, 5]))", "T.histc(T.tensor([1, 2]))",
+    "T.searchsorted(T.tensor([1, 3, 5, 7, 9]), T.tensor([3, 6, 9]))",
+    "T.searchsorted(T.tensor([[1, 3, 5, 7, 9], [2, 4, 6, 8, 10]]), T.tensor([[3, 6, 9], [3, 6, 9]]), right=True)",
+    "T.searchsorted(T.tensor([1., 3]), 2.5)", "T.bucketize(T.tensor([[1, 3, 9], [3, 6, 9]]), T.tensor([1, 3, 5, 7, 9]))",
+    "T.bucketize(T.tensor([3, 6]), T.tensor([1, 3, 5]), right=True, out_int32=True)",
+    "T.unique_consecutive(T.tensor([1, 1, 2, 2, 3, 1, 1, 2]))",
+    "T.unique_consecutive(T.tensor([1, 1, 2, 2, 3, 1, 1, 2]), return_inverse=True, return_counts=True)",
+    "T.unique_consecutive(T.tensor([[1, 1], [1, 1], [2, 3]]), dim=0)", "T.tensor([1, 1, 2]).unique_consecutive(return_counts=True)",
+    "T.gcd(T.tensor([5, 10, 15]), T.tensor([3, 4, 5]))", "T.lcm(T.tensor([5, 10, 15]), T.tensor([3, 4, 5]))",
+    "T.gcd(T.tensor([-4, 0]), T.tensor([6, 0]))", "T.lcm(T.tensor([-4]), T.tensor([6]))", "T.gcd(T.ones(2), T.ones(2))",
+    "T.tensor([12, 18]).gcd_(T.tensor([8, 4]))", "T.triu_indices(3, 3)", "T.tril_indices(3, 3, -1)", "T.triu_indices(2, 4, 1)",
+    "T.tensor_split(T.arange(10), 3)", "T.tensor_split(T.arange(10), (1, 6))", "T.tensor_split(T.arange(10), T.tensor([2, 3]))",
+    "T.tensor_split(T.arange(12).view(3, 4), 3, dim=1)", "T.arange(10).tensor_split(0)",
+    "T.hsplit(T.arange(12).view(3, 4), 3)", "T.hsplit(T.arange(12).view(3, 4), 2)", "T.vsplit(T.arange(12).view(3, 4), [1])",
+    "T.vsplit(T.arange(4), 2)", "T.hsplit(T.arange(4), 2)", "T.dsplit(T.arange(12).view(3, 4), 2)",
+    "T.dsplit(T.arange(12).view(1, 3, 4), [1, 3])", "T.take(T.arange(6).view(2, 3), T.tensor([10]))",
+    "T.take(T.arange(6).view(2, 3), T.tensor([[0, -1], [2, 2]]))", "T.unflatten(T.arange(6), 0, (2, -1))",
+    "T.arange(12).view(3, 4).unflatten(1, (2, 2)).shape", "T.msort(T.tensor([[3, 1], [1, 2], [2, 0]]))",
+    "T.cartesian_prod(T.tensor([1, 2]))", "T.cartesian_prod(T.tensor([1, 2]), T.tensor([3, 4, 5]))",
+    "T.column_stack([T.tensor(1), T.tensor([2])])", "T.column_stack([T.tensor([1, 2]), T.ones(2, 2, dtype=T.int64)])",
+    "T.dstack([T.tensor([1, 2]), T.tensor([3, 4])])", "T.dstack((T.ones(2, 2), T.zeros(2, 2))).shape",
+    "T.scatter_add(T.zeros(2, 3), 0, T.tensor([[0, 1, 0]]), T.ones(1, 3))",
+    "T.zeros(3, 5).scatter_add(1, T.tensor([[0, 1, 0, 1]]), T.arange(1., 5).view(1, 4))",
+    "T.zeros(3).scatter_add_(0, T.tensor([0, 0, 2]), T.tensor([1., 2, 3]))",
+    "T.index_add(T.ones(3, 2), 0, T.tensor([0, 2, 0]), T.arange(6.).view(3, 2), alpha=2)",
+    "T.ones(3, 2).index_add_(1, T.tensor([1]), T.ones(3, 1))",
+    "T.index_copy(T.zeros(3, 2), 0, T.tensor([2, 0]), T.tensor([[1., 2], [3, 4]]))",
+    "T.zeros(3).index_copy_(0, T.tensor([1]), T.tensor([5.]))",
+    "T.scatter_add(T.zeros(2, 3), 0, T.tensor([[0., 1, 0]]), T.ones(1, 3))",
+    "T.index_add(T.ones(3), 0, T.tensor([0.]), T.ones(1))", "T.index_copy(T.ones(3), 0, T.tensor([0.]), T.ones(1))",
+]
+
+
+@pytest.mark.parametrize("expr", COUNTING_AND_JOINING)
+def test_counting_joining_and_indexing_functions_print_and_raise_as_pytorchs(expr):
+    same_as_pytorch(expr)
+
+
 def graph(fn):
     return None if fn is None else (fn.name(), tuple(graph(n) for n, _ in fn.next_functions))
 
@@ -220,7 +263,10 @@ NODES = [
     "T.repeat_interleave(x, 2)", "T.repeat_interleave(x, 2, dim=1)", "T.repeat_interleave(x, T.tensor([1, 2]), dim=0)",
     "T.take_along_dim(x, T.tensor([[0], [1]]), 1)", "T.take_along_dim(x, T.tensor([0, 4]))", "T.atleast_3d(x)",
     "T.atleast_1d(x[0, 0])", "T.diff(x)", "T.diff(x, n=2, prepend=x)", "T.subtract(x, x)", "T.multiply(x, 2)",
-    "T.true_divide(x, x)",
+    "T.true_divide(x, x)", "T.tensor_split(x, 2, dim=1)[1]", "T.vsplit(x, 2)[0]", "T.dstack([x, x])",
+    "T.column_stack([x[0], x.t()])", "T.cartesian_prod(x[0], x[1])", "T.unflatten(x, 1, (3, 1))",
+    "T.take(x, T.tensor([0, 5]))", "T.msort(x)", "T.scatter_add(x, 1, T.tensor([[0, 0]]), x)",
+    "T.index_add(x, 1, T.tensor([2]), x[:, :1])", "x.index_copy(0, T.tensor([1]), x[:1])",
 ]
 
 
