@@ -4,7 +4,7 @@ the methods on Tensor, `torch_functions()` gives the torch-level names."""
 from . import creation_more, type_info
 from .methods_forms import in_place
 from .ops import (binary_math as BM, bitwise, counting as CN, cumulative as CU, extrema as EX, index_ops as IX,
-                  joining as J, moments as MO, pointwise as P, rearrange as RA, unary_more as UM)
+                  joining as J, moments as MO, pointwise as P, quantiles as QU, rearrange as RA, unary_more as UM)
 from .tensor import Tensor
 
 # name -> function(input, ...): a torch function and a Tensor method
@@ -26,7 +26,7 @@ FUNCTIONS = {
     "gcd": CN.gcd, "lcm": CN.lcm, "bincount": CN.bincount, "histc": CN.histc, "unique_consecutive": CN.unique_consecutive,
     "take": J.take, "msort": J.msort, "unflatten": J.unflatten, "tensor_split": J.tensor_split, "hsplit": J.hsplit,
     "vsplit": J.vsplit, "dsplit": J.dsplit, "scatter_add": IX.scatter_add, "index_add": IX.index_add,
-    "index_copy": IX.index_copy,
+    "index_copy": IX.index_copy, "quantile": QU.quantile, "nanquantile": QU.nanquantile,
 }
 IN_PLACE = ("cumprod", "atan2", "arctan2", "hypot", "lerp", "addcmul", "addcdiv", "xlogy", "deg2rad", "rad2deg",
             "nan_to_num", "scatter_add", "index_add", "index_copy")
@@ -66,6 +66,7 @@ SIGNATURES = {
     "scatter_add": ("input", "dim", "index", "src"), "index_add": ("input", "dim", "index", "source"),
     "index_copy": ("input", "dim", "index", "source"), "dstack": ("tensors",), "column_stack": ("tensors",),
     "searchsorted": ("sorted_sequence", "input"), "bucketize": ("input", "boundaries"),
+    "quantile": ("input", "q", "dim", "keepdim"), "nanquantile": ("input", "q", "dim", "keepdim"),
 }
 
 

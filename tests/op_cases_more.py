@@ -98,3 +98,9 @@ CASES += [
     ("index_copy",         lambda T, x, y: T.index_copy(x, 0, T.tensor([1]), y) * x.sum(),
                                                                                    [(2, 3), (1, 3)],   ANY),
 ]
+CASES += [
+    ("quantile",           lambda T, x: T.quantile(x, 0.3),                        [(5,)],             ANY),
+    ("quantile dim",       lambda T, x: T.quantile(x, 0.4, dim=0, keepdim=True),   [(4, 3)],           ANY),
+    ("quantile q vector",  lambda T, x: x.quantile(T.tensor([0.2, 0.7], dtype=T.float64), dim=1), [(2, 5)], ANY),
+    ("nanquantile",        lambda T, x: T.nanquantile(x, 0.5, interpolation="midpoint"), [(2, 4)],     ANY),
+]

@@ -239,6 +239,18 @@ COUNTING_AND_JOINING = [
     "T.zeros(3).index_copy_(0, T.tensor([1]), T.tensor([5.]))",
     "T.scatter_add(T.zeros(2, 3), 0, T.tensor([[0., 1, 0]]), T.ones(1, 3))",
     "T.index_add(T.ones(3), 0, T.tensor([0.]), T.ones(1))", "T.index_copy(T.ones(3), 0, T.tensor([0.]), T.ones(1))",
+    "T.quantile(T.tensor([[1., 2, 3, 4, 5], [2, float('nan'), 1, 0, 3]]), 0.3, dim=1)",
+    "T.nanquantile(T.tensor([[1., 2, 3, 4, 5], [2, float('nan'), 1, 0, 3]]), 0.3, dim=1)",
+    "T.quantile(T.tensor([1., 2, 3, 4, 5]), T.tensor([0.25, 0.5, 1.0]))",
+    *(f"T.quantile(T.tensor([1., 2, 3, 4, 5]), {q}, interpolation='{m}')" for q in (0.3, 0.5, 0.625)
+      for m in ("linear", "lower", "higher", "midpoint", "nearest")),
+    "T.quantile(T.arange(12.).view(3, 4), 0.4, dim=0)", "T.quantile(T.arange(12.).view(3, 4), 0.4, dim=0, keepdim=True)",
+    "T.quantile(T.arange(12.).view(3, 4), T.tensor([0.1, 0.9]), dim=1, keepdim=True)",
+    "T.quantile(T.arange(12.).view(3, 4), T.tensor([0.1, 0.9]))", "T.quantile(T.arange(12.).view(3, 4), 0.9, keepdim=True)",
+    "T.arange(12.).view(3, 4).quantile(q=0.5, dim=-1)", "T.quantile(T.tensor([1., 2]), 1.5)",
+    "T.quantile(T.tensor([1, 2]), 0.5)", "T.quantile(T.tensor([1., 2]), T.tensor([0.5], dtype=T.float64))",
+    "T.quantile(T.tensor([1., 2]), 0.5, interpolation='foo')", "T.quantile(T.ones(0), 0.5)",
+    "T.nanquantile(T.tensor([float('nan')]), 0.5)", "T.quantile(T.tensor([1., 2]), T.tensor([0.5, 2.]))",
 ]
 
 
@@ -267,6 +279,8 @@ NODES = [
     "T.column_stack([x[0], x.t()])", "T.cartesian_prod(x[0], x[1])", "T.unflatten(x, 1, (3, 1))",
     "T.take(x, T.tensor([0, 5]))", "T.msort(x)", "T.scatter_add(x, 1, T.tensor([[0, 0]]), x)",
     "T.index_add(x, 1, T.tensor([2]), x[:, :1])", "x.index_copy(0, T.tensor([1]), x[:1])",
+    "T.quantile(x, 0.3)", "T.quantile(x, 0.3, dim=0)", "T.quantile(x, 0.3, dim=1, keepdim=True)",
+    "T.quantile(x, T.tensor([0.3, 0.6], dtype=T.float64), dim=0)", "T.nanquantile(x, 0.3, interpolation='lower')",
 ]
 
 
