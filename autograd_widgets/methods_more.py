@@ -3,7 +3,7 @@ binary_math.py, unary_more.py, rearrange.py and moments.py, with PyTorch's keywo
 the methods on Tensor, `torch_functions()` gives the torch-level names."""
 from . import creation_more, type_info
 from .methods_forms import in_place
-from .ops import (binary_math as BM, bitwise, counting as CN, cumulative as CU, extrema as EX, index_ops as IX,
+from .ops import (binary_math as BM, bitwise, counting as CN, cumulative as CU, extrema as EX, index_ops as IX, integrals as IN,
                   joining as J, moments as MO, pointwise as P, quantiles as QU, rearrange as RA, unary_more as UM)
 from .tensor import Tensor
 
@@ -27,6 +27,7 @@ FUNCTIONS = {
     "take": J.take, "msort": J.msort, "unflatten": J.unflatten, "tensor_split": J.tensor_split, "hsplit": J.hsplit,
     "vsplit": J.vsplit, "dsplit": J.dsplit, "scatter_add": IX.scatter_add, "index_add": IX.index_add,
     "index_copy": IX.index_copy, "quantile": QU.quantile, "nanquantile": QU.nanquantile,
+    "cov": IN.cov,
 }
 IN_PLACE = ("cumprod", "atan2", "arctan2", "hypot", "lerp", "addcmul", "addcdiv", "xlogy", "deg2rad", "rad2deg",
             "nan_to_num", "scatter_add", "index_add", "index_copy")
@@ -41,7 +42,8 @@ TORCH_ONLY = {
     "result_type": type_info.result_type, "promote_types": type_info.promote_types, "can_cast": type_info.can_cast,
     "logspace": creation_more.logspace, "dstack": J.dstack, "column_stack": J.column_stack,
     "cartesian_prod": J.cartesian_prod, "searchsorted": CN.searchsorted, "bucketize": CN.bucketize,
-    "triu_indices": CN.triu_indices, "tril_indices": CN.tril_indices,
+    "triu_indices": CN.triu_indices, "tril_indices": CN.tril_indices, "trapezoid": IN.trapezoid, "trapz": IN.trapz,
+    "cumulative_trapezoid": IN.cumulative_trapezoid,
 }
 TYPES = {"finfo": type_info.finfo, "iinfo": type_info.iinfo}  # classes: left as they are (no keyword layer)
 # PyTorch's keyword names (keywords.SIGNATURES' format)
@@ -67,6 +69,7 @@ SIGNATURES = {
     "index_copy": ("input", "dim", "index", "source"), "dstack": ("tensors",), "column_stack": ("tensors",),
     "searchsorted": ("sorted_sequence", "input"), "bucketize": ("input", "boundaries"),
     "quantile": ("input", "q", "dim", "keepdim"), "nanquantile": ("input", "q", "dim", "keepdim"),
+    "trapezoid": ("y", "x"), "trapz": ("y", "x"), "cumulative_trapezoid": ("y", "x"),
 }
 
 

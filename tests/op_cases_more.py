@@ -104,3 +104,12 @@ CASES += [
     ("quantile q vector",  lambda T, x: x.quantile(T.tensor([0.2, 0.7], dtype=T.float64), dim=1), [(2, 5)], ANY),
     ("nanquantile",        lambda T, x: T.nanquantile(x, 0.5, interpolation="midpoint"), [(2, 4)],     ANY),
 ]
+CASES += [
+    ("trapezoid dx",       lambda T, x: T.trapezoid(x, dx=0.5, dim=0),            [(4, 3)],           ANY),
+    ("trapezoid x",        lambda T, y, x: T.trapezoid(y, x),                      [(2, 5), (5,)],     ANY),
+    ("trapz",              lambda T, y, x: T.trapz(y, x) * y.sum(),                [(2, 5), (2, 5)],   ANY),
+    ("cumulative_trapezoid", lambda T, x: T.cumulative_trapezoid(x),               [(2, 5)],           ANY),
+    ("cov",                lambda T, x: T.cov(x),                                  [(3, 5)],           ANY),
+    ("cov weights",        lambda T, x: x.cov(correction=0, aweights=T.tensor([1., 2, 1, 3], dtype=T.float64)),
+                                                                                   [(2, 4)],           ANY),
+]

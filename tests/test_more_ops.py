@@ -251,6 +251,15 @@ COUNTING_AND_JOINING = [
     "T.quantile(T.tensor([1, 2]), 0.5)", "T.quantile(T.tensor([1., 2]), T.tensor([0.5], dtype=T.float64))",
     "T.quantile(T.tensor([1., 2]), 0.5, interpolation='foo')", "T.quantile(T.ones(0), 0.5)",
     "T.nanquantile(T.tensor([float('nan')]), 0.5)", "T.quantile(T.tensor([1., 2]), T.tensor([0.5, 2.]))",
+    "T.trapezoid(T.tensor([1, 2, 3]))", "T.trapezoid(T.tensor([1., 2, 3]), T.tensor([0., 1, 3]))",
+    "T.trapz(T.tensor([1., 2, 3]), dx=2)", "T.trapezoid(T.ones(0))", "T.trapezoid(T.arange(12.).view(3, 4), dim=0)",
+    "T.trapezoid(T.arange(12.).view(3, 4), T.arange(12.).view(3, 4) ** 2)",
+    "T.cumulative_trapezoid(T.tensor([1., 2, 3, 5]))", "T.cumulative_trapezoid(T.tensor([1., 2, 3, 5]), dx=0.5)",
+    "T.cumulative_trapezoid(T.tensor([1., 2, 3, 5]), T.tensor([0., 1, 3, 4]))",
+    "T.cov(T.tensor([[0, 1, 2], [2, 1, 0]]))", "T.cov(T.tensor([1., 2, 4]))",
+    "T.cov(T.tensor([[0., 1, 2], [2, 1, 5]]), fweights=T.tensor([1, 2, 1]), aweights=T.tensor([0.5, 1, 1]))",
+    "T.cov(T.tensor([[0., 1, 2], [2, 1, 5]]), correction=0)", "T.tensor([[0., 1, 2], [2, 1, 5]]).cov()",
+    "T.cov(T.ones(2, 2, 2))",
 ]
 
 
@@ -281,6 +290,7 @@ NODES = [
     "T.index_add(x, 1, T.tensor([2]), x[:, :1])", "x.index_copy(0, T.tensor([1]), x[:1])",
     "T.quantile(x, 0.3)", "T.quantile(x, 0.3, dim=0)", "T.quantile(x, 0.3, dim=1, keepdim=True)",
     "T.quantile(x, T.tensor([0.3, 0.6], dtype=T.float64), dim=0)", "T.nanquantile(x, 0.3, interpolation='lower')",
+    "T.trapezoid(x)", "T.trapezoid(x, x[0])", "T.cumulative_trapezoid(x, dim=0)", "T.cov(x)", "T.cov(x[0])",
 ]
 
 
@@ -329,6 +339,12 @@ def test_in_place_forms_change_the_tensor_and_record_pytorchs_node(call):
         results.append((r is z, graph(z.grad_fn), [round(v, 12) for v in z.flatten().tolist()],
                         [round(v, 12) for v in x.grad.flatten().tolist()]))
     assert results[0] == results[1]
+
+
+def test_cov_warns_as_pytorch_when_there_are_too_few_observations():
+    with pytest.warns(UserWarning, match="cov\\(\\): degrees of freedom is <= 0"):
+        out = aw.cov(aw.tensor([[1.0]]))
+    assert out.isnan().item()
 
 
 def test_tutorial_lines_run():
