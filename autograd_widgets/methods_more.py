@@ -4,7 +4,8 @@ the methods on Tensor, `torch_functions()` gives the torch-level names."""
 from . import creation_more, type_info
 from .methods_forms import in_place
 from .ops import (binary_math as BM, bitwise, counting as CN, cumulative as CU, extrema as EX, index_ops as IX, integrals as IN,
-                  joining as J, moments as MO, pointwise as P, quantiles as QU, rearrange as RA, unary_more as UM)
+                  joining as J, moments as MO, pointwise as P, quantiles as QU, rearrange as RA, special as SP,
+                  unary_more as UM)
 from .tensor import Tensor
 
 # name -> function(input, ...): a torch function and a Tensor method
@@ -27,10 +28,11 @@ FUNCTIONS = {
     "take": J.take, "msort": J.msort, "unflatten": J.unflatten, "tensor_split": J.tensor_split, "hsplit": J.hsplit,
     "vsplit": J.vsplit, "dsplit": J.dsplit, "scatter_add": IX.scatter_add, "index_add": IX.index_add,
     "index_copy": IX.index_copy, "quantile": QU.quantile, "nanquantile": QU.nanquantile,
-    "cov": IN.cov,
+    "cov": IN.cov, "erfinv": SP.ErfinvBackward0.apply, "lgamma": SP.LgammaBackward0.apply,
+    "digamma": SP.DigammaBackward0.apply,
 }
 IN_PLACE = ("cumprod", "atan2", "arctan2", "hypot", "lerp", "addcmul", "addcdiv", "xlogy", "deg2rad", "rad2deg",
-            "nan_to_num", "scatter_add", "index_add", "index_copy")
+            "nan_to_num", "scatter_add", "index_add", "index_copy", "erfinv", "lgamma", "digamma")
 # in-place forms PyTorch records a node of their own for (whose backward it lacks)
 IN_PLACE_NODES = {"asinh": UM.AsinhBackward1.apply, "acosh": UM.AcoshBackward1.apply,
                   "atanh": UM.AtanhBackward1.apply}
@@ -43,7 +45,7 @@ TORCH_ONLY = {
     "logspace": creation_more.logspace, "dstack": J.dstack, "column_stack": J.column_stack,
     "cartesian_prod": J.cartesian_prod, "searchsorted": CN.searchsorted, "bucketize": CN.bucketize,
     "triu_indices": CN.triu_indices, "tril_indices": CN.tril_indices, "trapezoid": IN.trapezoid, "trapz": IN.trapz,
-    "cumulative_trapezoid": IN.cumulative_trapezoid,
+    "cumulative_trapezoid": IN.cumulative_trapezoid, "polygamma": SP.polygamma,
 }
 TYPES = {"finfo": type_info.finfo, "iinfo": type_info.iinfo}  # classes: left as they are (no keyword layer)
 # PyTorch's keyword names (keywords.SIGNATURES' format)
@@ -89,6 +91,8 @@ def bind() -> None:
     Tensor.float_power_ = float_power_checked
     bitwise.bind(Tensor)
     Tensor.gcd_, Tensor.lcm_ = bitwise.in_place(CN.gcd), bitwise.in_place(CN.lcm)
+    Tensor.polygamma = lambda self, n: SP.polygamma(n, self)  # the method takes n alone; the function n first
+    Tensor.polygamma_ = in_place(SP.polygamma_in_place)
 
 
 def torch_functions() -> dict:

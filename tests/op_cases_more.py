@@ -113,3 +113,9 @@ CASES += [
     ("cov weights",        lambda T, x: x.cov(correction=0, aweights=T.tensor([1., 2, 1, 3], dtype=T.float64)),
                                                                                    [(2, 4)],           ANY),
 ]
+CASES += [
+    ("erfinv",             lambda T, x: T.erfinv(x),                               [(3,)],             UNIT),
+    ("lgamma",             lambda T, x: T.lgamma(x),                               [(3,)],             POS),
+    ("digamma",            lambda T, x: x.digamma(),                               [(3,)],             POS),
+    ("polygamma",          lambda T, x: T.polygamma(2, x),                         [(3,)],             POS),
+]
