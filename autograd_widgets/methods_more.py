@@ -1,11 +1,12 @@
-"""Torch functions and Tensor methods of the families in ops/bitwise.py, extrema.py, cumulative.py,
-binary_math.py, unary_more.py, rearrange.py and moments.py, with PyTorch's keyword names; `bind()` puts
-the methods on Tensor, `torch_functions()` gives the torch-level names."""
+"""Torch functions and Tensor methods of the op families added beside the first ones (ops/bitwise.py,
+extrema.py, cumulative.py, moments.py, binary_math.py, unary_more.py, special.py, rearrange.py, joining.py,
+index_ops.py, counting.py, quantiles.py, integrals.py), with PyTorch's keyword names; `bind()` puts the
+methods on Tensor, `torch_functions()` gives the torch-level names."""
 from . import creation_more, type_info
 from .methods_forms import in_place
-from .ops import (binary_math as BM, bitwise, counting as CN, cumulative as CU, extrema as EX, index_ops as IX, integrals as IN,
-                  joining as J, moments as MO, pointwise as P, quantiles as QU, rearrange as RA, special as SP,
-                  unary_more as UM)
+from .ops import (binary_math as BM, bitwise, counting as CN, cumulative as CU, extrema as EX, index_ops as IX,
+                  integrals as IN, joining as J, moments as MO, pointwise as P, quantiles as QU, rearrange as RA,
+                  special as SP, unary_more as UM)
 from .tensor import Tensor
 
 # name -> function(input, ...): a torch function and a Tensor method
@@ -24,7 +25,8 @@ FUNCTIONS = {
     "moveaxis": RA.movedim, "swapaxes": RA.swapaxes, "swapdims": RA.swapaxes, "broadcast_to": RA.broadcast_to,
     "tile": RA.tile, "repeat_interleave": RA.repeat_interleave, "take_along_dim": RA.take_along_dim,
     "diff": RA.diff, **bitwise.FUNCTIONS,
-    "gcd": CN.gcd, "lcm": CN.lcm, "bincount": CN.bincount, "histc": CN.histc, "unique_consecutive": CN.unique_consecutive,
+    "gcd": CN.gcd, "lcm": CN.lcm, "bincount": CN.bincount, "histc": CN.histc,
+    "unique_consecutive": CN.unique_consecutive,
     "take": J.take, "msort": J.msort, "unflatten": J.unflatten, "tensor_split": J.tensor_split, "hsplit": J.hsplit,
     "vsplit": J.vsplit, "dsplit": J.dsplit, "scatter_add": IX.scatter_add, "index_add": IX.index_add,
     "index_copy": IX.index_copy, "quantile": QU.quantile, "nanquantile": QU.nanquantile,

@@ -89,19 +89,19 @@ CASES += [
     ("column_stack",       lambda T, x, y: T.column_stack([x, y]),                 [(3,), (3, 2)],     ANY),
     ("cartesian_prod",     lambda T, x, y: T.cartesian_prod(x, y),                 [(3,), (2,)],       ANY),
     ("unflatten",          lambda T, x: T.unflatten(x, 1, (2, 2)),                 [(3, 4)],           ANY),
-    ("take",               lambda T, x: T.take(x, T.tensor([0, 4, 4])) * x.sum(), [(2, 3)],           ANY),
+    ("take",               lambda T, x: T.take(x, T.tensor([0, 4, 4], device=x.device)) * x.sum(), [(2, 3)],           ANY),
     ("msort",              lambda T, x: T.msort(x),                                [(3, 2)],           ANY),
-    ("scatter_add",        lambda T, x, y: T.scatter_add(x, 0, T.tensor([[0, 1, 0]]), y) * y.sum(),
+    ("scatter_add",        lambda T, x, y: T.scatter_add(x, 0, T.tensor([[0, 1, 0]], device=x.device), y) * y.sum(),
                                                                                    [(2, 3), (1, 3)],   ANY),
-    ("index_add",          lambda T, x, y: x.index_add(0, T.tensor([0, 1, 0]), y, alpha=2) * y.sum(),
+    ("index_add",          lambda T, x, y: x.index_add(0, T.tensor([0, 1, 0], device=x.device), y, alpha=2) * y.sum(),
                                                                                    [(2, 3), (3, 3)],   ANY),
-    ("index_copy",         lambda T, x, y: T.index_copy(x, 0, T.tensor([1]), y) * x.sum(),
+    ("index_copy",         lambda T, x, y: T.index_copy(x, 0, T.tensor([1], device=x.device), y) * x.sum(),
                                                                                    [(2, 3), (1, 3)],   ANY),
 ]
 CASES += [
     ("quantile",           lambda T, x: T.quantile(x, 0.3),                        [(5,)],             ANY),
     ("quantile dim",       lambda T, x: T.quantile(x, 0.4, dim=0, keepdim=True),   [(4, 3)],           ANY),
-    ("quantile q vector",  lambda T, x: x.quantile(T.tensor([0.2, 0.7], dtype=T.float64), dim=1), [(2, 5)], ANY),
+    ("quantile q vector",  lambda T, x: x.quantile(T.tensor([0.2, 0.7], dtype=T.float64, device=x.device), dim=1), [(2, 5)], ANY),
     ("nanquantile",        lambda T, x: T.nanquantile(x, 0.5, interpolation="midpoint"), [(2, 4)],     ANY),
 ]
 CASES += [
@@ -110,7 +110,7 @@ CASES += [
     ("trapz",              lambda T, y, x: T.trapz(y, x) * y.sum(),                [(2, 5), (2, 5)],   ANY),
     ("cumulative_trapezoid", lambda T, x: T.cumulative_trapezoid(x),               [(2, 5)],           ANY),
     ("cov",                lambda T, x: T.cov(x),                                  [(3, 5)],           ANY),
-    ("cov weights",        lambda T, x: x.cov(correction=0, aweights=T.tensor([1., 2, 1, 3], dtype=T.float64)),
+    ("cov weights",        lambda T, x: x.cov(correction=0, aweights=T.tensor([1., 2, 1, 3], dtype=T.float64, device=x.device)),
                                                                                    [(2, 4)],           ANY),
 ]
 CASES += [

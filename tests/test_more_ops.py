@@ -295,7 +295,8 @@ NODES = [
     "T.index_add(x, 1, T.tensor([2]), x[:, :1])", "x.index_copy(0, T.tensor([1]), x[:1])",
     "T.quantile(x, 0.3)", "T.quantile(x, 0.3, dim=0)", "T.quantile(x, 0.3, dim=1, keepdim=True)",
     "T.quantile(x, T.tensor([0.3, 0.6], dtype=T.float64), dim=0)", "T.nanquantile(x, 0.3, interpolation='lower')",
-    "T.erfinv(x / 4)", "T.lgamma(x)", "T.digamma(x)", "T.polygamma(3, x)", "T.trapezoid(x)", "T.trapezoid(x, x[0])", "T.cumulative_trapezoid(x, dim=0)", "T.cov(x)", "T.cov(x[0])",
+    "T.erfinv(x / 4)", "T.lgamma(x)", "T.digamma(x)", "T.polygamma(3, x)", "T.trapezoid(x)", "T.trapezoid(x, x[0])",
+    "T.cumulative_trapezoid(x, dim=0)", "T.cov(x)", "T.cov(x[0])",
 ]
 
 

@@ -49,7 +49,8 @@ class IndexAddBackward0(Op):
     args = ("self", "source")
     def forward(ctx, a, source, dim, index, alpha):
         ctx.dim, ctx.index, ctx.alpha, ctx.source_shape = dim, index, alpha, source.shape
-        return B.scatter_add(a.copy(), _slices(a, dim, index), (source * alpha if alpha != 1 else source).astype(a.dtype))
+        added = source * alpha if alpha != 1 else source
+        return B.scatter_add(a.copy(), _slices(a, dim, index), added.astype(a.dtype))
     def backward(ctx, g):
         need = ctx.needs_input_grad
         picked = S.expand(IndexSelectBackward0.apply(g, dim=ctx.dim, index=ctx.index), *ctx.source_shape) \
