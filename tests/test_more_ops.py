@@ -348,6 +348,33 @@ def test_in_place_forms_change_the_tensor_and_record_pytorchs_node(call):
     assert results[0] == results[1]
 
 
+MISUSES = [
+    "T.movedim(T.ones(2, 3), (0, 0), (0, 1))", "T.movedim(T.ones(2, 3), (0, 1), (1, 1))",
+    "T.repeat_interleave(T.ones(2), -1)", "T.diff(T.ones(3), n=-1)", "T.tile(T.ones(2), (-1,))",
+    "T.tile(T.ones(2, 3), (2, -1))", "T.take_along_dim(T.ones(2, 3), T.tensor([[0.]]), 1)",
+    "T.median(T.tensor([True, False, True]))", "T.nanmedian(T.tensor([True]))", "T.median(T.tensor([True]), 0)",
+    "T.kthvalue(T.tensor([True]), 1)", "T.quantile(T.ones(2), 0.5, dim=3)",
+    "T.take_along_dim(T.ones(2, 3), T.tensor([[0]]), 3)", "T.amax(T.ones(2, 3), 2)", "T.amax(T.ones(2, 3), (0, 0))",
+    "T.roll(T.ones(2, 3), (1, 2), (0,))", "T.lerp(T.ones(2), T.ones(3), 0.5)", "T.cumprod(T.ones(2, 3), 2)",
+    "T.median(T.ones(2, 3), 5)", "T.atan2(T.ones(2), T.ones(3))", "T.broadcast_to(T.ones(2, 3), (3,))",
+]
+
+
+@pytest.mark.parametrize("expr", MISUSES)
+def test_misuses_raise_pytorchs_errors(expr):
+    same_as_pytorch(expr)
+
+
+def test_meshgrid_of_a_matrix_raises_pytorchs_error():
+    with pytest.raises(RuntimeError, match="torch.meshgrid: Expected 0D or 1D tensor in the tensor list but got"):
+        aw.meshgrid(aw.ones(2, 2), aw.ones(2), indexing="ij")
+
+
+def test_meshgrid_without_indexing_warns_as_pytorch():
+    with pytest.warns(UserWarning, match="it will be required to pass the indexing argument"):
+        aw.meshgrid(aw.arange(2), aw.arange(3))
+
+
 def test_cov_warns_as_pytorch_when_there_are_too_few_observations():
     with pytest.warns(UserWarning, match="cov\\(\\): degrees of freedom is <= 0"):
         out = aw.cov(aw.tensor([[1.0]]))

@@ -209,13 +209,21 @@ def _with_indices(result_type, node, input, **params):
     return O._with_indices(result_type, values, lambda c: node.forward(c, input._data, **params))
 
 
+def _no_bool(input, kernel):
+    if input._data.dtype.kind == "b":
+        raise errors.not_implemented(f'"{kernel}" not implemented for \'Bool\'',
+                                     "Order statistics of truth values: convert first, e.g. mask.long().")
+
+
 def median(input, dim=None, keepdim=False):
+    _no_bool(input, "median_cpu" if dim is None else "median_out")
     if dim is None:
         return MedianBackward0.apply(input)
     return _with_indices(_Median, MedianBackward1, input, dim=dim, keepdim=keepdim)
 
 
 def nanmedian(input, dim=None, keepdim=False):
+    _no_bool(input, "median_cpu" if dim is None else "median_out")
     if dim is None:
         return NanmedianBackward0.apply(input)
     return _with_indices(_Nanmedian, NanmedianBackward1, input, dim=dim, keepdim=keepdim)
@@ -226,4 +234,5 @@ def mode(input, dim=-1, keepdim=False):
 
 
 def kthvalue(input, k, dim=-1, keepdim=False):
+    _no_bool(input, "kthvalue_cpu")
     return _with_indices(_Kthvalue, KthvalueBackward0, input, k=k, dim=dim, keepdim=keepdim)

@@ -87,6 +87,9 @@ def movedim(input, source, destination):
     n = input.ndim
     src = [errors.wrap_dim(d, n) for d in src]
     dst = [errors.wrap_dim(d, n) for d in dst]
+    for name, dims, given in (("source", src, source), ("destination", dst, destination)):
+        if len(set(dims)) != len(dims):
+            raise errors.runtime(f"movedim: repeated dim in `{name}` ({list(_dim_list(given))})", "Name each dim once.")
     order = [None] * n
     for s, d in zip(src, dst):
         order[d] = s
@@ -114,6 +117,10 @@ def meshgrid(*tensors, indexing=None):
     if indexing not in ("ij", "xy"):
         raise errors.runtime(f"torch.meshgrid: indexing must be one of \"xy\" or \"ij\", but received: {indexing}",
                              "'ij' gives matrix indexing (the default), 'xy' Cartesian (as NumPy's default).")
+    for t in tensors:
+        if t.ndim > 1:
+            raise errors.runtime(f"torch.meshgrid: Expected 0D or 1D tensor in the tensor list but got: {t}",
+                                 "Each input is one axis's coordinates: a 1-D tensor (or a 0-D one).")
     counts = [t.numel() for t in tensors]
     axes = list(range(len(tensors)))
     if indexing == "xy" and len(tensors) >= 2:
@@ -131,6 +138,13 @@ def meshgrid(*tensors, indexing=None):
 
 def tile(input, *dims):
     dims = sizes("tile", dims, "dims")
+    full = (1,) * (len(dims) - input.ndim) + tuple(input.shape)
+    reps = (1,) * (input.ndim - len(dims)) + tuple(dims)
+    shape = [n * r for n, r in zip(full, reps)]
+    bad = [n for n in shape if n < 0]
+    if bad:
+        raise errors.runtime(f"Trying to create tensor with negative dimension {bad[0]}: {shape}",
+                             "Each repeat count must be 0 or more.")
     return M.repeat(input, *((1,) * (input.ndim - len(dims)) + tuple(dims)))
 
 
@@ -151,6 +165,8 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
             counts = xp.full(input.shape[dim], int(counts.reshape(-1)[0]), dtype=B.int64)
         index = Tensor._make(xp.repeat(xp.arange(counts.shape[0], dtype=B.int64), counts))
         return M.index_select(input, dim, index)
+    if repeats < 0:
+        raise errors.runtime("Repeats must be non-negative", "Each element is repeated 0 or more times.")
     if input.ndim == 0:
         input = S.reshape(input, 1)
     shape = list(input.shape)
@@ -162,6 +178,9 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
 
 def take_along_dim(input, indices, dim=None):
     """input's values at `indices` along dim (both broadcast, except along dim); without dim, of the flat input."""
+    if indices._data.dtype.kind not in "iu":
+        raise errors.runtime(f"torch.take_along_dim(): dtype of indices should be Long but got "
+                             f"{indices.dtype._legacy[:-6]}", "indices are positions: integers.")
     if dim is None:
         return O.gather(S.view(input, -1), 0, S.view(indices, -1))
     dim = errors.wrap_dim(dim, input.ndim)
@@ -198,6 +217,8 @@ def diff(input, n=1, dim=-1, prepend=None, append=None):
     if input.ndim == 0:
         raise errors.runtime("diff expects input to be at least one-dimensional",
                              "A difference needs neighbours along a dim.")
+    if n < 0:
+        raise errors.runtime(f"order must be non-negative but got {n}", "n counts how often to take differences.")
     dim = errors.wrap_dim(dim, input.ndim)
     if prepend is not None or append is not None:
         input = S.cat([t for t in (prepend, input, append) if t is not None], dim)
