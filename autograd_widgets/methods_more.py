@@ -44,7 +44,7 @@ TORCH_ONLY = {
     input.is_floating_point(), "var_mean": MO.var_mean, "std_mean": MO.std_mean, "meshgrid": RA.meshgrid,
     "atleast_1d": RA.atleast_1d, "atleast_2d": RA.atleast_2d, "atleast_3d": RA.atleast_3d,
     "result_type": type_info.result_type, "promote_types": type_info.promote_types, "can_cast": type_info.can_cast,
-    "logspace": creation_more.logspace, "dstack": J.dstack, "column_stack": J.column_stack,
+    "logspace": creation_more.logspace, "empty_strided": creation_more.empty_strided, "dstack": J.dstack, "column_stack": J.column_stack,
     "cartesian_prod": J.cartesian_prod, "searchsorted": CN.searchsorted, "bucketize": CN.bucketize,
     "triu_indices": CN.triu_indices, "tril_indices": CN.tril_indices, "trapezoid": IN.trapezoid, "trapz": IN.trapz,
     "cumulative_trapezoid": IN.cumulative_trapezoid, "polygamma": SP.polygamma,

@@ -195,7 +195,8 @@ ARRANGING = [
     "T.diff(T.tensor([[1., 4], [9, 16]]), dim=0)", "T.diff(T.tensor([1., 4]), prepend=T.tensor([0.]), append=T.tensor([10., 20]))",
     "T.diff(T.tensor(1.))", "T.tensor([1, 3, 7]).diff()",
     "T.logspace(0, 2, 3)", "T.logspace(-1, 1, 5, base=2)", "T.logspace(0, 3, 4, dtype=T.int64)",
-    "T.logspace(start=0.1, end=1.0, steps=5)", "T.logspace(0, 1, 3, dtype=T.float64, requires_grad=True)",
+    "T.logspace(start=0.1, end=1.0, steps=5)", "T.empty_strided((2, 3), (3, 1)).shape",
+    "T.empty_strided((2, 3), (3, 1), dtype=T.int64).dtype", "T.empty_strided((2, 3), (1,))", "T.logspace(0, 1, 3, dtype=T.float64, requires_grad=True)",
 ]
 
 
