@@ -80,8 +80,10 @@ SIGNATURES = {
 def bind() -> None:
     for name, fn in FUNCTIONS.items():
         setattr(Tensor, name, fn)
+    for name, method in BM.METHODS.items():  # their TypeError counts positions from the method's first argument
+        setattr(Tensor, name, method)
     for name in IN_PLACE:
-        setattr(Tensor, name + "_", in_place(FUNCTIONS[name]))
+        setattr(Tensor, name + "_", in_place(BM.IN_PLACE_FORMS.get(name, FUNCTIONS[name])))
     for name, fn in IN_PLACE_NODES.items():
         setattr(Tensor, name + "_", in_place(fn))
         setattr(Tensor, "arc" + name[1:] + "_", getattr(Tensor, name + "_"))

@@ -358,6 +358,8 @@ MISUSES = [
     "T.take_along_dim(T.ones(2, 3), T.tensor([[0]]), 3)", "T.amax(T.ones(2, 3), 2)", "T.amax(T.ones(2, 3), (0, 0))",
     "T.roll(T.ones(2, 3), (1, 2), (0,))", "T.lerp(T.ones(2), T.ones(3), 0.5)", "T.cumprod(T.ones(2, 3), 2)",
     "T.median(T.ones(2, 3), 5)", "T.atan2(T.ones(2), T.ones(3))", "T.broadcast_to(T.ones(2, 3), (3,))",
+    "T.tensor([1., 2]).atan2(2.0)", "T.atan2(2.0, T.tensor([1., 2]))", "T.tensor([1., 2]).atan2_(1)",
+    "T.tensor([1., 2]).hypot_(1.5)", "T.tensor([1, 2]) ^ [1, 2]", "T.tensor([1, 2]) & None",
 ]
 
 

@@ -144,10 +144,11 @@ class AddcdivBackward0(Op):
         return (g if need[0] else None), g1, g2
 
 
-def _of_tensors(name, op):
-    """torch.<name>(input, other): two tensors (PyTorch's TypeError for a number, as its signature has none)."""
+def _of_tensors(name, op, method=False):
+    """torch.<name>(input, other) (or the method, `method`): two tensors (PyTorch's TypeError for a number, as
+    its signature has none; a method counts `other` as its first argument)."""
     def fn(input, other):
-        for position, (param, x) in enumerate((("input", input), ("other", other)), 1):
+        for position, (param, x) in enumerate((("input", input), ("other", other)), 0 if method else 1):
             if not isinstance(x, Tensor):
                 raise errors.not_tensor(name, param, x, position)
         return op.apply(input, other)
@@ -158,6 +159,10 @@ def _of_tensors(name, op):
 atan2, arctan2 = _of_tensors("atan2", Atan2Backward0), _of_tensors("arctan2", Atan2Backward0)
 hypot, logaddexp = _of_tensors("hypot", HypotBackward0), _of_tensors("logaddexp", LogaddexpBackward0)
 fmax, fmin = _of_tensors("fmax", FmaxBackward0), _of_tensors("fmin", FminBackward0)
+_PAIRS = (("atan2", Atan2Backward0), ("arctan2", Atan2Backward0), ("hypot", HypotBackward0),
+          ("logaddexp", LogaddexpBackward0), ("fmax", FmaxBackward0), ("fmin", FminBackward0))
+METHODS = {name: _of_tensors(name, op, method=True) for name, op in _PAIRS}
+IN_PLACE_FORMS = {name: _of_tensors(name + "_", op, method=True) for name, op in _PAIRS}  # what t.atan2_(o) runs
 
 
 def lerp(input, end, weight):
