@@ -30,7 +30,7 @@ INT = "T.tensor([[1, 5, 11], [-3, 0, 7]])"
 BITWISE = [
     f"T.bitwise_xor({INT}, T.tensor([2, 7, 10]))", f"T.bitwise_and({INT}, 6)", f"T.bitwise_or(3, {INT})",
     f"T.bitwise_not({INT})", f"{INT} ^ T.tensor([2, 7, 10])", f"{INT} & T.tensor(6)", f"5 | {INT}",
-    f"{INT} ^ True", f"~{INT}", f"{INT} << 2", f"1 << T.tensor([0, 3, 62])", f"{INT} >> 1", f"16 >> T.tensor([1, 2])",
+    f"{INT} ^ True", f"~{INT}", f"{INT} << 2", "1 << T.tensor([0, 3, 62])", f"{INT} >> 1", "16 >> T.tensor([1, 2])",
     "T.tensor([1, 5, -11]) >> T.tensor([-1, 70, 70])", "T.tensor([1, 5, -11]) << T.tensor([-1, 64, 63])",
     "T.tensor([1, 2], dtype=T.int8) ^ 300", "T.tensor([3], dtype=T.uint8) << 7", "~T.tensor([3], dtype=T.uint8)",
     "T.tensor([True, False]) ^ T.tensor([True, True])", "~T.tensor([True, False])", "T.tensor([True]) | T.tensor([2, 4])",

@@ -5,7 +5,6 @@ the gradient gathered (index_select-ed) from the places it went."""
 from .. import backend as B
 from .. import errors
 from ..node import Op
-from ..tensor import Tensor
 from .masks import IndexFillBackward0, IndexSelectBackward0
 from .order import GatherBackward0, _full_index
 from .pointwise import MulBackward1

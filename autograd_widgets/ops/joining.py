@@ -84,7 +84,7 @@ def unflatten(input, dim, sizes):
 
 class TakeBackward0(Op):
     """take(self, index): self's elements at the flat positions `index`, in index's shape."""
-    args = ("self",)
+    args, saves = ("self",), ("self",)  # self: kept as PyTorch keeps it (explain reads its shape)
     def forward(ctx, a, index):
         n = a.size
         bad = index[(index >= n) | (index < -n)]
