@@ -119,6 +119,11 @@ from . import methods_forms as _methods_forms  # noqa: E402
 _unsupported.install()
 _methods_forms.bind()
 _torch_functions = _methods_forms.torch_functions()
+from . import methods_more as _methods_more  # noqa: E402  (bitwise, amax, median, roll, atan2, lerp, finfo, ...)
+_methods_more.bind()
+_keywords.SIGNATURES.update(_methods_more.SIGNATURES)
+_torch_functions.update(_methods_more.torch_functions())
+globals().update(_methods_more.TYPES)
 globals().update({k: v for k, v in _torch_functions.items() if k not in globals()})
 from .ops.products import einsum  # noqa: E402
 _keywords.install(_sys.modules[__name__], Tensor, more=_torch_functions)

@@ -387,3 +387,7 @@ def embedding_rows(grad, indices, padding_idx):
     if padding_idx is not None and padding_idx >= 0:
         rows[_host(indices) == padding_idx] = 0
     return _tensor(grad, rows)
+
+
+from .derivative_ops_more import (aminmax_backward, logcumsumexp_backward, moments_backward,  # noqa: E402,F401
+                                  shared_backward, take_backward)

@@ -15,6 +15,7 @@ that formula, along the arriving grads. DESCRIBED: nodes whose derivative is not
 (a custom Function's own backward, an in-place write's CopySlices, ...), in words.
 """
 from .derivative_ops import pi  # noqa: F401  (named in formulas)
+from .derivatives_more import MORE
 
 _REDUCE = "mean_count(reduction, self.numel())"   # 'mean' divides by the element count
 
@@ -196,9 +197,9 @@ DERIVATIVES = {
     "IndexFillBackward0": {"self": "grad.index_fill(dim, index, 0)"},
     "IndexFillBackward1": {"self": "grad.index_fill(dim, index, 0)",
                            "value": "grad.index_select(dim, index.unique()).sum()"},
-    "IndexAddBackward0": {"self": "grad", "source": "grad.index_select(dim, index)"},
+    "IndexAddBackward0": {"self": "grad", "source": "grad.index_select(dim, index) * alpha"},
     "GatherBackward0": {"self": "scatter_add(self_sym_sizes, dim, index, grad)"},
-    "ScatterAddBackward0": {"src": "grad.gather(dim, index)"},
+    "ScatterAddBackward0": {"self": "grad", "src": "grad.gather(dim, index)"},
     "ScatterBackward0": {"self": "grad.scatter(dim, index, 0.0)", "src": "grad.gather(dim, index)"},
     "ScatterBackward1": {"self": "grad.scatter(dim, index, 0.0)"},
     "MaskedSelectBackward0": {"self": "masked_select_backward(grad, self_sym_sizes, mask)"},
@@ -293,6 +294,7 @@ DERIVATIVES = {
                                  "self": "0 * grad.sum()"},
 }
 DERIVATIVES["NllLoss2DBackwardBackward0"] = DERIVATIVES["NllLossBackwardBackward0"]
+DERIVATIVES.update(MORE)  # bitwise-and-friends' ops (methods_more.py): amax, median, atan2, roll, ...
 
 # name: (the node whose formula it differentiates, {its input: the name in that formula})
 DOUBLE = {

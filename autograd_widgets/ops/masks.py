@@ -93,7 +93,7 @@ class IndexAddBackward0(Op):
     (self, the zeros, is made here: no edge, as PyTorch's node shows it)."""
     args = ("self", "source")
     def forward(ctx, _zeros, source, shape, dim, index):
-        ctx.dim, ctx.index = dim, index
+        ctx.dim, ctx.index, ctx.alpha = dim, index, 1  # alpha: as PyTorch's node saves it (explain reads it)
         xp = B.ns(source)
         out = xp.zeros(shape, dtype=source.dtype)
         where = [slice(None)] * len(shape)
