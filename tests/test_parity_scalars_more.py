@@ -118,3 +118,38 @@ def test_int_past_int64_is_refused_with_an_explanation():
         aw.ones(2) + 2 ** 64
     assert str(theirs.value) == words(ours.value) == "int too big to convert"
     assert "\n\n[autograd_widgets] " in str(ours.value)
+
+
+WHERE_AND_ALPHA = {
+    "where other": lambda T, d, v: T.where(T.tensor([True, False]), T.tensor([1, 0], dtype=d), v),
+    "where self": lambda T, d, v: T.where(T.tensor([True, False]), v, T.tensor([1, 0], dtype=d)),
+    "where method": lambda T, d, v: T.tensor([1, 0], dtype=d).where(T.tensor([True, False]), v),
+    "add alpha": lambda T, d, v: T.add(T.tensor([1, 0], dtype=d), T.tensor([1, 2], dtype=d), alpha=v),
+    "add number alpha": lambda T, d, v: T.add(T.tensor([1, 0], dtype=d), 2, alpha=v),
+    "add alpha float64 other": lambda T, d, v: T.add(T.tensor([1, 0], dtype=d), T.tensor([1., 2.], dtype=T.float64),
+                                                     alpha=v),
+    "add_ alpha": lambda T, d, v: T.tensor([1, 0], dtype=d).add_(T.tensor([1, 2], dtype=d), alpha=v),
+    "sub alpha": lambda T, d, v: T.tensor([1, 0], dtype=d).sub(T.tensor([1, 2], dtype=d), alpha=v),
+    "sub_ alpha": lambda T, d, v: T.tensor([1, 0], dtype=d).sub_(T.tensor([1, 2], dtype=d), alpha=v),
+}
+ALPHAS = [1e39, -1e39, math.inf, math.nan, 3.4028235677973366e38, 70000, 65520.0, 300, -1, 2.5, 1.0, 2 ** 63,
+          2 ** 64, 2 ** 63 - 1, -2 ** 63 - 1, 1e20, True, False, 3, np.float64(1e39), np.int64(300), np.bool_(True)]
+
+
+@pytest.mark.parametrize("program", WHERE_AND_ALPHA.values(), ids=WHERE_AND_ALPHA.keys())
+def test_where_number_and_alpha_like_pytorch(program):
+    """where(c, x, 1e39) and add(x, y, alpha=1e39) check the number against the result's dtype as PyTorch checks a
+    Scalar ("value cannot be converted to type float without overflow"); an integer result refuses a float alpha
+    ("For integral input tensors, argument alpha must not be a floating point number."), a non-bool one a bool
+    alpha ("Boolean alpha only supported for Boolean results.")."""
+    assert like_pytorch(program, DTYPES, ALPHAS) == []
+
+
+def test_alpha_scales_as_in_pytorch_with_its_gradient():
+    """A float alpha in range still gives PyTorch's values and gradients (d/dy of x - 2.5·y is -2.5)."""
+    def program(T):
+        x, y = T.tensor([1.0, 2.0], requires_grad=True), T.tensor([3.0, 4.0], requires_grad=True)
+        out = T.sub(x, y, alpha=2.5) + T.add(x, y, alpha=-0.5)
+        out.sum().backward()
+        return out.tolist(), x.grad.tolist(), y.grad.tolist()
+    assert program(aw) == program(torch)

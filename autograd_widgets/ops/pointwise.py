@@ -69,9 +69,16 @@ class AddBackward0(Op):
         if type(a) is not type(b) or a.dtype is not b.dtype:  # two arrays of one dtype need no promote() call
             a, b = promote(a, b)
         ctx.alpha = alpha
-        return a + b if alpha == 1 else a + alpha * b
+        return a + b if alpha == 1 else a + _scaled(alpha, b, a.dtype)
     def backward(ctx, g):
         return g, (g if ctx.alpha == 1 else g * ctx.alpha)
+
+
+def _scaled(alpha, b, dt):
+    """alpha·b for add/sub: two Python ints multiply exactly, then wrap into an integer dtype `dt` as PyTorch's
+    integer arithmetic does (uint8: 2 · 255 is 254)."""
+    product = alpha * b
+    return _cast(product, dt) if type(product) is int else product
 
 
 def _is_bool(v) -> bool:
@@ -101,7 +108,7 @@ class SubBackward0(Op):
         _refuse_bool_sub(a, b)
         a, b = promote(a, b)
         ctx.alpha = alpha
-        return a - b if alpha == 1 else a - alpha * b
+        return a - b if alpha == 1 else a + _scaled(-alpha, b, a.dtype)  # PyTorch's add with -alpha
     def backward(ctx, g):
         return g, -g if ctx.alpha == 1 else g * -ctx.alpha
 
@@ -508,10 +515,28 @@ class ToCopyBackward0(Op):
         return (g.to(ctx.self_device, ctx.self_dtype),)
 
 
+_NUMBERS = {int, float, bool}
+
+
+def _where_numbers(a, b):
+    """where()'s self and other when one is a number: converted into the result's dtype as PyTorch converts a
+    Scalar argument ('value cannot be converted to type float without overflow' for float32 and 1e39)."""
+    for number, other in ((a, b), (b, a)):
+        if type(number) is int and not -2 ** 63 <= number < 2 ** 63:
+            scalars.wide_operand(number, other)
+    dt = dtypes.result_type(a, b)
+    if dt.kind == "f" and dt.itemsize == 2:  # PyTorch writes it into float16 unchecked: 1e39 becomes inf
+        return a, b
+    return (scalars.scalar_argument(a, dt) if type(a) in _NUMBERS else a,
+            scalars.scalar_argument(b, dt) if type(b) in _NUMBERS else b)
+
+
 class WhereBackward0(Op):
     """where(condition, self, other): the condition is an attribute, not an input."""
     args = ("self", "other")
     def forward(ctx, a, b, condition):
+        if type(a) in _NUMBERS or type(b) in _NUMBERS:
+            a, b = _where_numbers(a, b)
         a, b = promote(a, b)
         ctx.condition = Tensor._make(condition)
         try:
@@ -564,14 +589,41 @@ def _tensor_like(x, op):
     return tensor(x)
 
 
+def _alpha(alpha, a, b, negated=False):
+    """add/sub's `alpha` as PyTorch's alpha_check and Scalar conversion take it for the result's dtype: a bool
+    alpha only for a bool result, no float alpha for an integer one, and a number the dtype holds (uint8 takes
+    -1 as 255). sub (`negated`) is PyTorch's add with -alpha: -alpha is what must fit (int64 takes 2**63)."""
+    alpha = scalars.parsed(alpha)
+    if type(alpha) is int and not -2 ** 63 <= alpha < 2 ** 64:
+        scalars.wide_operand(alpha, None)  # the argument parser refuses it first
+    other = b._data if isinstance(b, Tensor) else b
+    if negated:
+        _refuse_bool_sub(a._data, other)
+    dt = dtypes.result_type(a._data, other)
+    if type(alpha) is bool and dt.kind != "b":
+        raise errors.runtime("Boolean alpha only supported for Boolean results.",
+                             "alpha scales `other` before it is added: give a number (alpha=1), not True or False.")
+    if isinstance(alpha, float) and dt.kind in "iub":
+        raise errors.runtime("For integral input tensors, argument alpha must not be a floating point number.",
+                             "The result is an integer tensor, so alpha must be an int (alpha=2), or convert the "
+                             "tensors first (x.float()).")
+    if negated:
+        return -scalars.scalar_argument(-alpha, dt)
+    return scalars.scalar_argument(alpha, dt)
+
+
 def add(a, b, alpha=1):
     b = b if type(b) is Tensor else _tensor_like(b, "add")
-    return AddBackward0.apply(a, b) if alpha == 1 else AddBackward0.apply(a, b, alpha=alpha)
+    if type(alpha) is int and alpha == 1:
+        return AddBackward0.apply(a, b)
+    return AddBackward0.apply(a, b, alpha=_alpha(alpha, a, b))
 
 
 def sub(a, b, alpha=1):
     b = b if type(b) is Tensor else _tensor_like(b, "sub")
-    return SubBackward0.apply(a, b) if alpha == 1 else SubBackward0.apply(a, b, alpha=alpha)
+    if type(alpha) is int and alpha == 1:
+        return SubBackward0.apply(a, b)
+    return SubBackward0.apply(a, b, alpha=_alpha(alpha, a, b, negated=True))
 
 
 def rsub(a, b):
@@ -608,6 +660,7 @@ def where(condition, a, b):
         raise errors.runtime(f"where expected condition to be a boolean tensor, but got a tensor with dtype "
                              f"{dtypes.scalar_name(c.dtype)}",
                              "The condition picks, per element, which input to take: compare first, e.g. x > 0.")
+    a, b = scalars.parsed(a), scalars.parsed(b)  # a NumPy scalar as the number PyTorch reads (numpy.bool_: 1.0)
     if not isinstance(a, Tensor) and not isinstance(b, Tensor):  # two numbers: the first as a tensor of their type
         a = tensor(a, dtype=dtypes.default_float() if isinstance(b, float) and not isinstance(a, float) else None)
     return WhereBackward0.apply(a, b, condition=c)
