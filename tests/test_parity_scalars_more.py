@@ -153,3 +153,17 @@ def test_alpha_scales_as_in_pytorch_with_its_gradient():
         out.sum().backward()
         return out.tolist(), x.grad.tolist(), y.grad.tolist()
     assert program(aw) == program(torch)
+
+
+@pytest.mark.parametrize("dtype", ["int64", "int8", "uint8", "int32", "bool", "float32", None])
+def test_numpy_bool_among_ints_like_pytorch(dtype):
+    """torch.tensor([1, np.bool_(True)]) and friends: PyTorch refuses a numpy.bool_ that is to become an integer
+    ("'numpy.bool' object cannot be interpreted as an integer"), where NumPy would take it for 1; it stays a bool
+    or float where the tensor is one."""
+    data = [[1, np.bool_(True)], [np.bool_(True), 1], [[1], [np.bool_(False)]], [np.bool_(True)], np.bool_(True),
+            [True, 1], [1.5, np.bool_(True)], [np.bool_(True), np.int64(3)], [np.bool_(True), 300]]
+
+    def program(T, d, v):
+        return T.tensor(v, dtype=None if d is None else getattr(T, d))
+    differ = [(v, observed(torch, program, dtype, v), observed(aw, program, dtype, v)) for v in data]
+    assert [case for case in differ if case[1] != case[2]] == []

@@ -64,10 +64,8 @@ ENTRIES = {
     "setitem ellipsis": _setitem(lambda T: Ellipsis),
     "setitem mask": _setitem(lambda T: T.tensor(MASK)),
     "setitem index": _setitem(lambda T: T.tensor([0, 2])),
-    # a numpy.bool_ in a list for an integer dtype: PyTorch refuses it, we take it as 1 (a known difference: the
-    # range check runs on NumPy's array of the list, where it is an int)
-    "tensor": lambda T, d, v: T.tensor([1, v], dtype=d) if type(v) is not np.bool_ else T.zeros(1),
-    "tensor nested": lambda T, d, v: T.tensor([[v], [1]], dtype=d) if type(v) is not np.bool_ else T.zeros(1),
+    "tensor": lambda T, d, v: T.tensor([1, v], dtype=d),  # a numpy.bool_ among ints: PyTorch's TypeError
+    "tensor nested": lambda T, d, v: T.tensor([[v], [1]], dtype=d),
 }
 NUMERIC = {  # not for bool: a bool tensor refuses clamp ("clamp_min_scalar_cpu" not implemented for 'Bool'), linspace
     # linspace between infinities gives nan in PyTorch (its own arithmetic, not a range check): finite values only
