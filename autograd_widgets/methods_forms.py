@@ -145,7 +145,7 @@ def bind():
     for name, fn in FUNCTIONS.items():
         setattr(Tensor, name, fn)
     for name in IN_PLACE:
-        setattr(Tensor, name + "_", in_place(FUNCTIONS[name]))
+        setattr(Tensor, name + "_", in_place(C.IN_PLACE_FORMS.get(name, FUNCTIONS[name])))
     for name in COMPARISONS:
         setattr(Tensor, name + "_", _comparison_in_place(name))
     for name in ("logical_and", "logical_or", "logical_xor"):

@@ -167,3 +167,36 @@ def test_numpy_bool_among_ints_like_pytorch(dtype):
         return T.tensor(v, dtype=None if d is None else getattr(T, d))
     differ = [(v, observed(torch, program, dtype, v), observed(aw, program, dtype, v)) for v in data]
     assert [case for case in differ if case[1] != case[2]] == []
+
+
+CLAMPS = ["b.clamp(False, True)", "b.clamp(min=False)", "b.clamp(max=True)", "b.clamp(f, t)", "b.clamp(min=f)",
+          "b.clamp(max=t)", "b.clamp_min(f)", "b.clamp_max(t)", "b.clamp_min(False)", "b.clip(False, True)",
+          "b.clamp(T.tensor(False), T.tensor(True))", "b.clamp(T.tensor(False), True)", "b.clamp(0, 1)",
+          "b.clamp_(False, True)", "b.clamp(False, 1)", "b.clamp(T.tensor(0), True)", "T.clamp(b, min=False)",
+          "b.clamp(f.int(), t)", "b.clamp_(min=0)", "b.clamp(np.bool_(True), False)", "T.clamp_max(b, np.bool_(True))",
+          "b.clip_(max=False)", "T.clip(b, True, True)"]
+
+
+@pytest.mark.parametrize("call", CLAMPS)
+def test_clamp_of_a_bool_tensor_like_pytorch(call):
+    """A mask clamped by True/False bounds has no kernel in PyTorch ('"clamp_scalar_cpu" not implemented for
+    'Bool'', named by the kind of bounds); int bounds promote it and work; one tensor bound works."""
+    def program(T):
+        return eval(call, {"T": T, "np": np, "b": T.tensor([True, False]), "t": T.tensor([True]),
+                           "f": T.tensor([False])})
+    assert observed(aw, program) == observed(torch, program)
+
+
+@pytest.mark.parametrize("d", DTYPES)
+@pytest.mark.parametrize("call", ["t.clip_(max=2.5)", "t.clamp_(min=2.5)", "t.clamp_(0.5, 2)", "t.clamp_min_(2.5)",
+                                  "t.clamp_max_(np.float32(2.5))", "t.clamp_(min=0)", "t.clip_(-1, 1)",
+                                  "t.clamp_(T.tensor([0.5]), None)"])
+def test_clamp_in_place_refusal_names_the_cpp_type(call, d):
+    """clamp_ that cannot write its result back says PyTorch's words, which name the tensor's C++ type ('result type
+    Float can't be cast to the desired output type signed char'), unlike add_ ('... Char')."""
+    def program(T, dt):
+        t = T.tensor([1, 2], dtype=dt)
+        out = eval(call, {"T": T, "np": np, "t": t})
+        assert out is t
+        return t
+    assert observed(aw, program, getattr(aw, d)) == observed(torch, program, getattr(torch, d))

@@ -77,10 +77,9 @@ NUMERIC = {  # not for bool: a bool tensor refuses clamp ("clamp_min_scalar_cpu"
     "clamp mixed": lambda T, d, v: T.zeros(3, dtype=d).clamp(-1, v) if abs(v) < 2 ** 63 else T.zeros(1),
     "clamp_min": lambda T, d, v: T.clamp_min(T.zeros(3, dtype=d), v),
     "clamp_max": lambda T, d, v: T.zeros(3, dtype=d).clamp_max(v),
+    "clip_": _in_place(lambda T, t, v: t.clip_(max=v)),  # an integer tensor refuses a float bound: "signed char"
 }
-FLOATING = {  # clip_ of an integer tensor refuses a float bound first (its words differ: "Char" for "signed char");
-    # hardtanh of an integer tensor is no learner's case
-    "clip_": _in_place(lambda T, t, v: t.clip_(max=v)),
+FLOATING = {  # hardtanh of an integer tensor is no learner's case
     "hardtanh": lambda T, d, v: T.nn.functional.hardtanh(T.zeros(3, dtype=d), -abs(v), abs(v)) if v == v
     else T.zeros(1),
 }
