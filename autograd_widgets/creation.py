@@ -3,6 +3,7 @@ import math
 
 from . import backend as B
 from . import dtypes, errors, scalars
+from .linspace_values import linspace_values
 from .device import type_of as _device
 from .size_args import sizes
 from .tensor import Tensor
@@ -230,7 +231,7 @@ def linspace(start, end, steps, dtype=None, device=None, requires_grad=False):
     d = dtype or dtypes.default_float()
     start, end = scalars.scalar_arguments((start, end), d.array_dtype)  # as PyTorch: linspace(0, 1e39) raises
     xp = B.namespace(_device(device))
-    return _finish(B.quietly(xp.linspace(start, end, steps, dtype=B.float64).astype, d.array_dtype), requires_grad)
+    return _finish(linspace_values(xp, start, end, steps, B.host_dtype(d.array_dtype)), requires_grad)
 
 
 def eye(n, m=None, dtype=None, device=None, requires_grad=False):

@@ -200,3 +200,26 @@ def test_clamp_in_place_refusal_names_the_cpp_type(call, d):
         assert out is t
         return t
     assert observed(aw, program, getattr(aw, d)) == observed(torch, program, getattr(torch, d))
+
+
+def _linspaces():
+    """(start, end, steps) over signs, magnitudes and lengths, with infinities, nan and the edge lengths."""
+    rs = np.random.RandomState(0)
+    cases = [(float(a), float(b), int(n)) for (a, b), n in zip(rs.randn(300, 2) * 10.0 ** rs.randint(-3, 4, (300, 1)),
+                                                                 rs.randint(0, 300, 300))]
+    inf = math.inf
+    return cases + [(-inf, inf, 2), (-inf, inf, 3), (0, inf, 5), (inf, 0, 3), (math.nan, 0, 3), (-inf, inf, 1),
+                    (inf, inf, 4), (0, inf, 40), (-5, 5, 1), (0, 1, 0), (0, 1, -1), (3, 3, 7), (-2, 7, 100_003)]
+
+
+@pytest.mark.parametrize("d", ["float32", "float64", "float16", "int64", "int32", "int16", "bool"])
+def test_linspace_gives_pytorchs_numbers_to_the_last_bit(d):
+    """torch.linspace computes each number as PyTorch's CPU kernel does (start + step·i for the first half, end -
+    step·(steps - 1 - i) after, fused multiply-adds in float32 and float64): the same bits, nan between infinities
+    where NumPy gave inf, PyTorch's errors for steps=-1 and a bool dtype."""
+    def program(T, dt, case):
+        start, end, steps = case
+        return T.linspace(start, end, steps, dtype=dt)
+    differ = [case for case in _linspaces()  # observed: repr of each number, exact for float32 and float64
+              if observed(aw, program, getattr(aw, d), case) != observed(torch, program, getattr(torch, d), case)]
+    assert differ == []
