@@ -223,3 +223,23 @@ def test_linspace_gives_pytorchs_numbers_to_the_last_bit(d):
     differ = [case for case in _linspaces()  # observed: repr of each number, exact for float32 and float64
               if observed(aw, program, getattr(aw, d), case) != observed(torch, program, getattr(torch, d), case)]
     assert differ == []
+
+
+INDEX_FILLS = ["x.index_fill(0, [0, 1], 1.0)", "x.index_fill(0, [0], 1)", "x.index_fill_(0, [0], T.tensor(1.))",
+               "T.index_fill(x, 0, [0], 1.0)", "x.index_fill(0, (0, 1.5), True)", "x.index_fill(0, 0, 1.0)",
+               "x.index_fill(0, None, 1.0)", "x.index_fill(0, [0], [1.0])", "x.index_fill(0, T.tensor([0]), [1.0])",
+               "x.index_fill(0, T.tensor([0]), 'a')", "x.index_fill(0, [], 1.0)", "x.index_fill(0, [T.tensor(0)], 1.0)",
+               "x.index_fill(0, T.tensor([0]), np.float32(2.5))", "x.index_fill_(0, T.tensor([0]), T.tensor([1., 2.]))",
+               "x.index_fill(0, [0], T.tensor([1., 2.]))", "T.index_fill(x, 0, T.tensor([1]), 2.0)",
+               "x.index_fill_(0, T.tensor([1]), 2.0)", "x.index_fill(0, index=T.tensor([1]), value=T.tensor(3.))",
+               "x.index_fill_(0, [1], None)"]
+
+
+@pytest.mark.parametrize("call", INDEX_FILLS)
+def test_index_fill_with_wrong_arguments_has_pytorchs_full_words(call):
+    """index_fill with a list index (or a value that is no number) gives PyTorch's whole TypeError: each overload
+    with the arguments it could not take marked ('!list of [int, int]!'), named index_fill_ for the in-place form
+    and with 'Tensor input' for torch.index_fill; right arguments still give PyTorch's tensor."""
+    def program(T):
+        return eval(call, {"T": T, "np": np, "x": T.zeros(3)})
+    assert observed(aw, program) == observed(torch, program)

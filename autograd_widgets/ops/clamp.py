@@ -177,9 +177,6 @@ def clamp_max(input, max):  # noqa: A002
     return ClampMaxBackward0.apply(input, bound=_numbers(input, max)[0])
 
 
-# the C++ type names PyTorch's clamp_ gives in its cast error (other in-place ops give 'Char', 'Long', ...)
-_C_TYPES = {"float64": "double", "float32": "float", "float16": "c10::Half", "bool": "bool", "int8": "signed char",
-            "uint8": "unsigned char", "int16": "short int", "int32": "int", "int64": "long int"}
 _RANK = {"b": 0, "u": 1, "i": 1, "f": 2}
 
 
@@ -198,7 +195,7 @@ def _written_back(fn):
             have, want = dtypes.result_type(input._data, *numbers), input._data.dtype
             if _RANK[have.kind] > _RANK[want.kind]:
                 raise errors.runtime(f"result type {dtypes.scalar_name(have)} can't be cast to the desired output "
-                                     f"type {_C_TYPES[want.name]}",
+                                     f"type {dtypes.CPP_NAMES[want.name]}",
                                      f"{fn.__name__}_ writes into the tensor itself, which cannot hold the "
                                      f"{dtypes.scalar_name(have)} result its bounds give. Use bounds of its kind "
                                      f"(ints for an integer tensor), or the out-of-place x = x.{fn.__name__}(...).")
