@@ -20,10 +20,9 @@ _NUMBERS = {int, float, bool}
 
 def _comparison(name, op):
     def compare(input, other):
-        a, b = promote(input._data, _data(other))
-        if type(b) in _NUMBERS and not -65504.0 <= b <= 65504.0:  # a number float16 may not hold:
-            # NumPy casts it to a's dtype and warns when it becomes inf (float32 == 1e39); PyTorch is silent
-            return Tensor._make(as_array(B.quietly(op, a, b)))
+        a, b = promote(input._data, other if type(other) in _NUMBERS else _data(other))
+        if type(b) in _NUMBERS and not -65504.0 <= b <= 65504.0:  # a number float16 may not hold: NumPy
+            return Tensor._make(as_array(B.quietly(op, a, b)))  # warns when it becomes inf; PyTorch is silent
         return Tensor._make(as_array(op(a, b)))
     compare.__name__ = compare.__qualname__ = name
     compare.__doc__ = f"torch.{name}(input, other): elementwise, a bool tensor."

@@ -589,10 +589,15 @@ def _tensor_like(x, op):
     return tensor(x)
 
 
+_INT_OR_FLOAT = {int, float}
+
+
 def _alpha(alpha, a, b, negated=False):
     """add/sub's `alpha` as PyTorch's alpha_check and Scalar conversion take it for the result's dtype: a bool
     alpha only for a bool result, no float alpha for an integer one, and a number the dtype holds (uint8 takes
     -1 as 255). sub (`negated`) is PyTorch's add with -alpha: -alpha is what must fit (int64 takes 2**63)."""
+    if type(alpha) in _INT_OR_FLOAT and -65504.0 <= alpha <= 65504.0 and a._data.dtype.kind == "f":
+        return alpha  # the common case: a float result (a's dtype or wider) holds it as it is
     alpha = scalars.parsed(alpha)
     if type(alpha) is int and not -2 ** 63 <= alpha < 2 ** 64:
         scalars.wide_operand(alpha, None)  # the argument parser refuses it first
