@@ -243,3 +243,16 @@ def test_index_fill_with_wrong_arguments_has_pytorchs_full_words(call):
     def program(T):
         return eval(call, {"T": T, "np": np, "x": T.zeros(3)})
     assert observed(aw, program) == observed(torch, program)
+
+
+POWERS = {"**": lambda T, d, v: _tensor(T, d) ** v, "torch.pow": lambda T, d, v: T.pow(_tensor(T, d), v),
+          "pow_": lambda T, d, v: _tensor(T, d).pow_(v) if d is not T.bool else _tensor(T, d) ** v}
+EXPONENTS = BIG_INTS + [1e39, 70000, 65520.0, 300, 200, -129, 128, 2, -1, 0.5, 3.5, True, np.int64(300)]
+
+
+@pytest.mark.parametrize("program", POWERS.values(), ids=POWERS.keys())
+def test_power_with_a_number_like_pytorch(program):
+    """x ** 300 checks the exponent in an integer or float16 result's dtype ('value cannot be converted to type
+    int8_t without overflow', 'c10::Half'), float32 and float64 take any number, and an int past 64 bits gives
+    PyTorch's OverflowError, where NumPy raised its own words or answered."""
+    assert like_pytorch(program, DTYPES, EXPONENTS) == []

@@ -655,8 +655,25 @@ def pow(a, e):  # noqa: A001 - PyTorch's name
     if isinstance(a, Tensor):
         if isinstance(e, Tensor):
             return PowBackward1.apply(a, e)
+        if not (type(e) in _INT_OR_FLOAT and -128 <= e <= 127):  # a small exponent fits every dtype
+            _check_exponent(e, a._data)
         return PowBackward0.apply(a, exponent=e)
     return PowBackward2.apply(e, base=a)
+
+
+def _check_exponent(e, a) -> None:
+    """x ** e's number `e` checked as PyTorch checks it: an int past 64 bits refused by the argument parser, then
+    range-checked in the result's dtype when that is an integer or float16 ('value cannot be converted to type
+    int8_t without overflow' for int8 ** 300; float32 and float64 take any number)."""
+    if type(e) is int and not -2 ** 63 <= e < 2 ** 63:
+        scalars.wide_operand(e, None)
+        if a.dtype.kind in "iub":  # a uint64 exponent is checked as an int64 one
+            scalars.scalar_argument(e, B.host_dtype(B.int64))
+    if type(e) not in _NUMBERS or e < 0 and type(e) is int and a.dtype.kind in "iu":
+        return  # PowBackward0 refuses a negative power of integers first
+    dt = dtypes.result_type(a, e)
+    if dt.kind in "iu" or dt.kind == "f" and dt.itemsize == 2:
+        scalars.scalar_argument(e, dt)
 
 
 def where(condition, a, b):
