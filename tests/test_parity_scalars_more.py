@@ -246,7 +246,8 @@ def test_index_fill_with_wrong_arguments_has_pytorchs_full_words(call):
 
 
 POWERS = {"**": lambda T, d, v: _tensor(T, d) ** v, "torch.pow": lambda T, d, v: T.pow(_tensor(T, d), v),
-          "pow_": lambda T, d, v: _tensor(T, d).pow_(v) if d is not T.bool else _tensor(T, d) ** v}
+          "pow_": lambda T, d, v: _tensor(T, d).pow_(v) if d is not T.bool else _tensor(T, d) ** v,
+          "reflected **": lambda T, d, v: v ** _tensor(T, d)[:2]}  # 1 and 0: no negative power of an int
 EXPONENTS = BIG_INTS + [1e39, 70000, 65520.0, 300, 200, -129, 128, 2, -1, 0.5, 3.5, True, np.int64(300)]
 
 
@@ -254,5 +255,5 @@ EXPONENTS = BIG_INTS + [1e39, 70000, 65520.0, 300, 200, -129, 128, 2, -1, 0.5, 3
 def test_power_with_a_number_like_pytorch(program):
     """x ** 300 checks the exponent in an integer or float16 result's dtype ('value cannot be converted to type
     int8_t without overflow', 'c10::Half'), float32 and float64 take any number, and an int past 64 bits gives
-    PyTorch's OverflowError, where NumPy raised its own words or answered."""
+    PyTorch's OverflowError, where NumPy raised its own words or answered; 300 ** int8 wraps 300 as PyTorch."""
     assert like_pytorch(program, DTYPES, EXPONENTS) == []

@@ -274,9 +274,7 @@ class PowBackward1(Op):
     def forward(ctx, a, e):
         a, e = promote(a, e)
         if a.dtype.kind == "b":
-            raise errors.not_implemented(
-                "\"pow\" not implemented for 'Bool'", "Raise a number, not a truth value: convert with .int() or "
-                ".float() first.")
+            raise _no_bool_pow()
         return _int_power(a, e) if a.dtype.kind in "iu" else a ** e
     def backward(ctx, g):
         a, e, r = ctx.saved_tensors
@@ -288,13 +286,22 @@ class PowBackward1(Op):
         return ga, ge
 
 
+def _no_bool_pow():
+    return errors.not_implemented("\"pow\" not implemented for 'Bool'",
+                                  "Raise a number, not a truth value: convert with .int() or .float() first.")
+
+
 class PowBackward2(Op):
     """number ** exponent: the base is an attribute."""
     args, saves = ("exponent",), ("exponent", "result")
     def forward(ctx, e, base):
         ctx.self = base
+        if e.dtype.kind == "b" and (base is True or base is False):  # True ** mask: a bool result, no kernel
+            raise _no_bool_pow()
         e2 = _float(e) if not isinstance(base, int) or e.dtype.kind == "f" else e
-        return _int_power(B.ns(e).asarray(base, dtype=e.dtype), e2) if e2.dtype.kind in "iu" else base ** e2
+        if e2.dtype.kind in "iu":  # an int base wraps into the exponent's integer dtype (300 ** int8 is 44 ** ...)
+            return _int_power(B.ns(e).asarray(_cast(base, e.dtype), dtype=e.dtype), e2)
+        return base ** e2
     def backward(ctx, g):
         e, r = ctx.saved_tensors
         grad = MulBackward1.apply(r, other=_log(float(ctx.self)))  # a Python number: weak, on no device
@@ -658,6 +665,8 @@ def pow(a, e):  # noqa: A001 - PyTorch's name
         if not (type(e) in _INT_OR_FLOAT and -128 <= e <= 127):  # a small exponent fits every dtype
             _check_exponent(e, a._data)
         return PowBackward0.apply(a, exponent=e)
+    if type(a) is int and not -2 ** 63 <= a < 2 ** 63:
+        scalars.wide_operand(a, e._data)
     return PowBackward2.apply(e, base=a)
 
 
