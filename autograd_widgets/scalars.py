@@ -186,11 +186,18 @@ def wide_operand(number: int, other):
     larger one as it refuses such an argument."""
     _argument_int(number)
     if getattr(getattr(other, "dtype", None), "kind", "") == "b":
-        raise errors.runtime("Promotion for uint16, uint32, uint64 types is not supported, attempted to promote "
-                             "Bool and UInt64",
-                             f"{number} is past int64, so PyTorch takes it as a uint64, and a bool tensor does not "
-                             f"combine with that type. Convert the mask first (mask.long(), mask.double()).")
+        raise no_uint64_promotion("Bool")
     return number
+
+
+def no_uint64_promotion(other: str):
+    """PyTorch's error for a uint64 number (a Python int in [2**63, 2**64)) promoted with a bool or int (`other`:
+    'Bool', 'Long')."""
+    return errors.runtime(f"Promotion for uint16, uint32, uint64 types is not supported, attempted to promote {other} "
+                          "and UInt64",
+                          "A Python int past 2**63 - 1 is taken as a uint64, which PyTorch does not combine with a "
+                          "bool or another integer type. Give it as a float (2.0**63), or convert the tensor first "
+                          "(x.double()).")
 
 
 def _is_half(dt) -> bool:

@@ -257,3 +257,18 @@ def test_power_with_a_number_like_pytorch(program):
     int8_t without overflow', 'c10::Half'), float32 and float64 take any number, and an int past 64 bits gives
     PyTorch's OverflowError, where NumPy raised its own words or answered; 300 ** int8 wraps 300 as PyTorch."""
     assert like_pytorch(program, DTYPES, EXPONENTS) == []
+
+
+@pytest.mark.parametrize("call", [
+    "x.clamp(0, 2**63)", "x.clamp(-1.5, 2**63)", "x.clamp(True, 2**63)", "x.clamp(2**63, 2**63)", "x.clamp(None, 2**63)",
+    "x.clamp(2**63)", "x.float().clamp(0, 2**63)", "x.bool().clamp(0, 2**63)", "x.clamp(T.tensor(0), 2**63)",
+    "x.clamp(0.5, 2**63)", "x.clamp_min(2**63)", "x.bool().clamp(min=2**63)", "x.bool().clamp(False, 2**63)",
+    "x.clamp(2**64, 2**63)", "x.clamp(2**63, 2**64)", "x.bool().clamp_max(2**63)", "x.clamp(T.tensor(0.5), 2**63)",
+    "x.long().clamp(0, 2**64 - 1)"])
+def test_clamp_bound_past_int64_like_pytorch(call):
+    """A clamp bound in [2**63, 2**64) is PyTorch's uint64: with an int or bool other bound (or alone on a bool
+    tensor) PyTorch has no promotion ('... attempted to promote Long and UInt64'); alone on an integer tensor it is
+    range-checked ('int8_t'); a float bound (a 0-d tensor too) makes the result float."""
+    def program(T):
+        return eval(call, {"T": T, "x": T.tensor([1, 0], dtype=T.int8)})
+    assert observed(aw, program) == observed(torch, program)

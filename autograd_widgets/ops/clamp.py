@@ -116,12 +116,33 @@ def _numbers(input, *bounds):
     numbers = [b for b in plain if type(b) in _NUMBER]
     if numbers and isinstance(input, Tensor):
         a = input._data  # a float tensor keeps its dtype with any Python number
-        dt = a.dtype if a.dtype.kind == "f" else B.host_dtype(dtypes.result_type(a, *numbers))
+        if a.dtype.kind != "f" and any(type(n) is int and n >= 2 ** 63 for n in numbers):
+            _uint64_bound(a, plain)
+        values = numbers + [b.item() for b in plain if isinstance(b, Tensor) and b.ndim == 0]  # all are Scalars
+        dt = a.dtype if a.dtype.kind == "f" else B.host_dtype(dtypes.result_type(a, *values))
         plain = scalars.scalar_arguments(plain, dt)  # passes None and tensors as they are
     return [b.item() if isinstance(b, Tensor) and b.ndim == 0 else b for b in plain]
 
 
 _NUMBER = {int, float, bool}
+
+
+def _uint64_bound(a, plain) -> None:
+    """PyTorch reads an int bound in [2**63, 2**64) as a uint64 and, for an integer or bool tensor `a`, promotes it
+    with the other bound (or, alone, with a bool tensor): an int or bool there is a promotion it does not have."""
+    for n in plain:
+        if type(n) is int and not -2 ** 63 <= n < 2 ** 63:
+            scalars.wide_operand(n, None)  # the argument parser refuses an int past 64 bits first
+    others = [n for n in plain if n is not None and not (type(n) is int and n >= 2 ** 63)]
+    if len(plain) == 2 and None not in plain and len(others) == 1:  # the other bound meets the uint64 first
+        other = others[0]
+        kind = other._data.dtype.kind if isinstance(other, Tensor) else "b" if type(other) is bool else \
+            "i" if type(other) is int else "f"
+        if kind != "f":
+            raise scalars.no_uint64_promotion(dtypes.scalar_name(other.dtype) if isinstance(other, Tensor) else
+                                              "Bool" if kind == "b" else "Long")
+    elif a.dtype.kind == "b" and not others:
+        raise scalars.no_uint64_promotion("Bool")
 
 
 def _is_bool(v) -> bool:
