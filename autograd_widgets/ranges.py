@@ -10,6 +10,7 @@ import math
 import os
 
 from . import backend as B
+from . import errors
 from .fused import fma32, fma64
 
 H = B.namespace("cpu")
@@ -71,15 +72,31 @@ def arange_values(start: float, step: float, n: int, dtype, threads: int):
 
 def linspace_values(start, end, steps: int, dtype):
     """torch.linspace's values: the first half counted up from start, the rest down from end, in `dtype`'s
-    own arithmetic for float32/float64, in double (then truncated) for integer dtypes."""
-    if steps == 1:
-        return H.full(1, start, dtype=dtype)
+    own arithmetic for float32/float64 (each float16 operation rounding on its own, as c10::Half's), in double
+    (then truncated) for integer dtypes. Between infinities that gives PyTorch's nan."""
+    if steps < 0:
+        raise errors.runtime("number of steps must be non-negative",
+                             "steps is how many numbers linspace gives, from start to end: 0 or more.")
     dt = H.dtype(dtype)
+    if steps <= 1:  # PyTorch fills start, without its kernel
+        return H.full(steps, start, dtype=dt)
+    if dt.kind == "b":
+        raise errors.not_implemented("\"linspace_cpu\" not implemented for 'Bool'",
+                                     "linspace makes numbers between start and end; make them in a number dtype "
+                                     "and compare (torch.linspace(0, 1, 5) > 0.5) for a mask.")
+    return B.quietly(_linspace, start, end, steps, dt)  # inf - inf is nan silently, as in C++
+
+
+def _linspace(start, end, steps, dt):
+    i = H.arange(steps)
+    up = i < steps // 2
+    if dt.kind == "f" and dt.itemsize == 2:  # float16: every operation rounds to float16
+        h = dt.type
+        step = (h(end) - h(start)) / h(steps - 1)
+        return H.where(up, h(start) + step * i.astype(dt), h(end) - step * (steps - 1 - i).astype(dt))
     work = dt if dt.kind == "f" else H.dtype(H.float64)
     first, last = work.type(start), work.type(end)
     step = work.type(work.type(last - first) / work.type(steps - 1))
-    i = H.arange(steps)
-    up = i < steps // 2
     k = H.where(up, i, steps - 1 - i).astype(work)
     exact = _significant_bits(float(step)) + steps.bit_length() <= (24 if work == H.float32 else 53)
     values = H.where(up, _fma(step, k, first, work, exact), _fma(-step, k, last, work, exact))
