@@ -272,3 +272,22 @@ def test_clamp_bound_past_int64_like_pytorch(call):
     def program(T):
         return eval(call, {"T": T, "x": T.tensor([1, 0], dtype=T.int8)})
     assert observed(aw, program) == observed(torch, program)
+
+
+INPLACE_ON_BOOL = {
+    "pow_": lambda t: t.pow_(3), "add_ int": lambda t: t.add_(1), "mul_ int": lambda t: t.mul_(2),
+    "add_ bool": lambda t: t.add_(True), "mul_ bool tensor": lambda t: t.mul_(t.clone()),
+    "add_ int tensor": lambda t: t.add_(t.long()) if hasattr(t, "long") else None,
+    "sub_": lambda t: t.sub_(1), "div_": lambda t: t.div_(2),
+}
+
+
+@pytest.mark.parametrize("name", INPLACE_ON_BOOL)
+def test_inplace_on_bool_refuses_an_integer_result_as_pytorch(name):
+    """bool_tensor.pow_(3) raises "result type Long can't be cast to the desired output type Bool"."""
+    def outcome(T):
+        try:
+            return INPLACE_ON_BOOL[name](T.tensor([True, False])).tolist()
+        except RuntimeError as e:
+            return str(e).split("\n")[0]
+    assert outcome(aw) == outcome(torch)
