@@ -230,6 +230,9 @@ DERIVATIVES = {
     "AdaptiveMaxPool2DBackwardBackward0": {"grad_output": "at_maxima(grad, indices)", "self": "0 * grad.sum()"},
     "AvgPool2DBackward0": {"self": "add_back_to_windows(grad / divisor, self, kernel_size, stride, padding, ceil_mode)"},
     "AdaptiveAvgPool2DBackward0": {"self": "adaptive_avg_pool_backward(grad, self)"},
+    "MkldnnRnnLayerBackward0": {  # grads: those of output, hy, cy
+        name: f"lstm_layer_backward(grads, input, weight0, weight1, weight2, weight3, hx_, cx_, reverse)[{i}]"
+        for i, name in enumerate(("input", "weight0", "weight1", "weight2", "weight3", "hx_", "cx_"))},
     "NativeLayerNormBackward0": {
         "where": {"R": "tuple(range(input.dim() - len(normalized_shape), input.dim()))",
                   "B": "tuple(range(input.dim() - len(normalized_shape)))",

@@ -242,8 +242,14 @@ class LSTM(RNNBase):
             if not is_batched:
                 hx = (unsqueeze(hx[0], 1), unsqueeze(hx[1], 1))
         self.check_forward_args(input, hx)
-        output, finals = self._run(input, list(zip(hx[0].unbind(0), hx[1].unbind(0))))
-        hidden = (recurrent.stack([h for h, _ in finals], 0), recurrent.stack([c for _, c in finals], 0))
+        if recurrent.use_mkldnn(input):
+            output, h_n, c_n = recurrent.lstm_mkldnn(input, *hx, self._flat_weights, self.bias, self.num_layers,
+                                                     self.dropout, self.training, self.bidirectional,
+                                                     self.batch_first)
+            hidden = (h_n, c_n)
+        else:
+            output, finals = self._run(input, list(zip(hx[0].unbind(0), hx[1].unbind(0))))
+            hidden = (recurrent.stack([h for h, _ in finals], 0), recurrent.stack([c for _, c in finals], 0))
         if not is_batched:
             output, hidden = squeeze(output, batch_dim), (squeeze(hidden[0], 1), squeeze(hidden[1], 1))
         return output, hidden

@@ -9,7 +9,9 @@ record the same nodes with the same edges.
 """
 from collections.abc import Callable, Sequence
 
-from .. import errors
+from .. import autograd, dtypes, errors
+from ..grad_mode import GradMode, enable_grad, no_grad
+from ..node import MultiOp
 from ..tensor import Tensor
 from .nn import dropout, linear
 from .pointwise import ReluBackward0, SigmoidBackward0, TanhBackward0
@@ -153,6 +155,72 @@ def rnn_impl(step: Callable, input: Tensor, hiddens: list, weights: Sequence[Ten
     if batch_first:  # aten's lstm() transposes back out of place (a view); rnn_tanh, rnn_relu, gru in place
         input = input.transpose(0, 1) if step is lstm_step else TransposeBackward1.apply(input, dim0=0, dim1=1)
     return input, finals
+
+
+# --- float32 LSTM: PyTorch's CPU build runs each layer-direction as one oneDNN kernel, one node ---------------
+
+def _lstm_direction(x, w_ih, w_hh, b_ih, b_hh, hx, cx, reverse):
+    """One LSTM layer in one direction, steps reversed when `reverse` (outputs back in time order)."""
+    p = CellParams(w_ih, w_hh, b_ih, b_hh)
+    steps = unbind(p.linear_ih(x), 0)
+    outputs, (hy, cy) = _run_steps(lstm_step, steps[::-1] if reverse else steps, (hx, cx), p)
+    _check_steps(outputs)
+    return stack(outputs[::-1] if reverse else outputs, 0), hy, cy
+
+
+class MkldnnRnnLayerBackward0(MultiOp):
+    """mkldnn_rnn_layer(input, weight0..3, hx_, cx_, reverse) -> (output, hy, cy): the node PyTorch records for
+    a float32 LSTM layer on the CPU. Its values are the composed layer's; its backward runs that layer again on
+    the saved inputs and takes its vector-Jacobian product (so a graph is built when create_graph asks)."""
+    args = saves = ("input", "weight0", "weight1", "weight2", "weight3", "hx_", "cx_")
+    def forward(ctx, x, w_ih, w_hh, b_ih, b_hh, hx, cx, reverse):
+        ctx.reverse = reverse
+        with no_grad():
+            outs = _lstm_direction(*[None if a is None else Tensor._make(a) for a in (x, w_ih, w_hh, b_ih, b_hh, hx, cx)],
+                                   reverse)
+        return tuple(o._data for o in outs)
+    def backward(ctx, *grads):
+        inputs, need = ctx.saved_tensors, ctx.needs_input_grad
+        create_graph = GradMode.enabled
+        with enable_grad():
+            outs = _lstm_direction(*inputs, ctx.reverse)
+        used = [(o, g) for o, g in zip(outs, grads) if g is not None]
+        wanted = [x for x, n in zip(inputs, need) if n]
+        got = iter(autograd.grad([o for o, _ in used], wanted, [g for _, g in used], create_graph=create_graph,
+                                 allow_unused=True))
+        return tuple(next(got) if n else None for n in need)
+
+
+def lstm_mkldnn(input: Tensor, hx: Tensor, cx: Tensor, weights: Sequence[Tensor], has_biases: bool, num_layers: int,
+                dropout_p: float, train: bool, bidirectional: bool, batch_first: bool):
+    """mkldnn_impl for LSTM: one MkldnnRnnLayerBackward0 per layer and direction, directions concatenated,
+    dropout between layers when training; returns (output, h_n, c_n)."""
+    if batch_first:
+        input = input.transpose(0, 1).contiguous()  # oneDNN reads time-major memory: a copy (CloneBackward0)
+    params = gather_params(weights, has_biases)
+    directions = 2 if bidirectional else 1
+    hy, cy = [], []
+    for layer in range(num_layers):
+        outputs = []
+        for direction in range(directions):
+            i = layer * directions + direction
+            p = params[i]
+            out, h, c = MkldnnRnnLayerBackward0.apply(input, p.w_ih, p.w_hh, p.b_ih, p.b_hh, hx[i], cx[i],
+                                                      reverse=direction == 1)
+            outputs.append(out)
+            hy.append(h)
+            cy.append(c)
+        input = outputs[0] if directions == 1 else cat(outputs, -1)
+        if dropout_p != 0 and train and layer < num_layers - 1:
+            input = dropout(input, dropout_p, True)
+    if batch_first:
+        input = input.transpose(0, 1)
+    return input, stack(hy, 0), stack(cy, 0)
+
+
+def use_mkldnn(input: Tensor) -> bool:
+    """Whether PyTorch's CPU build takes the oneDNN path for this LSTM input (float32, not empty)."""
+    return input.dtype is dtypes.float32 and input.numel() != 0
 
 
 STEPS = {"RNN_TANH": simple_cell(tanh), "RNN_RELU": simple_cell(relu), "LSTM": lstm_step, "GRU": gru_step}
