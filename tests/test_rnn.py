@@ -110,12 +110,13 @@ def node_names(fn, depth=6):
     return [type(fn).__name__] + [n for f, _ in fn.next_functions for n in node_names(f, depth - 1)]
 
 
+@pytest.mark.parametrize("with_hx", [False, True], ids=["zero-state", "given-state"])
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 @pytest.mark.parametrize("name,kw", CONFIGS, ids=IDS)
-def test_node_names_along_the_graph_match_pytorch(name, kw, dtype):
+def test_node_names_along_the_graph_match_pytorch(name, kw, dtype, with_hx):
     """RNN.cpp's composition (addmm, unbind, add, unsafe_split, sigmoid/tanh, stack, cat, transpose); a float32
     LSTM one MkldnnRnnLayerBackward0 per layer and direction, as PyTorch's CPU build records."""
-    (_, _, _, flat), (_, _, _, tflat) = run_both(name, kw, dtype)
+    (_, _, _, flat), (_, _, _, tflat) = run_both(name, kw, dtype, with_hx=with_hx)
     for s, t in zip(flat, tflat):
         assert node_names(s.grad_fn) == node_names(t.grad_fn)
 

@@ -8,7 +8,7 @@ import warnings
 from .. import errors
 from ..creation import empty, zeros
 from ..ops import recurrent
-from ..ops.shape import squeeze, unsqueeze
+from ..ops.shape import squeeze, stack, unsqueeze
 from ..tensor import Tensor
 from . import init
 from .module import Module
@@ -160,7 +160,7 @@ class RNNBase(Module):
     def _one_hidden_forward(self, input, hx):
         input, hx, is_batched = self._batch(input, hx)
         output, finals = self._run(input, list(hx.unbind(0)))
-        hidden = recurrent.stack(finals, 0)
+        hidden = stack(finals, 0)
         if not is_batched:
             output, hidden = squeeze(output, 0 if self.batch_first else 1), squeeze(hidden, 1)
         return output, hidden
@@ -249,7 +249,7 @@ class LSTM(RNNBase):
             hidden = (h_n, c_n)
         else:
             output, finals = self._run(input, list(zip(hx[0].unbind(0), hx[1].unbind(0))))
-            hidden = (recurrent.stack([h for h, _ in finals], 0), recurrent.stack([c for _, c in finals], 0))
+            hidden = (stack([h for h, _ in finals], 0), stack([c for _, c in finals], 0))
         if not is_batched:
             output, hidden = squeeze(output, batch_dim), (squeeze(hidden[0], 1), squeeze(hidden[1], 1))
         return output, hidden
