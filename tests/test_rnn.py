@@ -9,18 +9,18 @@ from raised import raised
 
 torch = pytest.importorskip("torch")
 
-TOL = {"float32": dict(rtol=1e-5, atol=1e-6), "float64": dict(rtol=1e-10, atol=1e-12)}
+TOL = {"float32": {"rtol": 1e-5, "atol": 1e-6}, "float64": {"rtol": 1e-10, "atol": 1e-12}}
 
 CONFIGS = [
     ("RNN", {}),
-    ("RNN", dict(nonlinearity="relu", num_layers=2)),
-    ("RNN", dict(bidirectional=True, batch_first=True)),
+    ("RNN", {"nonlinearity": "relu", "num_layers": 2}),
+    ("RNN", {"bidirectional": True, "batch_first": True}),
     ("LSTM", {}),
-    ("LSTM", dict(num_layers=2, bidirectional=True)),
-    ("LSTM", dict(batch_first=True, bias=False)),
+    ("LSTM", {"num_layers": 2, "bidirectional": True}),
+    ("LSTM", {"batch_first": True, "bias": False}),
     ("GRU", {}),
-    ("GRU", dict(num_layers=2, batch_first=True)),
-    ("GRU", dict(bidirectional=True, bias=False)),
+    ("GRU", {"num_layers": 2, "batch_first": True}),
+    ("GRU", {"bidirectional": True, "bias": False}),
 ]
 IDS = [f"{name}-{'-'.join(f'{k}={v}' for k, v in kw.items()) or 'default'}" for name, kw in CONFIGS]
 
@@ -89,12 +89,12 @@ def test_outputs_states_and_all_gradients_match_pytorch(name, kw, dtype):
 
 
 @pytest.mark.parametrize("name", ["RNN", "LSTM", "GRU"])
-@pytest.mark.parametrize("shape,kw", [((5, 3, 4), {}), ((3, 5, 4), dict(batch_first=True)), ((5, 4), {}),
-                                      ((5, 4), dict(batch_first=True, num_layers=2))],
+@pytest.mark.parametrize("shape,kw", [((5, 3, 4), {}), ((3, 5, 4), {"batch_first": True}), ((5, 4), {}),
+                                      ((5, 4), {"batch_first": True, "num_layers": 2})],
                          ids=["batched", "batch_first", "unbatched", "unbatched-batch_first-2layers"])
 def test_given_initial_state_and_unbatched_input_match_pytorch(name, shape, kw):
     """h0 (and c0) given: outputs, states and the gradient that reaches h0 and c0 as PyTorch's."""
-    (m, x, hx, flat), (tm, tx, thx, tflat) = run_both(name, kw, "float64", shape=shape, with_hx=True)
+    (_m, x, hx, flat), (_tm, tx, thx, tflat) = run_both(name, kw, "float64", shape=shape, with_hx=True)
     for s, t in zip(flat, tflat):
         assert s.shape == t.shape
         close(s, t, "float64")
@@ -154,8 +154,8 @@ def test_double_backward_through_float32_lstm_matches_pytorch():
 
 
 # --- cells -------------------------------------------------------------------------------------------------
-CELLS = [("RNNCell", {}), ("RNNCell", dict(nonlinearity="relu", bias=False)), ("LSTMCell", {}), ("GRUCell", {}),
-         ("GRUCell", dict(bias=False))]
+CELLS = [("RNNCell", {}), ("RNNCell", {"nonlinearity": "relu", "bias": False}), ("LSTMCell", {}), ("GRUCell", {}),
+         ("GRUCell", {"bias": False})]
 CELL_IDS = [f"{n}-{'-'.join(f'{k}={v}' for k, v in kw.items()) or 'default'}" for n, kw in CELLS]
 
 
@@ -292,7 +292,7 @@ def test_reassigned_weight_is_used():
     """A weight replaced after construction (weight tying, loading) is the one the next forward reads."""
     m = aw.nn.RNN(2, 2, bias=False)
     m.weight_ih_l0 = aw.nn.Parameter(aw.zeros(2, 2))
-    out, h = m(aw.ones(3, 1, 2))
+    out, _h = m(aw.ones(3, 1, 2))
     assert np.array_equal(as_np(out), np.zeros((3, 1, 2), dtype=np.float32))
 
 

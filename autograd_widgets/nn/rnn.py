@@ -15,13 +15,15 @@ from .module import Module
 from .parameter import Parameter
 
 _GATES = {"LSTM": 4, "GRU": 3, "RNN_TANH": 1, "RNN_RELU": 1}
+_NO_PROJ = "Only nn.LSTM has proj_size; drop the argument."
 
 
 def _check_int(name, value):
     if not isinstance(value, int):
-        raise TypeError(f"{name} should be of type int, got: {type(value).__name__}")
+        raise errors.type_error(f"{name} should be of type int, got: {type(value).__name__}",
+                                "Sizes count features: pass a whole number.")
     if value <= 0:
-        raise ValueError(f"{name} must be greater than zero")
+        raise errors.value(f"{name} must be greater than zero", "A layer needs at least one feature.")
 
 
 def _reset_uniform(module):
@@ -48,23 +50,26 @@ class RNNBase(Module):
         self.bias, self.batch_first, self.dropout = bias, batch_first, float(dropout)
         self.bidirectional, self.proj_size = bidirectional, proj_size
         if not isinstance(dropout, numbers.Number) or not 0 <= dropout <= 1 or isinstance(dropout, bool):
-            raise ValueError("dropout should be a number in range [0, 1] representing the probability of an "
-                             "element being zeroed")
+            raise errors.value("dropout should be a number in range [0, 1] representing the probability of an "
+                               "element being zeroed", "dropout is a probability, e.g. 0.2.")
         if dropout > 0 and num_layers == 1:
             warnings.warn("dropout option adds dropout after all but last recurrent layer, so non-zero dropout "
                           f"expects num_layers greater than 1, but got dropout={dropout} and "
                           f"num_layers={num_layers}", stacklevel=3)
         for name, value in (("bias", bias), ("batch_first", batch_first)):
             if not isinstance(value, bool):
-                raise TypeError(f"{name} should be of type bool, got: {type(value).__name__}")
+                raise errors.type_error(f"{name} should be of type bool, got: {type(value).__name__}",
+                                        "Pass True or False.")
         _check_int("input_size", input_size)
         _check_int("hidden_size", hidden_size)
         if num_layers <= 0:
-            raise ValueError("num_layers must be greater than zero")
+            raise errors.value("num_layers must be greater than zero", "Stack at least one layer.")
         if proj_size < 0:
-            raise ValueError("proj_size should be a positive integer or zero to disable projections")
+            raise errors.value("proj_size should be a positive integer or zero to disable projections",
+                               "Leave proj_size at 0 for no projection.")
         if proj_size >= hidden_size:
-            raise ValueError("proj_size has to be smaller than hidden_size")
+            raise errors.value("proj_size has to be smaller than hidden_size",
+                               "A projection makes h smaller than the cell state.")
         if proj_size > 0:
             raise errors.not_implemented("LSTM with proj_size > 0 is not supported",
                                          "autograd_widgets' LSTM has no projection weights (weight_hr); "
@@ -107,18 +112,23 @@ class RNNBase(Module):
     def _check_dims(self, input, words):
         _refuse_packed(input)
         if input.dim() not in (2, 3):
-            raise ValueError(f"{self._get_name()}: Expected input to be 2D or 3D, got {input.dim()}D {words}")
+            raise errors.value(f"{self._get_name()}: Expected input to be 2D or 3D, got {input.dim()}D {words}",
+                               "Give (seq_len, batch, features), or (seq_len, features) for one sequence "
+                               "(batch first with batch_first=True).")
 
     def check_input(self, input, batch_sizes=None):
         weight = self._flat_weights[0]
         if input.dtype != weight.dtype:
-            raise ValueError(f"RNN input dtype ({input.dtype}) does not match weight dtype ({weight.dtype}). "
-                             f"Convert input: input.to({weight.dtype}), or convert model: model.to({input.dtype})")
+            raise errors.value(f"RNN input dtype ({input.dtype}) does not match weight dtype ({weight.dtype}). "
+                               f"Convert input: input.to({weight.dtype}), or convert model: "
+                               f"model.to({input.dtype})", "The input and the weights must share one dtype.")
         if input.dim() != 3:
-            raise RuntimeError(f"input must have 3 dimensions, got {input.dim()}")
+            raise errors.runtime(f"input must have 3 dimensions, got {input.dim()}",
+                                 "The layer runs on (seq_len, batch, features).")
         if self.input_size != input.size(-1):
-            raise RuntimeError(f"input.size(-1) must be equal to input_size. Expected {self.input_size}, "
-                               f"got {input.size(-1)}")
+            raise errors.runtime(f"input.size(-1) must be equal to input_size. Expected {self.input_size}, "
+                                 f"got {input.size(-1)}", "The last dimension of the input holds each step's "
+                                 "features: it must be the input_size the layer was made with.")
 
     def get_expected_hidden_size(self, input, batch_sizes=None):
         mini_batch = input.size(0) if self.batch_first else input.size(1)
@@ -126,7 +136,8 @@ class RNNBase(Module):
 
     def check_hidden_size(self, hx, expected_hidden_size, msg="Expected hidden size {}, got {}"):
         if tuple(hx.size()) != expected_hidden_size:
-            raise RuntimeError(msg.format(expected_hidden_size, list(hx.size())))
+            raise errors.runtime(msg.format(expected_hidden_size, list(hx.size())),
+                                 "The initial state is (num_layers * num_directions, batch, hidden_size).")
 
     def check_forward_args(self, input, hidden, batch_sizes=None):
         self.check_input(input, batch_sizes)
@@ -143,10 +154,12 @@ class RNNBase(Module):
             input = unsqueeze(input, 0 if self.batch_first else 1)
             if hx is not None:
                 if hx.dim() != 2:
-                    raise RuntimeError(f"For unbatched 2-D input, hx should also be 2-D but got {hx.dim()}-D tensor")
+                    raise errors.runtime(f"For unbatched 2-D input, hx should also be 2-D but got {hx.dim()}-D "
+                                         "tensor", "One sequence without a batch takes h0 without one too.")
                 hx = unsqueeze(hx, 1)
         elif hx is not None and hx.dim() != 3:
-            raise RuntimeError(f"For batched 3-D input, hx should also be 3-D but got {hx.dim()}-D tensor")
+            raise errors.runtime(f"For batched 3-D input, hx should also be 3-D but got {hx.dim()}-D tensor",
+                                 "A batch of sequences takes h0 as (num_layers * num_directions, batch, hidden).")
         if hx is None:
             hx = self._zeros(input)
         self.check_forward_args(input, hx)
@@ -187,14 +200,15 @@ class RNN(RNNBase):
 
     def __init__(self, *args, **kwargs):
         if "proj_size" in kwargs:
-            raise ValueError("proj_size argument is only supported for LSTM, not RNN or GRU")
+            raise errors.value("proj_size argument is only supported for LSTM, not RNN or GRU", _NO_PROJ)
         if len(args) > 3:
             self.nonlinearity = args[3]
             args = args[:3] + args[4:]
         else:
             self.nonlinearity = kwargs.pop("nonlinearity", "tanh")
         if self.nonlinearity not in ("tanh", "relu"):
-            raise ValueError(f"Unknown nonlinearity '{self.nonlinearity}'. Select from 'tanh' or 'relu'.")
+            raise errors.value(f"Unknown nonlinearity '{self.nonlinearity}'. Select from 'tanh' or 'relu'.",
+                               "nn.RNN offers those two activations only.")
         super().__init__("RNN_TANH" if self.nonlinearity == "tanh" else "RNN_RELU", *args, **kwargs)
 
     def forward(self, input, hx=None):
@@ -206,7 +220,7 @@ class GRU(RNNBase):
 
     def __init__(self, *args, **kwargs):
         if "proj_size" in kwargs:
-            raise ValueError("proj_size argument is only supported for LSTM, not RNN or GRU")
+            raise errors.value("proj_size argument is only supported for LSTM, not RNN or GRU", _NO_PROJ)
         super().__init__("GRU", *args, **kwargs)
 
     def forward(self, input, hx=None):
@@ -237,8 +251,9 @@ class LSTM(RNNBase):
             dims = (hx[0].dim(), hx[1].dim())
             want = 3 if is_batched else 2
             if dims != (want, want):
-                raise RuntimeError(f"For {'batched 3' if is_batched else 'unbatched 2'}-D input, hx and cx should "
-                                   f"also be {want}-D but got ({dims[0]}-D, {dims[1]}-D) tensors")
+                raise errors.runtime(f"For {'batched 3' if is_batched else 'unbatched 2'}-D input, hx and cx "
+                                     f"should also be {want}-D but got ({dims[0]}-D, {dims[1]}-D) tensors",
+                                     "h0 and c0 have a batch dimension exactly when the input has one.")
             if not is_batched:
                 hx = (unsqueeze(hx[0], 1), unsqueeze(hx[1], 1))
         self.check_forward_args(input, hx)
@@ -289,7 +304,8 @@ class RNNCellBase(Module):
     def _batched(self, input, hx):
         """The input with a batch dimension, hx (a tensor or None) likewise; whether the input had one."""
         if input.dim() not in (1, 2):
-            raise ValueError(f"{self._get_name()}: Expected input to be 1D or 2D, got {input.dim()}D instead")
+            raise errors.value(f"{self._get_name()}: Expected input to be 1D or 2D, got {input.dim()}D instead",
+                               "A cell takes one step: (batch, features) or (features,).")
         is_batched = input.dim() == 2
         if not is_batched:
             input = unsqueeze(input, 0)
@@ -299,20 +315,22 @@ class RNNCellBase(Module):
     def _check(self, input, hx, label):
         """check_rnn_cell_forward_input and _hidden of RNN.cpp."""
         if input.size(1) != self.input_size:
-            raise RuntimeError(f"input has inconsistent input_size: got {input.size(1)} expected {self.input_size}")
+            raise errors.runtime(f"input has inconsistent input_size: got {input.size(1)} expected "
+                                 f"{self.input_size}", "The input's last dimension must be the cell's input_size.")
         if input.size(0) != hx.size(0):
-            raise RuntimeError(f"Input batch size {input.size(0)} doesn't match hidden{label} batch size "
-                               f"{hx.size(0)}")
+            raise errors.runtime(f"Input batch size {input.size(0)} doesn't match hidden{label} batch size "
+                                 f"{hx.size(0)}", "The state holds one row per input row.")
         if hx.size(1) != self.hidden_size:
-            raise RuntimeError(f"hidden{label} has inconsistent hidden_size: got {hx.size(1)}, expected "
-                               f"{self.hidden_size}")
+            raise errors.runtime(f"hidden{label} has inconsistent hidden_size: got {hx.size(1)}, expected "
+                                 f"{self.hidden_size}", "The state's last dimension must be the cell's hidden_size.")
 
     def _zeros(self, input):
         return zeros(input.size(0), self.hidden_size, dtype=input.dtype, device=input.device)
 
     def _one_hidden_forward(self, input, hx, step):
         if hx is not None and hx.dim() not in (1, 2):
-            raise ValueError(f"{self._get_name()}: Expected hidden to be 1D or 2D, got {hx.dim()}D instead")
+            raise errors.value(f"{self._get_name()}: Expected hidden to be 1D or 2D, got {hx.dim()}D instead",
+                               "A cell's state is (batch, hidden_size) or (hidden_size,).")
         input, hx, is_batched = self._batched(input, hx)
         hx = self._zeros(input) if hx is None else hx
         self._check(input, hx, 0)
@@ -330,7 +348,7 @@ class RNNCell(RNNCellBase):
     def forward(self, input, hx=None):
         mode = {"tanh": "RNN_TANH", "relu": "RNN_RELU"}.get(self.nonlinearity)
         if mode is None:
-            raise RuntimeError(f"Unknown nonlinearity: {self.nonlinearity}")
+            raise errors.runtime(f"Unknown nonlinearity: {self.nonlinearity}", "Use 'tanh' or 'relu'.")
         return self._one_hidden_forward(input, hx, recurrent.STEPS[mode])
 
 
@@ -354,7 +372,8 @@ class LSTMCell(RNNCellBase):
         if hx is not None:
             for idx, value in enumerate(hx):
                 if value.dim() not in (1, 2):
-                    raise ValueError(f"LSTMCell: Expected hx[{idx}] to be 1D or 2D, got {value.dim()}D instead")
+                    raise errors.value(f"LSTMCell: Expected hx[{idx}] to be 1D or 2D, got {value.dim()}D instead",
+                                       "h and c are (batch, hidden_size) or (hidden_size,).")
         input, _, is_batched = self._batched(input, None)
         if hx is None:
             hx = (self._zeros(input),) * 2
