@@ -390,4 +390,3 @@ def embedding_rows(grad, indices, padding_idx):
     if padding_idx is not None and padding_idx >= 0:
         rows[_host(indices) == padding_idx] = 0
     return _tensor(grad, rows)
-
