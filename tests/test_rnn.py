@@ -249,6 +249,11 @@ def test_cell_errors_in_pytorchs_words(name, case):
     same_error(lambda T: CELL_ERRORS[case](T, name))
 
 
+def test_state_that_is_not_a_pair_fails_as_in_pytorch():
+    same_error(lambda T: T.nn.LSTM(10, 20)(T.randn(5, 3, 10), T.randn(1, 3, 20)))
+    same_error(lambda T: T.nn.LSTMCell(10, 20)(T.randn(3, 10), (T.randn(3, 20),)))
+
+
 def test_unsupported_parts_say_so():
     with pytest.raises(NotImplementedError, match="proj_size"):
         aw.nn.LSTM(4, 6, proj_size=2)

@@ -379,6 +379,8 @@ class LSTMCell(RNNCellBase):
             hx = (self._zeros(input),) * 2
         elif not is_batched:
             hx = (unsqueeze(hx[0], 0), unsqueeze(hx[1], 0))
+        if len(hx) != 2:
+            raise errors.runtime("lstm_cell expects two hidden states", "Pass the state as a pair (h, c).")
         for label, h in enumerate(hx):
             self._check(input, h, label)
         hy, cy = recurrent.cell_forward(recurrent.lstm_step, input, tuple(hx), self._params())
