@@ -1,6 +1,6 @@
-"""nn.RNN, LSTM, GRU and their cells against PyTorch: seeded initial weights bit for bit, outputs and final
-states, gradients of every parameter, of the input and of h0, node names along the graph, dropout between
-layers, errors in PyTorch's words, and finite differences (float64)."""
+"""nn.RNN, LSTM, GRU, their cells and nn.utils.rnn.pad_sequence against PyTorch: seeded initial weights bit
+for bit, outputs and final states, gradients of every parameter, of the input and of h0, node names along the
+graph, dropout between layers, errors in PyTorch's words, and finite differences (float64)."""
 import numpy as np
 import pytest
 
@@ -325,3 +325,25 @@ def test_gradcheck_cells(name):
     h = aw.randn(2, 3, dtype=aw.float64, requires_grad=True)
     hx = (h, aw.randn(2, 3, dtype=aw.float64, requires_grad=True)) if name == "LSTMCell" else h
     assert aw.autograd.gradcheck(lambda x, w: cell(x, hx), (x, cell.weight_hh))
+
+
+# --- nn.utils.rnn.pad_sequence ------------------------------------------------------------------------------
+@pytest.mark.parametrize("kw", [{}, {"batch_first": True, "padding_value": -1.0}, {"padding_side": "left"},
+                                {"batch_first": True, "padding_side": "left"}],
+                         ids=["default", "batch_first-value", "left", "batch_first-left"])
+def test_pad_sequence_values_nodes_and_gradients_as_pytorch(kw):
+    got = []
+    for T in (aw, torch):
+        seqs = [T.arange(6.0).reshape(3, 2).requires_grad_(), T.ones(1, 2) * 2, T.ones(2, 2).requires_grad_()]
+        out = T.nn.utils.rnn.pad_sequence(seqs, **kw)
+        (out * T.arange(float(out.numel())).reshape(tuple(out.shape))).sum().backward()
+        got.append((out, node_names(out.grad_fn), seqs[0].grad, seqs[2].grad))
+    (out, names, ga, gc), (tout, tnames, tga, tgc) = got
+    assert names == tnames and np.array_equal(as_np(out), as_np(tout))
+    assert np.array_equal(as_np(ga), as_np(tga)) and np.array_equal(as_np(gc), as_np(tgc))
+
+
+def test_pad_sequence_errors_in_pytorchs_words():
+    same_error(lambda T: T.nn.utils.rnn.pad_sequence([]))
+    same_error(lambda T: T.nn.utils.rnn.pad_sequence([T.ones(3, 2), T.ones(2, 3)]))
+    same_error(lambda T: T.nn.utils.rnn.pad_sequence([T.ones(3, 2)], padding_side="middle"))
