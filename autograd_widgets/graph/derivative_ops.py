@@ -282,6 +282,9 @@ def mean_count(reduction, total):
     return total if reduction in (1, "mean") else 1
 
 
+from .derivative_ops_rnn import lstm_layer_backward  # noqa: E402,F401  (needs lib, defined above)
+
+
 # --- adjoints of linear forwards, column by column -------------------------------------------
 def adjoint(forward, like, grad):
     """gradᵀ·J of the linear map `forward` at inputs shaped like `like`: one forward per input element."""

@@ -177,6 +177,7 @@ DERIVATIVES = {
     "UnsqueezeBackward0": {"self": "grad.squeeze(dim)"},
     "TBackward0": {"self": "grad.t()"},
     "TransposeBackward0": {"self": "grad.transpose(dim0, dim1)"},
+    "TransposeBackward1": {"self": "grad.transpose(dim0, dim1)"},
     "PermuteBackward0": {"self": "grad.permute(inverse(dims))"},
     "ExpandBackward0": {"self": "sum_to(grad, self_sym_sizes)"},
     "FlipBackward0": {"self": "grad.flip(dims)"},
@@ -185,6 +186,7 @@ DERIVATIVES = {
     "UnbindBackward0": {"self": "stack(grads, dim)"},
     "SplitBackward0": {"self": "cat(grads, dim)"},
     "SplitWithSizesBackward0": {"self": "cat(grads, dim)"},
+    "UnsafeSplitBackward0": {"self": "cat(grads, dim)"},
     "SelectBackward0": {"self": "select_backward(grad, self_sym_sizes, dim, index)"},
     "SelectBackwardBackward0": {"grad_output": "grad.select(dim, index)"},
     "SliceBackward0": {"self": "slice_backward(grad, self_sym_sizes, dim, start, end, step)"},
@@ -229,6 +231,9 @@ DERIVATIVES = {
     "AdaptiveMaxPool2DBackwardBackward0": {"grad_output": "at_maxima(grad, indices)", "self": "0 * grad.sum()"},
     "AvgPool2DBackward0": {"self": "add_back_to_windows(grad / divisor, self, kernel_size, stride, padding, ceil_mode)"},
     "AdaptiveAvgPool2DBackward0": {"self": "adaptive_avg_pool_backward(grad, self)"},
+    "MkldnnRnnLayerBackward0": {  # grads: those of output, hy, cy
+        name: f"lstm_layer_backward(grads, input, weight0, weight1, weight2, weight3, hx_, cx_, reverse)[{i}]"
+        for i, name in enumerate(("input", "weight0", "weight1", "weight2", "weight3", "hx_", "cx_"))},
     "NativeLayerNormBackward0": {
         "where": {"R": "tuple(range(input.dim() - len(normalized_shape), input.dim()))",
                   "B": "tuple(range(input.dim() - len(normalized_shape)))",
