@@ -112,7 +112,7 @@ def eigh(A, UPLO="L", *, out=None):
 
 def eigvalsh(A, UPLO="L", *, out=None):
     _tensor("linalg_eigvalsh", A)
-    return LinalgEighBackward0.apply(A, UPLO=UPLO, name="linalg.eigvalsh", vectors=False)[0]
+    return LinalgEighBackward0.apply(A, UPLO=UPLO, name="linalg.eigvalsh")[0]  # PyTorch too computes V
 
 
 def qr(A, mode="reduced", *, out=None):
@@ -158,6 +158,8 @@ def matrix_power(A, n, *, out=None):
             B.ns(A._data).eye(A.shape[-1], dtype=A._data.dtype), A.shape)))
     if n < 0:
         A, n = inv(A), -n
+        if n == 1:  # the inverse itself, uncloned (PyTorch's graph)
+            return A
     if n == 1:
         return A.clone()
     if n == 2:

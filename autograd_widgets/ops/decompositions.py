@@ -1,13 +1,13 @@
 """Matrix factorisations besides SVD: QR, the symmetric eigen-decomposition, Cholesky.
 
-Backward formulas are PyTorch's (FunctionsManual.cpp) for real inputs. The factors enter a backward
-as constants, so a second derivative through these nodes misses their own terms (as for SVD).
+Backward formulas are PyTorch's (FunctionsManual.cpp) for real inputs, in tensor ops on the saved
+factors (outputs of the node again under create_graph, so second derivatives are whole).
 """
 from .. import backend as B
 from .. import errors
 from ..node import MultiOp, Op
 from ..tensor import Tensor
-from .matrix import LinAlgError, LinalgInvExBackward0, float_matrix, mT
+from .matrix import LinAlgError, LinalgInvExBackward0, float_matrix, mT, saved_outputs
 
 
 def _eye_like(t, k):
@@ -30,7 +30,7 @@ class LinalgQrBackward0(MultiOp):
                 "The QR decomposition is not differentiable when mode='complete' and nrows > ncols."
                 if m > n else "linalg.qr backward for wide matrices (m < n)",
                 "autograd_widgets differentiates QR of square or tall matrices in mode='reduced'.")
-        q, r = Tensor._make(ctx.q), Tensor._make(ctx.r)
+        q, r = saved_outputs(ctx, (ctx.q, ctx.r))
         gq = gq if gq is not None else q * 0
         gr = gr if gr is not None else r * 0
         mm = r @ mT(gr) - mT(gq) @ q
@@ -43,14 +43,14 @@ class LinalgEighBackward0(MultiOp):
     """A = V diag(L) Vᵀ for symmetric A (its lower triangle read, UPLO='L'). Backward, PyTorch's
     linalg_eig_backward for Hermitian A: V ((skew(VᵀgV)/2 + diag(gL)) / E) Vᵀ, E[i, j] = L[j] − L[i]."""
     args = ("A",)
-    def forward(ctx, a, UPLO="L", name="linalg.eigh", vectors=True):
+    def forward(ctx, a, UPLO="L", name="linalg.eigh"):
         float_matrix(a, name)
         xp = B.ns(a)
         vals, vecs = xp.linalg.eigh(a, UPLO=UPLO)
         ctx.vals, ctx.vecs = vals, vecs
-        return vals, (vecs if vectors else None)
+        return vals, vecs
     def backward(ctx, gl, gv):
-        vals, v = Tensor._make(ctx.vals), Tensor._make(ctx.vecs)
+        vals, v = saved_outputs(ctx, (ctx.vals, ctx.vecs))
         n = vals.shape[-1]
         if gv is None:
             return ((v * gl.unsqueeze(-2)) @ mT(v),)

@@ -210,10 +210,19 @@ class TraceBackward0(Op):
         return (g * Tensor._make(B.ns(g._data).eye(n, m, dtype=g._data.dtype)),)
 
 
+def saved_outputs(node, arrays):
+    """The outputs a MultiOp node kept (as arrays), as tensors for its backward: under create_graph they are
+    outputs of `node` again (as PyTorch's saved outputs), so a second derivative sees their dependence on A."""
+    outs = tuple(Tensor._make(a) for a in arrays)
+    if GradMode.enabled:
+        for i, t in enumerate(outs):
+            t._rg, t.grad_fn, t._output_nr = True, node, i
+    return outs
+
+
 class LinalgSvdBackward0(MultiOp):
     """A = U diag(S) Vh. Backward is PyTorch's svd_backward (real case), on the first k = min(m, n) columns
-    of U and rows of Vh when full_matrices (the rest of a full U or Vh gets no gradient, as in PyTorch).
-    U, S and Vh enter the backward as constants: a second derivative through it misses their own terms."""
+    of U and rows of Vh when full_matrices (the rest of a full U or Vh gets no gradient, as in PyTorch)."""
     args = ("A",)
     def forward(ctx, a, full_matrices=True, compute_uv=True, name="linalg.svd"):
         float_matrix(a, name, square=False)
@@ -225,7 +234,9 @@ class LinalgSvdBackward0(MultiOp):
         return u, s, vh
     def backward(ctx, gu, gs, gvh):
         k = ctx.s.shape[-1]
-        u, s, vh = (Tensor._make(x) for x in (ctx.u[..., :k], ctx.s, ctx.vh[..., :k, :]))
+        u, s, vh = saved_outputs(ctx, (ctx.u, ctx.s, ctx.vh))
+        if u.shape[-1] != k or vh.shape[-2] != k:  # full_matrices: the first k columns of U, rows of Vh
+            u, vh = u[..., :k], vh[..., :k, :]
         gu = gu[..., :k] if gu is not None else None
         gvh = gvh[..., :k, :] if gvh is not None else None
         return (svd_backward(gu, gs, gvh, u, s, vh),)

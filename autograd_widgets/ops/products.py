@@ -213,7 +213,12 @@ def multi_dot(tensors):
         tensors[0] = tensors[0].unsqueeze(0)
     if last:
         tensors[-1] = tensors[-1].unsqueeze(-1)
-    out = _chain(tensors, _order([t.shape[0] for t in tensors] + [tensors[-1].shape[1]]), 0, len(tensors) - 1)
+    if len(tensors) == 3:  # PyTorch's own rule for three: (AB)C unless A(BC) costs strictly less
+        a, b, c, d = tensors[0].shape[0], tensors[1].shape[0], tensors[2].shape[0], tensors[2].shape[1]
+        x, y, z = tensors
+        out = x.mm(y.mm(z)) if a * c * (b + d) > b * d * (a + c) else x.mm(y).mm(z)
+    else:
+        out = _chain(tensors, _order([t.shape[0] for t in tensors] + [tensors[-1].shape[1]]), 0, len(tensors) - 1)
     return out.view(*shape)
 
 
