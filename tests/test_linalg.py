@@ -309,6 +309,20 @@ ERRORS = [
     lambda T: T.linalg.eigh(T.ones(2, 3)),
     lambda T: T.linalg.multi_dot([T.ones(2, 2)]),
     lambda T: T.diagonal(T.ones(2, 2), 0, 1, 1),
+    lambda T: T.linalg.solve(T.eye(2), T.ones(2, dtype=T.float64)),
+    lambda T: T.linalg.pinv(T.ones(2, 2, dtype=T.int64)),
+    lambda T: T.addmm(T.ones(2, 2, dtype=T.float64), T.ones(2, 3), T.ones(3, 2)),
+    lambda T: T.addmm(T.ones(2, 2), T.ones(2, 3, dtype=T.float64), T.ones(3, 2)),
+    lambda T: T.addmm(T.ones(2, 2), T.ones(2, 4), T.ones(3, 2)),
+    lambda T: T.addmv(T.ones(2, dtype=T.float64), T.ones(2, 3), T.ones(3)),
+    lambda T: T.baddbmm(T.ones(1, 2, 2, dtype=T.float64), T.ones(1, 2, 3), T.ones(1, 3, 2)),
+    lambda T: T.vdot(T.ones(2), T.ones(2, dtype=T.float64)),
+] + [  # float16: LAPACK has no such routines; PyTorch refuses in each kernel's words
+    (lambda f: lambda T: f(T, T.ones(2, 2, dtype=T.float16)))(f) for f in (
+        lambda T, h: T.linalg.det(h), lambda T, h: T.linalg.inv(h), lambda T, h: T.linalg.svd(h),
+        lambda T, h: T.linalg.slogdet(h), lambda T, h: T.linalg.solve(h, h), lambda T, h: T.linalg.pinv(h),
+        lambda T, h: T.linalg.eigh(h), lambda T, h: T.linalg.qr(h), lambda T, h: T.linalg.cholesky(h),
+        lambda T, h: T.linalg.svdvals(h))
 ]
 
 
@@ -316,7 +330,7 @@ ERRORS = [
 def test_misuse_raises_pytorchs_exception_and_words_then_an_explanation(i):
     got, want = _raised(aw, ERRORS[i]), _raised(torch, ERRORS[i])
     assert type(got).__module__ + type(got).__qualname__ == type(want).__module__ + type(want).__qualname__
-    assert isinstance(got, RuntimeError) and str(got).startswith(str(want)), (str(got), str(want))
+    assert str(got).startswith(str(want)), (str(got), str(want))
     assert "\n\n[autograd_widgets] " in str(got)
 
 

@@ -20,8 +20,26 @@ class LinAlgError(RuntimeError):
 LinAlgError.__module__, LinAlgError.__name__, LinAlgError.__qualname__ = "torch._C", "_LinAlgError", "_LinAlgError"
 
 
+# How PyTorch's CPU kernels refuse float16: by the LAPACK routine's name, or in the function's own words.
+_HALF_KERNEL = {"linalg.det": "lu_cpu", "linalg.solve": "lu_cpu", "linalg.svd": "linalg_svd_cpu",
+                "linalg.svdvals": "linalg_svd_cpu", "linalg.eigh": "linalg_eigh_cpu", "linalg.eigvalsh": "linalg_eigh_cpu",
+                "linalg.qr": "geqrf_cpu", "linalg.cholesky": "cholesky_cpu", "cholesky": "cholesky_cpu"}
+
+
+def _refuse_half(a, name):
+    why = "LAPACK has no float16 routines: convert first, e.g. A.float()."
+    if name == "linalg.pinv":
+        raise errors.runtime(f"linalg.pinv({scalar_name(a.dtype)}{{{list(a.shape)}}}): expected a tensor with 2 or more "
+                             "dimensions of float, double, cfloat or cdouble types", why)
+    if name in _HALF_KERNEL:
+        raise errors.not_implemented(f'"{_HALF_KERNEL[name]}" not implemented for \'Half\'', why)
+    raise errors.runtime(f"{name}: Low precision dtypes not supported. Got Half", why)
+
+
 def float_matrix(a, name, square=True):
-    """PyTorch's checks before a matrix function: floats, at least 2-D, square (when asked)."""
+    """PyTorch's checks before a matrix function: floats (not float16), at least 2-D, square (when asked)."""
+    if a.dtype.kind not in "fc" and name == "linalg.pinv" or a.dtype.itemsize == 2 and a.dtype.kind == "f":
+        _refuse_half(a, name)
     if a.dtype.kind not in "fc":
         raise errors.runtime(f"{name}: Expected a floating point or complex tensor as input. Got {scalar_name(a.dtype)}",
                              f"{name} works on floats: convert first, e.g. A.float() or A.double().")
@@ -124,6 +142,10 @@ class LinalgSolveExBackward0(Op):
     args, saves = ("A", "B"), ("A", "result")
     def forward(ctx, a, b):
         float_matrix(a, "linalg.solve")
+        if a.dtype != b.dtype:
+            raise errors.runtime(f"linalg.solve: Expected A and B to have the same dtype, but found A of type "
+                                 f"{scalar_name(a.dtype)} and B of type {scalar_name(b.dtype)} instead",
+                                 "Convert one, e.g. b.to(A.dtype).")
         xp = B.ns(a)
         ctx.vector = b.ndim == a.ndim - 1 or b.ndim == 1
         rhs = b[..., None] if ctx.vector else b

@@ -9,9 +9,10 @@ import math
 
 from .. import backend as B
 from .. import errors
+from ..dtypes import scalar_name
 from ..node import Op
 from ..tensor import Tensor
-from .linalg import _check, _column_major, mm_grads
+from .linalg import _CPP_NAME, _check, _column_major, _dtype_mismatch, mm_grads
 from .shape import UnsafeViewBackward0, sum_to
 
 
@@ -72,8 +73,22 @@ def _adding(product):
     """The forward of beta·self + alpha·product(a, b), self broadcast to the product's shape."""
     def forward(ctx, c, a, b, beta=1, alpha=1):
         ctx.beta, ctx.alpha, ctx.self_shape = beta, alpha, c.shape
-        return _scaled(c, beta) + alpha * product(ctx, a, b)
+        out = product(ctx, a, b)
+        if c.dtype != out.dtype:
+            raise _dtype_mismatch_add(product, c, a, b)
+        return _scaled(c, beta) + alpha * out
     return forward
+
+
+def _dtype_mismatch_add(product, c, a, b):
+    """PyTorch's words when self's dtype is not the factors' (each kernel has its own)."""
+    sc, sa, sb = (scalar_name(x.dtype) for x in (c, a, b))
+    words = {_mm: f"self and mat2 must have the same dtype, but got {sc} and {sb}",
+             _mv: f"addmv input tensors must have the same dtype, but got {sc}, {sa}, and {sb}",
+             _bmm: f"Input dtypes must be the same, got: input {_CPP_NAME[c.dtype.name]}, batch1: "
+                   f"{_CPP_NAME[a.dtype.name]}, batch2: {_CPP_NAME[b.dtype.name]}"}[product]
+    return errors.runtime(words, f"self ({c.dtype.name}) must have the factors' dtype ({a.dtype.name}): convert one "
+                                 "with .float() or .double().")
 
 
 class _AddProduct(Op):
@@ -88,6 +103,8 @@ class _AddProduct(Op):
 
 
 def _mm(ctx, a, b):
+    if a.shape[1] == b.shape[0] and a.dtype != b.dtype:
+        raise _dtype_mismatch(a, b, "addmm")
     _check(a, b, "mm")
     ctx.column_major = (_column_major(a), _column_major(b))  # a column-major factor's gradient is too (as mm)
     return a @ b
@@ -99,6 +116,8 @@ def _mv(ctx, a, v):
 
 
 def _bmm(ctx, a, b):
+    if a.dtype != b.dtype:
+        raise _dtype_mismatch(a, b, "bmm")
     return a @ b
 
 
