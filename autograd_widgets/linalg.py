@@ -10,7 +10,8 @@ from . import errors
 from .ops import reduce as R
 from .ops.decompositions import LinalgCholeskyExBackward0, LinalgEighBackward0, LinalgQrBackward0
 from .ops.diagonal import diagonal as _diagonal
-from .ops.linalg import matmul
+from .keywords import accept
+from .ops.linalg import matmul as _matmul
 from .ops.matrix import (LinAlgError, LinalgDetBackward0, LinalgInvExBackward0, LinalgPinvBackward0,
                          LinalgSlogdetBackward0, LinalgSolveExBackward0, LinalgSvdBackward0, LinalgCrossBackward0,
                          float_matrix)
@@ -20,6 +21,13 @@ from .tensor import Tensor
 __all__ = ["LinAlgError", "cholesky", "cholesky_ex", "cross", "det", "diagonal", "eigh", "eigvalsh", "inv", "inv_ex",
            "matmul", "matrix_norm", "matrix_power", "multi_dot", "norm", "pinv", "qr", "slogdet", "solve", "svd",
            "svdvals", "vecdot", "vector_norm"]
+
+
+matmul = accept(_matmul, ("input", "other"))  # torch.linalg.matmul(m1, m2, out=c), as torch.matmul
+
+
+def __getattr__(name):
+    raise errors.not_supported(f"torch.linalg.{name}")
 
 
 class _NamedResult(tuple):
@@ -190,21 +198,17 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None, out=No
     d0, d1 = (errors.wrap_dim(d, A.ndim) for d in dim)
     if ord == "fro":
         return R.norm(A, 2, (d0, d1), keepdim)
-    if ord in ("nuc", 2, -2):
-        rest = [d for d in range(A.ndim) if d not in (d0, d1)]
-        s = svdvals(A.permute(*rest, d0, d1))
-        out = s.sum(-1) if ord == "nuc" else _extreme(s, -1, ord > 0)
-    elif ord in (1, -1, math.inf, -math.inf):
+    if ord in ("nuc", 2, -2):  # PyTorch's order: the two dims moved last, and back with keepdim
+        perm = [d for d in range(A.ndim) if d not in (d0, d1)] + [d0, d1]
+        s = svdvals(A.permute(*perm))
+        out = s.sum(-1, keepdim) if ord == "nuc" else _extreme(s, -1, ord > 0, keepdim)
+        return out.unsqueeze(-1).permute(*[perm.index(d) for d in range(A.ndim)]) if keepdim else out
+    if ord in (1, -1, math.inf, -math.inf):
         along, across = (d0, d1) if ord in (1, -1) else (d1, d0)  # 1: column sums (over rows), inf: row sums
         sums = R.norm(A, 1, along, keepdim)
         return _extreme(sums, across if keepdim else across - (across > along), ord > 0, keepdim)
-    else:
-        raise errors.runtime(f"linalg.matrix_norm: Order {ord} not supported.",
-                             "A matrix norm takes ord 'fro', 'nuc', 2, -2, 1, -1, inf or -inf.")
-    if keepdim:
-        for d in sorted((d0, d1)):
-            out = out.unsqueeze(d)
-    return out
+    raise errors.runtime(f"linalg.matrix_norm: Order {ord} not supported.",
+                         "A matrix norm takes ord 'fro', 'nuc', 2, -2, 1, -1, inf or -inf.")
 
 
 def _extreme(t, dim, largest, keepdim=False):

@@ -149,11 +149,20 @@ def test_linalg_svd_prints_as_a_named_tuple_of_u_s_vh():
     assert aw.linalg.svd(aw.eye(2)).Vh.shape == vh.shape and aw.svd(aw.eye(2)).V.shape == (2, 2)
 
 
-def test_torch_linalg_is_a_module_both_ways():
+def test_torch_linalg_is_a_module_both_ways_and_names_what_it_lacks():
     from autograd_widgets import linalg
     import autograd_widgets.linalg as by_path
     assert linalg is aw.linalg is by_path and callable(linalg.det)
     assert issubclass(aw.linalg.LinAlgError, RuntimeError)
+    with pytest.raises(AttributeError, match="does not support 'torch.linalg.lstsq'"):
+        aw.linalg.lstsq
+
+
+def test_linalg_matmul_writes_into_out_as_torch_matmul():
+    for T in (aw, torch):
+        c = T.zeros(2, 2)
+        d = T.linalg.matmul(T.ones(2, 3), T.ones(3, 2), out=c)
+        assert d is c and c.tolist() == [[3., 3.], [3., 3.]]
 
 
 @pytest.mark.parametrize("some,compute_uv", [(True, True), (False, True), (True, False)])
@@ -187,6 +196,8 @@ NODES = [  # function of (T, leaf), the leaf's shape
     (lambda T, a: T.linalg.norm(a, "fro"), (3, 3)),
     (lambda T, a: T.cholesky(a @ a.mT + T.eye(3, dtype=T.float64)), (3, 3)),
     (lambda T, a: T.linalg.diagonal(a), (2, 3, 3)),
+    (lambda T, a: T.linalg.matrix_norm(a, "nuc", dim=(2, 0), keepdim=True), (2, 3, 4)),
+    (lambda T, a: T.linalg.norm(a, dim=(0, 2), keepdim=True), (2, 3, 4)),
 ]
 
 

@@ -25,7 +25,6 @@ def diagonal_view(a, offset, dim1, dim2):
 class DiagonalBackward0(Op):
     """diagonal(self, offset, dim1, dim2): a view; the gradient is zeros with g on that diagonal."""
     quiet = False  # a view: no arithmetic
-    _views_gradient = False
     args = ("self",)
     def forward(ctx, a, offset=0, dim1=0, dim2=1):
         ctx.self_sym_sizes, ctx.offset, ctx.dim1, ctx.dim2 = a.shape, offset, dim1, dim2
