@@ -18,8 +18,8 @@ from .ops.matrix import (LinAlgError, LinalgDetBackward0, LinalgInvExBackward0, 
 from .ops.products import multi_dot, VdotBackward0
 from .tensor import Tensor
 
-__all__ = ["LinAlgError", "cholesky", "cholesky_ex", "cross", "det", "diagonal", "eigh", "eigvalsh", "inv", "inv_ex",
-           "matmul", "matrix_norm", "matrix_power", "multi_dot", "norm", "pinv", "qr", "slogdet", "solve", "svd",
+__all__ = ["LinAlgError", "cholesky", "cholesky_ex", "cond", "cross", "det", "diagonal", "eigh", "eigvalsh", "inv", "inv_ex",
+           "matmul", "matrix_norm", "matrix_power", "matrix_rank", "multi_dot", "norm", "pinv", "qr", "slogdet", "solve", "svd",
            "svdvals", "vecdot", "vector_norm"]
 
 
@@ -228,3 +228,30 @@ def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None, out=None):
         raise errors.runtime(f"linalg.norm: If dim is not specified but ord is, the input must be 1D or 2D. Got "
                              f"{A.ndim}D.", "Give dim= to say which dimensions the norm runs over.")
     return vector_norm(A, 2 if ord is None else ord, dim, keepdim, dtype=dtype)
+
+
+def matrix_rank(A, *, atol=None, rtol=None, hermitian=False, tol=None, out=None):
+    """How many singular values exceed max(atol, rtol·σmax) (rtol = eps·max(m, n) when neither is given), or
+    `tol` (the older keyword); an int64 count per matrix, with no gradient."""
+    _tensor("linalg_matrix_rank", A)
+    s = svdvals(A.detach())._data
+    xp = B.ns(s)
+    if tol is not None:
+        limit = tol
+    else:
+        if rtol is None:
+            rtol = 0.0 if atol is not None and atol > 0 else xp.finfo(s.dtype).eps * max(A.shape[-2:])
+        top = s.max(axis=-1, keepdims=True) if s.shape[-1] else xp.zeros(s.shape[:-1] + (1,), dtype=s.dtype)
+        limit = xp.maximum(atol or 0.0, rtol * top)
+    return Tensor._make(xp.asarray((s > limit).sum(axis=-1), dtype=xp.int64))
+
+
+def cond(A, p=None, *, out=None):
+    """The condition number: σmax/σmin for p None or 2 (σmin/σmax for -2), from the singular values as PyTorch
+    slices them; other p: ‖A‖ₚ·‖A⁻¹‖ₚ."""
+    _tensor("linalg_cond", A)
+    if p in (None, 2, -2):
+        s = svdvals(A)
+        big, small = s[..., :1], s[..., -1:]
+        return (big / small if p != -2 else small / big).squeeze(-1)
+    return matrix_norm(A, p) * matrix_norm(inv(A), p)

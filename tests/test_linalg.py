@@ -12,7 +12,9 @@ import numpy as np
 import pytest
 
 import autograd_widgets as aw
+import test_explain
 import test_gradcheck_ops as G
+from op_cases import arrays, make
 from op_cases_linalg import OWN_GRADIENT_GRAPH
 from test_gradcheck_ops import graph
 
@@ -31,6 +33,26 @@ def test_gradient_and_second_gradient_match_finite_differences(case):
 def test_values_graph_gradients_and_second_gradients_are_pytorchs(case):
     """All of the op table's comparison with PyTorch except the graph of the gradient itself."""
     G.compare_with_pytorch(case, gradient_graph=False)
+
+
+@pytest.mark.parametrize("case", OWN_GRADIENT_GRAPH, ids=IDS)
+def test_explained_formulas_give_what_the_nodes_return_here_and_in_pytorch(case):
+    """explain()'s formula of each node: this core's nodes (of the result and of its gradient), and PyTorch's
+    nodes of the result (its gradient's graph has nodes of its own, LU solvers, that explain() does not know)."""
+    test_explain.test_formula_evaluates_to_what_the_node_returns(case)
+    _, fn, _, _ = case
+    out = fn(torch, *[make(torch, a) for a in arrays(case)])
+    for node in test_explain.functions(out.grad_fn):
+        ex = aw.explain(node)
+        if ex.status == "described":  # AccumulateGrad
+            continue
+        assert ex.status == "known", ex.name
+        grads = test_explain.torch_grads(node, torch)
+        want = node(*grads)
+        got = ex.evaluate(*grads)
+        for key, w, (f, _) in zip(list(got), want if isinstance(want, tuple) else (want,), node.next_functions):
+            if w is not None and f is not None:
+                test_explain.assert_same(ex.name, key, got[key], w)
 
 
 # --- values over shapes, dtypes and batches ---------------------------------------------------------------
@@ -91,6 +113,12 @@ VALUES = [  # name, function of (T, *tensors), input shapes, inputs symmetric po
     ("matrix_norm 1", lambda T, a: T.linalg.matrix_norm(a, 1), [(2, 3, 3)], False),
     ("matrix_norm -1 keepdim", lambda T, a: T.linalg.matrix_norm(a, -1, keepdim=True), [(2, 3, 3)], False),
     ("vector_norm", lambda T, a: T.linalg.vector_norm(a, 0.5, dim=-1, keepdim=True), [(2, 3)], False),
+    ("cond", lambda T, a: T.linalg.cond(a), [(2, 3, 3)], False),
+    ("cond -2", lambda T, a: T.linalg.cond(a, -2), [(3, 4)], False),
+    ("cond fro", lambda T, a: T.linalg.cond(a, "fro"), [(3, 3)], False),
+    ("matrix_rank", lambda T, a: T.linalg.matrix_rank(a[..., :2] @ a[..., :2, :]), [(2, 3, 3)], False),
+    ("matrix_rank atol", lambda T, a: T.linalg.matrix_rank(a, atol=1.0, rtol=0.0), [(4, 3)], False),
+    ("matrix_rank tol", lambda T, a: T.linalg.matrix_rank(a, tol=0.5), [(3, 3)], False),
 ]
 
 
@@ -102,7 +130,7 @@ def test_values_and_dtypes_are_pytorchs(case, dtype):
     got, want = (fn(T, *[T.tensor(x, dtype=getattr(T, dtype)) for x in xs]) for T in (aw, torch))
     assert str(got.dtype) == str(want.dtype) and tuple(got.shape) == tuple(want.shape)
     tol = 2e-4 if dtype == "float32" else 1e-10
-    np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=tol, atol=tol)
+    np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=tol, atol=tol, equal_nan=False)
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
@@ -198,6 +226,7 @@ NODES = [  # function of (T, leaf), the leaf's shape
     (lambda T, a: T.linalg.diagonal(a), (2, 3, 3)),
     (lambda T, a: T.linalg.matrix_norm(a, "nuc", dim=(2, 0), keepdim=True), (2, 3, 4)),
     (lambda T, a: T.linalg.norm(a, dim=(0, 2), keepdim=True), (2, 3, 4)),
+    (lambda T, a: T.linalg.cond(a), (3, 3)),
 ]
 
 

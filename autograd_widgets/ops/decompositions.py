@@ -6,12 +6,7 @@ factors (outputs of the node again under create_graph, so second derivatives are
 from .. import backend as B
 from .. import errors
 from ..node import MultiOp, Op
-from ..tensor import Tensor
-from .matrix import LinAlgError, LinalgInvExBackward0, float_matrix, mT, saved_outputs
-
-
-def _eye_like(t, k):
-    return Tensor._make(B.ns(t._data).eye(k, dtype=t._data.dtype))
+from .matrix import LinAlgError, eye_of, float_matrix, mT, saved_outputs
 
 
 class LinalgQrBackward0(MultiOp):
@@ -21,22 +16,25 @@ class LinalgQrBackward0(MultiOp):
     def forward(ctx, a, mode="reduced"):
         float_matrix(a, "linalg.qr", square=False)
         q, r = B.ns(a).linalg.qr(a, mode=mode)
-        ctx.q, ctx.r, ctx.mode = q, r, mode
+        ctx.Q, ctx.R, ctx.mode = q, r, mode
         return q, r
     def backward(ctx, gq, gr):
-        m, n = ctx.q.shape[-2], ctx.r.shape[-1]
-        if m < n or (ctx.mode == "complete" and m > n):
-            raise errors.not_implemented(
-                "The QR decomposition is not differentiable when mode='complete' and nrows > ncols."
-                if m > n else "linalg.qr backward for wide matrices (m < n)",
-                "autograd_widgets differentiates QR of square or tall matrices in mode='reduced'.")
-        q, r = saved_outputs(ctx, (ctx.q, ctx.r))
-        gq = gq if gq is not None else q * 0
-        gr = gr if gr is not None else r * 0
-        mm = r @ mT(gr) - mT(gq) @ q
-        low = mm.tril(-1)
-        copyltu = low + mT(low) + mm * _eye_like(mm, n)
-        return ((gq + q @ copyltu) @ mT(LinalgInvExBackward0.apply(r)),)
+        return (qr_backward(gq, gr, *saved_outputs(ctx, (ctx.Q, ctx.R)), ctx.mode),)
+
+
+def qr_backward(gq, gr, q, r, mode):
+    m, n = q.shape[-2], r.shape[-1]
+    if m < n or (mode == "complete" and m > n):
+        raise errors.not_implemented(
+            "The QR decomposition is not differentiable when mode='complete' and nrows > ncols."
+            if m > n else "linalg.qr backward for wide matrices (m < n)",
+            "autograd_widgets differentiates QR of square or tall matrices in mode='reduced'.")
+    gq = gq if gq is not None else q * 0
+    gr = gr if gr is not None else r * 0
+    mm = r @ mT(gr) - mT(gq) @ q
+    low = mm.tril(-1)
+    copyltu = low + mT(low) + mm * eye_of(mm, n)
+    return (gq + q @ copyltu) @ mT(r.inverse())
 
 
 class LinalgEighBackward0(MultiOp):
@@ -45,23 +43,25 @@ class LinalgEighBackward0(MultiOp):
     args = ("A",)
     def forward(ctx, a, UPLO="L", name="linalg.eigh"):
         float_matrix(a, name)
-        xp = B.ns(a)
-        vals, vecs = xp.linalg.eigh(a, UPLO=UPLO)
-        ctx.vals, ctx.vecs = vals, vecs
+        vals, vecs = B.ns(a).linalg.eigh(a, UPLO=UPLO)
+        ctx.eigenvalues, ctx.eigenvectors = vals, vecs
         return vals, vecs
     def backward(ctx, gl, gv):
-        vals, v = saved_outputs(ctx, (ctx.vals, ctx.vecs))
-        n = vals.shape[-1]
-        if gv is None:
-            return ((v * gl.unsqueeze(-2)) @ mT(v),)
-        vhgv = mT(v) @ gv
-        vhgv = 0.5 * (vhgv - mT(vhgv))
-        eye = _eye_like(vals, n)
-        e = vals.unsqueeze(-2) - vals.unsqueeze(-1) + eye  # 1 on the diagonal, where vhgv is 0
-        ga = vhgv / e
-        if gl is not None:
-            ga = ga + gl.unsqueeze(-1) * eye
-        return (v @ (ga @ mT(v)),)
+        return (eigh_backward(gl, gv, *saved_outputs(ctx, (ctx.eigenvalues, ctx.eigenvectors))),)
+
+
+def eigh_backward(gl, gv, vals, v):
+    n = vals.shape[-1]
+    if gv is None:
+        return (v * gl.unsqueeze(-2)) @ mT(v)
+    vhgv = mT(v) @ gv
+    vhgv = 0.5 * (vhgv - mT(vhgv))
+    eye = eye_of(vals, n)
+    e = vals.unsqueeze(-2) - vals.unsqueeze(-1) + eye  # 1 on the diagonal, where vhgv is 0
+    ga = vhgv / e
+    if gl is not None:
+        ga = ga + gl.unsqueeze(-1) * eye
+    return v @ (ga @ mT(v))
 
 
 def _cholesky(a, name, upper):
@@ -92,8 +92,8 @@ def cholesky_backward(gl, low):
     with the diagonal halved."""
     n = low.shape[-1]
     phi = (mT(low) @ gl).tril()
-    phi = phi - 0.5 * phi * _eye_like(low, n)
-    inv = LinalgInvExBackward0.apply(low)
+    phi = phi - 0.5 * phi * eye_of(low, n)
+    inv = low.inverse()
     ga = mT(inv) @ phi @ inv
     return 0.5 * (ga + mT(ga))
 

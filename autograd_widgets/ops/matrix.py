@@ -79,6 +79,12 @@ def mT(t):
     return t.transpose(-2, -1)
 
 
+def eye_of(t, k):
+    """The k-by-k identity in t's dtype and device, made with methods both this core's tensors and PyTorch's
+    have: the backward formulas below serve graph/derivatives.py's explanations of PyTorch's nodes too."""
+    return t.new_ones(k).diag()
+
+
 def as_column(t):
     return t.unsqueeze(-1).unsqueeze(-1)
 
@@ -95,14 +101,14 @@ class LinalgDetBackward0(Op):
         a, det = ctx.saved_tensors
         zero = det._data == 0
         if not bool(zero.any()):
-            return (as_column(g * det) * mT(LinalgInvExBackward0.apply(a)),)
+            return (as_column(g * det) * mT(a.inverse()),)
         if not GradMode.enabled:  # det is 0 there, so any invertible stand-in gives 0
             xp = B.ns(a._data)
             safe = xp.where(zero[..., None, None], xp.eye(a.shape[-1], dtype=a._data.dtype), a._data)
-            return (as_column(g * det) * mT(LinalgInvExBackward0.apply(Tensor._make(safe))),)
+            return (as_column(g * det) * mT(Tensor._make(safe).inverse()),)
         u, s, vh = svd_tensors(a)
         n = s.shape[-1]
-        eye = Tensor._make(B.ns(s._data).eye(n, dtype=bool))
+        eye = eye_of(s, n) == 1
         others = s.unsqueeze(-2).expand(*s.shape[:-1], n, n).masked_fill(eye, 1.0).prod(-1)  # Πⱼ≠ᵢ σⱼ, zeros too
         alpha = LinalgDetBackward0.apply(u) * LinalgDetBackward0.apply(vh)
         return ((u * (others * (alpha * g).unsqueeze(-1)).unsqueeze(-2)) @ vh,)
@@ -134,7 +140,7 @@ class LinalgSlogdetBackward0(MultiOp):
         a, = ctx.saved_tensors
         if g_logabs is None:
             return (None,)
-        return (as_column(g_logabs) * mT(LinalgInvExBackward0.apply(a)),)
+        return (as_column(g_logabs) * mT(a.inverse()),)
 
 
 class LinalgSolveExBackward0(Op):
@@ -182,15 +188,20 @@ class LinalgPinvBackward0(Op):
         return xp.linalg.pinv(a, rcond=rtol, hermitian=hermitian).astype(a.dtype, copy=False)
     def backward(ctx, g):
         a, p = ctx.saved_tensors
-        m, n = a.shape[-2], a.shape[-1]
-        ph, gh = mT(p), mT(g)
-        if m <= n:
-            k = gh @ p
-            kph = k @ ph
-            return (-mT(p @ k) + kph - (a @ p) @ kph + (ph @ p) @ (gh - k @ a),)
-        k = p @ gh
-        phk = ph @ k
-        return (-mT(k @ p) + phk - (phk @ p) @ a + ((gh - a @ k) @ p) @ ph,)
+        return (pinv_backward(g, p, a),)
+
+
+def pinv_backward(g, p, a):
+    """PyTorch's pinv_backward(grad, pinvA, A), arranged for the smaller of m and n."""
+    m, n = a.shape[-2], a.shape[-1]
+    ph, gh = mT(p), mT(g)
+    if m <= n:
+        k = gh @ p
+        kph = k @ ph
+        return -mT(p @ k) + kph - (a @ p) @ kph + (ph @ p) @ (gh - k @ a)
+    k = p @ gh
+    phk = ph @ k
+    return -mT(k @ p) + phk - (phk @ p) @ a + ((gh - a @ k) @ p) @ ph
 
 
 class LinalgCrossBackward0(Op):
@@ -228,8 +239,12 @@ class TraceBackward0(Op):
         xp = B.ns(a)
         return xp.asarray(xp.trace(a), dtype=a.dtype if a.dtype.kind in "fc" else xp.int64)
     def backward(ctx, g):
-        n, m = ctx.self_sym_sizes
-        return (g * Tensor._make(B.ns(g._data).eye(n, m, dtype=g._data.dtype)),)
+        return (trace_backward(g, ctx.self_sym_sizes),)
+
+
+def trace_backward(g, sizes):
+    """g on the diagonal of a matrix of `sizes`, zeros elsewhere."""
+    return g * g.new_ones(tuple(sizes)).tril().triu()  # the ones of both triangles: the diagonal
 
 
 def saved_outputs(node, arrays):
@@ -252,19 +267,26 @@ class LinalgSvdBackward0(MultiOp):
         if not compute_uv:
             return None, xp.linalg.svd(a, compute_uv=False), None
         u, s, vh = xp.linalg.svd(a, full_matrices=full_matrices)
-        ctx.u, ctx.s, ctx.vh = u, s, vh
+        ctx.U, ctx.S, ctx.Vh, ctx.full_matrices = u, s, vh, full_matrices
         return u, s, vh
     def backward(ctx, gu, gs, gvh):
-        k = ctx.s.shape[-1]
-        u, s, vh = saved_outputs(ctx, (ctx.u, ctx.s, ctx.vh))
-        if u.shape[-1] != k or vh.shape[-2] != k:  # full_matrices: the first k columns of U, rows of Vh
-            u, vh = u[..., :k], vh[..., :k, :]
+        return (linalg_svd_backward((gu, gs, gvh), *saved_outputs(ctx, (ctx.U, ctx.S, ctx.Vh))),)
+
+
+def linalg_svd_backward(grads, u, s, vh):
+    """derivatives.yaml's linalg_svd row: with full_matrices, svd_backward on the first k = min(m, n) columns
+    of U and rows of Vh (and of their gradients)."""
+    gu, gs, gvh = grads
+    k = s.shape[-1]
+    if u.shape[-1] != k or vh.shape[-2] != k:
+        u, vh = u[..., :k], vh[..., :k, :]
         gu = gu[..., :k] if gu is not None else None
         gvh = gvh[..., :k, :] if gvh is not None else None
-        return (svd_backward(gu, gs, gvh, u, s, vh),)
+    return svd_backward(gu, gs, gvh, u, s, vh)
 
 
 def svd_backward(gu, gs, gvh, u, s, vh):
+    """PyTorch's svd_backward (FunctionsManual.cpp), real case."""
     m, n = u.shape[-2], vh.shape[-1]
     if gu is None and gvh is None:
         if gs is None:
@@ -272,8 +294,8 @@ def svd_backward(gu, gs, gvh, u, s, vh):
         return u @ (gs.unsqueeze(-1) * vh) if m >= n else (u * gs.unsqueeze(-2)) @ vh
     s2 = s * s
     k = s.shape[-1]
-    eye = Tensor._make(B.ns(s._data).eye(k, dtype=bool))
-    e = (s2.unsqueeze(-2) - s2.unsqueeze(-1)).masked_fill(eye, 1.0)
+    eye = eye_of(s, k)
+    e = (s2.unsqueeze(-2) - s2.unsqueeze(-1)).masked_fill(eye == 1, 1.0)
     uhgu = _skew(mT(u) @ gu) if gu is not None else None
     vhgv = _skew(vh @ mT(gvh)) if gvh is not None else None
     if uhgu is not None and vhgv is not None:
@@ -283,7 +305,7 @@ def svd_backward(gu, gs, gvh, u, s, vh):
     else:
         ga = s.unsqueeze(-1) * vhgv / e
     if gs is not None:
-        ga = ga + gs.unsqueeze(-1) * Tensor._make(B.ns(s._data).eye(k, dtype=s._data.dtype))
+        ga = ga + gs.unsqueeze(-1) * eye
     if m > n and gu is not None:
         ga = u @ ga
         gusinv = gu / s.unsqueeze(-2)

@@ -12,7 +12,8 @@ from .. import errors
 from ..dtypes import scalar_name
 from ..node import Op
 from ..tensor import Tensor
-from .linalg import _CPP_NAME, _check, _column_major, _dtype_mismatch, mm_grads
+from .linalg import _CPP_NAME, _check, _dtype_mismatch
+from .nn import AddmmBackward0
 from .shape import UnsafeViewBackward0, sum_to
 
 
@@ -83,31 +84,23 @@ def _adding(product):
 def _dtype_mismatch_add(product, c, a, b):
     """PyTorch's words when self's dtype is not the factors' (each kernel has its own)."""
     sc, sa, sb = (scalar_name(x.dtype) for x in (c, a, b))
-    words = {_mm: f"self and mat2 must have the same dtype, but got {sc} and {sb}",
-             _mv: f"addmv input tensors must have the same dtype, but got {sc}, {sa}, and {sb}",
+    words = {_mv: f"addmv input tensors must have the same dtype, but got {sc}, {sa}, and {sb}",
              _bmm: f"Input dtypes must be the same, got: input {_CPP_NAME[c.dtype.name]}, batch1: "
                    f"{_CPP_NAME[a.dtype.name]}, batch2: {_CPP_NAME[b.dtype.name]}"}[product]
     return errors.runtime(words, f"self ({c.dtype.name}) must have the factors' dtype ({a.dtype.name}): convert one "
                                  "with .float() or .double().")
 
 
-class _AddProduct(Op):
-    """beta·self + alpha·(a product of the two factors). Subclasses set `forward = _adding(product)` and
-    give the factors' gradients before alpha (`factor_grads`)."""
+def _added(factor_grads):
+    """The backward of beta·self + alpha·(a product): self's gradient scaled by beta, the factors' (from
+    `factor_grads`) by alpha. (addmm is nn.Linear's AddmmBackward0.)"""
     def backward(ctx, g):
         a, b = ctx.saved_tensors
         need = ctx.needs_input_grad
         gc = sum_to(_times(g, ctx.beta), ctx.self_shape) if need[0] else None
-        ga, gb = ctx.factor_grads(g, a, b, need[1:])
+        ga, gb = factor_grads(g, a, b, need[1:])
         return gc, _times(ga, ctx.alpha), _times(gb, ctx.alpha)
-
-
-def _mm(ctx, a, b):
-    if a.shape[1] == b.shape[0] and a.dtype != b.dtype:
-        raise _dtype_mismatch(a, b, "addmm")
-    _check(a, b, "mm")
-    ctx.column_major = (_column_major(a), _column_major(b))  # a column-major factor's gradient is too (as mm)
-    return a @ b
+    return backward
 
 
 def _mv(ctx, a, v):
@@ -121,25 +114,24 @@ def _bmm(ctx, a, b):
     return a @ b
 
 
-class AddmmBackward0(_AddProduct):
-    """addmm(self, mat1, mat2)."""
-    args, saves, forward = ("self", "mat1", "mat2"), ("mat1", "mat2"), _adding(_mm)
-    def factor_grads(ctx, g, a, b, need):
-        return mm_grads(ctx, g, a, b, need)
+def _mv_grads(g, a, v, need):
+    return (g.unsqueeze(-1) * v if need[0] else None), (a.t().mv(g) if need[1] else None)
 
 
-class AddmvBackward0(_AddProduct):
-    """addmv(self, mat, vec)."""
-    args, saves, forward = ("self", "mat", "vec"), ("mat", "vec"), _adding(_mv)
-    def factor_grads(ctx, g, a, v, need):
-        return (g.unsqueeze(-1) * v if need[0] else None), (a.t().mv(g) if need[1] else None)
+def _bmm_grads(g, a, b, need):
+    return (g.bmm(b.transpose(1, 2)) if need[0] else None), (a.transpose(1, 2).bmm(g) if need[1] else None)
 
 
-class BaddbmmBackward0(_AddProduct):
-    """baddbmm(self, batch1, batch2): batches of matrices."""
-    args, saves, forward = ("self", "batch1", "batch2"), ("batch1", "batch2"), _adding(_bmm)
-    def factor_grads(ctx, g, a, b, need):
-        return (g.bmm(b.transpose(1, 2)) if need[0] else None), (a.transpose(1, 2).bmm(g) if need[1] else None)
+class AddmvBackward0(Op):
+    """addmv(self, mat, vec) = beta·self + alpha·(mat @ vec)."""
+    args, saves = ("self", "mat", "vec"), ("mat", "vec")
+    forward, backward = _adding(_mv), _added(_mv_grads)
+
+
+class BaddbmmBackward0(Op):
+    """baddbmm(self, batch1, batch2) = beta·self + alpha·(batch1 @ batch2), batches of matrices."""
+    args, saves = ("self", "batch1", "batch2"), ("batch1", "batch2")
+    forward, backward = _adding(_bmm), _added(_bmm_grads)
 
 
 def _scaled(c, beta):
@@ -165,7 +157,7 @@ class VdotBackward0(Op):
 
 
 def addmm(input, mat1, mat2, *, beta=1, alpha=1):
-    return AddmmBackward0.apply(input, mat1, mat2, beta=beta, alpha=alpha)
+    return AddmmBackward0.apply(input, mat1, mat2, beta=beta, alpha=alpha)  # nn.Linear's node, scaled
 
 
 def addmv(input, mat, vec, *, beta=1, alpha=1):
