@@ -405,6 +405,16 @@ def test_keywords_and_method_forms_as_pytorch():
         np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-12, atol=1e-12)
 
 
+def test_vector_norm_of_order_0_counts_nonzeros_and_gives_no_gradient_as_pytorch():
+    out = []
+    for T in (aw, torch):
+        x = T.tensor([[0., 2., -3.], [0., 0., 1.]], requires_grad=True)
+        n = T.linalg.vector_norm(x, 0, dim=1)
+        n.sum().backward()
+        out.append((n.tolist(), x.grad))
+    assert out[0] == out[1] == ([2., 1.], None)
+
+
 def test_deprecated_forms_warn_as_pytorch():
     for fn in (lambda T: T.cross(T.ones(3), T.ones(3)), lambda T: T.chain_matmul(T.eye(2), T.eye(2)),
                lambda T: T.cholesky(T.eye(2))):
