@@ -415,6 +415,21 @@ def test_vector_norm_of_order_0_counts_nonzeros_and_gives_no_gradient_as_pytorch
     assert out[0] == out[1] == ([2., 1.], None)
 
 
+@pytest.mark.parametrize("expr", ["x.mH", "x.H", "x.adjoint()", "b.mH", "b.adjoint()", "b.H", "v.mH", "v.H",
+                                  "v.adjoint()"])
+def test_adjoints_are_transposes_with_pytorchs_node_and_refusals(expr):
+    results = []
+    for T in (aw, torch):
+        x = T.ones(2, 3, requires_grad=True)
+        b, v = T.ones(2, 2, 3), T.ones(3)
+        try:
+            out = eval(expr)
+            results.append((tuple(out.shape), out.grad_fn.name() if out.grad_fn else None))
+        except RuntimeError as e:
+            results.append(str(e).split("\n\n")[0])
+    assert results[0] == results[1]
+
+
 def test_deprecated_forms_warn_as_pytorch():
     for fn in (lambda T: T.cross(T.ones(3), T.ones(3)), lambda T: T.chain_matmul(T.eye(2), T.eye(2)),
                lambda T: T.cholesky(T.eye(2))):
