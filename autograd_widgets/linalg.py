@@ -98,7 +98,7 @@ def solve(A, B, *, left=True, out=None):
 
 def pinv(A, *, atol=None, rtol=None, hermitian=False, out=None):
     _tensor("linalg_pinv", A)
-    return LinalgPinvBackward0.apply(A, rtol=rtol, hermitian=hermitian)
+    return LinalgPinvBackward0.apply(A, atol=atol, rtol=rtol, hermitian=hermitian)
 
 
 def svd(A, full_matrices=True, *, driver=None, out=None):

@@ -180,12 +180,16 @@ class LinalgPinvBackward0(Op):
     """The pseudo-inverse (singular values below rtol·σmax dropped, rtol = eps·max(m, n) as PyTorch);
     backward is PyTorch's pinv_backward, arranged for the smaller of m and n."""
     args, saves = ("self",), ("self", "result")
-    def forward(ctx, a, rtol=None, hermitian=False):
+    def forward(ctx, a, atol=None, rtol=None, hermitian=False):
         float_matrix(a, "linalg.pinv", square=False)
         xp = B.ns(a)
-        if rtol is None:
-            rtol = xp.finfo(a.dtype).eps * max(a.shape[-2:])
-        return xp.linalg.pinv(a, rcond=rtol, hermitian=hermitian).astype(a.dtype, copy=False)
+        if rtol is None:  # PyTorch's default: eps·max(m, n), or none at all beside a positive atol
+            rtol = 0.0 if atol is not None and atol > 0 else xp.finfo(a.dtype).eps * max(a.shape[-2:])
+        if atol is not None and atol > 0:  # the cutoff max(atol, rtol·σmax), as a relative one per matrix
+            top = xp.linalg.svd(a, compute_uv=False)[..., :1].max(axis=-1) if min(a.shape[-2:]) else 1.0
+            rtol = xp.maximum(rtol, atol / top)
+        symmetric = {"hermitian": True} if hermitian else {}  # (CuPy's pinv has no such keyword)
+        return xp.linalg.pinv(a, rcond=rtol, **symmetric).astype(a.dtype, copy=False)
     def backward(ctx, g):
         a, p = ctx.saved_tensors
         return (pinv_backward(g, p, a),)
