@@ -14,11 +14,11 @@ from .keywords import accept
 from .ops.linalg import matmul as _matmul
 from .ops.matrix import (LinAlgError, LinalgDetBackward0, LinalgInvExBackward0, LinalgPinvBackward0,
                          LinalgSlogdetBackward0, LinalgSolveExBackward0, LinalgSvdBackward0, LinalgCrossBackward0,
-                         float_matrix)
+                         LinalgLstsqBackward0, float_matrix)
 from .ops.products import multi_dot, VdotBackward0
 from .tensor import Tensor
 
-__all__ = ["LinAlgError", "cholesky", "cholesky_ex", "cond", "cross", "det", "diagonal", "eigh", "eigvalsh", "inv", "inv_ex",
+__all__ = ["LinAlgError", "cholesky", "cholesky_ex", "cond", "cross", "det", "lstsq", "diagonal", "eigh", "eigvalsh", "inv", "inv_ex",
            "matmul", "matrix_norm", "matrix_power", "matrix_rank", "multi_dot", "norm", "pinv", "qr", "slogdet", "solve", "svd",
            "svdvals", "vecdot", "vector_norm"]
 
@@ -58,6 +58,7 @@ linalg_qr = _result_type("linalg_qr", ("Q", "R"))
 qr_result = _result_type("qr", ("Q", "R"))
 linalg_inv_ex = _result_type("linalg_inv_ex", ("inverse", "info"))
 linalg_cholesky_ex = _result_type("linalg_cholesky_ex", ("L", "info"))
+linalg_lstsq = _result_type("linalg_lstsq", ("solution", "residuals", "rank", "singular_values"))
 
 
 def _tensor(name, x, param="A"):
@@ -255,3 +256,13 @@ def cond(A, p=None, *, out=None):
         big, small = s[..., :1], s[..., -1:]
         return (big / small if p != -2 else small / big).squeeze(-1)
     return matrix_norm(A, p) * matrix_norm(inv(A), p)
+
+
+def lstsq(A, B, rcond=None, *, driver=None):
+    """min ‖AX − B‖, as CPU PyTorch's default driver (gelsy) answers: the solution, empty residuals and
+    singular values, and the rank."""
+    _tensor("linalg_lstsq", A, "self")
+    if driver not in (None, "gelsy"):
+        raise errors.not_supported(f"torch.linalg.lstsq(driver={driver!r})")
+    x, residuals, rank, _ = LinalgLstsqBackward0.apply(A, B, rcond=rcond)
+    return linalg_lstsq(x, residuals, rank, B.new_zeros(0))

@@ -56,4 +56,6 @@ OWN_GRADIENT_GRAPH = [
     ("qr",                 lambda T, x: T.linalg.qr(x)[0] * 2 + T.linalg.qr(x)[1][0, 0],   [(4, 3)],                   ANY),
     ("cholesky",           lambda T, x: T.linalg.cholesky(x @ x.mT + T.eye(3, dtype=T.float64, device=x.device)), [(3, 3)], ANY),
     ("matrix_norm nuc",    lambda T, x: T.linalg.matrix_norm(x, "nuc"),                    [(2, 3, 3)],                ANY),
+    ("lstsq",              lambda T, a, b: T.linalg.lstsq(a, b).solution,                  [(4, 3), (4, 2)],           ANY),
+    ("lstsq vector batch", lambda T, a, b: T.linalg.lstsq(a, b)[0],                        [(2, 4, 2), (2, 4)],        ANY),
 ]

@@ -118,6 +118,9 @@ VALUES = [  # name, function of (T, *tensors), input shapes, inputs symmetric po
     ("matrix_norm -1 keepdim", lambda T, a: T.linalg.matrix_norm(a, -1, keepdim=True), [(2, 3, 3)], False),
     ("vector_norm", lambda T, a: T.linalg.vector_norm(a, 0.5, dim=-1, keepdim=True), [(2, 3)], False),
     ("cond", lambda T, a: T.linalg.cond(a), [(2, 3, 3)], False),
+    ("lstsq", lambda T, a, b: T.linalg.lstsq(a, b).solution, [(2, 5, 3), (2, 5, 2)], False),
+    ("lstsq wide", lambda T, a, b: T.linalg.lstsq(a, b)[0], [(3, 5), (3,)], False),
+    ("lstsq rank", lambda T, a, b: T.linalg.lstsq(a[..., :1] @ a[..., :1, :], b).rank, [(2, 3, 3), (2, 3, 1)], False),
     ("cond -2", lambda T, a: T.linalg.cond(a, -2), [(3, 4)], False),
     ("cond fro", lambda T, a: T.linalg.cond(a, "fro"), [(3, 3)], False),
     ("matrix_rank", lambda T, a: T.linalg.matrix_rank(a[..., :2] @ a[..., :2, :]), [(2, 3, 3)], False),
@@ -172,6 +175,12 @@ def _tutorial(T):
 
 def test_the_tutorials_linalg_lines_print_what_pytorch_prints():
     assert _tutorial(aw) == _tutorial(torch)
+
+
+def test_lstsq_prints_pytorchs_named_tuple_with_gelsys_empty_fields():
+    a, b = [[1., 1.], [1., 2.], [1., 3.]], [[1.], [2.], [2.]]
+    got, want = (repr(T.linalg.lstsq(T.tensor(a, requires_grad=True), T.tensor(b))) for T in (aw, torch))
+    assert got == want
 
 
 def test_linalg_svd_prints_as_a_named_tuple_of_u_s_vh():
@@ -361,6 +370,9 @@ ERRORS = [
     lambda T: T.addmv(T.ones(2, dtype=T.float64), T.ones(2, 3), T.ones(3)),
     lambda T: T.baddbmm(T.ones(1, 2, 2, dtype=T.float64), T.ones(1, 2, 3), T.ones(1, 3, 2)),
     lambda T: T.vdot(T.ones(2), T.ones(2, dtype=T.float64)),
+    lambda T: T.linalg.lstsq(T.ones(3, 3), T.ones(4)),
+    lambda T: T.linalg.lstsq(T.ones(3, 3), T.ones(3, 1, dtype=T.float64)),
+    lambda T: T.linalg.lstsq(T.ones(3), T.ones(3)),
 ] + [  # float16: LAPACK has no such routines; PyTorch refuses in each kernel's words
     (lambda f: lambda T: f(T, T.ones(2, 2, dtype=T.float16)))(f) for f in (
         lambda T, h: T.linalg.det(h), lambda T, h: T.linalg.inv(h), lambda T, h: T.linalg.svd(h),

@@ -150,6 +150,11 @@ DERIVATIVES = {
         "A": "-(gB.unsqueeze(-1) * result.unsqueeze(-2)) if result.dim() == A.dim() - 1 else -gB @ result.mT",
         "B": "gB"},
     "LinalgPinvBackward0": {"self": "pinv_backward(grad, result, self)"},
+    "LinalgLstsqBackward0": {  # b a vector: the same with g and b as columns
+        "where": {"vector": "b.dim() == self.dim() - 1", "pinvA": "self.pinverse()",
+                  "g": "grads[0].unsqueeze(-1) if vector else grads[0]", "B_": "b.unsqueeze(-1) if vector else b"},
+        "self": "pinv_backward(g @ B_.mT, pinvA, self)",
+        "b": "(pinvA.mT @ g).squeeze(-1) if vector else pinvA.mT @ g"},
     "LinalgSvdBackward0": {"A": "linalg_svd_backward(grads, U, S, Vh)"},
     "LinalgQrBackward0": {"A": "qr_backward(grads[0], grads[1], Q, R, mode)"},
     "LinalgEighBackward0": {"A": "eigh_backward(grads[0], grads[1], eigenvalues, eigenvectors)"},

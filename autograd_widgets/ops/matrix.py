@@ -208,6 +208,41 @@ def pinv_backward(g, p, a):
     return -mT(k @ p) + phk - (phk @ p) @ a + ((gh - a @ k) @ p) @ ph
 
 
+class LinalgLstsqBackward0(MultiOp):
+    """The least-squares solution X of AX ≈ B (the minimum-norm one for a rank-deficient A), as pinv(A) @ B;
+    with CPU PyTorch's default driver (gelsy): empty residuals and singular values, and the rank. Backward is
+    PyTorch's linalg_lstsq_backward: pinv_backward for A, pinv(A)ᵀ g for B."""
+    args = saves = ("self", "b")
+    def forward(ctx, a, b, rcond=None):
+        if a.ndim < 2:
+            raise errors.runtime("torch.linalg.lstsq: input must have at least 2 dimensions.",
+                                 "A is a matrix (or a batch of them): one row per equation.")
+        if a.dtype != b.dtype:
+            raise errors.runtime(f"torch.linalg.lstsq: Expected input and other to have the same dtype, but got "
+                                 f"input's dtype {scalar_name(a.dtype)} and other's dtype {scalar_name(b.dtype)}",
+                                 "Convert one, e.g. b.to(A.dtype).")
+        float_matrix(a, "linalg.lstsq", square=False)
+        ctx.vector = b.ndim == a.ndim - 1
+        rhs = b[..., None] if ctx.vector else b
+        if rhs.shape[-2] != a.shape[-2]:
+            raise errors.runtime(f"torch.linalg.lstsq: input.size(-2) should match other.size("
+                                 f"{-1 if ctx.vector else -2})", "B needs one row per row (equation) of A.")
+        xp = B.ns(a)
+        rtol = xp.finfo(a.dtype).eps * max(a.shape[-2:]) if rcond is None else rcond
+        x = xp.linalg.pinv(a, rcond=rtol).astype(a.dtype, copy=False) @ rhs
+        s = xp.linalg.svd(a, compute_uv=False)
+        rank = (s > rtol * s[..., :1]).sum(axis=-1).astype(xp.int64) if s.shape[-1] else xp.zeros(s.shape[:-1], xp.int64)
+        return (x[..., 0] if ctx.vector else x), xp.zeros((0,), dtype=a.dtype), rank, None
+    def backward(ctx, gx, g_residuals, g_rank, g_singular_values):
+        a, b = ctx.saved_tensors
+        need = ctx.needs_input_grad
+        p = a.pinverse()
+        g, rhs = (gx.unsqueeze(-1), b.unsqueeze(-1)) if ctx.vector else (gx, b)
+        ga = pinv_backward(g @ mT(rhs), p, a) if need[0] else None
+        gb = mT(p) @ g if need[1] else None
+        return ga, (gb.squeeze(-1) if ctx.vector and gb is not None else gb)
+
+
 class LinalgCrossBackward0(Op):
     """a × b along dim (of length 3); d/da = b × g, d/db = g × a (then summed over broadcast dims)."""
     args = saves = ("self", "other")
