@@ -87,26 +87,19 @@ FUNCTIONS = {f.__name__: f for f in (det, logdet, slogdet, inverse, pinverse, ma
 TORCH_ONLY = {"tensordot": X.tensordot, "chain_matmul": X.chain_matmul}
 
 
-def _adjoint(what, matrices_only=False):
-    """x.mH, x.H, x.adjoint(): the (conjugate: for real tensors plain) transpose of the last two dims, or of a
-    matrix (H); a 0-d tensor is its own, with PyTorch's deprecation warning."""
-    def transpose(self):
-        if self.ndim == 0:
-            errors.warn(f"{what} is deprecated on 0-D tensors. Consider using x.conj().",
-                        "A number is its own transpose.")
-            return self
-        if self.ndim == 1 or matrices_only and self.ndim != 2:
-            kind = "matrices (2-D tensors)" if matrices_only else "matrices or batches of matrices"
-            raise errors.runtime(f"tensor.{'adjoint()' if what == 'adjoint()' else what.split('.')[1]} is only "
-                                 f"supported on {kind}. Got {self.ndim}-D tensor."
-                                 + (" For batches of matrices, consider using tensor.mH" if self.ndim > 2 else ""),
-                                 "It swaps the last two dims; a vector has only one (v.unsqueeze(0) is a row).")
-        return self.transpose(-2, -1)
-    return transpose
+def adjoint(self):
+    """x.adjoint(): the conjugate (for real tensors, plain) transpose of the last two dims, as x.mH."""
+    if self.ndim == 0:
+        errors.warn("adjoint() is deprecated on 0-D tensors. Consider using x.conj().", "A number is its own "
+                    "transpose.")
+        return self
+    if self.ndim == 1:
+        raise errors.runtime("tensor.adjoint() is only supported on matrices or batches of matrices. Got 1-D tensor.",
+                             "It swaps the last two dims; a vector has only one (v.unsqueeze(0) is a row).")
+    return self.transpose(-2, -1)
 
 
 def bind():
     for name, fn in FUNCTIONS.items():
         setattr(Tensor, name, fn)
-    Tensor.mH, Tensor.H = property(_adjoint("Tensor.mH")), property(_adjoint("Tensor.H", matrices_only=True))
-    Tensor.adjoint = _adjoint("adjoint()")
+    Tensor.adjoint = adjoint
