@@ -54,13 +54,18 @@ def svd(input, some=True, compute_uv=True):
 
 def qr(input, some=True):
     errors.warn("torch.qr is deprecated in favor of torch.linalg.qr and will be removed in a future PyTorch "
-                "release.", "torch.linalg.qr(A) gives the same factors (mode='complete' for some=False).")
+                "release.\nThe boolean parameter 'some' has been replaced with a string parameter 'mode'.\n"
+                "Q, R = torch.qr(A, some)\nshould be replaced with\n"
+                "Q, R = torch.linalg.qr(A, 'reduced' if some else 'complete')", "Both give the same factors.")
     return linalg.qr_result(*linalg.qr(input, "reduced" if some else "complete"))
 
 
 def cholesky(input, upper=False):
     errors.warn("torch.cholesky is deprecated in favor of torch.linalg.cholesky and will be removed in a future "
-                "PyTorch release.", "torch.linalg.cholesky(A) gives the same factor (.mH of it for upper=True).")
+                "PyTorch release.\nL = torch.cholesky(A)\nshould be replaced with\nL = torch.linalg.cholesky(A)\n"
+                "and\nU = torch.cholesky(A, upper=True)\nshould be replaced with\nU = torch.linalg.cholesky(A).mH\n"
+                "This transform will produce equivalent results for all valid (symmetric positive definite) inputs.",
+                "Both give the same factor.")
     return DC.CholeskyBackward0.apply(input, upper=upper)
 
 

@@ -445,8 +445,14 @@ def test_adjoints_are_transposes_with_pytorchs_node_and_refusals(expr):
     assert results[0] == results[1]
 
 
-def test_deprecated_forms_warn_as_pytorch():
-    for fn in (lambda T: T.cross(T.ones(3), T.ones(3)), lambda T: T.chain_matmul(T.eye(2), T.eye(2)),
-               lambda T: T.cholesky(T.eye(2))):
-        with pytest.warns(UserWarning, match="deprecated"):
-            fn(aw)
+@pytest.mark.parametrize("fn", [lambda T: T.cross(T.ones(3), T.ones(3)), lambda T: T.chain_matmul(T.eye(2), T.eye(2)),
+                                lambda T: T.cholesky(T.eye(2)), lambda T: T.qr(T.eye(2))],
+                         ids=["cross", "chain_matmul", "cholesky", "qr"])
+def test_deprecated_forms_warn_in_pytorchs_words(fn):
+    said = []
+    for T in (aw, torch):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            fn(T)
+        said.append(str(caught[0].message).split(" (Triggered internally")[0].split("\n\n[autograd_widgets]")[0])
+    assert said[0] == said[1]
