@@ -55,7 +55,7 @@ def float_matrix(a, name, square=True):
 def zero_pivot(a) -> int:
     """The first (1-based) diagonal element of U that is zero in the LU factorisation with partial pivoting
     LAPACK's getrf computes: PyTorch's message names it. Runs only on the error path, on a host copy."""
-    m = B.to_host(a).astype("float64").reshape(-1, a.shape[-2], a.shape[-1])
+    m = B.to_host(a).reshape(-1, a.shape[-2], a.shape[-1])  # in a's own precision, as LAPACK
     for mat in m:
         mat = mat.copy()
         n = mat.shape[0]
@@ -177,8 +177,8 @@ class LinalgSolveExBackward0(Op):
 
 
 class LinalgPinvBackward0(Op):
-    """The pseudo-inverse (singular values below rtol·σmax dropped, rtol = eps·max(m, n) as PyTorch);
-    backward is PyTorch's pinv_backward, arranged for the smaller of m and n."""
+    """The pseudo-inverse: singular values below max(atol, rtol·σmax) dropped (PyTorch's defaults: atol 0,
+    rtol = eps·max(m, n)); backward is PyTorch's pinv_backward."""
     args, saves = ("self",), ("self", "result")
     def forward(ctx, a, atol=None, rtol=None, hermitian=False):
         float_matrix(a, "linalg.pinv", square=False)
