@@ -7,6 +7,7 @@ import math
 
 from . import backend as B
 from . import errors, linalg
+from .methods_forms import in_place
 from .ops import decompositions as DC, diagonal as DG, pointwise as P, products as X
 from .ops.matrix import LinalgCrossBackward0, LinalgSvdBackward0, TraceBackward0
 from .tensor import Tensor
@@ -108,3 +109,4 @@ def bind():
     for name, fn in FUNCTIONS.items():
         setattr(Tensor, name, fn)
     Tensor.adjoint = adjoint
+    Tensor.addmm_, Tensor.addmv_, Tensor.baddbmm_ = in_place(X.addmm), in_place(X.addmv), in_place(X.baddbmm)

@@ -445,6 +445,19 @@ def test_adjoints_are_transposes_with_pytorchs_node_and_refusals(expr):
     assert results[0] == results[1]
 
 
+@pytest.mark.parametrize("expr", ["y.addmm_(a, b, beta=0.5)", "y[0].addmv_(a, b[:, 0], alpha=2)",
+                                  "y.unsqueeze(0).baddbmm_(a[None], b[None])"])
+def test_in_place_products_record_pytorchs_graph_and_gradients(expr):
+    results = []
+    for T in (aw, torch):
+        w, a, b = T.ones(2, 2, requires_grad=True), T.ones(2, 3, requires_grad=True), T.ones(3, 2)
+        y = w * 2
+        eval(expr)
+        y.sum().backward()
+        results.append((graph(y.grad_fn), y.tolist(), w.grad.tolist(), a.grad.tolist(), y._version))
+    assert results[0] == results[1]
+
+
 @pytest.mark.parametrize("fn", [lambda T: T.cross(T.ones(3), T.ones(3)), lambda T: T.chain_matmul(T.eye(2), T.eye(2)),
                                 lambda T: T.cholesky(T.eye(2)), lambda T: T.qr(T.eye(2))],
                          ids=["cross", "chain_matmul", "cholesky", "qr"])
