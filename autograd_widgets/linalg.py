@@ -3,6 +3,7 @@
 Each function records the node PyTorch records (torch.linalg.det(A).grad_fn is a LinalgDetBackward0);
 the several results of a factorisation come as PyTorch's named tuples (torch.return_types.linalg_svd).
 """
+import inspect
 import math
 
 from . import backend as B
@@ -71,74 +72,74 @@ def _info(a):
     return Tensor._make(B.ns(a._data).zeros(a.shape[:-2], dtype=B.ns(a._data).int32))
 
 
-def det(A, *, out=None):
+def det(A):
     _tensor("linalg_det", A)
     return LinalgDetBackward0.apply(A)
 
 
-def slogdet(A, *, out=None):
+def slogdet(A):
     _tensor("linalg_slogdet", A)
     return linalg_slogdet(*LinalgSlogdetBackward0.apply(A))
 
 
-def inv(A, *, out=None):
+def inv(A):
     _tensor("linalg_inv", A)
     return LinalgInvExBackward0.apply(A)
 
 
-def inv_ex(A, *, check_errors=False, out=None):
+def inv_ex(A, *, check_errors=False):
     return linalg_inv_ex(inv(A), _info(A))
 
 
-def solve(A, B, *, left=True, out=None):
+def solve(A, B, *, left=True):
     _tensor("linalg_solve", A)
     if not left:  # XA = B  <=>  AᵀXᵀ = Bᵀ
         return LinalgSolveExBackward0.apply(A.mT, B.mT).mT
     return LinalgSolveExBackward0.apply(A, B)
 
 
-def pinv(A, *, atol=None, rtol=None, hermitian=False, out=None):
+def pinv(A, *, atol=None, rtol=None, hermitian=False):
     _tensor("linalg_pinv", A)
     return LinalgPinvBackward0.apply(A, atol=atol, rtol=rtol, hermitian=hermitian)
 
 
-def svd(A, full_matrices=True, *, driver=None, out=None):
+def svd(A, full_matrices=True, *, driver=None):
     _tensor("linalg_svd", A)
     return linalg_svd(*LinalgSvdBackward0.apply(A, full_matrices=full_matrices))
 
 
-def svdvals(A, *, driver=None, out=None):
+def svdvals(A, *, driver=None):
     _tensor("linalg_svdvals", A)
     if A.requires_grad:  # PyTorch computes U and Vh too when S needs a gradient
         return LinalgSvdBackward0.apply(A, full_matrices=False, name="linalg.svdvals")[1]
     return LinalgSvdBackward0.apply(A, compute_uv=False, name="linalg.svdvals")[1]
 
 
-def eigh(A, UPLO="L", *, out=None):
+def eigh(A, UPLO="L"):
     _tensor("linalg_eigh", A)
     return linalg_eigh(*LinalgEighBackward0.apply(A, UPLO=UPLO))
 
 
-def eigvalsh(A, UPLO="L", *, out=None):
+def eigvalsh(A, UPLO="L"):
     _tensor("linalg_eigvalsh", A)
     return LinalgEighBackward0.apply(A, UPLO=UPLO, name="linalg.eigvalsh")[0]  # PyTorch too computes V
 
 
-def qr(A, mode="reduced", *, out=None):
+def qr(A, mode="reduced"):
     _tensor("linalg_qr", A)
     return linalg_qr(*LinalgQrBackward0.apply(A, mode=mode))
 
 
-def cholesky(A, *, upper=False, out=None):
+def cholesky(A, *, upper=False):
     _tensor("linalg_cholesky", A)
     return LinalgCholeskyExBackward0.apply(A, upper=upper)
 
 
-def cholesky_ex(A, *, upper=False, check_errors=False, out=None):
+def cholesky_ex(A, *, upper=False, check_errors=False):
     return linalg_cholesky_ex(cholesky(A, upper=upper), _info(A))
 
 
-def cross(input, other, *, dim=-1, out=None):
+def cross(input, other, *, dim=-1):
     _tensor("linalg_cross", input, "input")
     _tensor("linalg_cross", other, "other")
     return LinalgCrossBackward0.apply(input, other, dim=dim)
@@ -148,14 +149,14 @@ def diagonal(A, *, offset=0, dim1=-2, dim2=-1):
     return _diagonal(A, offset, dim1, dim2)
 
 
-def vecdot(x, y, *, dim=-1, out=None):
+def vecdot(x, y, *, dim=-1):
     """Σ x·y along dim: one VdotBackward0 for two vectors, as PyTorch; a product and a sum for batches."""
     if x.ndim == 1 and y.ndim == 1:
         return VdotBackward0.apply(x, y)
     return (x * y).sum(dim)
 
 
-def matrix_power(A, n, *, out=None):
+def matrix_power(A, n):
     """A multiplied by itself n times (PyTorch's order: binary powers), A⁻¹ to the power -n for n < 0."""
     _tensor("linalg_matrix_power", A)
     if A.ndim < 2 or A.shape[-1] != A.shape[-2]:
@@ -184,12 +185,12 @@ def matrix_power(A, n, *, out=None):
     return result
 
 
-def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):
+def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
     _tensor("linalg_vector_norm", x, "input")
     return R.norm(x, ord, dim, keepdim, dtype)
 
 
-def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None, out=None):
+def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
     """'fro' as a vector norm of the matrix; 'nuc', 2 and -2 from the singular values; ±1 and ±inf as the
     largest (smallest) column or row sum of |A|."""
     _tensor("linalg_matrix_norm", A)
@@ -218,7 +219,7 @@ def _extreme(t, dim, largest, keepdim=False):
     return (t.max(dim, keepdim) if largest else t.min(dim, keepdim)).values
 
 
-def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None, out=None):
+def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None):
     """A vector norm, or a matrix norm for a 2-tuple dim (or a 2-D A with ord given and no dim)."""
     _tensor("linalg_norm", A)
     if isinstance(dim, int):
@@ -231,7 +232,7 @@ def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None, out=None):
     return vector_norm(A, 2 if ord is None else ord, dim, keepdim, dtype=dtype)
 
 
-def matrix_rank(A, *, atol=None, rtol=None, hermitian=False, tol=None, out=None):
+def matrix_rank(A, *, atol=None, rtol=None, hermitian=False, tol=None):
     """How many singular values exceed max(atol, rtol·σmax) (rtol = eps·max(m, n) when neither is given), or
     `tol` (the older keyword); an int64 count per matrix, with no gradient."""
     _tensor("linalg_matrix_rank", A)
@@ -247,7 +248,7 @@ def matrix_rank(A, *, atol=None, rtol=None, hermitian=False, tol=None, out=None)
     return Tensor._make(xp.asarray((s > limit).sum(axis=-1), dtype=xp.int64))
 
 
-def cond(A, p=None, *, out=None):
+def cond(A, p=None):
     """The condition number: σmax/σmin for p None or 2 (σmin/σmax for -2), from the singular values as PyTorch
     slices them; other p: ‖A‖ₚ·‖A⁻¹‖ₚ."""
     _tensor("linalg_cond", A)
@@ -266,3 +267,11 @@ def lstsq(A, B, rcond=None, *, driver=None):
         raise errors.not_supported(f"torch.linalg.lstsq(driver={driver!r})")
     x, residuals, rank, _ = LinalgLstsqBackward0.apply(A, B, rcond=rcond)
     return linalg_lstsq(x, residuals, rank, B.new_zeros(0))
+
+
+# out=: the result written into a given tensor, as PyTorch's out= (keywords.accept); the factorisations
+# returning several tensors take no out= here
+for _name in ("det", "inv", "solve", "pinv", "svdvals", "eigvalsh", "cholesky", "cross", "matrix_power", "vector_norm",
+              "matrix_norm", "norm", "matrix_rank", "cond"):
+    _fn = globals()[_name]
+    globals()[_name] = accept(_fn, tuple(list(inspect.signature(_fn).parameters)[:1]))

@@ -203,11 +203,15 @@ def test_torch_linalg_is_a_module_both_ways_and_names_what_it_lacks():
         aw.linalg.matrix_exp
 
 
-def test_linalg_matmul_writes_into_out_as_torch_matmul():
+def test_linalg_functions_write_into_out_as_pytorchs():
+    a = [[2., 1.], [1., 3.]]
     for T in (aw, torch):
         c = T.zeros(2, 2)
         d = T.linalg.matmul(T.ones(2, 3), T.ones(3, 2), out=c)
         assert d is c and c.tolist() == [[3., 3.], [3., 3.]]
+        n = T.zeros(())
+        assert T.linalg.det(T.tensor(a), out=n) is n and n.item() == pytest.approx(5.0)
+        assert T.linalg.inv(T.tensor(a), out=c) is c and c.tolist() == pytest.approx([[.6, -.2], [-.2, .4]])
 
 
 @pytest.mark.parametrize("some,compute_uv", [(True, True), (False, True), (True, False)])

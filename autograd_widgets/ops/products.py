@@ -186,7 +186,7 @@ def kron(input, other):
     return UnsafeViewBackward0.apply(out, shape=tuple(x * y for x, y in zip(a.shape, b.shape)))
 
 
-def tensordot(a, b, dims=2, out=None):
+def tensordot(a, b, dims=2):
     """Contract dims of a with dims of b: both permuted, viewed as matrices, multiplied with mm, viewed back."""
     if isinstance(dims, int):
         da, db = list(range(a.ndim - dims, a.ndim)), list(range(dims))
