@@ -11,6 +11,7 @@ from . import errors
 from .ops import reduce as R
 from .ops.decompositions import LinalgCholeskyExBackward0, LinalgEighBackward0, LinalgQrBackward0
 from .ops.diagonal import diagonal as _diagonal
+from .ops.extrema import amax, amin
 from .keywords import accept
 from .ops.linalg import matmul as _matmul
 from .ops.matrix import (LinAlgError, LinalgDetBackward0, LinalgInvExBackward0, LinalgPinvBackward0,
@@ -214,9 +215,8 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
 
 
 def _extreme(t, dim, largest, keepdim=False):
-    """The largest (smallest) value along dim. PyTorch records AmaxBackward0 (AminBackward0) here; this
-    engine's max(dim) gives the same values and gradient where the extreme is unique."""
-    return (t.max(dim, keepdim) if largest else t.min(dim, keepdim)).values
+    """The largest (smallest) value along dim: amax (amin), PyTorch's node here."""
+    return (amax if largest else amin)(t, dim, keepdim)
 
 
 def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None):

@@ -249,6 +249,11 @@ NODES = [  # function of (T, leaf), the leaf's shape
     (lambda T, a: T.linalg.matrix_norm(a, "nuc", dim=(2, 0), keepdim=True), (2, 3, 4)),
     (lambda T, a: T.linalg.norm(a, dim=(0, 2), keepdim=True), (2, 3, 4)),
     (lambda T, a: T.linalg.cond(a), (3, 3)),
+    (lambda T, a: T.linalg.matrix_norm(a, 2), (2, 3, 3)),            # AmaxBackward0 over the singular values
+    (lambda T, a: T.linalg.matrix_norm(a, -2, keepdim=True), (3, 4)),
+    (lambda T, a: T.linalg.matrix_norm(a, 1), (3, 4)),               # AmaxBackward0 over column sums
+    (lambda T, a: T.linalg.matrix_norm(a, -math.inf, keepdim=True), (2, 3, 3)),
+    (lambda T, a: T.linalg.norm(a, math.inf), (3, 3)),
 ]
 
 
