@@ -279,6 +279,13 @@ def expand(a: Array, shape: tuple) -> Array:
     return out
 
 
+def writable(base: Array, view: Array) -> Array:
+    """`view` of `base` (NumPy's diagonal hands them out read-only) as one that, as PyTorch's views, writes through."""
+    if ns(view) is numpy and base.flags.writeable:
+        view.flags.writeable = True  # allowed: the memory it shows is writable
+    return view
+
+
 def overlaps(a: Array) -> bool:
     """Whether two elements of `a` share one memory location (a stride 0 along a dimension of size > 1)."""
     return any(s == 0 and n > 1 for s, n in zip(a.strides, a.shape))

@@ -394,3 +394,21 @@ def embedding_rows(grad, indices, padding_idx):
 
 from .derivative_ops_more import (aminmax_backward, logcumsumexp_backward, moments_backward,  # noqa: E402,F401
                                   shared_backward, take_backward)
+
+
+# --- matrix functions: the core's backward formulas are written with tensor methods both libraries share
+# (ops/matrix.py, ops/decompositions.py), so the table names them rather than writing each out twice
+from ..ops.decompositions import cholesky_backward, eigh_backward, qr_backward  # noqa: E402, F401
+from ..ops.matrix import linalg_svd_backward, pinv_backward, trace_backward  # noqa: E402, F401
+
+
+def solve(A, B):
+    """A⁻¹B, by the library's own solver."""
+    return lib(A).linalg.solve(A, B)
+
+
+def diagonal_backward(grad, sizes, offset, dim1, dim2):
+    """Zeros of `sizes` with grad on the diagonal (offset, dim1, dim2): where diagonal() read from."""
+    out = grad.new_zeros(tuple(sizes))
+    out.diagonal(offset, dim1, dim2).copy_(grad)
+    return out

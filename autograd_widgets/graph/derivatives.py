@@ -131,6 +131,35 @@ DERIVATIVES = {
     "MvBackward0": {"self": "grad.outer(vec)", "vec": "self.t() @ grad"},
     "DotBackward0": {"self": "grad * tensor", "tensor": "grad * self"},
     "BmmBackward0": {"self": "grad @ mat2.transpose(1, 2)", "mat2": "self.transpose(1, 2) @ grad"},
+    "AddmvBackward0": {"self": "grad * beta", "mat": "alpha * grad.outer(vec)", "vec": "alpha * mat.t() @ grad"},
+    "BaddbmmBackward0": {"self": "grad * beta", "batch1": "alpha * grad @ batch2.transpose(1, 2)",
+                         "batch2": "alpha * batch1.transpose(1, 2) @ grad"},
+    "VdotBackward0": {"self": "grad * other", "other": "grad * self"},
+    "LinalgCrossBackward0": {"self": "other.cross(grad, dim)", "other": "grad.cross(self, dim)"},
+    # --- matrix functions (real matrices) -----------------------------------------------------------
+    "TraceBackward0": {"self": "trace_backward(grad, self_sym_sizes)"},
+    "DiagonalBackward0": {"self": "diagonal_backward(grad, self_sym_sizes, offset, dim1, dim2)"},
+    "DiagonalBackward0_copy": {"self": "diagonal_backward(grad, self_sym_sizes, offset, dim1, dim2)"},
+    "DiagonalBackwardBackward0": {"grad_output": "grad.diagonal(offset, dim1, dim2)"},
+    "DiagEmbedBackward0": {"self": "grad.diagonal(offset, dim1, dim2)"},
+    "LinalgDetBackward0": {"A": "(grad * result).unsqueeze(-1).unsqueeze(-1) * A.inverse().mT"},  # A invertible
+    "LinalgSlogdetBackward0": {"A": "grads[1].unsqueeze(-1).unsqueeze(-1) * A.inverse().mT"},
+    "LinalgInvExBackward0": {"A": "-A_inv.mT @ grad @ A_inv.mT"},  # A_inv: the saved inverse (result)
+    "LinalgSolveExBackward0": {
+        "where": {"gB": "solve(A.mT, grad)"},
+        "A": "-(gB.unsqueeze(-1) * result.unsqueeze(-2)) if result.dim() == A.dim() - 1 else -gB @ result.mT",
+        "B": "gB"},
+    "LinalgPinvBackward0": {"self": "pinv_backward(grad, result, self)"},
+    "LinalgLstsqBackward0": {  # b a vector: the same with g and b as columns
+        "where": {"vector": "b.dim() == self.dim() - 1", "pinvA": "self.pinverse()",
+                  "g": "grads[0].unsqueeze(-1) if vector else grads[0]", "B_": "b.unsqueeze(-1) if vector else b"},
+        "self": "pinv_backward(g @ B_.mT, pinvA, self)",
+        "b": "(pinvA.mT @ g).squeeze(-1) if vector else pinvA.mT @ g"},
+    "LinalgSvdBackward0": {"A": "linalg_svd_backward(grads, U, S, Vh)"},
+    "LinalgQrBackward0": {"A": "qr_backward(grads[0], grads[1], Q, R, mode)"},
+    "LinalgEighBackward0": {"A": "eigh_backward(grads[0], grads[1], eigenvalues, eigenvectors)"},
+    "LinalgCholeskyExBackward0": {"self": "cholesky_backward(grad.mT, L.mT) if upper else cholesky_backward(grad, L)"},
+    "CholeskyBackward0": {"self": "cholesky_backward(grad.mT, result.mT) if upper else cholesky_backward(grad, result)"},
     # --- reductions ----------------------------------------------------------------------------
     "SumBackward0": {"self": "grad.expand(self_sym_sizes)"},
     "SumBackward1": {"self": "restore_dims(grad, dim, keepdim, self_sym_sizes).expand(self_sym_sizes)"},
