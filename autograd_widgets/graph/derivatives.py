@@ -329,6 +329,10 @@ DERIVATIVES = {
 }
 DERIVATIVES["NllLoss2DBackwardBackward0"] = DERIVATIVES["NllLossBackwardBackward0"]
 DERIVATIVES.update(MORE)  # bitwise-and-friends' ops (methods_more.py): amax, median, atan2, roll, ...
+# x.gt_(y), x.eq_(0), ...: an in-place comparison of a tensor that requires grad (methods_forms.py), as PyTorch's
+for _cmp in ("Eq", "Ne", "Gt", "Ge", "Lt", "Le"):
+    DERIVATIVES[f"{_cmp}Backward0"] = {"self": "zeros_like(grad)"}
+    DERIVATIVES[f"{_cmp}Backward1"] = {"self": "zeros_like(grad)", "other": "zeros_like(grad)"}
 
 # name: (the node whose formula it differentiates, {its input: the name in that formula})
 DOUBLE = {
