@@ -6,6 +6,7 @@ from . import dtypes, errors
 from .post_accumulate import register_post_accumulate_grad_hook
 from .size_args import sizes
 from .ops import compare as Q, indexing, linalg, pointwise as P, reduce as R, shape as S, split
+from .ops import shape_inplace as SI
 from .node import entry_point
 from .tensor import Tensor
 from .transfer import target_device
@@ -217,4 +218,6 @@ def _H(s):
 
 
 Tensor.mT, Tensor.mH, Tensor.H = _matrix_transpose("mT"), _matrix_transpose("mH"), property(_H)
+Tensor.unsqueeze_, Tensor.squeeze_, Tensor.t_, Tensor.transpose_ = SI.unsqueeze_, SI.squeeze_, SI.t_, SI.transpose_
+Tensor.swapaxes_ = Tensor.swapdims_ = SI.transpose_
 Tensor.__hash__ = lambda self: id(self)

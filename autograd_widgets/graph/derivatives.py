@@ -202,9 +202,12 @@ DERIVATIVES = {
     "SqueezeBackward0": {"self": "unsqueeze_all(grad, dim)"},
     "SqueezeBackward1": {"self": "unsqueeze_all(grad, dim)"},
     "SqueezeBackward2": {"self": "unsqueeze_all(grad, dim)"},
+    "SqueezeBackward3": {"self": "unsqueeze_all(grad, dim)"},  # squeeze_(): in place
     "SqueezeBackward4": {"self": "unsqueeze_all(grad, dim)"},
+    "SqueezeBackward5": {"self": "unsqueeze_all(grad, dim)"},
     "UnsqueezeBackward0": {"self": "grad.squeeze(dim)"},
     "TBackward0": {"self": "grad.t()"},
+    "TBackward1": {"self": "grad.t()"},  # t_(): in place
     "TransposeBackward0": {"self": "grad.transpose(dim0, dim1)"},
     "TransposeBackward1": {"self": "grad.transpose(dim0, dim1)"},
     "PermuteBackward0": {"self": "grad.permute(inverse(dims))"},

@@ -6,16 +6,9 @@ from .. import errors
 from ..tensor import Tensor
 from . import order as O, shape as S
 from .binary_math import LerpBackward1
+from .shape_inplace import TransposeBackward1, UnsqueezeBackward1
 
 _MODES = ("linear", "lower", "higher", "midpoint", "nearest")
-
-
-class UnsqueezeBackward1(S.UnsqueezeBackward0):
-    """unsqueeze_(dim) in place."""
-
-
-class TransposeBackward1(S.TransposeBackward0):
-    """transpose_(dim0, dim1) in place."""
 
 
 def _check(name, input, q, interpolation):

@@ -16,15 +16,12 @@ from ..tensor import Tensor
 from .nn import dropout, linear
 from .pointwise import ReluBackward0, SigmoidBackward0, TanhBackward0
 from .shape import TransposeBackward0, cat, stack
+from .shape_inplace import TransposeBackward1  # the batch_first output swapped back in place, as PyTorch
 from .split import SplitBackward0, _cut, unbind
 
 
 class UnsafeSplitBackward0(SplitBackward0):
     """unsafe_chunk's node: consecutive pieces along `dim` (the gate blocks of a cell)."""
-
-
-class TransposeBackward1(TransposeBackward0):
-    """transpose_(dim0, dim1): the batch_first output swapped back in place, as PyTorch records it."""
 
 
 def unsafe_chunk(t: Tensor, chunks: int, dim: int) -> tuple:

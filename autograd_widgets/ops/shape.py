@@ -314,15 +314,25 @@ def unsqueeze(t, dim):
 
 
 def t_(t):
-    if t.ndim > 2:
-        raise errors.runtime(f"t() expects a tensor with <= 2 dimensions, but self is {t.ndim}D",
-                             "Use transpose(dim0, dim1) or permute(...) for tensors with more dimensions.")
-    return _view(TBackward0, t)
+    return transposed(t, TBackward0, "t", _view)
 
 
 def transpose(t, dim0, dim1):
+    return swapped(t, dim0, dim1, TransposeBackward0, _view)
+
+
+def transposed(t, op, name, make):
+    """t.t() made by `make(op, t)` (`_view`, or t_'s in place: ops/shape_inplace.py), refused past 2 dims."""
+    if t.ndim > 2:
+        raise errors.runtime(f"{name}() expects a tensor with <= 2 dimensions, but self is {t.ndim}D",
+                             f"Use transpose{name[1:]}(dim0, dim1) or permute(...) for tensors with more dimensions.")
+    return make(op, t)
+
+
+def swapped(t, dim0, dim1, op, make):
+    """t.transpose(dim0, dim1) made by `make` (as `transposed`)."""
     dim0, dim1 = errors.wrap_dim(dim0, t.ndim), errors.wrap_dim(dim1, t.ndim)
-    return _view(TransposeBackward0, t, dim0=dim0, dim1=dim1)
+    return make(op, t, dim0=dim0, dim1=dim1)
 
 
 def permute(t, *dims):
