@@ -179,6 +179,8 @@ ERROR_CASES = {
     "vmap_returns_number": lambda T, F: F.vmap(lambda a: 3.0)(t(T, X)),
     "vmap_out_dims_too_long": lambda T, F: F.vmap(T.sin, out_dims=(0, 1))(t(T, X)),
     "vmap_random_in_error_mode": lambda T, F: F.vmap(T.randn_like)(t(T, X)),
+    "jacrev_integer_output": lambda T, F: F.jacrev(lambda x: x.long())(t(T, X)),
+    "jvp_number_output": lambda T, F: F.jvp(lambda x: 3.0, (t(T, X),), (t(T, X),)),
     "jvp_primals_not_tuple": lambda T, F: F.jvp(T.sin, t(T, X), t(T, X)),
     "functional_call_strict": lambda T, F: F.functional_call(T.nn.Linear(3, 2), {"weight": t(T, W)},
                                                              (t(T, X),), strict=True),

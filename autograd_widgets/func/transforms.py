@@ -143,12 +143,15 @@ def grad(func, argnums=0, has_aux=False):
     return wrapper
 
 
-def _float_outputs(output, api):
+def _float_outputs(output, api, floats=True):
     leaves, spec = pytree.flatten(output)
     for x in leaves:
         if not isinstance(x, Tensor):
             raise errors.runtime(f"{api}: expected f(*primals) to return only tensors, got unsupported type "
                                  f"{type(x)}", "Return tensors (or tuples/dicts of them) from the function.")
+        if floats and not x.is_floating_point():
+            raise errors.runtime(f"vjp(f, ...): All outputs of f must be floating-point or complex Tensors, got "
+                                 f"Tensor with dtype {x.dtype}", "Only float results have derivatives.")
     return leaves, spec
 
 
@@ -193,7 +196,7 @@ def jvp(func, primals, tangents, *, strict=False, has_aux=False):
     with _Level(p_leaves + t_leaves) as level:
         inner, diff, (flat, spec) = _aliased_args(primals, tuple(range(len(primals))))
         output, aux = _split_aux(func(*inner), has_aux, "jvp(f, primals, tangents)")
-        outs, out_spec = _float_outputs(output, "jvp(f, primals, tangents)")
+        outs, out_spec = _float_outputs(output, "jvp(f, primals, tangents)", floats=False)
         us = [zeros_like(o).requires_grad_() for o in outs]
         vjps = _grads(outs, flat, us, True)  # Jᵀu, linear in u
         pairs = [(g, t) for g, t in zip(vjps, t_leaves) if g._rg]
