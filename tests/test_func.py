@@ -146,16 +146,34 @@ def test_grad_of_an_input_that_requires_grad_stays_differentiable_like_pytorch()
     _both(run)
 
 
-def test_results_are_detached_and_no_grad_is_set():
-    """Transforms at top level return tensors without a graph and never fill `.grad` of anything."""
-    w = aw.tensor(W, requires_grad=True)
-    x = aw.tensor(X)
-    p = aw.nn.Parameter(aw.tensor(Y))
-    f = lambda v: (w @ (v * p)).sin().sum()  # noqa: E731 - closure tensors require grad
-    results = [aw_func.grad(f)(x), aw_func.jacrev(f)(x), aw_func.hessian(f)(x), aw_func.vjp(f, x)[1](aw.tensor(1.)),
-               aw_func.jvp(f, (x,), (x,))[1], aw_func.vmap(aw_func.grad(f))(aw.tensor(BATCH))]
-    assert not any(r.requires_grad for r in aw_func.pytree.flatten(results)[0])
-    assert w.grad is None and p.grad is None and x.grad is None
+def _transform_results(T, F, closure_requires_grad):
+    """Each transform's results on f, whose closure tensors require grad or not, and the closure tensors."""
+    w = t(T, W, requires_grad=closure_requires_grad)
+    p = t(T, Y, requires_grad=closure_requires_grad)
+    x = t(T, X)
+    f = lambda v: (w @ (v * p)).sin().sum()  # noqa: E731
+    results = [F.grad(f)(x), F.jacrev(f)(x), F.hessian(f)(x), F.vjp(f, x)[1](t(T, 1.0))[0],
+               F.jvp(f, (x,), (x,))[1], F.vmap(F.grad(f))(t(T, BATCH))]
+    return results, (w, p, x)
+
+
+@pytest.mark.parametrize("closure_requires_grad", [False, True])
+def test_results_keep_a_graph_exactly_when_pytorch_does_and_no_grad_is_set(closure_requires_grad):
+    """Detached at top level, but with a graph to closure tensors that require grad (as PyTorch's);
+    no transform fills `.grad` of anything."""
+    ours, leaves = _transform_results(aw, aw_func, closure_requires_grad)
+    theirs, _ = _transform_results(torch, torch_func, closure_requires_grad)
+    assert [r.requires_grad for r in ours] == [r.requires_grad for r in theirs]
+    assert all(x.grad is None for x in leaves)
+    _same(_host(ours), _host(theirs))
+
+
+def test_backward_through_a_gradient_reaches_the_closure_parameters_like_pytorch():
+    def run(T, F):
+        w = t(T, W, requires_grad=True)
+        F.grad(lambda v: (w @ v).tanh().pow(2).sum())(t(T, X)).pow(2).sum().backward()
+        return w.grad
+    _both(run)
 
 
 ERROR_CASES = {

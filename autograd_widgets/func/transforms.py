@@ -2,9 +2,10 @@
 
 Each transform differentiates with respect to fresh aliases of its inputs: `x.view_as(x)` when x already
 requires grad (so an outer transform or an outer graph still sees through it), else
-`x.detach().requires_grad_()`. A transform running inside another one (or on inputs that require grad)
-keeps the graph of what it returns (create_graph=True), so grad(grad(f)) and grad inside a backward work;
-otherwise its results are detached, as PyTorch's are. No `.grad` attribute is touched.
+`x.detach().requires_grad_()`. A transform running inside another one, on inputs that require grad, or on
+a function whose graph reaches other tensors that require grad (a closure's parameters) keeps the graph of
+what it returns (create_graph=True), so grad(grad(f)) and a backward through a gradient work; otherwise its
+results are detached, as PyTorch's are. No `.grad` attribute is touched.
 Not PyTorch's way: jvp and jacfwd are computed in reverse mode (this engine has no forward mode).
 """
 import functools
@@ -45,6 +46,25 @@ class _Level:
             return tree
         leaves, spec = pytree.flatten(tree)
         return pytree.unflatten([x.detach() if isinstance(x, Tensor) else x for x in leaves], spec)
+
+
+def _reaches_other_leaves(outputs, own) -> bool:
+    """Whether the graph of `outputs` reaches a leaf that requires grad other than `own` (e.g. a parameter
+    the function closes over): then, as in PyTorch, what the transform returns keeps its graph to it."""
+    own = {id(x) for x in own}
+    seen, todo = set(), [o.grad_fn for o in outputs if isinstance(o, Tensor) and o.grad_fn is not None]
+    while todo:
+        node = todo.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        leaf = getattr(node, "variable", None)  # an AccumulateGrad's tensor
+        if leaf is not None:
+            if id(leaf) not in own:
+                return True
+            continue
+        todo.extend(n for n, _ in node.next_functions if n is not None)
+    return False
 
 
 def _alias(x):
@@ -116,6 +136,7 @@ def grad_and_value(func, argnums=0, has_aux=False):
         with _Level(pytree.flatten(args)[0]) as level:
             inner, diff, (flat, spec) = _aliased_args(args, nums)
             output, aux = _split_aux(func(*inner, **kwargs), has_aux, "grad_and_value(f)(*args)")
+            level.keep_graph = level.keep_graph or _reaches_other_leaves([output], flat)
             if not isinstance(output, Tensor):
                 raise errors.runtime(f"grad_and_value(f)(*args): Expected f(*args) to return a Tensor, got "
                                      f"{type(output)}", "grad differentiates a function with a tensor result.")
@@ -161,6 +182,7 @@ def vjp(func, *primals, has_aux=False):
         inner, diff, (flat, spec) = _aliased_args(primals, tuple(range(len(primals))))
         output, aux = _split_aux(func(*inner), has_aux, "vjp(f, *primals)")
         outs, out_spec = _float_outputs(output, "vjp(f, *primals)")
+        level.keep_graph = level.keep_graph or _reaches_other_leaves(outs, flat)
 
     def vjp_fn(cotangents):
         cots, cot_spec = pytree.flatten(cotangents)
@@ -197,6 +219,7 @@ def jvp(func, primals, tangents, *, strict=False, has_aux=False):
         inner, diff, (flat, spec) = _aliased_args(primals, tuple(range(len(primals))))
         output, aux = _split_aux(func(*inner), has_aux, "jvp(f, primals, tangents)")
         outs, out_spec = _float_outputs(output, "jvp(f, primals, tangents)", floats=False)
+        level.keep_graph = level.keep_graph or _reaches_other_leaves(outs, flat)
         us = [zeros_like(o).requires_grad_() for o in outs]
         vjps = _grads(outs, flat, us, True)  # Jᵀu, linear in u
         pairs = [(g, t) for g, t in zip(vjps, t_leaves) if g._rg]
@@ -219,6 +242,7 @@ def jacrev(func, argnums=0, *, has_aux=False, chunk_size=None, _preallocate_and_
             inner, diff, (flat, spec) = _aliased_args(args, nums)
             output, aux = _split_aux(func(*inner), has_aux, "jacrev(f, ...)(*args)")
             outs, out_spec = _float_outputs(output, "jacrev(f, ...)(*args)")
+            level.keep_graph = level.keep_graph or _reaches_other_leaves(outs, flat)
             blocks = _batched_jacobian(tuple(o.contiguous() for o in outs), tuple(flat), level.keep_graph)
         jac = pytree.unflatten([pytree.unflatten(row, spec) for row in blocks], out_spec)
         return (level.out(jac), level.out(aux)) if has_aux else level.out(jac)
