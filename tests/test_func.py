@@ -57,6 +57,22 @@ def _loss(T):
     return lambda x: (w @ x).tanh().pow(2).sum()
 
 
+def _grad_under_no_grad(T, F):
+    x = t(T, X, requires_grad=True)
+    with T.no_grad():
+        g = F.grad(lambda v: (v ** 3).sum())(x)
+    assert not g.requires_grad
+    return g
+
+
+def _no_grad_inside(T, F):
+    def f(x):
+        with T.no_grad():
+            c = x ** 2
+        return (x - c).sum()
+    return F.grad(f)(t(T, X, requires_grad=True))
+
+
 GRAD_CASES = {
     "sin": lambda T, F: F.grad(T.sin)(t(T, 0.7)),
     "sin_twice": lambda T, F: F.grad(F.grad(T.sin))(t(T, 0.7)),
@@ -71,6 +87,8 @@ GRAD_CASES = {
     "unused_input_is_zeros": lambda T, F: F.grad(lambda a, b: a.sum() * 3, argnums=1)(t(T, X), t(T, Y)),
     "nested_same_input": lambda T, F: F.grad(lambda x: F.grad(lambda y: (x * y).sum())(x).sum())(t(T, X)),
     "hessian_vector_by_grad": lambda T, F: F.grad(lambda x: (F.grad(_loss(T))(x) * t(T, Y)).sum())(t(T, X)),
+    "grad_under_no_grad": _grad_under_no_grad,
+    "no_grad_inside_the_function": _no_grad_inside,
 }
 
 
@@ -127,7 +145,20 @@ VMAP_CASES = {
     "grad_through_vmap": lambda T, F: F.grad(lambda w: F.vmap(lambda x: (w @ x).tanh().sum())(t(T, BATCH)).sum())(
         t(T, W)),
     "torch_vmap": lambda T, F: T.vmap(T.outer)(t(T, BATCH), t(T, BATCH)),
+    "keyword_argument_not_mapped": lambda T, F: F.vmap(lambda a, scale: a * scale)(t(T, X), scale=4.0),
 }
+
+
+def test_vmap_of_autograd_grad_gives_jacobian_rows_like_pytorch():
+    """torch.vmap's docstring example: vmap over autograd.grad(y, x, v) (without retain_graph) on eye(N);
+    here each example runs its own backward, which must leave the graph for the next one."""
+    def run(T, F):
+        x = t(T, X, requires_grad=True)
+        y = x ** 2
+        return T.vmap(lambda v: T.autograd.grad(y, x, v))(T.eye(3, dtype=T.float64))
+    _both(run)
+
+
 
 
 @pytest.mark.parametrize("name", VMAP_CASES)

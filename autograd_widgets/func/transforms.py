@@ -14,7 +14,7 @@ from .. import errors
 from ..autograd import grad as _autograd_grad
 from ..autograd.functional import _batched_jacobian
 from ..creation import zeros_like
-from ..grad_mode import enable_grad
+from ..grad_mode import enable_grad, is_grad_enabled
 from ..tensor import Tensor
 from . import pytree
 
@@ -25,7 +25,8 @@ class _Level:
     """One transform's run: counts itself in `_depth` and says whether its results keep their graph."""
 
     def __init__(self, inputs):
-        self.keep_graph = _depth > 0 or any(isinstance(x, Tensor) and x._rg for x in inputs)
+        self.outer_grad = is_grad_enabled()  # under no_grad nothing outside needs the graph
+        self.keep_graph = self.outer_grad and (_depth > 0 or any(isinstance(x, Tensor) and x._rg for x in inputs))
 
     def __enter__(self):
         global _depth
@@ -39,6 +40,10 @@ class _Level:
         _depth -= 1
         self._grad.__exit__(*exc)
         return False
+
+    def see(self, outputs, inputs):
+        """Keep the graph also when `outputs` depend on other tensors that require grad than `inputs`."""
+        self.keep_graph = self.keep_graph or (self.outer_grad and _reaches_other_leaves(outputs, inputs))
 
     def out(self, tree):
         """`tree` as returned to the caller: detached unless an outer transform or graph needs it."""
@@ -136,7 +141,7 @@ def grad_and_value(func, argnums=0, has_aux=False):
         with _Level(pytree.flatten(args)[0]) as level:
             inner, diff, (flat, spec) = _aliased_args(args, nums)
             output, aux = _split_aux(func(*inner, **kwargs), has_aux, "grad_and_value(f)(*args)")
-            level.keep_graph = level.keep_graph or _reaches_other_leaves([output], flat)
+            level.see([output], flat)
             if not isinstance(output, Tensor):
                 raise errors.runtime(f"grad_and_value(f)(*args): Expected f(*args) to return a Tensor, got "
                                      f"{type(output)}", "grad differentiates a function with a tensor result.")
@@ -182,7 +187,7 @@ def vjp(func, *primals, has_aux=False):
         inner, diff, (flat, spec) = _aliased_args(primals, tuple(range(len(primals))))
         output, aux = _split_aux(func(*inner), has_aux, "vjp(f, *primals)")
         outs, out_spec = _float_outputs(output, "vjp(f, *primals)")
-        level.keep_graph = level.keep_graph or _reaches_other_leaves(outs, flat)
+        level.see(outs, flat)
 
     def vjp_fn(cotangents):
         cots, cot_spec = pytree.flatten(cotangents)
@@ -219,7 +224,7 @@ def jvp(func, primals, tangents, *, strict=False, has_aux=False):
         inner, diff, (flat, spec) = _aliased_args(primals, tuple(range(len(primals))))
         output, aux = _split_aux(func(*inner), has_aux, "jvp(f, primals, tangents)")
         outs, out_spec = _float_outputs(output, "jvp(f, primals, tangents)", floats=False)
-        level.keep_graph = level.keep_graph or _reaches_other_leaves(outs, flat)
+        level.see(outs, flat)
         us = [zeros_like(o).requires_grad_() for o in outs]
         vjps = _grads(outs, flat, us, True)  # Jᵀu, linear in u
         pairs = [(g, t) for g, t in zip(vjps, t_leaves) if g._rg]
@@ -242,7 +247,7 @@ def jacrev(func, argnums=0, *, has_aux=False, chunk_size=None, _preallocate_and_
             inner, diff, (flat, spec) = _aliased_args(args, nums)
             output, aux = _split_aux(func(*inner), has_aux, "jacrev(f, ...)(*args)")
             outs, out_spec = _float_outputs(output, "jacrev(f, ...)(*args)")
-            level.keep_graph = level.keep_graph or _reaches_other_leaves(outs, flat)
+            level.see(outs, flat)
             blocks = _batched_jacobian(tuple(o.contiguous() for o in outs), tuple(flat), level.keep_graph)
         jac = pytree.unflatten([pytree.unflatten(row, spec) for row in blocks], out_spec)
         return (level.out(jac), level.out(aux)) if has_aux else level.out(jac)

@@ -3,7 +3,7 @@ are stacked. PyTorch instead batches each operator (no Python loop); values agre
 op that mixes examples (e.g. .item()) works here where PyTorch refuses it."""
 import functools
 
-from .. import errors
+from .. import autograd, errors
 from ..ops.shape import stack
 from ..random import get_rng_state, set_rng_state
 from ..tensor import Tensor
@@ -97,16 +97,20 @@ def vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):
         size = _batch_size(leaves, dims)
         start = get_rng_state()
         outputs = []
-        for b in range(size):
-            if randomness == "same":
-                set_rng_state(start)
-            example = [x if d is None else x.select(d, b) for x, d in zip(leaves, dims)]
-            outputs.append(func(*pytree.unflatten(example, spec), **kwargs))
-            if randomness == "error" and b == 0 and not get_rng_state().equal(start):
-                raise errors.runtime("vmap: called random operation while in randomness error mode. Please either "
-                                     "use the 'same' or 'different' randomness flags on vmap or perform the "
-                                     "randomness operation out of vmap",
-                                     "Say whether the examples share their random draws: randomness='same' or "
-                                     "'different'.")
+        autograd.vmap_loops_running += 1  # autograd.grad inside func keeps its graph for the next example
+        try:
+            for b in range(size):
+                if randomness == "same":
+                    set_rng_state(start)
+                example = [x if d is None else x.select(d, b) for x, d in zip(leaves, dims)]
+                outputs.append(func(*pytree.unflatten(example, spec), **kwargs))
+                if randomness == "error" and b == 0 and not get_rng_state().equal(start):
+                    raise errors.runtime(
+                        "vmap: called random operation while in randomness error mode. Please either use the "
+                        "'same' or 'different' randomness flags on vmap or perform the randomness operation out of "
+                        "vmap", "Say whether the examples share their random draws: randomness='same' or "
+                        "'different'.")
+        finally:
+            autograd.vmap_loops_running -= 1
         return _stack_outputs(func, outputs, out_dims)
     return wrapper
