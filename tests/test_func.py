@@ -199,6 +199,20 @@ def test_results_keep_a_graph_exactly_when_pytorch_does_and_no_grad_is_set(closu
     _same(_host(ours), _host(theirs))
 
 
+def test_an_input_returned_in_aux_comes_back_as_itself_like_pytorch():
+    """grad's docstring example: aux holding the differentiated input gives back that tensor (PyTorch's
+    unwrapping), not the stand-in the gradient was taken through."""
+    def run(T, F):
+        y_true, y_preds = t(T, X), t(T, Y, requires_grad=True)
+        grads, (pred, per_sample) = F.grad(lambda y, p: (((0.5 * p - y) ** 2).mean(), (p, (0.5 * p - y) ** 2)),
+                                           argnums=(0, 1), has_aux=True)(y_true, y_preds)
+        assert pred is y_preds
+        return grads, per_sample, per_sample.requires_grad
+    ours, theirs = run(aw, aw_func), run(torch, torch_func)
+    assert ours[2] == theirs[2]
+    _same(_host(ours[:2]), _host(theirs[:2]))
+
+
 def test_backward_through_a_gradient_reaches_the_closure_parameters_like_pytorch():
     def run(T, F):
         w = t(T, W, requires_grad=True)

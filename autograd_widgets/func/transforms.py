@@ -33,6 +33,7 @@ class _Level:
         _depth += 1
         self._grad = enable_grad()
         self._grad.__enter__()
+        self.originals = {}
         return self
 
     def __exit__(self, *exc):
@@ -45,12 +46,19 @@ class _Level:
         """Keep the graph also when `outputs` depend on other tensors that require grad than `inputs`."""
         self.keep_graph = self.keep_graph or (self.outer_grad and _reaches_other_leaves(outputs, inputs))
 
+    def alias(self, x):
+        """x's stand-in to differentiate with respect to; `out` gives x back where the function returns it."""
+        a = _alias(x)
+        self.originals[id(a)] = x
+        return a
+
     def out(self, tree):
         """`tree` as returned to the caller: detached unless an outer transform or graph needs it."""
-        if self.keep_graph:
-            return tree
         leaves, spec = pytree.flatten(tree)
-        return pytree.unflatten([x.detach() if isinstance(x, Tensor) else x for x in leaves], spec)
+        leaves = [self.originals.get(id(x), x) for x in leaves]
+        if not self.keep_graph:
+            leaves = [x.detach() if isinstance(x, Tensor) else x for x in leaves]
+        return pytree.unflatten(leaves, spec)
 
 
 def _reaches_other_leaves(outputs, own) -> bool:
@@ -103,13 +111,13 @@ def _argnums(argnums, num_args):
     return tuple(one(a) for a in argnums)
 
 
-def _aliased_args(args, argnums):
+def _aliased_args(level, args, argnums):
     """(args with aliases in the argnums places, the differentiated part as argnums shapes it, its leaves)."""
     args = list(args)
     nums = argnums if isinstance(argnums, tuple) else (argnums,)
     for n in nums:
         leaves, spec = pytree.flatten(args[n])
-        args[n] = pytree.unflatten([_alias(x) for x in leaves], spec)
+        args[n] = pytree.unflatten([level.alias(x) for x in leaves], spec)
     diff = tuple(args[n] for n in nums) if isinstance(argnums, tuple) else args[argnums]
     return args, diff, pytree.flatten(diff)
 
@@ -139,7 +147,7 @@ def grad_and_value(func, argnums=0, has_aux=False):
     def wrapper(*args, **kwargs):
         nums = _argnums(argnums, len(args))
         with _Level(pytree.flatten(args)[0]) as level:
-            inner, diff, (flat, spec) = _aliased_args(args, nums)
+            inner, diff, (flat, spec) = _aliased_args(level, args, nums)
             output, aux = _split_aux(func(*inner, **kwargs), has_aux, "grad_and_value(f)(*args)")
             level.see([output], flat)
             if not isinstance(output, Tensor):
@@ -184,7 +192,7 @@ def _float_outputs(output, api, floats=True):
 def vjp(func, *primals, has_aux=False):
     """(func(*primals), vjp_fn): vjp_fn(cotangents) gives the vector-Jacobian products, one per primal."""
     with _Level(pytree.flatten(primals)[0]) as level:
-        inner, diff, (flat, spec) = _aliased_args(primals, tuple(range(len(primals))))
+        inner, diff, (flat, spec) = _aliased_args(level, primals, tuple(range(len(primals))))
         output, aux = _split_aux(func(*inner), has_aux, "vjp(f, *primals)")
         outs, out_spec = _float_outputs(output, "vjp(f, *primals)")
         level.see(outs, flat)
@@ -221,7 +229,7 @@ def jvp(func, primals, tangents, *, strict=False, has_aux=False):
             f"{pytree.spec_repr(p_spec)} and tangents with structure {pytree.spec_repr(t_spec)}",
             "Give one tangent per primal, in the same containers.")
     with _Level(p_leaves + t_leaves) as level:
-        inner, diff, (flat, spec) = _aliased_args(primals, tuple(range(len(primals))))
+        inner, diff, (flat, spec) = _aliased_args(level, primals, tuple(range(len(primals))))
         output, aux = _split_aux(func(*inner), has_aux, "jvp(f, primals, tangents)")
         outs, out_spec = _float_outputs(output, "jvp(f, primals, tangents)", floats=False)
         level.see(outs, flat)
@@ -244,7 +252,7 @@ def jacrev(func, argnums=0, *, has_aux=False, chunk_size=None, _preallocate_and_
     def wrapper(*args):
         nums = _argnums(argnums, len(args))
         with _Level(pytree.flatten(args)[0]) as level:
-            inner, diff, (flat, spec) = _aliased_args(args, nums)
+            inner, diff, (flat, spec) = _aliased_args(level, args, nums)
             output, aux = _split_aux(func(*inner), has_aux, "jacrev(f, ...)(*args)")
             outs, out_spec = _float_outputs(output, "jacrev(f, ...)(*args)")
             level.see(outs, flat)
