@@ -355,3 +355,13 @@ def _ensemble(T, F):
 
 def test_model_ensembling_tutorial_matches_pytorch():
     _same(_host(_ensemble(aw, aw_func)), _host(_ensemble(torch, torch_func)), tol=1e-5)
+
+
+def test_vmap_randomness_same_repeats_the_draws_and_different_does_not():
+    """randomness='same' gives every example the same random numbers (as PyTorch's), 'different' its own."""
+    for T, F in ((aw, aw_func), (torch, torch_func)):
+        T.manual_seed(0)
+        same = F.vmap(lambda x: x + T.rand(3), randomness="same")(T.zeros(4, 3))
+        different = F.vmap(lambda x: x + T.rand(3), randomness="different")(T.zeros(4, 3))
+        assert all(T.equal(row, same[0]) for row in same)
+        assert not any(T.equal(row, different[0]) for row in different[1:])
