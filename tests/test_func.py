@@ -4,10 +4,10 @@ import copy
 
 import numpy as np
 import pytest
+from raised import raised
 
 import autograd_widgets as aw
 import autograd_widgets.func as aw_func
-from raised import raised
 
 torch = pytest.importorskip("torch")
 torch_func = pytest.importorskip("torch.func")
@@ -97,6 +97,16 @@ def test_grad_values_match_pytorch(name):
     _both(GRAD_CASES[name])
 
 
+def _vjp_has_aux(T, F):
+    out, fn, aux = F.vjp(lambda x: (x.exp(), x.sum()), t(T, X), has_aux=True)
+    return out, fn(t(T, Y)), aux
+
+
+def _linearize(T, F):
+    out, jvp_fn = F.linearize(T.sin, t(T, X))
+    return out, jvp_fn(t(T, Y))
+
+
 def _vjp_twice(T, F):
     out, fn = F.vjp(lambda a, b: (a.sin() * b, (T.tensor(W) @ a)), t(T, X), t(T, Y))
     return out, fn((t(T, Y), t(T, X[:2]))), fn((t(T, X), t(T, Y[:2])))
@@ -104,8 +114,7 @@ def _vjp_twice(T, F):
 
 JAC_CASES = {
     "vjp_tuple_output_called_twice": _vjp_twice,
-    "vjp_has_aux": lambda T, F: (lambda r: (r[0], r[1](t(T, Y)), r[2]))(
-        F.vjp(lambda x: (x.exp(), x.sum()), t(T, X), has_aux=True)),
+    "vjp_has_aux": _vjp_has_aux,
     "jvp_sin": lambda T, F: F.jvp(T.sin, (t(T, X),), (t(T, Y),)),
     "jvp_two_primals": lambda T, F: F.jvp(lambda a, b: T.tensor(W) @ (a * b), (t(T, X), t(T, Y)),
                                           (t(T, Y), t(T, X))),
@@ -120,7 +129,7 @@ JAC_CASES = {
     "hessian_cube": lambda T, F: F.hessian(lambda x: (x ** 3).sum())(t(T, X)),
     "hessian_matmul": lambda T, F: F.hessian(_loss(T))(t(T, X)),
     "hessian_argnums": lambda T, F: F.hessian(lambda a, b: (a * b.exp()).sum(), argnums=1)(t(T, X), t(T, Y)),
-    "linearize": lambda T, F: (lambda r: (r[0], r[1](t(T, Y))))(F.linearize(T.sin, t(T, X))),
+    "linearize": _linearize,
 }
 
 
@@ -182,7 +191,8 @@ def _transform_results(T, F, closure_requires_grad):
     w = t(T, W, requires_grad=closure_requires_grad)
     p = t(T, Y, requires_grad=closure_requires_grad)
     x = t(T, X)
-    f = lambda v: (w @ (v * p)).sin().sum()  # noqa: E731
+    def f(v):
+        return (w @ (v * p)).sin().sum()
     results = [F.grad(f)(x), F.jacrev(f)(x), F.hessian(f)(x), F.vjp(f, x)[1](t(T, 1.0))[0],
                F.jvp(f, (x,), (x,))[1], F.vmap(F.grad(f))(t(T, BATCH))]
     return results, (w, p, x)
@@ -361,7 +371,7 @@ def test_vmap_randomness_same_repeats_the_draws_and_different_does_not():
     """randomness='same' gives every example the same random numbers (as PyTorch's), 'different' its own."""
     for T, F in ((aw, aw_func), (torch, torch_func)):
         T.manual_seed(0)
-        same = F.vmap(lambda x: x + T.rand(3), randomness="same")(T.zeros(4, 3))
-        different = F.vmap(lambda x: x + T.rand(3), randomness="different")(T.zeros(4, 3))
+        same = F.vmap(lambda x, T=T: x + T.rand(3), randomness="same")(T.zeros(4, 3))
+        different = F.vmap(lambda x, T=T: x + T.rand(3), randomness="different")(T.zeros(4, 3))
         assert all(T.equal(row, same[0]) for row in same)
         assert not any(T.equal(row, different[0]) for row in different[1:])

@@ -112,14 +112,15 @@ def _argnums(argnums, num_args):
 
 
 def _aliased_args(level, args, argnums):
-    """(args with aliases in the argnums places, the differentiated part as argnums shapes it, its leaves)."""
+    """(args with aliases in the argnums places, the aliases in order, the spec that shapes them as argnums
+    does: a tuple of arguments for a tuple argnums, else the one argument)."""
     args = list(args)
     nums = argnums if isinstance(argnums, tuple) else (argnums,)
     for n in nums:
         leaves, spec = pytree.flatten(args[n])
         args[n] = pytree.unflatten([level.alias(x) for x in leaves], spec)
     diff = tuple(args[n] for n in nums) if isinstance(argnums, tuple) else args[argnums]
-    return args, diff, pytree.flatten(diff)
+    return (args, *pytree.flatten(diff))
 
 
 def _grads(outputs, inputs, grad_outputs, create_graph):
@@ -147,7 +148,7 @@ def grad_and_value(func, argnums=0, has_aux=False):
     def wrapper(*args, **kwargs):
         nums = _argnums(argnums, len(args))
         with _Level(pytree.flatten(args)[0]) as level:
-            inner, diff, (flat, spec) = _aliased_args(level, args, nums)
+            inner, flat, spec = _aliased_args(level, args, nums)
             output, aux = _split_aux(func(*inner, **kwargs), has_aux, "grad_and_value(f)(*args)")
             level.see([output], flat)
             if not isinstance(output, Tensor):
@@ -192,7 +193,7 @@ def _float_outputs(output, api, floats=True):
 def vjp(func, *primals, has_aux=False):
     """(func(*primals), vjp_fn): vjp_fn(cotangents) gives the vector-Jacobian products, one per primal."""
     with _Level(pytree.flatten(primals)[0]) as level:
-        inner, diff, (flat, spec) = _aliased_args(level, primals, tuple(range(len(primals))))
+        inner, flat, spec = _aliased_args(level, primals, tuple(range(len(primals))))
         output, aux = _split_aux(func(*inner), has_aux, "vjp(f, *primals)")
         outs, out_spec = _float_outputs(output, "vjp(f, *primals)")
         level.see(outs, flat)
@@ -229,7 +230,7 @@ def jvp(func, primals, tangents, *, strict=False, has_aux=False):
             f"{pytree.spec_repr(p_spec)} and tangents with structure {pytree.spec_repr(t_spec)}",
             "Give one tangent per primal, in the same containers.")
     with _Level(p_leaves + t_leaves) as level:
-        inner, diff, (flat, spec) = _aliased_args(level, primals, tuple(range(len(primals))))
+        inner, flat, _ = _aliased_args(level, primals, tuple(range(len(primals))))
         output, aux = _split_aux(func(*inner), has_aux, "jvp(f, primals, tangents)")
         outs, out_spec = _float_outputs(output, "jvp(f, primals, tangents)", floats=False)
         level.see(outs, flat)
@@ -252,7 +253,7 @@ def jacrev(func, argnums=0, *, has_aux=False, chunk_size=None, _preallocate_and_
     def wrapper(*args):
         nums = _argnums(argnums, len(args))
         with _Level(pytree.flatten(args)[0]) as level:
-            inner, diff, (flat, spec) = _aliased_args(level, args, nums)
+            inner, flat, spec = _aliased_args(level, args, nums)
             output, aux = _split_aux(func(*inner), has_aux, "jacrev(f, ...)(*args)")
             outs, out_spec = _float_outputs(output, "jacrev(f, ...)(*args)")
             level.see(outs, flat)

@@ -62,7 +62,7 @@ def _batch_size(leaves, dims):
 
 def _stack_outputs(func, outputs, out_dims):
     """The per-example outputs stacked along out_dims (an int, or one per output leaf)."""
-    first, spec = pytree.flatten(outputs[0])
+    spec = pytree.flatten(outputs[0])[1]
     dims = pytree.broadcast(out_dims, spec)
     if dims is None:
         raise errors.value(f"vmap({_name(func)}, ..., out_dims={out_dims})(<inputs>): out_dims is not compatible "
