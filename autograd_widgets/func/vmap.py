@@ -87,6 +87,9 @@ def vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):
     """A function mapping func over a batch dimension of its inputs (in_dims) and stacking the results
     along out_dims. randomness: 'error' raises PyTorch's error when func draws random numbers, 'same' gives
     every example the same draws, 'different' its own. chunk_size is accepted (the loop runs one at a time)."""
+    if chunk_size is not None and (not isinstance(chunk_size, int) or chunk_size <= 0):
+        raise errors.value(f"vmap: chunk_size should be None or greater than 0. (got {chunk_size})",
+                           "chunk_size is how many examples run at once (here one at a time anyway).")
     if randomness not in ("error", "different", "same"):
         raise errors.runtime(f"Only allowed values for randomness are 'error', 'different', or 'same'. Got "
                              f"{randomness}", "Pick one of 'error', 'different', 'same'.")
