@@ -65,3 +65,16 @@ def spec_repr(spec, indent: int = 0) -> str:
     indent += 2
     inner = ",".join(("" if i == 0 else "\n" + " " * indent) + spec_repr(c, indent) for i, c in enumerate(children))
     return f"TreeSpec({kind.__name__}, {keys}, [{inner}])"
+
+
+def spec_pprint(spec) -> str:
+    """PyTorch's short form of a spec (treespec_pprint): `(*, *)`, `[*]`, `{'a': *}`, `*` for a leaf."""
+    if spec is None:
+        return "*"
+    kind, keys, children = spec
+    parts = [spec_pprint(c) for c in children]
+    if kind is dict:
+        return "{" + ", ".join(f"{k!r}: {p}" for k, p in zip(keys, parts)) + "}"
+    if kind is list:
+        return "[" + ", ".join(parts) + "]"
+    return "(" + ", ".join(parts) + ("," if len(parts) == 1 else "") + ")"

@@ -203,7 +203,7 @@ def vjp(func, *primals, has_aux=False):
         if cot_spec != out_spec:
             raise errors.runtime(
                 "Expected pytree structure of cotangents to be the same as pytree structure of outputs to the "
-                f"function. cotangents: {pytree.spec_repr(cot_spec)}, primal output: {pytree.spec_repr(out_spec)}",
+                f"function. cotangents: {pytree.spec_pprint(cot_spec)}, primal output: {pytree.spec_pprint(out_spec)}",
                 "Give one cotangent per output of the function, in the same containers.")
         with _Level(cots) as inner_level:
             inner_level.keep_graph = inner_level.keep_graph or level.keep_graph
