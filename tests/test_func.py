@@ -253,6 +253,7 @@ ERROR_CASES = {
     "vmap_out_dims_too_long": lambda T, F: F.vmap(T.sin, out_dims=(0, 1))(t(T, X)),
     "vmap_chunk_size_zero": lambda T, F: F.vmap(T.sin, chunk_size=0)(t(T, X)),
     "vmap_unknown_randomness": lambda T, F: F.vmap(T.sin, randomness="x")(t(T, X)),
+    "vmap_batched_output_with_out_dim_none": lambda T, F: F.vmap(T.sin, out_dims=None)(t(T, X)),
     "vmap_random_in_error_mode": lambda T, F: F.vmap(T.randn_like)(t(T, X)),
     "jacrev_integer_output": lambda T, F: F.jacrev(lambda x: x.long())(t(T, X)),
     "jvp_number_output": lambda T, F: F.jvp(lambda x: 3.0, (t(T, X),), (t(T, X),)),

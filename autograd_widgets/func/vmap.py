@@ -72,7 +72,10 @@ def _stack_outputs(func, outputs, out_dims):
     columns = list(zip(*(pytree.flatten(o)[0] for o in outputs)))
     stacked = []
     for dim, column in zip(dims, columns):
-        if dim is None:
+        if dim is None:  # PyTorch knows whether the output is batched; here: whether examples gave different ones
+            if isinstance(column[0], Tensor) and not all(c is column[0] or c.equal(column[0]) for c in column):
+                raise errors.value(f"vmap({_name(func)}, ...): `{_name(func)}` can not return a BatchedTensor when "
+                                   "out_dim is None", "An output that differs per example needs an out_dim.")
             stacked.append(column[0])
             continue
         if not isinstance(column[0], Tensor):
