@@ -89,7 +89,8 @@ def numel(t):
     return t.numel()
 
 
-_SUBMODULES = ("cuda", "optim", "utils", "profiler", "backends", "testing", "func")  # loaded on first use
+_SUBMODULES = ("cuda", "optim", "utils", "profiler", "backends", "testing", "distributions",  # loaded on first use
+               "func")
 _WIDGETS = ("show", "GraphView", "BackwardPlayground", "JacobianExplorer", "BackwardStepper", "TrainingLoop")
 
 
@@ -122,8 +123,17 @@ from . import methods_forms as _methods_forms  # noqa: E402
 _unsupported.install()
 _methods_forms.bind()
 _torch_functions = _methods_forms.torch_functions()
+from . import methods_more as _methods_more  # noqa: E402  (bitwise, amax, median, roll, atan2, lerp, finfo, ...)
+_methods_more.bind()
+_keywords.SIGNATURES.update(_methods_more.SIGNATURES)
+_torch_functions.update(_methods_more.torch_functions())
+globals().update(_methods_more.TYPES)
 globals().update({k: v for k, v in _torch_functions.items() if k not in globals()})
 from .ops.products import einsum  # noqa: E402
+from . import linalg  # noqa: E402  (torch.linalg)
+from . import matrix_forms as _matrix_forms  # noqa: E402  (torch.det, A.det(), torch.svd, torch.trace, ...)
+_matrix_forms.bind()
+globals().update(_matrix_forms.FUNCTIONS, **_matrix_forms.TORCH_ONLY)
 _keywords.install(_sys.modules[__name__], Tensor, more=_torch_functions)
 from math import e, inf, nan, pi  # noqa: E402  (torch.pi, ... are these Python floats)
 from .device import get_default_device, set_default_device  # noqa: E402

@@ -279,6 +279,13 @@ def expand(a: Array, shape: tuple) -> Array:
     return out
 
 
+def writable(base: Array, view: Array) -> Array:
+    """`view` of `base` (NumPy's diagonal hands them out read-only) as one that, as PyTorch's views, writes through."""
+    if ns(view) is numpy and base.flags.writeable:
+        view.flags.writeable = True  # allowed: the memory it shows is writable
+    return view
+
+
 def overlaps(a: Array) -> bool:
     """Whether two elements of `a` share one memory location (a stride 0 along a dimension of size > 1)."""
     return any(s == 0 and n > 1 for s, n in zip(a.strides, a.shape))
@@ -338,16 +345,19 @@ def scatter_add(target: Array, index: Any, values: Array) -> Array:
     return target
 
 
-_HOST_ERF = numpy.frompyfunc(math.erf, 1, 1)  # NumPy has no erf: math.erf as a ufunc over Python floats
+def special(name: str, host_fn: Callable[[float], float], a: Array, *args) -> Array:
+    """A special function elementwise, named as in scipy.special (`args` before the array, as polygamma's n):
+    CuPy's own on a GPU; NumPy has none, so `host_fn` of Python floats on host values."""
+    if getattr(ns(a), "__name__", "") == "cupy":
+        return getattr(importlib.import_module("cupyx.scipy.special"), name)(*args, a)
+    host = to_host(a)
+    out = numpy.asarray(numpy.frompyfunc(host_fn, 1, 1)(host), dtype=host.dtype)
+    return out if isinstance(a, numpy.ndarray) else asarray(out, device=device_of(a))
 
 
 def erf(a: Array) -> Array:
-    """The error function elementwise: CuPy's own on a GPU; NumPy has none, so math.erf on host values."""
-    if getattr(ns(a), "__name__", "") == "cupy":
-        return importlib.import_module("cupyx.scipy.special").erf(a)
-    host = to_host(a)
-    out = numpy.asarray(_HOST_ERF(host), dtype=host.dtype)
-    return out if isinstance(a, numpy.ndarray) else asarray(out, device=device_of(a))
+    """The error function elementwise (math.erf on the host)."""
+    return special("erf", math.erf, a)
 
 
 def random_state(seed: Optional[int] = None) -> numpy.random.Generator:

@@ -8,12 +8,18 @@ from .size_args import sizes
 from .tensor import Tensor
 
 
-def _plain(data):
-    """Nested data with any tensors replaced by their values."""
+_NUMBERS = {int, float, bool}
+
+
+def _plain(data, numpy_bools: list):
+    """Nested data with any tensors replaced by their values; each numpy.bool_ met is added to `numpy_bools`
+    (NumPy takes it as 1 among ints, where PyTorch refuses it)."""
     if isinstance(data, Tensor):
         return B.to_host(data._data)
     if isinstance(data, (list, tuple)):
-        return [_plain(x) for x in data]
+        return [x if type(x) in _NUMBERS else _plain(x, numpy_bools) for x in data]  # numbers: no call each
+    if type(data) is B.bool_:
+        numpy_bools.append(data)
     return data
 
 
@@ -39,18 +45,21 @@ def to_array(data, dtype=None, device=None):
     """An array of `data` with PyTorch's dtype inference (Python floats give the default float).
 
     Without `device`, an array stays where it lives (a CuPy array gives a 'cuda' tensor, as in PyTorch)."""
+    numpy_bools = []
     if dtype is not None:
-        data = _plain(data)
+        data = _plain(data, numpy_bools)
         if dtype.array_dtype.kind in "iub":  # PyTorch checks each number against an integer dtype's range
-            data = scalars.listed(data, dtype.array_dtype)
+            data = scalars.listed(data, dtype.array_dtype, one_by_one=bool(numpy_bools))
         return B.asarray(data, dtype=dtype.array_dtype, device=device, copy=True)
     if B.is_array(data):
         return dtypes.coerce_array(B.asarray(data, device=device, copy=True))
-    data = _plain(data)
+    data = _plain(data, numpy_bools)
     try:
         a = B.asarray(data, device=device)
     except OverflowError:
         a = None
+    if numpy_bools and a is not None and a.dtype.kind in "iu":  # ints and a numpy.bool_: an int64 tensor
+        raise scalars.not_an_integer(numpy_bools[0])
     if a is None or a.dtype.kind in "uO" or a.dtype.kind == "f" and abs(a).max(initial=0) >= 2 ** 63:
         _check_int64(data)  # NumPy takes Python ints past int64 as uint64, object or float; PyTorch refuses them
     if a.dtype.kind == "f" and not _has_array_leaf(data):
@@ -224,10 +233,11 @@ def linspace(start, end, steps, dtype=None, device=None, requires_grad=False):
     d = dtype or dtypes.default_float()
     start, end = scalars.scalar_arguments((start, end), d.array_dtype)  # as PyTorch: linspace(0, 1e39) raises
     xp = B.namespace(_device(device))
-    if steps > 0 and d.array_dtype.kind in "fiu" and d.array_dtype.itemsize >= 4 and not isinstance(start, Tensor) \
-            and not isinstance(end, Tensor):  # PyTorch's rounding (ranges.py)
-        return _finish(xp.asarray(B.quietly(ranges.linspace_values, start, end, steps, d.array_dtype)), requires_grad)
-    return _finish(B.quietly(xp.linspace(start, end, steps, dtype=B.float64).astype, d.array_dtype), requires_grad)
+    if d.array_dtype.kind == "c":
+        return _finish(B.quietly(xp.linspace(start, end, steps, dtype=d.array_dtype).astype, d.array_dtype),
+                       requires_grad)
+    start, end = (x.item() if isinstance(x, Tensor) else x for x in (start, end))
+    return _finish(xp.asarray(ranges.linspace_values(start, end, steps, B.host_dtype(d.array_dtype))), requires_grad)
 
 
 def eye(n, m=None, dtype=None, device=None, requires_grad=False):

@@ -48,6 +48,11 @@ def of_array(a):
     return _FROM_ARRAY[a.dtype]
 
 
+# The C++ type names (typeid) some of PyTorch's checks print where others print scalar_name: 'signed char', 'long int'
+CPP_NAMES = {"float64": "double", "float32": "float", "float16": "c10::Half", "bool": "bool", "int8": "signed char",
+             "uint8": "unsigned char", "int16": "short int", "int32": "int", "int64": "long int"}
+
+
 def scalar_name(d) -> str:
     """ATen's name of dtype (or array dtype) `d` in its dispatch and check errors: 'Float', 'Long', 'Bool'."""
     d = d if isinstance(d, dtype) else _FROM_ARRAY[B.host_dtype(d)]

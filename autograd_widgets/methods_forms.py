@@ -47,6 +47,7 @@ FUNCTIONS = {
 TORCH_ONLY = {"concat": SH.cat, "concatenate": SH.cat, "hstack": SH.hstack, "vstack": SH.vstack}
 IN_PLACE = ("round", "clamp", "clip", "clamp_min", "clamp_max", "floor_divide", "remainder", "fmod",
             "scatter", "masked_fill", "index_fill", "tril", "triu")
+IN_PLACE_FORMS = {**C.IN_PLACE_FORMS, "index_fill": M.index_fill_in_place}  # with their own checks or words
 COMPARISONS = ("eq", "ne", "gt", "ge", "lt", "le", "greater", "greater_equal", "less", "less_equal", "not_equal")
 
 
@@ -145,7 +146,8 @@ def bind():
     for name, fn in FUNCTIONS.items():
         setattr(Tensor, name, fn)
     for name in IN_PLACE:
-        setattr(Tensor, name + "_", in_place(FUNCTIONS[name]))
+        setattr(Tensor, name + "_", in_place(IN_PLACE_FORMS.get(name, FUNCTIONS[name])))
+    Tensor.index_fill = M.index_fill_method  # its TypeError words differ from torch.index_fill's
     for name in COMPARISONS:
         setattr(Tensor, name + "_", _comparison_in_place(name))
     for name in ("logical_and", "logical_or", "logical_xor"):

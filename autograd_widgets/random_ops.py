@@ -137,7 +137,7 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, device=N
     if ts and bool((std._data < 0).any()):
         raise errors.runtime("normal expects all elements of std >= 0.0",
                              "A standard deviation cannot be negative.")
-    out = empty(*shape, dtype=like.dtype, device=like.device)
+    out = empty(shape, dtype=like.dtype, device=like.device)  # (one tuple: a 0-d shape too)
     if tm and not ts:  # ATen: fill N(0, std), then add the means
         out.normal_(0.0, std, generator=generator)
         data = out._data + mean._data
@@ -145,7 +145,8 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, device=N
         out.normal_(0.0, 1.0, generator=generator)
         data = out._data * (std._data if ts else std)
         data = data + (mean._data if tm else mean)
-    return _finish(data.astype(like._data.dtype), requires_grad)
+    # (0-d arrays multiply into NumPy scalars: asarray makes the result an array again)
+    return _finish(B.ns(out._data).asarray(data, dtype=like._data.dtype), requires_grad)
 
 
 def bernoulli(input, p=None, *, generator=None):

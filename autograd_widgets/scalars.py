@@ -180,6 +180,26 @@ def _argument_int(number):
     return number
 
 
+def wide_operand(number: int, other):
+    """A Python int outside int64 as an operand of arithmetic or a comparison with `other` (an array or a number):
+    PyTorch reads it as a uint64 up to 2**64 - 1, which it cannot promote with a bool tensor, and refuses any
+    larger one as it refuses such an argument."""
+    _argument_int(number)
+    if getattr(getattr(other, "dtype", None), "kind", "") == "b":
+        raise no_uint64_promotion("Bool")
+    return number
+
+
+def no_uint64_promotion(other: str):
+    """PyTorch's error for a uint64 number (a Python int in [2**63, 2**64)) promoted with a bool or int (`other`:
+    'Bool', 'Long')."""
+    return errors.runtime(f"Promotion for uint16, uint32, uint64 types is not supported, attempted to promote {other} "
+                          "and UInt64",
+                          "A Python int past 2**63 - 1 is taken as a uint64, which PyTorch does not combine with a "
+                          "bool or another integer type. Give it as a float (2.0**63), or convert the tensor first "
+                          "(x.double()).")
+
+
 def _is_half(dt) -> bool:
     return dt.kind == "f" and dt.itemsize == 2
 
@@ -214,12 +234,15 @@ def assigned(value, dt):
     return _checked(_long_long(number), dt)
 
 
-def listed(data, dt):
+def listed(data, dt, one_by_one=False):
     """Nested data for torch.tensor(data, dtype=<an integer or bool dtype>), each number checked and fitted as
     PyTorch's tensor() does (its message names the dtype, 'int8'): an array of it, or the nested lists.
-    An array given as `data` itself passes unchecked (PyTorch casts it: 300 becomes 44 in int8)."""
+    An array given as `data` itself passes unchecked (PyTorch casts it: 300 becomes 44 in int8). `one_by_one`:
+    the data holds a numpy.bool_, which NumPy's array of it would take for 1."""
     if B.is_array(data):
         return data
+    if one_by_one:
+        return _walked(data, dt)
     try:
         ints = B.asarray(data)
     except (OverflowError, ValueError, TypeError):  # ints past int64, ragged rows: each number in turn
@@ -240,15 +263,20 @@ def _checked_ints(ints, dt):
     return ints
 
 
+def not_an_integer(value):
+    """PyTorch's TypeError for a NumPy scalar that is no integer (numpy.float32, numpy.bool_) in an integer tensor."""
+    return errors.type_error(f"'{errors.type_name(value)}' object cannot be interpreted as an integer",
+                             "An integer tensor is made from Python ints (or NumPy integers): convert with int(v), "
+                             "or make the tensor without dtype and call .long() on it.")
+
+
 def _walked(data, dt):
     """`listed` one number at a time: floats, NumPy scalars (numpy.float32 is refused, as PyTorch refuses it),
     ints past int64."""
     if isinstance(data, (list, tuple)) or B.is_array(data) and data.ndim:
         return [_walked(x, dt) for x in data]
     if _not_python_number(data) and not (dt.kind == "b" and data.dtype.kind == "b"):
-        raise errors.type_error(f"'{errors.type_name(data)}' object cannot be interpreted as an integer",
-                                "An integer tensor is made from Python ints (or NumPy integers): convert with "
-                                "int(v), or make the tensor without dtype and call .long() on it.")
+        raise not_an_integer(data)
     number = _number(data.item() if B.is_array(data) else data)
     if number is None or dt.kind == "b":  # a bool tensor takes any number, as True or False
         return data

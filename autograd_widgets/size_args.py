@@ -96,7 +96,7 @@ def keyword_size(name: str, value, param: str = "size") -> tuple:
     raise errors.type_error(f"{name}(): argument '{param}' must be tuple of ints, not {type_name(value)}", _WHY)
 
 
-def _described(value) -> str:
+def described(value) -> str:
     """A value's type as PyTorch lists it in "invalid combination" messages: 'tuple of (float, int)'."""
     names = ", ".join(type_name(v) for v in value) if isinstance(value, (tuple, list)) else ""
     if isinstance(value, tuple):
@@ -111,7 +111,7 @@ def view_sizes(args: tuple) -> tuple:
     if plain is not None:
         return plain
     if len(args) == 1 and not _sequence_opens(args[0]) and not int_like(args[0]):
-        got = _described(args[0])
+        got = described(args[0])
         why = f"\n      didn't match because some of the arguments have invalid types: (!{got}!)"
         raise errors.type_error(f"view() received an invalid combination of arguments - got "
                                 f"({type_name(args[0])}), but expected one of:\n * (torch.dtype dtype){why}\n"

@@ -464,9 +464,10 @@ class Tensor(metaclass=TorchClass):
         return self
 
     def _check_result_type(self, result):
-        """PyTorch refuses an in-place op whose float result would be cut to this integer tensor's dtype."""
+        """PyTorch refuses an in-place op whose result would be cut to this tensor's dtype: a float result for
+        an integer or bool tensor, an integer result for a bool tensor."""
         have, want = result._data.dtype, self._data.dtype
-        if have != want and want.kind != "f" and have.kind == "f":
+        if have != want and (want.kind != "f" and have.kind == "f" or want.kind == "b" and have.kind in "iu"):
             raise errors.runtime(f"result type {result.dtype._legacy[:-6]} can't be cast to the desired output "
                                  f"type {self.dtype._legacy[:-6]}", "Make the tensor a float tensor first.")
 

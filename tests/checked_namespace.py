@@ -10,6 +10,7 @@ mixes a host array into device data, raises TypeError and fails the test.
 """
 import contextlib
 import operator
+import types
 
 import numpy as _np
 
@@ -34,7 +35,7 @@ def _unwrap(x):
 def _wrap(r):
     if isinstance(r, (_np.ndarray, _np.generic)):
         return CheckedArray(_np.asarray(r))
-    if type(r) is tuple:
+    if isinstance(r, tuple):  # also NumPy's named results (linalg.svd's SVDResult)
         return tuple(_wrap(i) for i in r)
     return r
 
@@ -170,7 +171,8 @@ class _Function:
         return _call(self._fn, args, kwargs)
 
     def __getattr__(self, name):
-        return _Function(getattr(self._fn, name))
+        attr = getattr(self._fn, name)
+        return attr if isinstance(attr, type) else _Function(attr)  # xp.linalg.LinAlgError stays a class
 
 
 class _Namespace:
@@ -178,9 +180,18 @@ class _Namespace:
 
     def __getattr__(self, name):
         attr = getattr(_np, name)
+        if isinstance(attr, types.ModuleType):
+            return _Function(attr)  # xp.linalg.inv, as cupy.linalg
         if isinstance(attr, type) or not callable(attr):
             return attr  # dtypes and constants are shared with NumPy, as CuPy shares them
         return _Function(attr)
+
+    @staticmethod
+    def diagonal(a, offset=0, axis1=0, axis2=1):
+        """A view that can be written through, as CuPy's (NumPy's is read-only)."""
+        d = _np.diagonal(a._a, offset, axis1, axis2)
+        d.flags.writeable = a._a.flags.writeable
+        return CheckedArray(d)
 
     @staticmethod
     def asarray(data, dtype=None):

@@ -237,7 +237,9 @@ from op_cases_nn import CASES as _NN_CASES  # noqa: E402  nn.functional: layers 
 from op_cases_loss import CASES as _LOSS_CASES  # noqa: E402  nn.functional: losses
 from op_cases_forms import CASES as _FORMS_CASES  # noqa: E402  tensor ops tutorials use (clamp, in-place unary, ...)
 from op_cases_modules import CASES as _MODULE_CASES  # noqa: E402  torch.nn modules: whole models
-CASES = CASES + _NN_CASES + _LOSS_CASES + _FORMS_CASES + _MODULE_CASES
+from op_cases_more import CASES as _MORE_CASES  # noqa: E402  amax, median, cumprod, atan2, lerp, roll, meshgrid, ...
+from op_cases_linalg import CASES as _LINALG_CASES  # noqa: E402  matrix functions and torch.linalg
+CASES = CASES + _NN_CASES + _LOSS_CASES + _FORMS_CASES + _MODULE_CASES + _MORE_CASES + _LINALG_CASES
 
 
 def arrays(case, seed=0):

@@ -12,6 +12,7 @@ import pytest
 
 import autograd_widgets as aw
 import op_cases
+from op_cases_linalg import OWN_GRADIENT_GRAPH
 from checked_namespace import BypassError, CheckedArray, installed_as
 import test_broadcasting
 import test_gradcheck_ops
@@ -19,6 +20,13 @@ import test_gradcheck_ops
 # every test of the op suite, collected again in this module (so under its autouse fixture below)
 globals().update({name: fn for module in (test_gradcheck_ops, test_broadcasting)
                   for name, fn in vars(module).items() if name.startswith("test_")})
+
+
+@pytest.mark.parametrize("case", OWN_GRADIENT_GRAPH, ids=[c[0] for c in OWN_GRADIENT_GRAPH])
+def test_matrix_functions_outside_the_op_table_keep_to_the_backend(case):
+    """det, svd, qr, ... (test_linalg.py's rows): forward and both backwards on checked device data."""
+    test_gradcheck_ops.test_gradcheck(case)
+    test_gradcheck_ops.test_gradgradcheck(case)
 
 
 @pytest.fixture(autouse=True)

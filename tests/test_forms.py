@@ -506,18 +506,28 @@ UNDOCUMENTED = {"relu": ["input"], "log_softmax": ["input", "dim", "dtype"], "rs
                 "clamp_min": ["input", "min"], "clamp_max": ["input", "max"], "is_tensor": ["obj"]}
 
 
+# Docstrings that name parameters PyTorch's parser does not take (torch.broadcast_to(x, shape=...) raises
+# 'missing ... "size"'): the names the parser takes, checked by calling PyTorch 2.13.
+PARSER_NAMES = {"broadcast_to": ["input", "size"], "result_type": ["tensor", "other"],
+                "true_divide": ["input", "other"]}
+
+
 def _documented(name):
     """Parameter names of each `name(...)` line in PyTorch's docstring (or its Python signature)."""
+    if name in PARSER_NAMES:
+        return [PARSER_NAMES[name]]
     fn = getattr(torch, name)
     sigs = []
     for m in re.finditer(r"^\s*" + re.escape(name) + r"\(([^)]*)\)\s*(?:->|$)", fn.__doc__ or "", re.M):
-        words = (re.match(r"[a-z_]\w*", p.strip().lstrip("\\")) for p in m.group(1).split(","))
+        params = re.sub(r"\[[^\]]*\]", "", m.group(1))  # Union[Number, _complex]: one annotation, no names
+        words = (re.match(r"[a-z_]\w*", p.strip().lstrip("\\")) for p in params.split(","))
         sigs.append([w.group(0) for w in words if w])
     if not sigs and name.endswith("_") and hasattr(torch, name[:-1]):
         return _documented(name[:-1])[:1] and [["input"]]  # torch.sin_(input)
     if not sigs:
         try:
-            sigs = [list(inspect.signature(fn).parameters)]
+            sigs = [[p.name for p in inspect.signature(fn).parameters.values()  # *tensors takes no keyword
+                     if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]]
         except (TypeError, ValueError):
             sigs = [UNDOCUMENTED.get(name, [])]
     return sigs
@@ -532,6 +542,18 @@ def _accepted(fn, name):
     if any(p.kind is p.VAR_KEYWORD for p in params) and hasattr(aw.Tensor, name):
         names |= _accepted(getattr(aw.Tensor, name), "") - {"self"}
     return names
+
+
+def test_parser_names_are_pytorchs():
+    """PARSER_NAMES holds what PyTorch's parser takes, where its docstring says otherwise."""
+    x = torch.ones(2)
+    calls = {"broadcast_to": dict(input=x, size=(2, 2)), "result_type": dict(tensor=x, other=1.0),
+             "true_divide": dict(input=x, other=x)}
+    assert set(calls) == set(PARSER_NAMES)
+    for name, kwargs in calls.items():
+        assert list(kwargs) == PARSER_NAMES[name]
+        getattr(torch, name)(**kwargs)
+        getattr(aw, name)(**{k: aw.tensor(v.numpy()) if isinstance(v, torch.Tensor) else v for k, v in kwargs.items()})
 
 
 def test_exported_functions_take_pytorchs_documented_keywords():

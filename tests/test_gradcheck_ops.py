@@ -68,6 +68,12 @@ def test_gradgradcheck(case):
 
 @pytest.mark.parametrize("case", CASES, ids=IDS)
 def test_same_values_grads_and_node_as_pytorch(case):
+    compare_with_pytorch(case)
+
+
+def compare_with_pytorch(case, gradient_graph=True):
+    """Values, the result's graph, the gradient (and, with gradient_graph, its graph under create_graph) and
+    the second gradients of `case`, against PyTorch's."""
     torch = pytest.importorskip("torch")
     _, fn, _, _ = case
     xs = arrays(case)
@@ -84,7 +90,7 @@ def test_same_values_grads_and_node_as_pytorch(case):
     np.testing.assert_allclose(o1, o2, rtol=1e-12, atol=1e-12)
     assert n1 == n2
     np.testing.assert_allclose(g1, g2, rtol=1e-10, atol=1e-12)
-    assert gn1 == gn2
+    assert gn1 == gn2 or not gradient_graph
     for a, b in zip(h1, h2):
         if a is None and b is None:
             continue

@@ -64,25 +64,21 @@ ENTRIES = {
     "setitem ellipsis": _setitem(lambda T: Ellipsis),
     "setitem mask": _setitem(lambda T: T.tensor(MASK)),
     "setitem index": _setitem(lambda T: T.tensor([0, 2])),
-    # a numpy.bool_ in a list for an integer dtype: PyTorch refuses it, we take it as 1 (a known difference: the
-    # range check runs on NumPy's array of the list, where it is an int)
-    "tensor": lambda T, d, v: T.tensor([1, v], dtype=d) if type(v) is not np.bool_ else T.zeros(1),
-    "tensor nested": lambda T, d, v: T.tensor([[v], [1]], dtype=d) if type(v) is not np.bool_ else T.zeros(1),
+    "tensor": lambda T, d, v: T.tensor([1, v], dtype=d),  # a numpy.bool_ among ints: PyTorch's TypeError
+    "tensor nested": lambda T, d, v: T.tensor([[v], [1]], dtype=d),
 }
 NUMERIC = {  # not for bool: a bool tensor refuses clamp ("clamp_min_scalar_cpu" not implemented for 'Bool'), linspace
-    # linspace between infinities gives nan in PyTorch (its own arithmetic, not a range check): finite values only
-    "linspace": lambda T, d, v: T.linspace(-1, v, 2, dtype=d) if abs(v) < float("inf") else T.zeros(1),
-    "linspace start": lambda T, d, v: T.linspace(v, 0, 2, dtype=d) if abs(v) < float("inf") else T.zeros(1),
+    "linspace": lambda T, d, v: T.linspace(-1, v, 2, dtype=d),
+    "linspace start": lambda T, d, v: T.linspace(v, 0, 2, dtype=d),
     "clamp min": lambda T, d, v: T.zeros(3, dtype=d).clamp(min=v),
     "clamp max": lambda T, d, v: T.zeros(3, dtype=d).clamp(max=v),
     "clamp both": lambda T, d, v: T.zeros(3, dtype=d).clamp(v, v),
     "clamp mixed": lambda T, d, v: T.zeros(3, dtype=d).clamp(-1, v) if abs(v) < 2 ** 63 else T.zeros(1),
     "clamp_min": lambda T, d, v: T.clamp_min(T.zeros(3, dtype=d), v),
     "clamp_max": lambda T, d, v: T.zeros(3, dtype=d).clamp_max(v),
+    "clip_": _in_place(lambda T, t, v: t.clip_(max=v)),  # an integer tensor refuses a float bound: "signed char"
 }
-FLOATING = {  # clip_ of an integer tensor refuses a float bound first (its words differ: "Char" for "signed char");
-    # hardtanh of an integer tensor is no learner's case
-    "clip_": _in_place(lambda T, t, v: t.clip_(max=v)),
+FLOATING = {  # hardtanh of an integer tensor is no learner's case
     "hardtanh": lambda T, d, v: T.nn.functional.hardtanh(T.zeros(3, dtype=d), -abs(v), abs(v)) if v == v
     else T.zeros(1),
 }

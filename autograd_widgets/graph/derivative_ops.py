@@ -282,6 +282,9 @@ def mean_count(reduction, total):
     return total if reduction in (1, "mean") else 1
 
 
+from .derivative_ops_rnn import lstm_layer_backward  # noqa: E402,F401  (needs lib, defined above)
+
+
 # --- adjoints of linear forwards, column by column -------------------------------------------
 def adjoint(forward, like, grad):
     """gradᵀ·J of the linear map `forward` at inputs shaped like `like`: one forward per input element."""
@@ -387,3 +390,25 @@ def embedding_rows(grad, indices, padding_idx):
     if padding_idx is not None and padding_idx >= 0:
         rows[_host(indices) == padding_idx] = 0
     return _tensor(grad, rows)
+
+
+from .derivative_ops_more import (aminmax_backward, logcumsumexp_backward, moments_backward,  # noqa: E402,F401
+                                  shared_backward, take_backward)
+
+
+# --- matrix functions: the core's backward formulas are written with tensor methods both libraries share
+# (ops/matrix.py, ops/decompositions.py), so the table names them rather than writing each out twice
+from ..ops.decompositions import cholesky_backward, eigh_backward, qr_backward  # noqa: E402, F401
+from ..ops.matrix import linalg_svd_backward, pinv_backward, trace_backward  # noqa: E402, F401
+
+
+def solve(A, B):
+    """A⁻¹B, by the library's own solver."""
+    return lib(A).linalg.solve(A, B)
+
+
+def diagonal_backward(grad, sizes, offset, dim1, dim2):
+    """Zeros of `sizes` with grad on the diagonal (offset, dim1, dim2): where diagonal() read from."""
+    out = grad.new_zeros(tuple(sizes))
+    out.diagonal(offset, dim1, dim2).copy_(grad)
+    return out

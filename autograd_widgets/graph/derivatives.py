@@ -15,6 +15,7 @@ that formula, along the arriving grads. DESCRIBED: nodes whose derivative is not
 (a custom Function's own backward, an in-place write's CopySlices, ...), in words.
 """
 from .derivative_ops import pi  # noqa: F401  (named in formulas)
+from .derivatives_more import MORE
 
 _REDUCE = "mean_count(reduction, self.numel())"   # 'mean' divides by the element count
 
@@ -130,6 +131,35 @@ DERIVATIVES = {
     "MvBackward0": {"self": "grad.outer(vec)", "vec": "self.t() @ grad"},
     "DotBackward0": {"self": "grad * tensor", "tensor": "grad * self"},
     "BmmBackward0": {"self": "grad @ mat2.transpose(1, 2)", "mat2": "self.transpose(1, 2) @ grad"},
+    "AddmvBackward0": {"self": "grad * beta", "mat": "alpha * grad.outer(vec)", "vec": "alpha * mat.t() @ grad"},
+    "BaddbmmBackward0": {"self": "grad * beta", "batch1": "alpha * grad @ batch2.transpose(1, 2)",
+                         "batch2": "alpha * batch1.transpose(1, 2) @ grad"},
+    "VdotBackward0": {"self": "grad * other", "other": "grad * self"},
+    "LinalgCrossBackward0": {"self": "other.cross(grad, dim)", "other": "grad.cross(self, dim)"},
+    # --- matrix functions (real matrices) -----------------------------------------------------------
+    "TraceBackward0": {"self": "trace_backward(grad, self_sym_sizes)"},
+    "DiagonalBackward0": {"self": "diagonal_backward(grad, self_sym_sizes, offset, dim1, dim2)"},
+    "DiagonalBackward0_copy": {"self": "diagonal_backward(grad, self_sym_sizes, offset, dim1, dim2)"},
+    "DiagonalBackwardBackward0": {"grad_output": "grad.diagonal(offset, dim1, dim2)"},
+    "DiagEmbedBackward0": {"self": "grad.diagonal(offset, dim1, dim2)"},
+    "LinalgDetBackward0": {"A": "(grad * result).unsqueeze(-1).unsqueeze(-1) * A.inverse().mT"},  # A invertible
+    "LinalgSlogdetBackward0": {"A": "grads[1].unsqueeze(-1).unsqueeze(-1) * A.inverse().mT"},
+    "LinalgInvExBackward0": {"A": "-A_inv.mT @ grad @ A_inv.mT"},  # A_inv: the saved inverse (result)
+    "LinalgSolveExBackward0": {
+        "where": {"gB": "solve(A.mT, grad)"},
+        "A": "-(gB.unsqueeze(-1) * result.unsqueeze(-2)) if result.dim() == A.dim() - 1 else -gB @ result.mT",
+        "B": "gB"},
+    "LinalgPinvBackward0": {"self": "pinv_backward(grad, result, self)"},
+    "LinalgLstsqBackward0": {  # b a vector: the same with g and b as columns
+        "where": {"vector": "b.dim() == self.dim() - 1", "pinvA": "self.pinverse()",
+                  "g": "grads[0].unsqueeze(-1) if vector else grads[0]", "B_": "b.unsqueeze(-1) if vector else b"},
+        "self": "pinv_backward(g @ B_.mT, pinvA, self)",
+        "b": "(pinvA.mT @ g).squeeze(-1) if vector else pinvA.mT @ g"},
+    "LinalgSvdBackward0": {"A": "linalg_svd_backward(grads, U, S, Vh)"},
+    "LinalgQrBackward0": {"A": "qr_backward(grads[0], grads[1], Q, R, mode)"},
+    "LinalgEighBackward0": {"A": "eigh_backward(grads[0], grads[1], eigenvalues, eigenvectors)"},
+    "LinalgCholeskyExBackward0": {"self": "cholesky_backward(grad.mT, L.mT) if upper else cholesky_backward(grad, L)"},
+    "CholeskyBackward0": {"self": "cholesky_backward(grad.mT, result.mT) if upper else cholesky_backward(grad, result)"},
     # --- reductions ----------------------------------------------------------------------------
     "SumBackward0": {"self": "grad.expand(self_sym_sizes)"},
     "SumBackward1": {"self": "restore_dims(grad, dim, keepdim, self_sym_sizes).expand(self_sym_sizes)"},
@@ -176,6 +206,7 @@ DERIVATIVES = {
     "UnsqueezeBackward0": {"self": "grad.squeeze(dim)"},
     "TBackward0": {"self": "grad.t()"},
     "TransposeBackward0": {"self": "grad.transpose(dim0, dim1)"},
+    "TransposeBackward1": {"self": "grad.transpose(dim0, dim1)"},
     "PermuteBackward0": {"self": "grad.permute(inverse(dims))"},
     "ExpandBackward0": {"self": "sum_to(grad, self_sym_sizes)"},
     "FlipBackward0": {"self": "grad.flip(dims)"},
@@ -184,6 +215,7 @@ DERIVATIVES = {
     "UnbindBackward0": {"self": "stack(grads, dim)"},
     "SplitBackward0": {"self": "cat(grads, dim)"},
     "SplitWithSizesBackward0": {"self": "cat(grads, dim)"},
+    "UnsafeSplitBackward0": {"self": "cat(grads, dim)"},
     "SelectBackward0": {"self": "select_backward(grad, self_sym_sizes, dim, index)"},
     "SelectBackwardBackward0": {"grad_output": "grad.select(dim, index)"},
     "SliceBackward0": {"self": "slice_backward(grad, self_sym_sizes, dim, start, end, step)"},
@@ -196,9 +228,9 @@ DERIVATIVES = {
     "IndexFillBackward0": {"self": "grad.index_fill(dim, index, 0)"},
     "IndexFillBackward1": {"self": "grad.index_fill(dim, index, 0)",
                            "value": "grad.index_select(dim, index.unique()).sum()"},
-    "IndexAddBackward0": {"self": "grad", "source": "grad.index_select(dim, index)"},
+    "IndexAddBackward0": {"self": "grad", "source": "grad.index_select(dim, index) * alpha"},
     "GatherBackward0": {"self": "scatter_add(self_sym_sizes, dim, index, grad)"},
-    "ScatterAddBackward0": {"src": "grad.gather(dim, index)"},
+    "ScatterAddBackward0": {"self": "grad", "src": "grad.gather(dim, index)"},
     "ScatterBackward0": {"self": "grad.scatter(dim, index, 0.0)", "src": "grad.gather(dim, index)"},
     "ScatterBackward1": {"self": "grad.scatter(dim, index, 0.0)"},
     "MaskedSelectBackward0": {"self": "masked_select_backward(grad, self_sym_sizes, mask)"},
@@ -228,6 +260,9 @@ DERIVATIVES = {
     "AdaptiveMaxPool2DBackwardBackward0": {"grad_output": "at_maxima(grad, indices)", "self": "0 * grad.sum()"},
     "AvgPool2DBackward0": {"self": "add_back_to_windows(grad / divisor, self, kernel_size, stride, padding, ceil_mode)"},
     "AdaptiveAvgPool2DBackward0": {"self": "adaptive_avg_pool_backward(grad, self)"},
+    "MkldnnRnnLayerBackward0": {  # grads: those of output, hy, cy
+        name: f"lstm_layer_backward(grads, input, weight0, weight1, weight2, weight3, hx_, cx_, reverse)[{i}]"
+        for i, name in enumerate(("input", "weight0", "weight1", "weight2", "weight3", "hx_", "cx_"))},
     "NativeLayerNormBackward0": {
         "where": {"R": "tuple(range(input.dim() - len(normalized_shape), input.dim()))",
                   "B": "tuple(range(input.dim() - len(normalized_shape)))",
@@ -293,6 +328,7 @@ DERIVATIVES = {
                                  "self": "0 * grad.sum()"},
 }
 DERIVATIVES["NllLoss2DBackwardBackward0"] = DERIVATIVES["NllLossBackwardBackward0"]
+DERIVATIVES.update(MORE)  # bitwise-and-friends' ops (methods_more.py): amax, median, atan2, roll, ...
 
 # name: (the node whose formula it differentiates, {its input: the name in that formula})
 DOUBLE = {

@@ -81,7 +81,7 @@ def _alias(node, name):
         lib = derivative_ops.lib(_any_tensor(node))
         return lib.tensor(matrices[{"A": -1, "A_h": 0, "A_w": 1}[name]])
     renamed = {"indices": "index", "padding": "pad", "dim": "dims", "self_sym_sizes": "self_shape", "training": "train",
-               "self": "self_or_result"}
+               "self": "self_or_result", "A_inv": "inverse", "inverse": "result", "L": "result"}
     if name in renamed:
         try:
             return read(node, renamed[name])

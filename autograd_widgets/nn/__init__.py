@@ -16,6 +16,7 @@ from .normalization import LayerNorm
 from .batchnorm import BatchNorm1d, BatchNorm2d
 from .sparse import Embedding
 from .flatten import Flatten, Unflatten
+from .rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase
 
 
 def __getattr__(name):

@@ -116,7 +116,10 @@ def _numbers(input, *bounds):
     numbers = [b for b in plain if type(b) in _NUMBER]
     if numbers and isinstance(input, Tensor):
         a = input._data  # a float tensor keeps its dtype with any Python number
-        dt = a.dtype if a.dtype.kind == "f" else B.host_dtype(dtypes.result_type(a, *numbers))
+        if a.dtype.kind != "f" and any(type(n) is int and n >= 2 ** 63 for n in numbers):
+            _uint64_bound(a, plain)
+        values = numbers + [b.item() for b in plain if isinstance(b, Tensor) and b.ndim == 0]  # all are Scalars
+        dt = a.dtype if a.dtype.kind == "f" else B.host_dtype(dtypes.result_type(a, *values))
         plain = scalars.scalar_arguments(plain, dt)  # passes None and tensors as they are
     return [b.item() if isinstance(b, Tensor) and b.ndim == 0 else b for b in plain]
 
@@ -124,10 +127,54 @@ def _numbers(input, *bounds):
 _NUMBER = {int, float, bool}
 
 
+def _uint64_bound(a, plain) -> None:
+    """PyTorch reads an int bound in [2**63, 2**64) as a uint64 and, for an integer or bool tensor `a`, promotes it
+    with the other bound (or, alone, with a bool tensor): an int or bool there is a promotion it does not have."""
+    for n in plain:
+        if type(n) is int and not -2 ** 63 <= n < 2 ** 63:
+            scalars.wide_operand(n, None)  # the argument parser refuses an int past 64 bits first
+    others = [n for n in plain if n is not None and not (type(n) is int and n >= 2 ** 63)]
+    if len(plain) == 2 and None not in plain and len(others) == 1:  # the other bound meets the uint64 first
+        other = others[0]
+        kind = other._data.dtype.kind if isinstance(other, Tensor) else "b" if type(other) is bool else \
+            "i" if type(other) is int else "f"
+        if kind != "f":
+            raise scalars.no_uint64_promotion(dtypes.scalar_name(other.dtype) if isinstance(other, Tensor) else
+                                              "Bool" if kind == "b" else "Long")
+    elif a.dtype.kind == "b" and not others:
+        raise scalars.no_uint64_promotion("Bool")
+
+
+def _is_bool(v) -> bool:
+    """A Python bool or a bool tensor (PyTorch reads a numpy.bool_ bound as a float)."""
+    if isinstance(v, Tensor):
+        return v._data.dtype.kind == "b"
+    return v is True or v is False
+
+
+def _refuse_bool(input, min, max):  # noqa: A002
+    """PyTorch has no clamp kernel for a bool result (a mask clamped by True/False bounds); it names the kernel
+    its bounds pick: numbers or tensors, both or one (one tensor bound is a maximum/minimum, which bool has)."""
+    given = [b for b in (min, max) if b is not None]
+    if not (isinstance(input, Tensor) and input._data.dtype.kind == "b" and all(_is_bool(b) for b in given)):
+        return
+    tensors = [isinstance(b, Tensor) for b in given]
+    if len(given) == 2:
+        kernel = "clamp_cpu" if all(tensors) else "clamp_scalar_cpu"
+    elif tensors[0]:
+        return
+    else:
+        kernel = "clamp_min_scalar_cpu" if max is None else "clamp_max_scalar_cpu"
+    raise errors.not_implemented(f"\"{kernel}\" not implemented for 'Bool'",
+                                 "A bool tensor clamped by True/False bounds has no clamp in PyTorch: use "
+                                 "mask & max_mask / mask | min_mask, or clamp mask.int() with numbers.")
+
+
 def clamp(input, min=None, max=None):  # noqa: A002 - PyTorch's names
     if min is None and max is None:
         raise errors.runtime("torch.clamp: At least one of 'min' or 'max' must not be None",
                              "Give a lower bound (min=...), an upper bound (max=...), or both.")
+    _refuse_bool(input, min, max)
     if isinstance(min, Tensor) and min.ndim or isinstance(max, Tensor) and max.ndim:
         return ClampBackward0.apply(input, min, max)
     lo, hi = _numbers(input, min, max)
@@ -138,12 +185,44 @@ clip = clamp
 
 
 def clamp_min(input, min):  # noqa: A002
+    _refuse_bool(input, min, None)
     if isinstance(min, Tensor):
         return ClampMinBackward1.apply(input, min)
     return ClampMinBackward0.apply(input, bound=_numbers(input, min)[0])
 
 
 def clamp_max(input, max):  # noqa: A002
+    _refuse_bool(input, None, max)
     if isinstance(max, Tensor):
         return ClampMaxBackward1.apply(input, max)
     return ClampMaxBackward0.apply(input, bound=_numbers(input, max)[0])
+
+
+_RANK = {"b": 0, "u": 1, "i": 1, "f": 2}
+
+
+def _written_back(fn):
+    """`fn` (clamp, clip, clamp_min, clamp_max) as its in-place form. With a number among the bounds (PyTorch's
+    Scalar overload), a result the tensor cannot hold (float for an integer tensor, int64 for a bool one) is refused
+    before any bound is range-checked, in words that name the tensor's C++ type; tensor bounds alone go the way of
+    other in-place ops ('... output type Char')."""
+    def clamp_(input, *args, **kwargs):
+        bounds = [b for b in (*args, *kwargs.values()) if b is not None]
+        if isinstance(input, Tensor) and not all(isinstance(b, Tensor) for b in bounds):
+            numbers = [b.item() if isinstance(b, Tensor) else scalars.parsed(b) for b in bounds]
+            for n in numbers:
+                if type(n) is int and not -2 ** 63 <= n < 2 ** 63:
+                    scalars.wide_operand(n, None)  # the argument parser refuses an int past 64 bits first
+            have, want = dtypes.result_type(input._data, *numbers), input._data.dtype
+            if _RANK[have.kind] > _RANK[want.kind]:
+                raise errors.runtime(f"result type {dtypes.scalar_name(have)} can't be cast to the desired output "
+                                     f"type {dtypes.CPP_NAMES[want.name]}",
+                                     f"{fn.__name__}_ writes into the tensor itself, which cannot hold the "
+                                     f"{dtypes.scalar_name(have)} result its bounds give. Use bounds of its kind "
+                                     f"(ints for an integer tensor), or the out-of-place x = x.{fn.__name__}(...).")
+        return fn(input, *args, **kwargs)
+    return clamp_
+
+
+IN_PLACE_FORMS = {name: _written_back(fn) for name, fn in
+                  {"clamp": clamp, "clip": clip, "clamp_min": clamp_min, "clamp_max": clamp_max}.items()}

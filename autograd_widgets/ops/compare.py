@@ -8,12 +8,21 @@ from .pointwise import MaximumBackward0, MinimumBackward0, promote
 
 
 def _data(x):
-    return x._data if isinstance(x, Tensor) else x
+    """A tensor's array; a NumPy scalar as the Python number PyTorch reads it as (weak: int8 == np.int64(300)
+    wraps 300 into int8, as int8 == 300 does); anything else as given."""
+    if isinstance(x, Tensor):
+        return x._data
+    return x.item() if isinstance(x, B.generic_scalar) else x
+
+
+_NUMBERS = {int, float, bool}
 
 
 def _comparison(name, op):
     def compare(input, other):
-        a, b = promote(input._data, _data(other))
+        a, b = promote(input._data, other if type(other) in _NUMBERS else _data(other))
+        if type(b) in _NUMBERS and not -65504.0 <= b <= 65504.0:  # a number float16 may not hold: NumPy
+            return Tensor._make(as_array(B.quietly(op, a, b)))  # warns when it becomes inf; PyTorch is silent
         return Tensor._make(as_array(op(a, b)))
     compare.__name__ = compare.__qualname__ = name
     compare.__doc__ = f"torch.{name}(input, other): elementwise, a bool tensor."

@@ -1,21 +1,17 @@
 """Ops that keep or overwrite elements by a boolean mask, a triangle or an index list: masked_fill,
 masked_select, tril/triu, index_select, index_fill, repeat. Each class is one row of PyTorch's derivatives.yaml."""
 from .. import backend as B
-from .. import errors, scalars
+from .. import dtypes, errors, scalars
 from ..node import Op
 from ..tensor import Tensor
-from ..size_args import sizes
+from ..size_args import described, sizes
 from .shape import sum_to
-
-
-_C_TYPE = {"int64": "long int", "int32": "int", "int16": "short int", "int8": "signed char",
-           "uint8": "unsigned char", "float32": "float", "float64": "double", "float16": "c10::Half"}
 
 
 def _mask_array(mask, message):
     m = mask._data
     if m.dtype.kind != "b":
-        raise errors.runtime(message.format(_C_TYPE.get(m.dtype.name, m.dtype.name)),
+        raise errors.runtime(message.format(dtypes.CPP_NAMES.get(m.dtype.name, m.dtype.name)),
                              "Build the mask with a comparison (x > 0) or .bool().")
     return m
 
@@ -93,7 +89,7 @@ class IndexAddBackward0(Op):
     (self, the zeros, is made here: no edge, as PyTorch's node shows it)."""
     args = ("self", "source")
     def forward(ctx, _zeros, source, shape, dim, index):
-        ctx.dim, ctx.index = dim, index
+        ctx.dim, ctx.index, ctx.alpha = dim, index, 1  # alpha: as PyTorch's node saves it (explain reads it)
         xp = B.ns(source)
         out = xp.zeros(shape, dtype=source.dtype)
         where = [slice(None)] * len(shape)
@@ -161,13 +157,26 @@ class IndexFillBackward1(Op):
 def index_fill(input, dim, index, value):
     """input with the slices at `index` (an int64 tensor, at most 1-D) along `dim` set to `value`: a number, or a
     0-d tensor that then gets a gradient. The value is range-checked as PyTorch checks a Scalar."""
-    if not isinstance(index, Tensor) or isinstance(value, Tensor) and value.ndim:
-        if isinstance(value, Tensor):
-            raise errors.runtime(f"index_fill_ only supports a 0-dimensional value tensor, but got tensor with "
-                                 f"{value.ndim} dimension(s).", "Give one number, or a 0-d tensor (t.sum(), t[0]).")
-        raise errors.type_error(f"index_fill() received an invalid combination of arguments - got (int, "
-                                f"{errors.type_name(index)}, {errors.type_name(value)})",
-                                "index_fill(dim, index, value): index is an int64 tensor, e.g. torch.tensor([0, 2]).")
+    return _index_fill(input, dim, index, value, "index_fill", "Tensor")
+
+
+def index_fill_method(self, dim, index, value):
+    """x.index_fill(dim, index, value): torch.index_fill, with the method's words when the arguments are wrong."""
+    return _index_fill(self, dim, index, value, "index_fill", "")
+
+
+def index_fill_in_place(self, dim, index, value):
+    """x.index_fill_(dim, index, value), for methods_forms.in_place."""
+    return _index_fill(self, dim, index, value, "index_fill_", "")
+
+
+def _index_fill(input, dim, index, value, name, leading):
+    if not isinstance(index, Tensor) or not (isinstance(value, Tensor) or type(value) in _NUMBERS or
+                                             isinstance(value, B.generic_scalar)):
+        raise _no_overload(name, leading, dim, index, value)
+    if isinstance(value, Tensor) and value.ndim:
+        raise errors.runtime(f"index_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+                             f"{value.ndim} dimension(s).", "Give one number, or a 0-d tensor (t.sum(), t[0]).")
     if index._data.dtype != B.host_dtype(B.int64):
         raise errors.index("index_fill_(): Expected dtype int64 for index.",
                            "index holds positions along dim: make it with torch.tensor([0, 2]) (int64).")
@@ -183,6 +192,27 @@ def index_fill(input, dim, index, value):
     if isinstance(value, Tensor):
         return IndexFillBackward1.apply(input, value, dim=dim, index=positions)
     return IndexFillBackward0.apply(input, dim=dim, index=positions, value=number)
+
+
+_NUMBERS = {int, float, bool}
+
+
+def _no_overload(name, leading, dim, index, value):
+    """PyTorch's TypeError when index_fill's index is no tensor or its value neither a tensor nor a number: each
+    overload with the arguments it could not take between '!'. `leading` is 'Tensor' for torch.index_fill's input."""
+    def marked(v, fits):
+        return described(v) if fits else f"!{described(v)}!"
+    first = f"{leading} input, " if leading else ""
+    given = f"{leading}, " if leading else ""
+    got = given + ", ".join(errors.type_name(v) for v in (dim, index, value))
+    why = "\n      didn't match because some of the arguments have invalid types: "
+    seen = f"{given}{errors.type_name(dim)}, {marked(index, isinstance(index, Tensor))}, "
+    return errors.type_error(
+        f"{name}() received an invalid combination of arguments - got ({got}), but expected one of:\n"
+        f" * ({first}int dim, Tensor index, Tensor value){why}({seen}{marked(value, isinstance(value, Tensor))})\n"
+        f" * ({first}int dim, Tensor index, Number value){why}({seen}{marked(value, False)})\n",
+        f"{name}(dim, index, value): index is an int64 tensor of positions, e.g. torch.tensor([0, 2]), and value "
+        "one number (or a 0-d tensor).")
 
 
 class RepeatBackward0(Op):

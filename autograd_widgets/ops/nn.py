@@ -11,18 +11,26 @@ from .shape import reshape, view
 
 
 class AddmmBackward0(Op):
-    """addmm(self, mat1, mat2) = self + mat1 @ mat2 (self broadcast; the engine sums its gradient back)."""
+    """addmm(self, mat1, mat2, beta, alpha) = beta·self + alpha·(mat1 @ mat2) (self broadcast; the engine sums
+    its gradient back). beta = 0 ignores self, nan and inf in it too, as PyTorch documents."""
     args, saves = ("self", "mat1", "mat2"), ("mat1", "mat2")
-    def forward(ctx, c, a, b):
+    def forward(ctx, c, a, b, beta=1, alpha=1):
         if a.dtype != b.dtype or c.dtype != b.dtype:
             raise _dtype_mismatch(a, b, "addmm") if a.dtype != b.dtype else _dtype_mismatch(c, b, "addmm self")
         _check(a, b, "mm")
         ctx.column_major = (_column_major(a), _column_major(b))
-        return c + a @ b
+        if beta == 1 and alpha == 1:  # nn.Linear's
+            return c + a @ b
+        ctx.beta, ctx.alpha = beta, alpha
+        return (B.ns(c).zeros_like(c) if beta == 0 else beta * c) + alpha * (a @ b)
     def backward(ctx, g):
         a, b = ctx.saved_tensors
         need = ctx.needs_input_grad
-        return ((g if need[0] else None),) + mm_grads(ctx, g, a, b, need[1:])
+        beta, alpha = getattr(ctx, "beta", 1), getattr(ctx, "alpha", 1)
+        ga, gb = mm_grads(ctx, g, a, b, need[1:])
+        if alpha != 1:
+            ga, gb = (None if x is None else x * alpha for x in (ga, gb))
+        return (g if beta == 1 else g * beta) if need[0] else None, ga, gb
 
 
 def linear(input: Tensor, weight: Tensor, bias: Tensor = None) -> Tensor:

@@ -4,6 +4,7 @@ import math
 from .. import backend as B
 from .. import dtypes
 from .. import errors
+from .. import scalars
 from ..creation import tensor
 from ..node import Op, _shape_error
 from ..tensor import Tensor
@@ -18,18 +19,22 @@ def promote(a, b):
     elif tb is float:
         if a.dtype.kind == "f":  # a Python float never widens a float tensor
             return a, b
-    elif tb is int and (a.dtype.kind == "f" or a.dtype.itemsize == 8):  # a smaller integer dtype may wrap it
-        return a, b
+    elif tb is int and (a.dtype.kind == "f" or a.dtype.itemsize == 8) and -2 ** 63 <= b < 2 ** 63:
+        return a, b  # a smaller integer dtype may wrap b, and an int past int64 is read as PyTorch reads it
+    if tb is int and not -2 ** 63 <= b < 2 ** 63:
+        b = scalars.wide_operand(b, a)
+    elif type(a) is int and not -2 ** 63 <= a < 2 ** 63:
+        a = scalars.wide_operand(a, b)
     dt = dtypes.result_type(a, b)
     a, b = _cast(a, dt), _cast(b, dt)
     return a, b
 
 
 def _cast(x, dt):
-    """Array `x` as dtype `dt`; a Python int beyond a small integer dtype wraps around as PyTorch's does."""
+    """Array `x` as dtype `dt`; a Python int beyond an integer dtype wraps around as PyTorch's does."""
     if not isinstance(x, (int, float)):
         return x if x.dtype == dt else x.astype(dt)
-    if type(x) is int and dt.kind in "iu" and dt.itemsize < 8:
+    if type(x) is int and dt.kind in "iu":
         bits = 8 * dt.itemsize
         x %= 1 << bits
         return x - (1 << bits) if dt.kind == "i" and x >= 1 << (bits - 1) else x
@@ -39,6 +44,14 @@ def _cast(x, dt):
 def _float(a):
     """`a` as a float array (true division and float functions of integers give the default float)."""
     return a if a.dtype.kind == "f" else a.astype(dtypes.default_float().array_dtype)
+
+
+def _in_float(x, other, f):
+    """Integer operand `x` of a true division by `other`, as float dtype `f`: an array cast, a Python number as it
+    is (an int past int64 read as PyTorch reads it against `other`)."""
+    if not isinstance(x, int):
+        return x.astype(f)
+    return scalars.wide_operand(x, other) if not -2 ** 63 <= x < 2 ** 63 else x
 
 
 def _log(x):
@@ -56,9 +69,16 @@ class AddBackward0(Op):
         if type(a) is not type(b) or a.dtype is not b.dtype:  # two arrays of one dtype need no promote() call
             a, b = promote(a, b)
         ctx.alpha = alpha
-        return a + b if alpha == 1 else a + alpha * b
+        return a + b if alpha == 1 else a + _scaled(alpha, b, a.dtype)
     def backward(ctx, g):
         return g, (g if ctx.alpha == 1 else g * ctx.alpha)
+
+
+def _scaled(alpha, b, dt):
+    """alpha·b for add/sub: two Python ints multiply exactly, then wrap into an integer dtype `dt` as PyTorch's
+    integer arithmetic does (uint8: 2 · 255 is 254)."""
+    product = alpha * b
+    return _cast(product, dt) if type(product) is int else product
 
 
 def _is_bool(v) -> bool:
@@ -71,6 +91,9 @@ def _refuse_bool_sub(a, b) -> None:
     a_bool, b_bool = _is_bool(a), _is_bool(b)
     if not (a_bool or b_bool):
         return
+    for number in (a, b):  # PyTorch reads an int argument before it looks at the dtypes
+        if type(number) is int and not -2 ** 63 <= number < 2 ** 63:
+            scalars.wide_operand(number, None)
     if a_bool and b_bool:
         raise errors.runtime("Subtraction, the `-` operator, with two bool tensors is not supported. "
                              "Use the `^` or `logical_xor()` operator instead.", "`a ^ b` is True where they differ.")
@@ -85,7 +108,7 @@ class SubBackward0(Op):
         _refuse_bool_sub(a, b)
         a, b = promote(a, b)
         ctx.alpha = alpha
-        return a - b if alpha == 1 else a - alpha * b
+        return a - b if alpha == 1 else a + _scaled(-alpha, b, a.dtype)  # PyTorch's add with -alpha
     def backward(ctx, g):
         return g, -g if ctx.alpha == 1 else g * -ctx.alpha
 
@@ -161,10 +184,10 @@ class DivBackward0(Op):
     args = saves = ("self", "other")
     saves_if = {"self": "other"}  # self appears only in d/d other = -g·self/other²
     def forward(ctx, a, b):
+        if _is_int_like(a) and _is_int_like(b):  # true division of integers: in the default float, where a
+            f = dtypes.default_float().array_dtype  # Python int does not wrap around (int8 / 300 is 1/300)
+            a, b = _in_float(a, b, f), _in_float(b, a, f)
         a, b = promote(a, b)
-        if _is_int_like(a) and _is_int_like(b):  # true division of integers gives the default float
-            f = dtypes.default_float().array_dtype
-            return (a.astype(f) if not isinstance(a, int) else a) / (b.astype(f) if not isinstance(b, int) else b)
         return a / b
     def backward(ctx, g):
         a, b = ctx.saved_tensors
@@ -251,9 +274,7 @@ class PowBackward1(Op):
     def forward(ctx, a, e):
         a, e = promote(a, e)
         if a.dtype.kind == "b":
-            raise errors.not_implemented(
-                "\"pow\" not implemented for 'Bool'", "Raise a number, not a truth value: convert with .int() or "
-                ".float() first.")
+            raise _no_bool_pow()
         return _int_power(a, e) if a.dtype.kind in "iu" else a ** e
     def backward(ctx, g):
         a, e, r = ctx.saved_tensors
@@ -265,13 +286,22 @@ class PowBackward1(Op):
         return ga, ge
 
 
+def _no_bool_pow():
+    return errors.not_implemented("\"pow\" not implemented for 'Bool'",
+                                  "Raise a number, not a truth value: convert with .int() or .float() first.")
+
+
 class PowBackward2(Op):
     """number ** exponent: the base is an attribute."""
     args, saves = ("exponent",), ("exponent", "result")
     def forward(ctx, e, base):
         ctx.self = base
+        if e.dtype.kind == "b" and (base is True or base is False):  # True ** mask: a bool result, no kernel
+            raise _no_bool_pow()
         e2 = _float(e) if not isinstance(base, int) or e.dtype.kind == "f" else e
-        return _int_power(B.ns(e).asarray(base, dtype=e.dtype), e2) if e2.dtype.kind in "iu" else base ** e2
+        if e2.dtype.kind in "iu":  # an int base wraps into the exponent's integer dtype (300 ** int8 is 44 ** ...)
+            return _int_power(B.ns(e).asarray(_cast(base, e.dtype), dtype=e.dtype), e2)
+        return base ** e2
     def backward(ctx, g):
         e, r = ctx.saved_tensors
         grad = MulBackward1.apply(r, other=_log(float(ctx.self)))  # a Python number: weak, on no device
@@ -492,10 +522,28 @@ class ToCopyBackward0(Op):
         return (g.to(ctx.self_device, ctx.self_dtype),)
 
 
+_NUMBERS = {int, float, bool}
+
+
+def _where_numbers(a, b):
+    """where()'s self and other when one is a number: converted into the result's dtype as PyTorch converts a
+    Scalar argument ('value cannot be converted to type float without overflow' for float32 and 1e39)."""
+    for number, other in ((a, b), (b, a)):
+        if type(number) is int and not -2 ** 63 <= number < 2 ** 63:
+            scalars.wide_operand(number, other)
+    dt = dtypes.result_type(a, b)
+    if dt.kind == "f" and dt.itemsize == 2:  # PyTorch writes it into float16 unchecked: 1e39 becomes inf
+        return a, b
+    return (scalars.scalar_argument(a, dt) if type(a) in _NUMBERS else a,
+            scalars.scalar_argument(b, dt) if type(b) in _NUMBERS else b)
+
+
 class WhereBackward0(Op):
     """where(condition, self, other): the condition is an attribute, not an input."""
     args = ("self", "other")
     def forward(ctx, a, b, condition):
+        if type(a) in _NUMBERS or type(b) in _NUMBERS:
+            a, b = _where_numbers(a, b)
         a, b = promote(a, b)
         ctx.condition = Tensor._make(condition)
         try:
@@ -548,14 +596,46 @@ def _tensor_like(x, op):
     return tensor(x)
 
 
+_INT_OR_FLOAT = {int, float}
+
+
+def _alpha(alpha, a, b, negated=False):
+    """add/sub's `alpha` as PyTorch's alpha_check and Scalar conversion take it for the result's dtype: a bool
+    alpha only for a bool result, no float alpha for an integer one, and a number the dtype holds (uint8 takes
+    -1 as 255). sub (`negated`) is PyTorch's add with -alpha: -alpha is what must fit (int64 takes 2**63)."""
+    if type(alpha) in _INT_OR_FLOAT and -65504.0 <= alpha <= 65504.0 and a._data.dtype.kind == "f":
+        return alpha  # the common case: a float result (a's dtype or wider) holds it as it is
+    alpha = scalars.parsed(alpha)
+    if type(alpha) is int and not -2 ** 63 <= alpha < 2 ** 64:
+        scalars.wide_operand(alpha, None)  # the argument parser refuses it first
+    other = b._data if isinstance(b, Tensor) else b
+    if negated:
+        _refuse_bool_sub(a._data, other)
+    dt = dtypes.result_type(a._data, other)
+    if type(alpha) is bool and dt.kind != "b":
+        raise errors.runtime("Boolean alpha only supported for Boolean results.",
+                             "alpha scales `other` before it is added: give a number (alpha=1), not True or False.")
+    if isinstance(alpha, float) and dt.kind in "iub":
+        raise errors.runtime("For integral input tensors, argument alpha must not be a floating point number.",
+                             "The result is an integer tensor, so alpha must be an int (alpha=2), or convert the "
+                             "tensors first (x.float()).")
+    if negated:
+        return -scalars.scalar_argument(-alpha, dt)
+    return scalars.scalar_argument(alpha, dt)
+
+
 def add(a, b, alpha=1):
     b = b if type(b) is Tensor else _tensor_like(b, "add")
-    return AddBackward0.apply(a, b) if alpha == 1 else AddBackward0.apply(a, b, alpha=alpha)
+    if type(alpha) is int and alpha == 1:
+        return AddBackward0.apply(a, b)
+    return AddBackward0.apply(a, b, alpha=_alpha(alpha, a, b))
 
 
 def sub(a, b, alpha=1):
     b = b if type(b) is Tensor else _tensor_like(b, "sub")
-    return SubBackward0.apply(a, b) if alpha == 1 else SubBackward0.apply(a, b, alpha=alpha)
+    if type(alpha) is int and alpha == 1:
+        return SubBackward0.apply(a, b)
+    return SubBackward0.apply(a, b, alpha=_alpha(alpha, a, b, negated=True))
 
 
 def rsub(a, b):
@@ -582,8 +662,27 @@ def pow(a, e):  # noqa: A001 - PyTorch's name
     if isinstance(a, Tensor):
         if isinstance(e, Tensor):
             return PowBackward1.apply(a, e)
+        if not (type(e) in _INT_OR_FLOAT and -128 <= e <= 127):  # a small exponent fits every dtype
+            _check_exponent(e, a._data)
         return PowBackward0.apply(a, exponent=e)
+    if type(a) is int and not -2 ** 63 <= a < 2 ** 63:
+        scalars.wide_operand(a, e._data)
     return PowBackward2.apply(e, base=a)
+
+
+def _check_exponent(e, a) -> None:
+    """x ** e's number `e` checked as PyTorch checks it: an int past 64 bits refused by the argument parser, then
+    range-checked in the result's dtype when that is an integer or float16 ('value cannot be converted to type
+    int8_t without overflow' for int8 ** 300; float32 and float64 take any number)."""
+    if type(e) is int and not -2 ** 63 <= e < 2 ** 63:
+        scalars.wide_operand(e, None)
+        if a.dtype.kind in "iub":  # a uint64 exponent is checked as an int64 one
+            scalars.scalar_argument(e, B.host_dtype(B.int64))
+    if type(e) not in _NUMBERS or e < 0 and type(e) is int and a.dtype.kind in "iu":
+        return  # PowBackward0 refuses a negative power of integers first
+    dt = dtypes.result_type(a, e)
+    if dt.kind in "iu" or dt.kind == "f" and dt.itemsize == 2:
+        scalars.scalar_argument(e, dt)
 
 
 def where(condition, a, b):
@@ -592,6 +691,7 @@ def where(condition, a, b):
         raise errors.runtime(f"where expected condition to be a boolean tensor, but got a tensor with dtype "
                              f"{dtypes.scalar_name(c.dtype)}",
                              "The condition picks, per element, which input to take: compare first, e.g. x > 0.")
+    a, b = scalars.parsed(a), scalars.parsed(b)  # a NumPy scalar as the number PyTorch reads (numpy.bool_: 1.0)
     if not isinstance(a, Tensor) and not isinstance(b, Tensor):  # two numbers: the first as a tensor of their type
         a = tensor(a, dtype=dtypes.default_float() if isinstance(b, float) and not isinstance(a, float) else None)
     return WhereBackward0.apply(a, b, condition=c)

@@ -191,6 +191,8 @@ class LinalgVectorNormBackward0(Op):
             return xp.sqrt((a * a).sum(axis=ctx.dim, keepdims=keepdim))
         if ord == 1:
             return absa.sum(axis=ctx.dim, keepdims=keepdim)
+        if ord == 0:  # the number of nonzero elements
+            return (a != 0).sum(axis=ctx.dim, keepdims=keepdim).astype(a.dtype)
         return (absa ** ord).sum(axis=ctx.dim, keepdims=keepdim) ** (1.0 / ord)
     def backward(ctx, g):
         a, r = ctx.saved_tensors
@@ -198,6 +200,8 @@ class LinalgVectorNormBackward0(Op):
             for d in sorted(ctx.dim):
                 g, r = g.unsqueeze(d), r.unsqueeze(d)
         p = ctx.ord
+        if p == 0:  # a count: PyTorch gives no gradient at all (x.grad stays None)
+            return (None,)
         if p == 1:
             return (SgnBackward0.apply(a) * g,)
         if p == 2:  # a zero norm has a zero subgradient

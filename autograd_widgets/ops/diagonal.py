@@ -1,0 +1,91 @@
+"""Diagonals: diagonal (a view, as in PyTorch), diag_embed, and torch.diag's two directions."""
+from .. import backend as B
+from .. import errors
+from ..node import Op
+from .shape import _view
+
+
+def _dims(ndim, dim1, dim2):
+    d1, d2 = errors.wrap_dim(dim1, ndim), errors.wrap_dim(dim2, ndim)
+    if d1 == d2:
+        raise errors.runtime(f"diagonal dimensions cannot be identical {dim1}, {dim2}",
+                             "Name two different dims: the diagonal runs along both at once.")
+    return d1, d2
+
+
+def diagonal_view(a, offset, dim1, dim2):
+    """The diagonal of array `a` as a view that can be written through (NumPy hands it out read-only)."""
+    xp = B.ns(a)
+    d = xp.diagonal(a, offset, dim1, dim2)
+    if not d.flags.writeable and a.flags.writeable:
+        d = B.writable(a, d)
+    return d
+
+
+class DiagonalBackward0(Op):
+    """diagonal(self, offset, dim1, dim2): a view; the gradient is zeros with g on that diagonal."""
+    quiet = False  # a view: no arithmetic
+    args = ("self",)
+    def forward(ctx, a, offset=0, dim1=0, dim2=1):
+        ctx.self_sym_sizes, ctx.offset, ctx.dim1, ctx.dim2 = a.shape, offset, dim1, dim2
+        return diagonal_view(a, offset, dim1, dim2)
+    def backward(ctx, g):
+        return (DiagonalBackwardBackward0.apply(g, shape=ctx.self_sym_sizes, offset=ctx.offset, dim1=ctx.dim1,
+                                                dim2=ctx.dim2),)
+
+
+class DiagonalBackward0_copy(DiagonalBackward0):  # noqa: N801 - PyTorch's name (torch.diag of a matrix)
+    """torch.diag(matrix, k): the diagonal, copied (diagonal_copy in PyTorch)."""
+    def forward(ctx, a, offset=0, dim1=0, dim2=1):
+        return DiagonalBackward0.forward(ctx, a, offset, dim1, dim2).copy()
+
+
+class DiagonalBackwardBackward0(Op):
+    """diagonal_backward(grad, sizes, offset, dim1, dim2): zeros of `shape` with grad on the diagonal."""
+    args = ("grad_output",)
+    def forward(ctx, g, shape, offset, dim1, dim2):
+        ctx.offset, ctx.dim1, ctx.dim2 = offset, dim1, dim2
+        out = B.ns(g).zeros(shape, dtype=g.dtype)
+        diagonal_view(out, offset, dim1, dim2)[...] = g
+        return out
+    def backward(ctx, gg):
+        return (DiagonalBackward0.apply(gg, offset=ctx.offset, dim1=ctx.dim1, dim2=ctx.dim2),)
+
+
+class DiagEmbedBackward0(Op):
+    """diag_embed(self, offset, dim1, dim2): the last dim of self laid on a diagonal of new dims dim1, dim2."""
+    args = ("self",)
+    def forward(ctx, a, offset=0, dim1=-2, dim2=-1):
+        ndim = a.ndim + 1
+        d1, d2 = _dims(ndim, dim1, dim2)
+        ctx.offset, ctx.dim1, ctx.dim2 = offset, d1, d2
+        n = a.shape[-1] + abs(offset)
+        rest = list(a.shape[:-1])
+        shape = []
+        for d in range(ndim):
+            shape.append(n if d in (d1, d2) else rest.pop(0))
+        out = B.ns(a).zeros(tuple(shape), dtype=a.dtype)
+        diagonal_view(out, offset, d1, d2)[...] = a
+        return out
+    def backward(ctx, g):
+        return (DiagonalBackward0.apply(g, offset=ctx.offset, dim1=ctx.dim1, dim2=ctx.dim2),)
+
+
+def diagonal(input, offset=0, dim1=0, dim2=1):
+    d1, d2 = _dims(input.ndim, dim1, dim2)
+    return _view(DiagonalBackward0, input, offset=offset, dim1=d1, dim2=d2)
+
+
+def diag_embed(input, offset=0, dim1=-2, dim2=-1):
+    return DiagEmbedBackward0.apply(input, offset=offset, dim1=dim1, dim2=dim2)
+
+
+def diag(input, diagonal=0):
+    """A vector to the matrix with it on diagonal `diagonal`; a matrix to (a copy of) that diagonal."""
+    if input.ndim == 1:
+        return DiagEmbedBackward0.apply(input, offset=diagonal, dim1=0, dim2=1)
+    if input.ndim == 2:
+        return DiagonalBackward0_copy.apply(input, offset=diagonal, dim1=0, dim2=1)
+    raise errors.runtime(f"diag(): Supports 1D or 2D tensors. Got {input.ndim}D",
+                         "diag() turns a vector into a diagonal matrix or takes a matrix's diagonal; for batches use "
+                         "torch.diagonal or torch.diag_embed.")
