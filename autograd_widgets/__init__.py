@@ -89,7 +89,8 @@ def numel(t):
     return t.numel()
 
 
-_SUBMODULES = ("cuda", "optim", "utils", "profiler", "backends", "testing", "distributions")  # loaded on first use
+_SUBMODULES = ("cuda", "optim", "utils", "profiler", "backends", "testing", "distributions",  # loaded on first use
+               "func")
 _WIDGETS = ("show", "GraphView", "BackwardPlayground", "JacobianExplorer", "BackwardStepper", "TrainingLoop")
 
 
@@ -104,6 +105,9 @@ def __getattr__(name):
     if name == "explain":  # the graph layer's, loaded on first use as the widgets are
         from .graph.explain import explain
         return explain
+    if name == "vmap":  # torch.vmap is torch.func.vmap
+        from .func import vmap
+        return vmap
     if name in _SUBMODULES:  # not `from . import cuda`: that asks this __getattr__ for the name again
         import importlib
         return importlib.import_module(f"{__name__}.{name}")

@@ -122,6 +122,9 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     run_backward(roots, grads, retain_graph, create_graph, inputs=inputs, accumulate=True)
 
 
+vmap_loops_running = 0  # torch.func.vmap's per-example loops now running (func/vmap.py counts them)
+
+
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, only_inputs=True,
          allow_unused=None, is_grads_batched=False, materialize_grads=False):
     """The gradients of `outputs` with respect to `inputs`, returned (no `.grad` is touched)."""
@@ -132,8 +135,8 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         raise errors.runtime("`inputs` argument to `grad()` cannot be empty.",
                              "Name the tensors whose gradients you want.")
     grads = _gradients(grad_outputs, len(outputs))
-    if retain_graph is None:
-        retain_graph = create_graph
+    if retain_graph is None:  # torch.func.vmap runs the call once per example: each needs the graph
+        retain_graph = create_graph or vmap_loops_running > 0
     if allow_unused is None:
         allow_unused = materialize_grads
     roots = _roots(outputs)
