@@ -87,7 +87,7 @@ def cross(input, other, dim=None):
 
 # name -> function(input, ...): a torch function and a Tensor method each
 FUNCTIONS = {f.__name__: f for f in (det, logdet, slogdet, inverse, pinverse, matrix_power, svd, qr, cholesky, trace,
-                                     cross, DG.diag, DG.diagonal, DG.diag_embed, X.addmm, X.addmv, X.baddbmm, X.vdot,
+                                     cross, DG.diag, DG.diagonal, DG.diag_embed, DG.diagflat, X.addmm, X.addmv, X.baddbmm, X.vdot,
                                      X.inner, X.kron)}
 # torch-level functions only
 TORCH_ONLY = {"tensordot": X.tensordot, "chain_matmul": X.chain_matmul}

@@ -30,7 +30,7 @@ FUNCTIONS = {
     "take": J.take, "msort": J.msort, "unflatten": J.unflatten, "tensor_split": J.tensor_split, "hsplit": J.hsplit,
     "vsplit": J.vsplit, "dsplit": J.dsplit, "scatter_add": IX.scatter_add, "index_add": IX.index_add,
     "index_copy": IX.index_copy, "quantile": QU.quantile, "nanquantile": QU.nanquantile,
-    "cov": IN.cov, "erfinv": SP.ErfinvBackward0.apply, "lgamma": SP.LgammaBackward0.apply,
+    "cov": IN.cov, "corrcoef": IN.corrcoef, "erfinv": SP.ErfinvBackward0.apply, "lgamma": SP.LgammaBackward0.apply,
     "digamma": SP.DigammaBackward0.apply,
 }
 IN_PLACE = ("cumprod", "atan2", "arctan2", "hypot", "lerp", "addcmul", "addcdiv", "xlogy", "deg2rad", "rad2deg",

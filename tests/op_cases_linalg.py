@@ -19,6 +19,8 @@ CASES = [
     ("diagonal",           lambda T, x: T.diagonal(x, 1) * 2,                              [(3, 4)],                   ANY),
     ("diagonal dims",      lambda T, x: x.diagonal(0, 0, 2) * 2,                           [(3, 2, 3)],                ANY),
     ("diag_embed",         lambda T, x: T.diag_embed(x, -1),                               [(2, 3)],                   ANY),
+    ("diagflat",           lambda T, x: T.diagflat(x, 1),                                  [(2, 2)],                   ANY),
+    ("diagflat method",    lambda T, x: x.diagflat(),                                      [(3,)],                     ANY),
     ("addmm",              lambda T, c, a, b: T.addmm(c, a, b, beta=0.5, alpha=2),         [(2, 2), (2, 3), (3, 2)],   ANY),
     ("addmm bias",         lambda T, c, a, b: c.addmm(a, b),                               [(2,), (2, 3), (3, 2)],     ANY),
     ("addmv",              lambda T, c, a, v: T.addmv(c, a, v, alpha=3),                   [(2,), (2, 3), (3,)],       ANY),

@@ -110,6 +110,8 @@ CASES += [
     ("trapz",              lambda T, y, x: T.trapz(y, x) * y.sum(),                [(2, 5), (2, 5)],   ANY),
     ("cumulative_trapezoid", lambda T, x: T.cumulative_trapezoid(x),               [(2, 5)],           ANY),
     ("cov",                lambda T, x: T.cov(x),                                  [(3, 5)],           ANY),
+    ("corrcoef",           lambda T, x: T.corrcoef(x),                             [(3, 5)],           ANY),
+    ("corrcoef method",    lambda T, x: x.corrcoef(),                              [(2, 6)],           ANY),
     ("cov weights",        lambda T, x: x.cov(correction=0, aweights=T.tensor([1., 2, 1, 3], dtype=T.float64, device=x.device)),
                                                                                    [(2, 4)],           ANY),
 ]

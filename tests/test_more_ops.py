@@ -388,3 +388,18 @@ def test_tutorial_lines_run():
     """tensors_deeper_tutorial's bitwise line, as learners run it."""
     b, c = aw.tensor([1, 5, 11]), aw.tensor([2, 7, 10])
     assert repr(aw.bitwise_xor(b, c)) == "tensor([3, 2, 1])"
+
+
+def test_corrcoef_edges_as_pytorch():
+    """One variable gives c / c (1, or nan for a constant); a constant row gives nan; 3-D is refused."""
+    def outcome(T, program):
+        try:
+            return program(T).tolist()
+        except RuntimeError as e:
+            return str(e).split("\n")[0]
+    programs = [lambda T: T.corrcoef(T.tensor([1., 2., 4.])), lambda T: T.corrcoef(T.tensor([2., 2., 2.])),
+                lambda T: T.corrcoef(T.tensor([[1., 2., 3.], [5., 5., 5.]])), lambda T: T.corrcoef(T.ones(2, 2, 2)),
+                lambda T: T.diagflat(T.tensor([[1., 2.], [3., 4.]]), -2)]
+    for program in programs:
+        ours, theirs = outcome(aw, program), outcome(torch, program)
+        assert str(ours) == str(theirs)  # str: nan == nan

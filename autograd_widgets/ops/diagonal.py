@@ -2,6 +2,7 @@
 from .. import backend as B
 from .. import errors
 from ..node import Op
+from . import shape as S
 from .shape import _view
 
 
@@ -78,6 +79,11 @@ def diagonal(input, offset=0, dim1=0, dim2=1):
 
 def diag_embed(input, offset=0, dim1=-2, dim2=-1):
     return DiagEmbedBackward0.apply(input, offset=offset, dim1=dim1, dim2=dim2)
+
+
+def diagflat(input, offset=0):
+    """input's elements, flattened, on diagonal `offset` of a square matrix (PyTorch: a view, then diag_embed)."""
+    return DiagEmbedBackward0.apply(S.view(input.contiguous(), -1), offset=offset, dim1=0, dim2=1)
 
 
 def diag(input, diagonal=0):

@@ -77,3 +77,18 @@ def cov(input, *, correction=1, fweights=None, aweights=None):
     centred = x - S.unsqueeze(avg, 1)
     c = L.mm(centred, S.t_(centred * w if w is not None else centred))
     return S.squeeze(c / norm)
+
+
+def corrcoef(input):
+    """Pearson's correlation coefficients of input's rows: cov divided by each pair's standard deviations,
+    clipped to [-1, 1] (as PyTorch's Correlation.cpp composes it, so the same nodes are recorded)."""
+    if input.ndim > 2:
+        raise errors.runtime(f"corrcoef(): expected input to have two or fewer dimensions but got an input with "
+                             f"{input.ndim} dimensions", "Rows are variables, columns observations.")
+    c = cov(input)
+    if c.ndim == 0:  # one variable: 1, or nan where its variance is nan, inf or 0
+        return c / c
+    stddev = c.diagonal().sqrt()
+    c = c / S.view(stddev, -1, 1)
+    c = c / S.view(stddev, 1, -1)
+    return c.clip(-1, 1)
