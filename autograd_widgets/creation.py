@@ -225,7 +225,7 @@ def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False
     values = xp.arange(*vals, dtype=B.float64 if dtype.is_floating_point else None)
     if values.dtype.kind == "f" and dtype.array_dtype.itemsize >= 4:  # PyTorch's rounding (ranges.py)
         values = xp.asarray(B.quietly(ranges.arange_values, *map(float, vals[::2]), values.size, dtype.array_dtype,
-                                      threads.get()))
+                                      threads.get_num_threads()))
     return _finish(B.quietly(values.astype, dtype.array_dtype), requires_grad)  # past float32's range: inf, silently
 
 

@@ -7,7 +7,6 @@ linspace differ from PyTorch's in the last bit for most inputs (and a learner se
 pi/2 prints -3.5763e-07 in PyTorch). Arrays here are host arrays; creation.py moves them to a device.
 """
 import math
-import os
 
 from . import backend as B
 from . import errors
@@ -102,10 +101,3 @@ def _linspace(start, end, steps, dt):
     values = H.where(up, _fma(step, k, first, work, exact), _fma(-step, k, last, work, exact))
     return values.astype(dt)
 
-
-def default_threads() -> int:
-    """PyTorch's default intra-op thread count: the CPUs this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        return os.cpu_count() or 1

@@ -3,8 +3,18 @@
 The count is kept for what depends on it in PyTorch's results (how arange splits its values among threads,
 ranges.py); NumPy's own BLAS threads are left as they are.
 """
+import os
+
 from . import errors
-from .ranges import default_threads
+
+
+def default_threads() -> int:
+    """PyTorch's default intra-op thread count: the CPUs this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
 
 _intra = [default_threads()]
 _interop = [default_threads()]
@@ -18,10 +28,6 @@ def _count(name: str, n) -> int:
     if n <= 0:
         raise errors.runtime(f"{name} expects a positive integer", "At least one thread must do the work.")
     return n
-
-
-def get() -> int:
-    return _intra[0]
 
 
 def get_num_threads() -> int:
