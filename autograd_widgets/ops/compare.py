@@ -4,7 +4,7 @@ from .. import errors
 from ..dtypes import scalar_name
 from ..node import as_array
 from ..tensor import Tensor
-from .pointwise import MaximumBackward0, MinimumBackward0, promote
+from .pointwise import _NUMBERS, MaximumBackward0, MinimumBackward0, promote
 
 
 def _data(x):
@@ -15,7 +15,6 @@ def _data(x):
     return x.item() if isinstance(x, B.generic_scalar) else x
 
 
-_NUMBERS = {int, float, bool}
 
 
 def _comparison(name, op):

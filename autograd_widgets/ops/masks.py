@@ -5,6 +5,7 @@ from .. import dtypes, errors, scalars
 from ..node import Op
 from ..tensor import Tensor
 from ..size_args import described, sizes
+from .pointwise import _NUMBERS
 from .shape import sum_to
 
 
@@ -194,7 +195,6 @@ def _index_fill(input, dim, index, value, name, leading):
     return IndexFillBackward0.apply(input, dim=dim, index=positions, value=number)
 
 
-_NUMBERS = {int, float, bool}
 
 
 def _no_overload(name, leading, dim, index, value):
