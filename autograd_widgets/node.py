@@ -424,8 +424,8 @@ class AccumulateGrad(Node):
         if old is None:
             if create_graph:
                 var._grad = _copy_grad(grad)
-            elif owned:
-                var._grad = grad
+            elif owned:  # PyTorch stores grad.detach(): a view's own tensor, not a view of a gradient nobody holds
+                var._grad = grad if grad._base is None else Tensor._make(grad._data)
             else:
                 var._grad = Tensor._make(grad._data.copy())
         elif create_graph or GradMode.enabled:

@@ -249,3 +249,30 @@ def transpose_used_twice(T):
                          ids=lambda p: p.__name__)
 def test_a_view_node_passes_ownership_on_only_as_pytorch_would_share(program):
     assert program(aw) == program(torch)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
+def test_a_leafs_grad_is_never_a_view_as_in_pytorch(case):
+    """PyTorch's AccumulateGrad keeps `grad.detach()`, so `.grad` is no view even where the gradient arrived as
+    one (a broadcast bias's reshaped sum, a transposed product); autograd.grad returns what arrived."""
+    _, fn, _, _ = case
+    views = {}
+    for T in (aw, torch):
+        leaves = [make(T, a) for a in arrays(case)]
+        out = fn(T, *leaves)
+        v = make(T, np.random.default_rng(3).standard_normal(tuple(out.shape)), requires_grad=False)
+        out.backward(v)
+        views[T.__name__] = [leaf.grad._is_view() for leaf in leaves if leaf.grad is not None]
+    assert views["autograd_widgets"] == views["torch"]
+    assert not any(views["torch"])
+
+
+def test_linear_and_bias_grads_are_no_views_but_autograd_grad_keeps_the_view():
+    def program(T):
+        T.manual_seed(0)
+        lin = T.nn.Linear(4, 3)
+        lin(T.randn(5, 4)).tanh().sum().backward()
+        b = T.randn(3, requires_grad=True)
+        g, = T.autograd.grad((T.randn(2, 3) * b).sum(), b)
+        return lin.weight.grad._is_view(), lin.bias.grad._is_view(), lin.weight.grad.stride(), g._is_view()
+    assert program(aw) == program(torch) == (False, False, (4, 1), True)

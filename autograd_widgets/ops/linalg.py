@@ -7,7 +7,7 @@ from ..dtypes import scalar_name
 from ..node import Op
 from ..tensor import Tensor
 from .pointwise import CloneBackward0, promote
-from .shape import SqueezeBackward4, UnsafeViewBackward0, reshape, squeeze, transpose, unsqueeze
+from .shape import SqueezeBackward4, TBackward0, UnsafeViewBackward0, _view, reshape, squeeze, transpose, unsqueeze
 
 
 _CPP_NAME = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int", "int32": "int",
@@ -69,9 +69,19 @@ class MmBackward0(Op):
 def mm_grads(ctx, g, a, b, need):
     """PyTorch's mm_mat1_backward and mm_mat2_backward: a column-major input gets its gradient column-major too."""
     col_a, col_b = ctx.column_major
-    ga = (b.mm(g.t()).t() if col_a else g.mm(b.t())) if need[0] else None
-    gb = (g.t().mm(a).t() if col_b else a.t().mm(g)) if need[1] else None
+    ga = (_t(_mm(b, _t(g))) if col_a else _mm(g, _t(b))) if need[0] else None
+    gb = (_t(_mm(_t(g), a)) if col_b else _mm(_t(a), g)) if need[1] else None
     return ga, gb
+
+
+def _t(x):
+    """x.t() for a matrix x (the method's rank check and keyword handling cost more than the view)."""
+    return _view(TBackward0, x)
+
+
+def _mm(a, b):
+    """a.mm(b) for matrices a, b (the op's node, without the function's operand checks)."""
+    return MmBackward0.apply(a, b)
 
 
 class MvBackward0(Op):
@@ -175,7 +185,7 @@ def matmul(a, b):
         out._ver = 1  # and, as an in-place op, it counts as a version
         return out
     if da == 2 and db == 2:
-        return mm(a, b)
+        return MmBackward0.apply(a, b)  # mm's operand checks are those above
     if _should_fold(a, b):
         return _folded(a, b)
     if da == 3 and db == 3 and a.shape[0] != b.shape[0]:  # a batch of one that needs grad: drop it

@@ -37,13 +37,14 @@ def mark_view(out, base, step, nograd):
 
 
 def _reshape_array(a, shape):
-    if sum(1 for s in shape if s == -1) > 1:
-        raise errors.runtime("only one dimension can be inferred",
-                             "At most one size may be -1 (meaning 'whatever makes the element count fit').")
-    if not a.size and -1 in shape and 0 in shape:
-        raise errors.runtime(f"cannot reshape tensor of 0 elements into shape {list(shape)} because the unspecified "
-                             "dimension size -1 can be any value and is ambiguous",
-                             "With 0 elements any size fits the -1; give every size explicitly.")
+    if -1 in shape:
+        if shape.count(-1) > 1:
+            raise errors.runtime("only one dimension can be inferred",
+                                 "At most one size may be -1 (meaning 'whatever makes the element count fit').")
+        if not a.size and 0 in shape:
+            raise errors.runtime(f"cannot reshape tensor of 0 elements into shape {list(shape)} because the "
+                                 "unspecified dimension size -1 can be any value and is ambiguous",
+                                 "With 0 elements any size fits the -1; give every size explicitly.")
     try:
         return a.reshape(shape)
     except ValueError:
@@ -213,22 +214,27 @@ class CatBackward0(Op):
         return _as_inputs(ctx, out)
 
 
+_LEADING = tuple(tuple(range(k)) for k in range(8))
+
+
 def sum_to(g, shape):
     """g summed over the dimensions along which `shape` was broadcast to g's shape."""
     shape = tuple(shape)
-    if g.shape == shape:
+    a = g._data
+    if a.shape == shape:
         return g
     if not shape:  # as PyTorch's sum_to: one SumBackward0 for a 0-d target
         return g.sum()
-    lead = g.ndim - len(shape)
-    dims = tuple(range(lead)) + tuple(lead + i for i, s in enumerate(shape) if s == 1 and g.shape[lead + i] != 1)
+    lead = a.ndim - len(shape)
+    dims = _LEADING[lead] if lead < 8 else tuple(range(lead))
+    if a.shape[lead:] != shape:  # (a bias's gradient: only leading dims to sum)
+        dims += tuple(lead + i for i, s in enumerate(shape) if s == 1 and a.shape[lead + i] != 1)
     if dims:
-        a = g._data
         if GradMode.enabled or a.dtype.kind != "f":
             g = g.sum(dims, keepdim=True)
         else:  # no graph to record (a backward without create_graph): SumBackward1's arithmetic, without the op
             g = Tensor._make(B.sum_axes(a, dims, True, a.dtype))
-    return g.view(shape) if lead else g
+    return _view(ViewBackward0, g, shape=shape) if lead else g  # g.view(shape): g is contiguous, shape fits
 
 
 def expandable(shape, to):
