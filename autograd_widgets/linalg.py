@@ -32,35 +32,16 @@ def __getattr__(name):
     raise errors.not_supported(f"torch.linalg.{name}")
 
 
-class _NamedResult(tuple):
-    """A torch.return_types tuple: its fields by name, printed one per line as PyTorch prints them."""
-    _fields = ()
-
-    def __new__(cls, *values):
-        return tuple.__new__(cls, values)
-
-    def __repr__(self):
-        body = ",\n".join(f"{f}={v!r}" for f, v in zip(self._fields, self))
-        return f"torch.return_types.{type(self).__name__}(\n{body})"
-
-
-def _result_type(name, fields):
-    t = type(name, (_NamedResult,), {"_fields": fields, "__module__": "torch.return_types",
-                                     **{f: property(lambda self, i=i: self[i]) for i, f in enumerate(fields)}})
-    setattr(R.return_types, name, t)
-    return t
-
-
-linalg_svd = _result_type("linalg_svd", ("U", "S", "Vh"))
-svd_result = _result_type("svd", ("U", "S", "V"))
-linalg_slogdet = _result_type("linalg_slogdet", ("sign", "logabsdet"))
-slogdet_result = _result_type("slogdet", ("sign", "logabsdet"))
-linalg_eigh = _result_type("linalg_eigh", ("eigenvalues", "eigenvectors"))
-linalg_qr = _result_type("linalg_qr", ("Q", "R"))
-qr_result = _result_type("qr", ("Q", "R"))
-linalg_inv_ex = _result_type("linalg_inv_ex", ("inverse", "info"))
-linalg_cholesky_ex = _result_type("linalg_cholesky_ex", ("L", "info"))
-linalg_lstsq = _result_type("linalg_lstsq", ("solution", "residuals", "rank", "singular_values"))
+linalg_svd = R.result_type("linalg_svd", ("U", "S", "Vh"))
+svd_result = R.result_type("svd", ("U", "S", "V"))
+linalg_slogdet = R.result_type("linalg_slogdet", ("sign", "logabsdet"))
+slogdet_result = R.result_type("slogdet", ("sign", "logabsdet"))
+linalg_eigh = R.result_type("linalg_eigh", ("eigenvalues", "eigenvectors"))
+linalg_qr = R.result_type("linalg_qr", ("Q", "R"))
+qr_result = R.result_type("qr", ("Q", "R"))
+linalg_inv_ex = R.result_type("linalg_inv_ex", ("inverse", "info"))
+linalg_cholesky_ex = R.result_type("linalg_cholesky_ex", ("L", "info"))
+linalg_lstsq = R.result_type("linalg_lstsq", ("solution", "residuals", "rank", "singular_values"))
 
 
 def _tensor(name, x, param="A"):

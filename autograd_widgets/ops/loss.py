@@ -7,6 +7,7 @@ cross_entropy is log_softmax then nll_loss, and label smoothing and class-probab
 add the same sums, products and masks. PyTorch's signatures and argument checks are in ../nn/loss_functions.py.
 """
 from .. import backend as B
+from ..cascade_sum import sum_as_pytorch
 from ..node import Op, as_array
 from ..tensor import Tensor
 from .pointwise import (AddBackward1, DivBackward1, MaskedFillBackward0, MulBackward1, XlogyBackward0, promote,
@@ -18,7 +19,13 @@ REDUCTIONS = {"none": NONE, "mean": MEAN, "sum": SUM}
 
 
 def _reduce(a, reduction):
-    return a.mean() if reduction == MEAN else a.sum() if reduction == SUM else a
+    """PyTorch's apply_loss_reduction of array or tensor `a`: the mean is the sum divided by the count."""
+    if isinstance(a, Tensor):
+        return a.mean() if reduction == MEAN else a.sum() if reduction == SUM else a
+    if reduction == NONE:
+        return a
+    total = sum_as_pytorch(a, None)
+    return total / a.size if reduction == MEAN else total
 
 
 def _const(a):

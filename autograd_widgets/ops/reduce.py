@@ -3,6 +3,7 @@ import warnings
 
 from .. import backend as B
 from .. import errors
+from ..cascade_sum import sum_as_pytorch
 from ..dtypes import scalar_name
 from ..node import Op
 from ..tensor import Tensor
@@ -40,7 +41,7 @@ class SumBackward0(Op):
     args = ("self",)
     def forward(ctx, a):
         ctx.self_sym_sizes = a.shape
-        return B.sum_axes(a, None, dtype=_sum_dtype(a))
+        return sum_as_pytorch(a, None, dtype=_sum_dtype(a))
     def backward(ctx, g):
         return (g.expand(ctx.self_sym_sizes),)
 
@@ -49,16 +50,29 @@ class SumBackward1(Op):
     args = ("self",)
     def forward(ctx, a, dim, keepdim):
         ctx.self_sym_sizes, ctx.dim, ctx.keepdim = a.shape, _dims(dim, a.ndim), keepdim
-        return B.sum_axes(a, ctx.dim, keepdim, _sum_dtype(a))
+        return sum_as_pytorch(a, ctx.dim, keepdim, _sum_dtype(a))
     def backward(ctx, g):
         return (_unreduce(g, ctx.self_sym_sizes, ctx.dim, ctx.keepdim),)
+
+
+# The engine's own sums (a broadcast input's gradient summed back to its shape, ops/shape.py's sum_to) add
+# as NumPy adds, pairwise: faster than PyTorch's order, and their last bits differ from PyTorch's anyway
+# wherever a matrix product (another BLAS) feeds them. One class for both ways of running it, so a backward
+# with create_graph (this node recorded, under PyTorch's name) gives the same bits as one without.
+def _engine_forward(ctx, a, dim, keepdim):
+    ctx.self_sym_sizes, ctx.dim, ctx.keepdim = a.shape, _dims(dim, a.ndim), keepdim
+    return B.sum_axes(a, ctx.dim, keepdim, _sum_dtype(a))
+
+
+EngineSumBackward1 = type("SumBackward1", (SumBackward1,), {"forward": _engine_forward, "__module__": __name__,
+                                                           "__doc__": "SumBackward1, adding as NumPy adds"})
 
 
 class MeanBackward0(Op):
     args = ("self",)
     def forward(ctx, a):
         ctx.self_sym_sizes = a.shape
-        return a.sum() / a.size  # not a.mean(): NumPy warns on an empty tensor, PyTorch gives nan silently
+        return sum_as_pytorch(a, None) / a.size  # not a.mean(): NumPy warns on an empty tensor, PyTorch gives nan
     def backward(ctx, g):
         n = max(1, _numel(ctx.self_sym_sizes))
         return (DivBackward1.apply(g.expand(ctx.self_sym_sizes), other=n),)  # by a number, as PyTorch's formula
@@ -69,7 +83,7 @@ class MeanBackward1(Op):
     def forward(ctx, a, dim, keepdim):
         ctx.self_sym_sizes, ctx.dim, ctx.keepdim = a.shape, _dims(dim, a.ndim), keepdim
         n = _numel([a.shape[d] for d in ctx.dim])
-        return a.sum(axis=ctx.dim, keepdims=keepdim) / n  # as MeanBackward0: no warning when n == 0
+        return sum_as_pytorch(a, ctx.dim, keepdim) / n  # as MeanBackward0: no warning when n == 0
     def backward(ctx, g):
         n = 1
         for d in ctx.dim:
@@ -151,6 +165,29 @@ class _ReturnTypes:
 
 
 return_types = _ReturnTypes()
+
+
+class NamedResult(tuple):
+    """A torch.return_types tuple: its fields by name, printed one per line as PyTorch prints them."""
+    _fields = ()
+
+    def __new__(cls, *values):
+        return tuple.__new__(cls, values)
+
+    def __repr__(self):
+        body = ",\n".join(f"{f}={v!r}" for f, v in zip(self._fields, self))
+        return f"torch.return_types.{type(self).__name__}(\n{body})"
+
+
+def result_type(name, fields):
+    """A new torch.return_types.<name> with these fields (also set as an attribute of `return_types`)."""
+    t = type(name, (NamedResult,), {"_fields": fields, "__module__": "torch.return_types",
+                                    **{f: property(lambda self, i=i: self[i]) for i, f in enumerate(fields)}})
+    setattr(return_types, name, t)
+    return t
+
+
+result_type("histogram", ("hist", "bin_edges"))
 
 
 def extreme(t, which, dim=None, keepdim=False):

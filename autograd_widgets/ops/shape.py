@@ -231,8 +231,9 @@ def sum_to(g, shape):
         dims += tuple(lead + i for i, s in enumerate(shape) if s == 1 and a.shape[lead + i] != 1)
     if dims:
         if GradMode.enabled or a.dtype.kind != "f":
-            g = g.sum(dims, keepdim=True)
-        else:  # no graph to record (a backward without create_graph): SumBackward1's arithmetic, without the op
+            from .reduce import EngineSumBackward1
+            g = EngineSumBackward1.apply(g, dim=dims, keepdim=True)
+        else:  # no graph to record (a backward without create_graph): the same arithmetic, without the op
             g = Tensor._make(B.sum_axes(a, dims, True, a.dtype))
     return _view(ViewBackward0, g, shape=shape) if lead else g  # g.view(shape): g is contiguous, shape fits
 
