@@ -11,6 +11,7 @@ from . import methods as _methods  # noqa: F401  (binds the op methods onto Tens
 from .node import entry_point as _entry_point
 from . import transfer as _transfer  # noqa: F401
 from .size import Size
+from .storage import TypedStorage, UntypedStorage
 from .device import device
 from .dtypes import float32, float64, float16, int64, int32, int16, int8, uint8, bool  # noqa: A004
 from .dtypes import get_default_dtype, set_default_dtype

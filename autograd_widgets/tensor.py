@@ -8,6 +8,8 @@ from .naming import TorchClass, visible
 from .grad_mode import GradMode, no_grad
 from .size import Size
 
+_FLOAT_WARNED = [False]  # float() of a tensor that requires grad warns once per process, as PyTorch
+
 
 class Tensor(metaclass=TorchClass):
     """A multi-dimensional array that can record the ops applied to it, as `torch.Tensor` does.
@@ -144,6 +146,16 @@ class Tensor(metaclass=TorchClass):
     def data_ptr(self):
         """The address of the first element: equal for tensors that share memory from the same place."""
         return int(B.address_of(self._data))
+
+    def storage(self):
+        """The memory block this tensor and its views share, as elements (PyTorch's deprecated TypedStorage)."""
+        from .storage import typed_storage_of
+        return typed_storage_of(self)
+
+    def untyped_storage(self):
+        """The same block, as bytes."""
+        from .storage import untyped_storage_of
+        return untyped_storage_of(self)
 
     def get_device(self):
         """-1 on the CPU, else the GPU's index (0)."""
@@ -347,6 +359,10 @@ class Tensor(metaclass=TorchClass):
         return self.item()
 
     def __float__(self):
+        if self._rg and not _FLOAT_WARNED[0]:  # PyTorch's TORCH_WARN_ONCE: the first float() of such a tensor
+            _FLOAT_WARNED[0] = True
+            warnings.warn("Converting a tensor with requires_grad=True to a scalar may lead to unexpected behavior.\n"
+                          "Consider using tensor.detach() first.", UserWarning, stacklevel=2)
         return float(self._scalar())
 
     def __int__(self):

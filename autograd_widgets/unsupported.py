@@ -1,5 +1,5 @@
 """Names of PyTorch this package lacks say so: `import autograd_widgets.fft` (not 'No module named'), and
-`tensor.unfold` (not "'Tensor' object has no attribute")."""
+`tensor.stft` (not "'Tensor' object has no attribute")."""
 import importlib.abc
 import sys
 
@@ -36,7 +36,7 @@ class _Unsupported:
         self.name = name
 
     def __get__(self, obj, owner=None):
-        if obj is None:  # as before: the class has no such attribute (hasattr(Tensor, "unfold") is False)
+        if obj is None:  # as before: the class has no such attribute (hasattr(Tensor, "stft") is False)
             raise AttributeError(f"type object '{owner.__name__}' has no attribute '{self.name}'")
         raise errors.not_supported(f"Tensor.{self.name}")
 

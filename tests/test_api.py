@@ -169,3 +169,27 @@ def test_tensor_and_parameter_types_print_as_pytorchs():
         texts.append([str(type(T.ones(2))), str(type(T.nn.Parameter(T.ones(1)))), str(T.Tensor),
                       str(Mine).replace(".Mine", "")])
     assert texts[0] == texts[1]
+
+
+def test_float_of_a_tensor_that_requires_grad_warns_once_per_process_as_pytorch():
+    """PyTorch 2.x warns (once: TORCH_WARN_ONCE) when float() -- and so '%.2f' % t -- reads a tensor that
+    requires grad; item(), int() and format() stay silent."""
+    import subprocess
+    import sys
+    code = ("import warnings, {m} as T\n"
+            "warnings.simplefilter('always')\n"
+            "x = T.tensor(2.5, requires_grad=True) * 1\n"
+            "for f in (lambda: x.item(), lambda: int(x), lambda: f'{{x:.2f}}', lambda: '%.2f' % x, lambda: float(x)):\n"
+            "    with warnings.catch_warnings(record=True) as w:\n"
+            "        warnings.simplefilter('always')\n"
+            "        f()\n"
+            "    print([str(i.message).splitlines()[0] for i in w])\n")
+    import importlib.util
+    outs = []
+    for module in ("autograd_widgets", "torch")[:2 if importlib.util.find_spec("torch") else 1]:
+        outs.append(subprocess.run([sys.executable, "-c", code.format(m=module)], capture_output=True, text=True,
+                                   check=True).stdout)
+    assert outs[0].splitlines()[3] == "['Converting a tensor with requires_grad=True to a scalar may lead to " \
+                                      "unexpected behavior.']"
+    if len(outs) == 2:
+        assert outs[0] == outs[1]

@@ -80,3 +80,38 @@ def test_matrix_transposes_as_pytorch(prop, shape):
             return str(e).split("\n")[0]
         return y.tolist(), y.stride(), type(y.grad_fn).__name__
     assert attempt(aw) == attempt(torch)
+
+
+def _storage_facts(T, make):
+    import warnings
+    t = make(T)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        s = t.storage()
+    u = t.untyped_storage()
+    return (str(s), len(s), s.size(), str(s.dtype), s.element_size(), s.tolist(), u.nbytes(), len(u),
+            s.data_ptr() == u.data_ptr(), t.storage_offset())
+
+
+@pytest.mark.parametrize("name", list(LAYOUTS))
+def test_storage_lists_the_shared_block_as_pytorch_prints_it(name):
+    """"Building makemore" prints a.storage() to show that view() moves no memory."""
+    make = LAYOUTS[name]
+    assert _storage_facts(aw, make) == _storage_facts(torch, lambda T: make(T))
+
+
+def test_storage_is_shared_by_views_and_written_through():
+    for T in (aw, torch):
+        a = T.arange(18.0)
+        v = a.view(3, 3, 2)[1:]
+        assert v.untyped_storage().data_ptr() == a.untyped_storage().data_ptr()
+        assert v.untyped_storage().nbytes() == 18 * 4
+    e = aw.tensor([1.0, 2.0, 3.0])
+    e.untyped_storage()  # no warning for the untyped one
+    with pytest.warns(UserWarning, match="TypedStorage is deprecated"):
+        import autograd_widgets.storage as S
+        S._warned[0] = False
+        s = e.storage()
+    s[1] = 7.0
+    assert e.tolist() == [1.0, 7.0, 3.0]
+    assert isinstance(s, aw.TypedStorage) and isinstance(e.untyped_storage(), aw.UntypedStorage)

@@ -214,6 +214,11 @@ def slice_backward(grad, sizes, dim, start, end, step):
     return index_backward(grad, sizes, tuple(places))
 
 
+def unfold_backward(grad, sizes, dim, size, step):
+    """zeros(sizes) with each window's grad added back where the window was taken (overlaps add up)."""
+    return _tensor(grad, windows_added(_zeros(grad, sizes), _host(grad), dim, size, step))
+
+
 def take_slice(t, dim, start, end, step):
     """t[..., start:end:step, ...] along `dim`."""
     places = [slice(None)] * t.dim()
@@ -399,6 +404,7 @@ from .derivative_ops_more import (aminmax_backward, logcumsumexp_backward, momen
 # --- matrix functions: the core's backward formulas are written with tensor methods both libraries share
 # (ops/matrix.py, ops/decompositions.py), so the table names them rather than writing each out twice
 from ..ops.decompositions import cholesky_backward, eigh_backward, qr_backward  # noqa: E402, F401
+from ..ops.unfold import windows_added  # noqa: E402
 from ..ops.matrix import linalg_svd_backward, pinv_backward, trace_backward  # noqa: E402, F401
 
 

@@ -222,6 +222,8 @@ DERIVATIVES = {
     "SelectBackward0": {"self": "select_backward(grad, self_sym_sizes, dim, index)"},
     "SelectBackwardBackward0": {"grad_output": "grad.select(dim, index)"},
     "SliceBackward0": {"self": "slice_backward(grad, self_sym_sizes, dim, start, end, step)"},
+    "UnfoldBackward0": {"self": "unfold_backward(grad, self_sym_sizes, dimension, size, step)"},
+    "UnfoldBackwardBackward0": {"grad_in": "grad.unfold(dim, size, step)"},
     "SliceBackwardBackward0": {"grad_output": "take_slice(grad, dim, start, end, step)"},
     "IndexBackward0": {"self": "index_backward(grad, self_sym_sizes, indices)"},
     "IndexPutBackward0": {"self": "grad if accumulate else zeroed_at(grad, indices)", "values": "read_at(grad, indices)"},

@@ -118,3 +118,55 @@ def _triangle_indices(name, keep):
 
 triu_indices = _triangle_indices("triu_indices", lambda diff, offset: diff >= offset)
 tril_indices = _triangle_indices("tril_indices", lambda diff, offset: diff <= offset)
+
+
+def histogram(input, bins=100, *, range=None, weight=None, density=False):  # noqa: A002 - PyTorch's names
+    """torch.histogram: (hist, bin_edges). `bins` equal bins from the data's min to max (or over `range`), or
+    the edges given as a 1-d tensor; each bin holds its left edge, the last also its right one; values
+    outside the edges are left out. `density`: hist / (hist.sum() · bin width), so it integrates to 1."""
+    from ..cascade_sum import sum_as_pytorch
+    from ..ranges import linspace_values
+    from .reduce import return_types
+    a = input._data
+    if B.device_of(a) != "cpu":
+        raise errors.not_implemented("Could not run 'aten::histogram.bin_ct' with arguments from the 'CUDA' backend.",
+                                     "torch.histogram runs on the CPU only: call it on t.cpu().")
+    if a.dtype.kind != "f":
+        raise errors.not_implemented(f'"histogramdd" not implemented for \'{scalar_name(a.dtype)}\'',
+                                     "A histogram bins floats: convert with .float() first.")
+    xp = B.ns(a)
+    flat = a.reshape(-1)
+    if isinstance(bins, Tensor):
+        edges = bins._data
+        if edges.dtype != a.dtype:
+            raise errors.runtime(f"torch.histogram: input tensor and bins tensors should have the same dtype, but got "
+                                 f"input {scalar_name(a.dtype)} and bins {scalar_name(edges.dtype)}",
+                                 "Make the edges with the input's dtype (torch.linspace(..., dtype=x.dtype)).")
+    else:
+        lo, hi = (float(range[0]), float(range[1])) if range is not None else \
+            (float(flat.min()), float(flat.max())) if flat.size else (0.0, 1.0)
+        if not (xp.isfinite(lo) and xp.isfinite(hi)):
+            raise errors.runtime(f"torch.histogramdd: dimension 0's range [{_g(lo)}, {_g(hi)}] is not finite",
+                                 "Leave out inf and nan values, or give range=(min, max).")
+        if lo > hi:
+            raise errors.runtime(f"torch.histogramdd: min should not exceed max, but got min {_g(lo)} max {_g(hi)} "
+                                 "for dimension 0", "range is (min, max), smallest first.")
+        if lo == hi:  # as NumPy: one value spreads over [v - 0.5, v + 0.5]
+            lo, hi = lo - 0.5, hi + 0.5
+        edges = linspace_values(lo, hi, int(bins) + 1, a.dtype)
+    inside = (flat >= edges[0]) & (flat <= edges[-1])  # (nan is never inside)
+    pos = xp.minimum(xp.searchsorted(edges, flat[inside], side="right") - 1, len(edges) - 2)
+    if weight is None:
+        hist = xp.bincount(pos, minlength=len(edges) - 1).astype(a.dtype)
+    else:
+        hist = xp.zeros(len(edges) - 1, a.dtype)
+        xp.add.at(hist, pos, weight._data.reshape(-1)[inside])  # in the input's order, as the kernel adds
+    if density:
+        hist = hist / sum_as_pytorch(hist, None)
+        hist = hist / xp.diff(edges)
+    return return_types.histogram(_out(hist.astype(a.dtype, copy=False)), _out(edges))
+
+
+def _g(x: float) -> str:
+    """A double as C++'s stream prints it (6 significant digits)."""
+    return f"{x:g}"
