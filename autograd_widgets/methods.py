@@ -7,6 +7,7 @@ from .post_accumulate import register_post_accumulate_grad_hook
 from .size_args import sizes
 from .ops import compare as Q, indexing, linalg, pointwise as P, reduce as R, shape as S, split
 from .ops import shape_inplace as SI
+from .ops.diagonal import fill_diagonal_
 from .ops.unfold import unfold
 from .node import entry_point
 from .tensor import Tensor
@@ -166,6 +167,7 @@ _METHODS = {
     S.sum_to(s, sizes("sum_to_size", sh)), "view_as": lambda s, o: S.view(s, *o.shape),
     "reshape_as": lambda s, o: S.reshape(s, *o.shape), "expand_as": lambda s, o: S.expand(s, *o.shape),
     "select": indexing.select, "narrow": indexing.narrow, "__getitem__": indexing.getitem, "unfold": unfold,
+    "fill_diagonal_": fill_diagonal_,
     # dtype
     "to": to, "float": lambda s: to(s, dtypes.float32), "double": lambda s: to(s, dtypes.float64),
     "long": lambda s: to(s, dtypes.int64), "bool": lambda s: to(s, dtypes.bool),

@@ -64,6 +64,8 @@ CASES = [
     ("unfold overlapping", lambda T, x: x.unfold(1, 3, 1) * x.unfold(1, 3, 1),         [(2, 5)],           ANY),
     ("unfold patches",     lambda T, x: x.unfold(1, 2, 2).unfold(2, 2, 2),          [(3, 4, 4)],        ANY),
     ("unfold gaps",        lambda T, x: x.unfold(0, 2, 3).tanh(),                  [(8,)],             ANY),
+    ("fill_diagonal_",     lambda T, x: (x * 2).fill_diagonal_(0.5) * x,           [(3, 3)],           ANY),
+    ("fill_diagonal_ wrap", lambda T, x: (x * 1).fill_diagonal_(-1.0, wrap=True),  [(7, 2)],           ANY),
     ("roll",               lambda T, x: T.roll(x, 1, 0),                           [(3, 2)],           ANY),
     ("roll flat",          lambda T, x: x.roll(2),                                 [(2, 3)],           ANY),
     ("rot90",              lambda T, x: T.rot90(x, 1, (0, 1)),                     [(2, 3)],           ANY),

@@ -95,3 +95,26 @@ def diag(input, diagonal=0):
     raise errors.runtime(f"diag(): Supports 1D or 2D tensors. Got {input.ndim}D",
                          "diag() turns a vector into a diagonal matrix or takes a matrix's diagonal; for batches use "
                          "torch.diagonal or torch.diag_embed.")
+
+
+def fill_diagonal_(t, fill_value, wrap=False):
+    """t's main diagonal (t[i, i, ...]) set to fill_value in place, through a view of it as PyTorch writes it
+    (so the graph gets CopySlices); `wrap`: a tall matrix's diagonal starts again every width + 1 rows."""
+    if t.ndim < 2:
+        raise errors.runtime("dimensions must larger than 1", "fill_diagonal_ needs a matrix (or a cube, ...).")
+    if t.ndim > 2 and any(n != t.shape[0] for n in t.shape[1:]):
+        raise errors.runtime("all dimensions of input must be of equal length",
+                             "Past two dimensions the diagonal is t[i, i, i, ...]: every dimension must be as long.")
+    d = t
+    while d.ndim > 1:  # each diagonal() moves the diagonal last; the next takes it with the next dim
+        d = diagonal(d, 0, 0, 1)
+    d.fill_(fill_value)
+    height, width = t.shape[0], t.shape[1]
+    if wrap and t.ndim == 2 and height > width + 1:
+        step = width + 1
+        if t.is_contiguous():  # one view of the rest, every step-th element, as PyTorch's as_strided
+            S.view(t, -1)[step * width::step].fill_(fill_value)
+        else:
+            for start in range(step, height, step):
+                diagonal(t[start:], 0, 0, 1).fill_(fill_value)
+    return t
