@@ -353,8 +353,72 @@ _READ_MODULES = set()
 _STORE_ATTR, _EXTENDED_ARG = bytes([dis.opmap["STORE_ATTR"]]), dis.opmap["EXTENDED_ARG"]
 
 
+class SavedTensor:
+    """`node._raw_saved_<name>`: one saved tensor of a node, whose `register_hooks(pack_hook, unpack_hook)`
+    packs it now and unpacks it whenever the backward (or `_saved_<name>`) reads it, as a
+    saved_tensors_hooks context does for every tensor saved inside it."""
+    __slots__ = ("node", "index")
+
+    def __init__(self, node, index):
+        self.node, self.index = node, index
+
+    def register_hooks(self, pack_hook, unpack_hook):
+        if not (callable(pack_hook) and callable(unpack_hook)):
+            raise TypeError("register_hooks(): incompatible function arguments. The following argument types are "
+                            "supported:\n    1. (self: torch._C._autograd.SavedTensor, arg0: collections.abc.Callable, "
+                            "arg1: collections.abc.Callable) -> None")
+        node, i = self.node, self.index
+        if node._released:
+            raise errors.runtime(
+                "Calling register_hooks on a saved tensor after it has been freed. Saved intermediate values of the "
+                "graph are freed when you call .backward() or autograd.grad(). Specify retain_graph=True if you "
+                "need to backward through the graph a second time or if you need to access saved variables after "
+                "calling backward.", "Register the hooks before the backward that frees the graph.")
+        x = node._saved[i]
+        if type(x) is _Packed:
+            raise errors.runtime("Calling register_hooks on a saved tensor whose hooks have already been set. Hint: "
+                                 "only one pair of hooks is allowed at a time.",
+                                 "This tensor was saved inside saved_tensors_hooks, or its hooks were set before.")
+        if x is None:
+            raise errors.runtime("Calling register_hooks on a saved tensor with value None is forbidden",
+                                 "This input needs no gradient, so the node kept nothing for it.")
+        t = node._unpack(x, node._versions[i])
+        if type(x) is _OutputRef:  # PyTorch packs the node's own output as plain data (no grad_fn)
+            t = Tensor._make(t._data)
+        prev, GradMode.enabled = GradMode.enabled, False  # as PyTorch: what a pack hook computes has no graph
+        try:
+            packed = pack_hook(t)
+        finally:
+            GradMode.enabled = prev
+        autograd = None if type(x) is _OutputRef else (x._rg, x.grad_fn, x._output_nr, x._ag)
+        saved, versions = list(node._saved), list(node._versions)
+        saved[i], versions[i] = _Packed(packed, unpack_hook, autograd), 0
+        node._saved, node._versions = tuple(saved), tuple(versions)
+
+
+SavedTensor.__module__, SavedTensor.__qualname__ = "torch._C._autograd", "SavedTensor"
+
+
+class _RawSavedAttribute:
+    """`_raw_saved_<key>` on every node that saves `key`."""
+    __slots__ = ("key",)
+
+    def __init__(self, key):
+        self.key = key
+
+    def __get__(self, node, owner=None):
+        saves = () if node is None else type(node).saves
+        if self.key not in saves:
+            raise AttributeError(f"'{(owner or type(node)).__name__}' object has no attribute '_raw_saved_{self.key}'")
+        return SavedTensor(node, saves.index(self.key))  # (after the graph is freed, register_hooks says so)
+
+
 def _add_saved_attributes(cls) -> None:
-    """`_saved_<name>` for each name `cls` saves or `keeps` and each name its module stores on objects."""
+    """`_saved_<name>` for each name `cls` saves or `keeps` and each name its module stores on objects;
+    `_raw_saved_<name>` for each name it saves."""
+    for key in cls.__dict__.get("saves", ()):
+        if not key.startswith("_") and "_raw_saved_" + key not in Node.__dict__:
+            type.__setattr__(Node, "_raw_saved_" + key, _RawSavedAttribute(key))
     add_saved_attributes(cls.__dict__.get("saves", ()) + cls.__dict__.get("keeps", ()))
     if cls.__module__ not in _READ_MODULES:
         names = _stored_names(cls.__module__)
