@@ -4,7 +4,8 @@ from .. import backend as B
 from .. import errors
 from ..device import type_of
 from ..dtypes import scalar_name
-from ..node import as_array
+from ..grad_mode import GradMode
+from ..node import MultiOp, as_array
 from ..tensor import Tensor
 from .bitwise import _binary
 
@@ -123,11 +124,22 @@ tril_indices = _triangle_indices("tril_indices", lambda diff, offset: diff <= of
 def histogram(input, bins=100, *, range=None, weight=None, density=False):  # noqa: A002 - PyTorch's names
     """torch.histogram: (hist, bin_edges). `bins` equal bins from the data's min to max (or over `range`), or
     the edges given as a 1-d tensor; each bin holds its left edge, the last also its right one; values
-    outside the edges are left out. `density`: hist / (hist.sum() · bin width), so it integrates to 1."""
+    outside the edges are left out. `density`: hist / (hist.sum() · bin width), so it integrates to 1.
+    From inputs that require grad both come out of a node PyTorch calls NotImplemented (no derivative)."""
+    from .reduce import return_types
+    tensors = [t for t in (input, bins, weight) if isinstance(t, Tensor)]
+    if any(t.requires_grad for t in tensors) and GradMode.enabled:
+        hist, bin_edges = HistogramNotImplemented.apply(*tensors, bins=bins, range=range, weighted=weight is not None,
+                                                        density=density)
+    else:
+        hist, bin_edges = (_out(x) for x in _histogram(input._data, bins, range, weight, density))
+    return return_types.histogram(hist, bin_edges)
+
+
+def _histogram(a, bins, range, weight, density):  # noqa: A002 - PyTorch's names
+    """histogram's two arrays, from array `a`, `bins` (a count or edges as a tensor) and `weight` (a tensor)."""
     from ..cascade_sum import sum_as_pytorch
     from ..ranges import linspace_values
-    from .reduce import return_types
-    a = input._data
     if B.device_of(a) != "cpu":
         raise errors.not_implemented("Could not run 'aten::histogram.bin_ct' with arguments from the 'CUDA' backend.",
                                      "torch.histogram runs on the CPU only: call it on t.cpu().")
@@ -136,8 +148,8 @@ def histogram(input, bins=100, *, range=None, weight=None, density=False):  # no
                                      "A histogram bins floats: convert with .float() first.")
     xp = B.ns(a)
     flat = a.reshape(-1)
-    if isinstance(bins, Tensor):
-        edges = bins._data
+    if isinstance(bins, Tensor) or B.is_array(bins):
+        edges = bins._data if isinstance(bins, Tensor) else bins
         if edges.dtype != a.dtype:
             raise errors.runtime(f"torch.histogram: input tensor and bins tensors should have the same dtype, but got "
                                  f"input {scalar_name(a.dtype)} and bins {scalar_name(edges.dtype)}",
@@ -160,11 +172,25 @@ def histogram(input, bins=100, *, range=None, weight=None, density=False):  # no
         hist = xp.bincount(pos, minlength=len(edges) - 1).astype(a.dtype)
     else:
         hist = xp.zeros(len(edges) - 1, a.dtype)
-        xp.add.at(hist, pos, weight._data.reshape(-1)[inside])  # in the input's order, as the kernel adds
+        w = weight._data if isinstance(weight, Tensor) else weight
+        xp.add.at(hist, pos, w.reshape(-1)[inside])  # in the input's order, as the kernel adds
     if density:
         hist = hist / sum_as_pytorch(hist, None)
         hist = hist / xp.diff(edges)
-    return return_types.histogram(_out(hist.astype(a.dtype, copy=False)), _out(edges))
+    return hist.astype(a.dtype, copy=False), edges
+
+
+class HistogramNotImplemented(MultiOp):
+    """torch.histogram of inputs that require grad: PyTorch records this node, and has no derivative."""
+    def forward(ctx, a, *more, bins, range, weighted, density):  # noqa: A002 - PyTorch's names
+        edges = more[0] if len(more) > weighted else bins  # the tensors given: input, [bins], [weight]
+        return _histogram(a, edges, range, more[-1] if weighted else None, density)
+    def backward(ctx, *grads):
+        raise errors.runtime("derivative for aten::histogram is not implemented",
+                             "A histogram counts values: it has no gradient. Call it on t.detach().")
+
+
+HistogramNotImplemented.__name__ = HistogramNotImplemented.__qualname__ = "NotImplemented"
 
 
 def _g(x: float) -> str:
