@@ -21,6 +21,13 @@ _GRAIN = 32768  # at::internal::GRAIN_SIZE: below it a reduction runs on one thr
 _ILP = 4  # row_sum's accumulators (ilp_factor), and the vectors or columns multi_row_sum takes at once
 
 
+def _count(shape) -> int:
+    n = 1
+    for k in shape:
+        n *= k
+    return n
+
+
 def _seq(x: np.ndarray, axis: int) -> np.ndarray:
     """x[0] + x[1] + ... along `axis`, strictly left to right. NumPy reduces an axis in order when it is
     not the innermost one it walks (a C-ordered array with more than one element after the axis), and
@@ -29,20 +36,13 @@ def _seq(x: np.ndarray, axis: int) -> np.ndarray:
     n = x.shape[axis]
     if n <= 1:
         return x.sum(axis=axis) if n else np.zeros(x.shape[:axis] + x.shape[axis + 1:], x.dtype)
-    if x.flags.c_contiguous and _after(x.shape, axis) >= 2:
+    if x.flags.c_contiguous and _count(x.shape[axis + 1:]) >= 2:
         return np.add.reduce(x, axis=axis)
     x = np.ascontiguousarray(np.moveaxis(x, axis, 0))
-    if _after(x.shape, 0) >= 2:
+    if _count(x.shape[1:]) >= 2:
         return np.add.reduce(x, axis=0)
     column = x.reshape(n, 1)
     return np.add.reduce(np.concatenate([column, np.zeros_like(column)], axis=1), axis=0)[:1].reshape(x.shape[1:])
-
-
-def _after(shape, axis) -> int:
-    m = 1
-    for k in shape[axis + 1:]:
-        m *= k
-    return m
 
 
 def _multi_row_sum(rows: np.ndarray) -> np.ndarray:
@@ -213,13 +213,6 @@ def _unsplit(cols: int, n: int, threads: int) -> bool:
     of 128 bytes (so the groups of four vectors fall as on one thread) unless a last piece is narrower
     than a vector (then it takes the scalar path), which `cols` >= 8 per thread rules out."""
     return n < _GRAIN or threads == 1 or cols < 32 or cols >= 8 * threads
-
-
-def _count(shape) -> int:
-    n = 1
-    for k in shape:
-        n *= k
-    return n
 
 
 def _run(x, lanes):
