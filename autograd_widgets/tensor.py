@@ -342,6 +342,13 @@ class Tensor(metaclass=TorchClass):
         a = self.detach()._data
         return a if dtype is None else a.astype(dtype)
 
+    def __array_wrap__(self, array, context=None, return_scalar=False):
+        """A NumPy function's result on a tensor comes back a tensor (np.exp(t), t @ np.ones(3)), as
+        PyTorch's __array_wrap__ gives it: torch.from_numpy, bool results as uint8 (its old workaround)."""
+        if array.dtype == bool:
+            array = array.astype(B.host_dtype("uint8"))
+        return Tensor._make(B.asarray(array))
+
     def item(self):
         if self._data.size != 1:
             raise errors.runtime(f"a Tensor with {self._data.size} elements cannot be converted to Scalar",

@@ -193,3 +193,20 @@ def test_float_of_a_tensor_that_requires_grad_warns_once_per_process_as_pytorch(
                                       "unexpected behavior.']"
     if len(outs) == 2:
         assert outs[0] == outs[1]
+
+
+@pytest.mark.parametrize("expr", ["np.exp(T.ones(3))", "np.add(T.ones(3), 1)", "T.ones(3) @ np.ones(3)",
+                                  "np.greater(T.tensor([1., -1.]), 0)", "np.exp(T.tensor(1.0))",
+                                  "np.sqrt(T.arange(3))", "np.isclose(T.ones(3), 1).all()"])
+def test_numpy_functions_on_tensors_give_tensors_as_pytorchs_array_wrap(expr):
+    """NumPy hands a ufunc's result on a tensor to __array_wrap__: PyTorch's makes it a tensor again (bool
+    results as uint8)."""
+    got = eval(expr, {"np": np, "T": aw})
+    assert isinstance(got, aw.Tensor) or isinstance(got, (bool, np.bool_))
+    import importlib.util
+    if importlib.util.find_spec("torch"):
+        import torch
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)  # NumPy 2 on PyTorch's older signature
+            want = eval(expr, {"np": np, "T": torch})
+        assert repr(got) == repr(want)
