@@ -124,6 +124,18 @@ def is_array(a: object) -> bool:
     return type(a) in _NS or isinstance(a, tuple(_NS))
 
 
+def memory_root(a: Array) -> Array:
+    """The array whose memory `a` views, however many views deep (through the stand-in object NumPy's
+    broadcast_to keeps as a view's base): a tensor's storage."""
+    while True:
+        base = getattr(a, "base", None)
+        if not is_array(base):
+            base = getattr(base, "base", None)  # broadcast_to: a DummyArray holding the original
+            if not is_array(base):
+                return a
+        a = base
+
+
 def namespace(device: str = "cpu") -> ModuleType:
     """The array namespace of a device type; 'cuda' loads CuPy, raising PyTorch's error if it cannot."""
     entry = _DEVICES.get(device)

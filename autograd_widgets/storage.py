@@ -17,17 +17,6 @@ _REMOVAL = ("TypedStorage is deprecated. It will be removed in the future and Un
 _warned = [False]
 
 
-def _root(a):
-    """The array whose memory `a` views (through the stand-in object a broadcast view keeps as its base)."""
-    while True:
-        base = getattr(a, "base", None)
-        if not B.is_array(base):
-            base = getattr(base, "base", None)  # NumPy's broadcast_to: a DummyArray holding the original
-            if not B.is_array(base):
-                return a
-        a = base
-
-
 def _in_memory_order(root):
     """The root's elements as a 1-D view in the order they lie in memory."""
     host = B.to_host(root) if not isinstance(root, np.ndarray) else root
@@ -137,8 +126,8 @@ def typed_storage_of(tensor) -> TypedStorage:
     if not _warned[0]:
         _warned[0] = True
         warnings.warn(_REMOVAL, UserWarning, stacklevel=3)
-    return TypedStorage(_root(tensor._data))
+    return TypedStorage(B.memory_root(tensor._data))
 
 
 def untyped_storage_of(tensor) -> UntypedStorage:
-    return UntypedStorage(_root(tensor._data))
+    return UntypedStorage(B.memory_root(tensor._data))

@@ -138,10 +138,8 @@ class Tensor(metaclass=TorchClass):
 
     def storage_offset(self):
         """How many elements into the memory it shares with its base this tensor starts."""
-        a = root = self._data
-        while B.is_array(getattr(root, "base", None)):
-            root = root.base
-        return (B.address_of(a) - B.address_of(root)) // a.itemsize
+        a = self._data
+        return (B.address_of(a) - B.address_of(B.memory_root(a))) // a.itemsize
 
     def data_ptr(self):
         """The address of the first element: equal for tensors that share memory from the same place."""

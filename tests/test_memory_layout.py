@@ -21,6 +21,7 @@ LAYOUTS = {
     "unsqueeze": lambda T: T.ones(2, 3).unsqueeze(0),
     "None index": lambda T: T.zeros(3, 4)[:, None],
     "expand": lambda T: T.ones(3).expand(2, 3),
+    "expand of a slice": lambda T: T.arange(4.)[1:].expand(2, 3),
     "permute": lambda T: T.arange(24).reshape(2, 3, 4).permute(2, 0, 1),
     "contiguous of t": lambda T: T.ones(3, 2).t().contiguous(),
     "arithmetic on t": lambda T: T.ones(3, 2).t() * 2,
