@@ -95,17 +95,22 @@ def _pack(node_type, saved, versions, out=None):
     """`saved` with each tensor passed through the innermost pack hook (PyTorch packs at save time)."""
     pack, unpack = saved_tensors_hooks_stack[-1]
     packed, vs = list(saved), list(versions)
-    prev, GradMode.enabled = GradMode.enabled, False  # as PyTorch: what a pack hook computes has no graph
+    for i in _hook_order(node_type, len(saved)):
+        x = saved[i]
+        if type(x) is _OutputRef or isinstance(x, Tensor):  # version 0, not None: the unpack path runs
+            packed[i], vs[i] = _packed(x, out if type(x) is _OutputRef else x, pack, unpack), 0
+    return tuple(packed), tuple(vs)
+
+
+def _packed(x, seen, pack, unpack) -> "_Packed":
+    """Saved value `x` (a tensor, or an _OutputRef to the node's output) as pack hook `pack` keeps it, given
+    `seen`, the tensor the hook is shown; grad mode is off meanwhile, as in PyTorch."""
+    prev, GradMode.enabled = GradMode.enabled, False
     try:
-        for i in _hook_order(node_type, len(saved)):
-            x = saved[i]
-            if type(x) is _OutputRef:
-                packed[i], vs[i] = _Packed(pack(out), unpack, None), 0
-            elif isinstance(x, Tensor):  # version 0, not None: the unpack path runs
-                packed[i], vs[i] = _Packed(pack(x), unpack, (x._rg, x.grad_fn, x._output_nr, x._ag)), 0
+        kept = pack(seen)
     finally:
         GradMode.enabled = prev
-    return tuple(packed), tuple(vs)
+    return _Packed(kept, unpack, None if type(x) is _OutputRef else (x._rg, x.grad_fn, x._output_nr, x._ag))
 
 
 # The order PyTorch's generated nodes save (so pack and unpack hooks run) in, where it is not `saves`':
@@ -385,14 +390,8 @@ class SavedTensor:
         t = node._unpack(x, node._versions[i])
         if type(x) is _OutputRef:  # PyTorch packs the node's own output as plain data (no grad_fn)
             t = Tensor._make(t._data)
-        prev, GradMode.enabled = GradMode.enabled, False  # as PyTorch: what a pack hook computes has no graph
-        try:
-            packed = pack_hook(t)
-        finally:
-            GradMode.enabled = prev
-        autograd = None if type(x) is _OutputRef else (x._rg, x.grad_fn, x._output_nr, x._ag)
         saved, versions = list(node._saved), list(node._versions)
-        saved[i], versions[i] = _Packed(packed, unpack_hook, autograd), 0
+        saved[i], versions[i] = _packed(x, t, pack_hook, unpack_hook), 0
         node._saved, node._versions = tuple(saved), tuple(versions)
 
 
