@@ -1,13 +1,16 @@
-"""Counting and searching, with no gradient: bincount, histc, searchsorted, bucketize, unique_consecutive,
+"""Counting and searching, with no gradient: bincount, histc, histogram, searchsorted, bucketize, unique_consecutive,
 gcd, lcm, triu_indices, tril_indices."""
 from .. import backend as B
 from .. import errors
+from ..cascade_sum import sum_as_pytorch
 from ..device import type_of
 from ..dtypes import scalar_name
 from ..grad_mode import GradMode
 from ..node import MultiOp, as_array
+from ..ranges import linspace_values
 from ..tensor import Tensor
 from .bitwise import _binary
+from .reduce import return_types
 
 
 def _out(a):
@@ -126,7 +129,6 @@ def histogram(input, bins=100, *, range=None, weight=None, density=False):  # no
     the edges given as a 1-d tensor; each bin holds its left edge, the last also its right one; values
     outside the edges are left out. `density`: hist / (hist.sum() · bin width), so it integrates to 1.
     From inputs that require grad both come out of a node PyTorch calls NotImplemented (no derivative)."""
-    from .reduce import return_types
     tensors = [t for t in (input, bins, weight) if isinstance(t, Tensor)]
     if any(t.requires_grad for t in tensors) and GradMode.enabled:
         hist, bin_edges = HistogramNotImplemented.apply(*tensors, bins=bins, range=range, weighted=weight is not None,
@@ -138,8 +140,6 @@ def histogram(input, bins=100, *, range=None, weight=None, density=False):  # no
 
 def _histogram(a, bins, range, weight, density):  # noqa: A002 - PyTorch's names
     """histogram's two arrays, from array `a`, `bins` (a count or edges as a tensor) and `weight` (a tensor)."""
-    from ..cascade_sum import sum_as_pytorch
-    from ..ranges import linspace_values
     if B.device_of(a) != "cpu":
         raise errors.not_implemented("Could not run 'aten::histogram.bin_ct' with arguments from the 'CUDA' backend.",
                                      "torch.histogram runs on the CPU only: call it on t.cpu().")

@@ -7,6 +7,7 @@ from ..node import Op
 from ..size_args import sizes, view_sizes
 from ..tensor import Tensor
 from .pointwise import CloneBackward0
+from .reduce import EngineSumBackward1
 
 
 def _view(op, base, **params):
@@ -231,7 +232,6 @@ def sum_to(g, shape):
         dims += tuple(lead + i for i, s in enumerate(shape) if s == 1 and a.shape[lead + i] != 1)
     if dims:
         if GradMode.enabled or a.dtype.kind != "f":
-            from .reduce import EngineSumBackward1
             g = EngineSumBackward1.apply(g, dim=dims, keepdim=True)
         else:  # no graph to record (a backward without create_graph): the same arithmetic, without the op
             g = Tensor._make(B.sum_axes(a, dims, True, a.dtype))
