@@ -164,8 +164,8 @@ def _iterator_dims(shape, strides, reduced):
 
 def sum_as_pytorch(a, axes, keepdims=False, dtype=None):
     """`B.sum_axes`, with the float32/float64 sum of a NumPy array added in PyTorch's CPU order, so a printed
-    sum or mean has PyTorch's last digits. Backward formulas keep `B.sum_axes`: faster, and a gradient's
-    last bits differ from PyTorch's anyway wherever a matrix product (another BLAS) takes part."""
+    sum or mean has PyTorch's last digits, and a broadcast input's gradient (the engine's sum_to) the
+    bits of the same sum written by hand."""
     if dtype is None or dtype == a.dtype:
         out = sum_float(a, axes, keepdims)
         if out is not None:

@@ -198,3 +198,48 @@ def test_means_and_losses_print_pytorchs_digits(make):
         got = make(aw, aw.from_numpy(x), aw.from_numpy(y))
         assert _bits(got.numpy()) == _bits(want.numpy())
         assert repr(got.tolist()) == repr(want.tolist())
+
+
+# --- the engine's own sums: a broadcast input's gradient, summed back to its shape --------------
+@settings(max_examples=150, deadline=None)
+@given(st.data())
+def test_broadcast_gradients_have_pytorchs_bits(data):
+    """x + b with b broadcast along some dims: b.grad is PyTorch's sum_to, bit for bit, with and without
+    create_graph (the backprop-ninja lecture compares such gradients with `==`)."""
+    torch = pytest.importorskip("torch")
+    ndim = data.draw(st.integers(1, 3))
+    shape = tuple(data.draw(st.lists(st.sampled_from([1, 3, 8, 17, 32, 70]), min_size=ndim, max_size=ndim)))
+    keep = data.draw(st.lists(st.booleans(), min_size=ndim, max_size=ndim))
+    lead = data.draw(st.integers(0, ndim - 1))
+    b_shape = tuple(n if k else 1 for n, k in zip(shape, keep))[lead:]
+    dtype = data.draw(st.sampled_from([np.float32, np.float64]))
+    rng = np.random.default_rng(data.draw(st.integers(0, 2**16)))
+    x, b, g = (rng.standard_normal(s).astype(dtype) for s in (shape, b_shape, shape))
+    tb = torch.tensor(b, requires_grad=True)
+    (torch.from_numpy(x) + tb).backward(torch.from_numpy(g))
+    for create_graph in (False, True):
+        ab = aw.tensor(b, requires_grad=True)
+        (aw.from_numpy(x) + ab).backward(aw.from_numpy(g), create_graph=create_graph)
+        assert ab.grad.shape == tb.grad.shape
+        assert _bits(ab.grad.detach().numpy()) == _bits(tb.grad.numpy()), (shape, b_shape, create_graph)
+
+
+@pytest.mark.parametrize("fn", ["tanh", "sigmoid"])
+def test_fused_activation_backwards_round_as_atens(fn):
+    """tanh_backward is one fused multiply-add in ATen (1 − y² rounded once), sigmoid_backward multiplies
+    g·(1 − y)·y in that order: given the same output y (the forwards' own last bits are SLEEF's there), the
+    gradients have PyTorch's bits, small and large, near 0 and near ±1."""
+    torch = pytest.importorskip("torch")
+    from autograd_widgets.ops.pointwise import SigmoidBackwardBackward0, TanhBackwardBackward0
+    ours = {"tanh": TanhBackwardBackward0, "sigmoid": SigmoidBackwardBackward0}[fn]
+    theirs = getattr(torch.ops.aten, fn + "_backward")
+    rng = np.random.default_rng(5)
+    tiny = np.float32(1.37) * np.float32(2.0) ** -np.arange(1, 90, dtype=np.float32)
+    near_one = np.float32(1) - np.float32(2.0) ** -np.arange(1, 24, dtype=np.float32)
+    for y in [rng.uniform(-1, 1, 7), rng.uniform(-1, 1, (64, 33)), np.concatenate([tiny, -tiny, near_one, -near_one]),
+              rng.uniform(-1, 1, 100_000) * 2.0 ** -rng.integers(0, 20, 100_000)]:
+        y = np.asarray(y, np.float32)
+        g = rng.standard_normal(y.shape).astype(np.float32)
+        want = theirs(torch.from_numpy(g), torch.from_numpy(y)).numpy()
+        got = ours.apply(aw.from_numpy(g), aw.from_numpy(y)).numpy()
+        assert _bits(got) == _bits(want)

@@ -214,7 +214,7 @@ _RULES = {
     shape.SqueezeBackward0: _reshaped, shape.SqueezeBackward1: _reshaped, shape.SqueezeBackward2: _reshaped,
     shape.SqueezeBackward4: _reshaped, shape.UnsqueezeBackward0: _reshaped,
     shape.ExpandBackward0: _expanded, shape.TBackward0: _transposed, shape.TransposeBackward0: _transposed, shape.PermuteBackward0: _permuted,
-    reduce.SumBackward0: _summed, reduce.SumBackward1: _summed_dims, reduce.EngineSumBackward1: _summed_dims,
+    reduce.SumBackward0: _summed, reduce.SumBackward1: _summed_dims,
     reduce.MeanBackward0: _mean,
     linalg.MvBackward0: _mv, linalg.MmBackward0: _mm, linalg.DotBackward0: _dot,
     pointwise.PowBackward0: _pow,

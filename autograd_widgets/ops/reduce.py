@@ -55,19 +55,6 @@ class SumBackward1(Op):
         return (_unreduce(g, ctx.self_sym_sizes, ctx.dim, ctx.keepdim),)
 
 
-# The engine's own sums (a broadcast input's gradient summed back to its shape, ops/shape.py's sum_to) add
-# as NumPy adds, pairwise: faster than PyTorch's order, and their last bits differ from PyTorch's anyway
-# wherever a matrix product (another BLAS) feeds them. One class for both ways of running it, so a backward
-# with create_graph (this node recorded, under PyTorch's name) gives the same bits as one without.
-def _engine_forward(ctx, a, dim, keepdim):
-    ctx.self_sym_sizes, ctx.dim, ctx.keepdim = a.shape, _dims(dim, a.ndim), keepdim
-    return B.sum_axes(a, ctx.dim, keepdim, _sum_dtype(a))
-
-
-EngineSumBackward1 = type("SumBackward1", (SumBackward1,), {"forward": _engine_forward, "__module__": __name__,
-                                                           "__doc__": "SumBackward1, adding as NumPy adds"})
-
-
 class MeanBackward0(Op):
     args = ("self",)
     def forward(ctx, a):

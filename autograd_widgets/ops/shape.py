@@ -2,12 +2,13 @@
 from .. import backend as B
 from .. import dtypes
 from .. import errors
+from ..cascade_sum import sum_as_pytorch
 from ..grad_mode import GradMode
 from ..node import Op
 from ..size_args import sizes, view_sizes
 from ..tensor import Tensor
 from .pointwise import CloneBackward0
-from .reduce import EngineSumBackward1
+from .reduce import SumBackward1
 
 
 def _view(op, base, **params):
@@ -219,7 +220,8 @@ _LEADING = tuple(tuple(range(k)) for k in range(8))
 
 
 def sum_to(g, shape):
-    """g summed over the dimensions along which `shape` was broadcast to g's shape."""
+    """g summed over the dimensions along which `shape` was broadcast to g's shape: at::sum_to, adding in
+    PyTorch's order (a hand-written bias gradient `dh.sum(0)` equals `b.grad` bit for bit, as there)."""
     shape = tuple(shape)
     a = g._data
     if a.shape == shape:
@@ -232,9 +234,9 @@ def sum_to(g, shape):
         dims += tuple(lead + i for i, s in enumerate(shape) if s == 1 and a.shape[lead + i] != 1)
     if dims:
         if GradMode.enabled or a.dtype.kind != "f":
-            g = EngineSumBackward1.apply(g, dim=dims, keepdim=True)
+            g = SumBackward1.apply(g, dim=dims, keepdim=True)
         else:  # no graph to record (a backward without create_graph): the same arithmetic, without the op
-            g = Tensor._make(B.sum_axes(a, dims, True, a.dtype))
+            g = Tensor._make(sum_as_pytorch(a, dims, True, a.dtype))
     return _view(ViewBackward0, g, shape=shape) if lead else g  # g.view(shape): g is contiguous, shape fits
 
 
