@@ -62,3 +62,25 @@ def fma64(a, b, c):
     uh, ul = _two_product(a, b)
     th, tl = _two_sum(c, uh)
     return th + _sum_to_odd(tl, ul)
+
+
+def one_minus_square(y):
+    """1 − y·y rounded once, as ATen's tanh_backward computes it (a fused multiply-add), for float32 host
+    arrays; other arrays as their library computes it (two roundings: float64 keeps its last bit).
+
+    y·y is exact in float64, and 1 − y·y too where |y| >= 2**-3, so one rounding to float32 is the fused
+    result. Below that the double's rounding can only mislead the float32 one onto a float32 midpoint;
+    those few elements (where 1 − y·y lies in (1 − 2**-6, 1], spaced 2**-24) are rounded from y·y directly."""
+    if type(y) is not H.ndarray or y.dtype != H.float32:  # (CuPy's kernels round as they do)
+        return B.one(y) - y * y
+    t = H.square(y, dtype=H.float64)
+    H.subtract(1.0, t, out=t)
+    out = t.astype(H.float32)
+    bits = t.view(H.int64)
+    H.bitwise_and(bits, _BELOW_FLOAT32, out=bits)
+    doubtful = H.flatnonzero(bits == _FLOAT32_HALF_ULP)
+    if doubtful.size:  # (a true tie, where 1 − y·y was exact, is rounded right already)
+        q = H.square(y.reshape(-1)[doubtful], dtype=H.float64)
+        doubtful, q = doubtful[q < 2.0 ** -6], q[q < 2.0 ** -6]
+        out.reshape(-1)[doubtful] = 1.0 - H.rint(q * 2.0 ** 24) * 2.0 ** -24  # ties to even, as the FMA's
+    return out

@@ -110,8 +110,10 @@ def test_grad_lives_where_its_tensor_lives(cuda):
     bc = torch.zeros(2, requires_grad=True)
     for _ in range(2):
         ((torch.tensor([[0.5, -1.0]]) @ wc + bc).tanh() ** 2).sum().backward()
-    np.testing.assert_allclose(w.grad.cpu().numpy(), wc.grad.numpy(), rtol=1e-6)
-    np.testing.assert_allclose(b.grad.cpu().numpy(), bc.grad.numpy(), rtol=1e-6)
+    # (rtol 1e-5: the host rounds tanh's 1 − y² once, as ATen's fused kernel; another array library may round
+    # twice, and near saturation 1 − y² cancels, so the two roundings differ there by a few 1e-6)
+    np.testing.assert_allclose(w.grad.cpu().numpy(), wc.grad.numpy(), rtol=1e-5)
+    np.testing.assert_allclose(b.grad.cpu().numpy(), bc.grad.numpy(), rtol=1e-5)
 
 
 def test_numpy_on_a_gpu_tensor_raises_pytorchs_type_error(cuda):

@@ -30,8 +30,11 @@ MODULES = ["autograd_widgets", "torch"]
 # commit d39a9d2, which redrew every step from the start (quadratic) and re-rendered the whole history.
 # Except RECHECKED: this core's folded MLP's step contents and panels were re-recorded from the code
 # itself when the engine's ready queue learnt PyTorch's tie order (61a9e78, b392c46), so they are not
-# kept; test_stepper_steps_of_the_folded_mlp_are_pytorchs checks them against PyTorch instead.
-RECHECKED = {"autograd_widgets/mlp80_folded": ("steps", "panels")}
+# kept; test_stepper_steps_of_the_folded_mlp_are_pytorchs checks them against PyTorch instead. This core's
+# rnn12 step contents and panels show gradients of 1e-21 through saturated tanh, where 1 − y² cancels: their
+# fourth digit moved when tanh's backward learnt ATen's single rounding, so they are not kept either (its
+# states are).
+RECHECKED = {"autograd_widgets/mlp80_folded": ("steps", "panels"), "autograd_widgets/rnn12": ("steps", "panels")}
 
 
 def stepper_programs(T):

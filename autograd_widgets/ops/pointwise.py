@@ -6,8 +6,11 @@ from .. import dtypes
 from .. import errors
 from .. import scalars
 from ..creation import tensor
+from ..fused import one_minus_square
 from ..node import Op, _shape_error
 from ..tensor import Tensor
+
+_FLOAT32 = B.namespace("cpu").dtype("float32")  # NumPy's dtypes are singletons: `is` compares them
 
 
 def promote(a, b):
@@ -377,6 +380,8 @@ class TanhBackwardBackward0(Op):
     """tanh_backward(grad_output, output) = grad_output·(1 − output²)"""
     args = saves = ("grad_output", "output")
     def forward(ctx, g, y):
+        if y.dtype is _FLOAT32:  # ATen's kernel rounds 1 − y² once (a fused multiply-add): so here, on the host
+            return g * one_minus_square(y)
         return g * (B.one(y) - y * y)
     def backward(ctx, gg):
         g, y = ctx.saved_tensors
@@ -389,7 +394,7 @@ class SigmoidBackwardBackward0(Op):
     """sigmoid_backward(grad_output, output) = grad_output·output·(1 − output)"""
     args = saves = ("grad_output", "output")
     def forward(ctx, g, y):
-        return g * y * (B.one(y) - y)
+        return g * (B.one(y) - y) * y  # in ATen's order: its last bits
     def backward(ctx, gg):
         g, y = ctx.saved_tensors
         need = ctx.needs_input_grad
