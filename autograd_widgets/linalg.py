@@ -92,7 +92,7 @@ def svd(A, full_matrices=True, *, driver=None):
 
 def svdvals(A, *, driver=None):
     _tensor("linalg_svdvals", A)
-    if A.requires_grad:  # PyTorch computes U and Vh too when S needs a gradient
+    if A.requires_grad or A._fw_grad is not None:  # PyTorch computes U and Vh too when S needs a derivative
         return LinalgSvdBackward0.apply(A, full_matrices=False, name="linalg.svdvals")[1]
     return LinalgSvdBackward0.apply(A, compute_uv=False, name="linalg.svdvals")[1]
 

@@ -611,6 +611,11 @@ _CROSSED = ((0, 1), (1, 0))  # that of mul, mm, ...: each of two factors kept fo
 _SAVED_AT_0 = _VERSIONS[(0,)]
 
 
+# autograd.forward_ad's handler while a dual level is open (None otherwise): every op's apply hands its
+# call to it, which runs the op and gives its outputs tangents when its inputs have them.
+_FORWARD_AD = None
+
+
 def _recorder(cls, operand: "Callable | None" = None, operands: int = 2) -> "Callable[..., Tensor]":
     """`cls.apply`: run forward on `inputs` (tensors or Python numbers) and, if grad is needed, record a node.
 
@@ -632,6 +637,8 @@ def _recorder(cls, operand: "Callable | None" = None, operands: int = 2) -> "Cal
             b is _ABSENT or isinstance(b, Tensor) or type(b) in _PLAIN_NUMBERS)
         if operand is not None and (not unrolled or (b is _ABSENT) is not lone):
             return operand(*_given(a, b, more), **params)  # another call of a method: its own checks
+        if _FORWARD_AD is not None:  # inside autograd.forward_ad.dual_level(): tangents go along
+            return _FORWARD_AD(apply, cls, _given(a, b, more), params)
         run = _call if not quiet or _fp_get() is _QUIET else _run_quiet  # (a backward has turned the warnings off)
         record = False
         try:
@@ -857,6 +864,8 @@ class MultiOp(Op):
 
     @classmethod
     def apply(cls, *inputs: "Tensor | float | int | None", **params) -> "tuple[Tensor | None, ...]":
+        if _FORWARD_AD is not None:
+            return _FORWARD_AD(cls.apply, cls, inputs, params)
         arrays = [x._data if isinstance(x, Tensor) else x for x in inputs]
         record = GradMode.enabled and any(isinstance(x, Tensor) and x._rg for x in inputs)
         node = cls.__new__(cls) if record else _SCRATCH

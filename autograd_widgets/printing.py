@@ -163,6 +163,8 @@ def tensor_repr(t):
         suffixes.append(f"grad_fn=<{type(t.grad_fn).__name__}>")
     elif t._rg:
         suffixes.append("requires_grad=True")
+    if t._fw_grad is not None:  # a dual tensor (autograd.forward_ad); a 0-d tangent formats as its number
+        suffixes.append(f"tangent={t._fw_grad}")
     out = _add_suffixes(prefix + text, suffixes, indent, False)
     if type(t).__name__ == "Parameter":
         return "Parameter containing:\n" + out

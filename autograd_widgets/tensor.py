@@ -26,6 +26,7 @@ class Tensor(metaclass=TorchClass):
     _output_nr = 0         # which output of grad_fn this tensor is
     _base = None           # the root tensor this one is a (differentiable) view of
     _vsrc = None           # the tensor whose version counter this one shares (views, detach())
+    _fw_grad = None        # its tangent, inside autograd.forward_ad.dual_level()
     _chain = ()            # a view's steps from its root: ((view op class, params), ...)
     _nograd_view = False   # a view made under no_grad: PyTorch forbids recording an in-place op on it
     _multi_output = None   # (i, op) for piece i of unbind/split: in-place on it is forbidden too
@@ -471,10 +472,14 @@ class Tensor(metaclass=TorchClass):
         if GradMode.enabled and (self._rg or any(isinstance(a, Tensor) and a._rg for a in args)):
             result = op(self._shallow_copy(), *args)
             self._check_result_type(result)
+            if result._fw_grad is not None:
+                _forward_ad().written_in_place(self, result._fw_grad)
             return self._assign(result)
         with no_grad():
             result = op(self, *args)
         self._check_result_type(result)
+        if result._fw_grad is not None:
+            _forward_ad().written_in_place(self, result._fw_grad)
         data = self._data
         if result._data.shape != data.shape:
             raise errors.runtime(f"output with shape {list(data.shape)} doesn't match the broadcast shape "
@@ -496,7 +501,10 @@ class Tensor(metaclass=TorchClass):
         """This tensor's current value as an in-place op's input: PyTorch's `original_self`, a clone that
         the op may save; `_assign` points the op's first edge back at this tensor's own history."""
         if not self._rg:
-            return Tensor._make(self._data.copy())
+            t = Tensor._make(self._data.copy())
+            if self._fw_grad is not None:
+                _forward_ad().set_tangent(t, self._fw_grad)
+            return t
         from .ops.pointwise import CloneBackward0
         t = CloneBackward0.apply(self)
         t.grad_fn._original_self = True
@@ -520,6 +528,8 @@ class Tensor(metaclass=TorchClass):
 
     def _fill(self, value, node):
         self._check_inplace(computed=False)
+        if self._fw_grad is not None:  # as PyTorch: a filled tensor's tangent is zero
+            _forward_ad().written_in_place(self, Tensor._make(B.ns(self._data).zeros_like(self._fw_grad._data)))
         if GradMode.enabled and self._rg:  # recorded: PyTorch's node for it, whose gradient is zero
             from .ops import pointwise
             return self._assign(getattr(pointwise, node).apply(self._shallow_copy(), value=value))
@@ -534,6 +544,11 @@ class Tensor(metaclass=TorchClass):
     def __setitem__(self, index, value):
         from .ops import indexing
         indexing.setitem(self, index, value)
+
+
+def _forward_ad():
+    from .autograd import forward_ad
+    return forward_ad
 
 
 def _edge_from_original_self(fn):

@@ -175,6 +175,7 @@ class set_detect_anomaly:
 detect_anomaly = set_detect_anomaly
 
 from . import profiler  # noqa: E402,F401  (torch.autograd.profiler.profile)
+from . import forward_ad  # noqa: E402,F401  (torch.autograd.forward_ad.dual_level, make_dual, ...)
 
 
 def __getattr__(name):

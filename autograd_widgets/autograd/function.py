@@ -8,6 +8,7 @@ import inspect
 
 from .. import backend as B
 from .. import errors
+from .. import node as node_module
 from ..grad_mode import GradMode, no_grad
 from ..node import Node, _sequence, add_saved_attributes, edge_to
 from ..tensor import Tensor
@@ -125,6 +126,15 @@ class Function(FunctionCtx, metaclass=_FunctionMeta):
 
     @classmethod
     def apply(cls, *args, **kwargs):
+        if node_module._FORWARD_AD is not None and any(isinstance(a, Tensor) and a._fw_grad is not None
+                                                       for a in args):
+            from .forward_ad import function_apply
+            return function_apply(cls, args, kwargs)  # forward with the primals, then jvp for the tangents
+        return cls._apply(args, kwargs)[0]
+
+    @classmethod
+    def _apply(cls, args, kwargs):
+        """(forward's result, recorded in a node if an input requires grad; the ctx forward was given)."""
         if cls.backward is Function.backward and cls.vjp is not Function.vjp:
             cls.backward = cls.vjp  # a Function that defines vjp instead of backward
         if cls.setup_context is not Function.setup_context:
@@ -141,7 +151,7 @@ class Function(FunctionCtx, metaclass=_FunctionMeta):
                 out = cls._run_forward(ctx, args, kwargs)
             for t in ctx._dirty:
                 t._bump()
-            return out
+            return out, ctx
         node = cls._backward_cls.__new__(cls._backward_cls)
         node._tensor_positions_all = tuple(range(len(args)))
         node._tensor_positions = tuple(tensor_pos)
@@ -170,7 +180,7 @@ class Function(FunctionCtx, metaclass=_FunctionMeta):
         if node._saved:
             node._versions = tuple(t._version if isinstance(t, Tensor) else v
                                    for t, v in zip(node._saved, node._versions))
-        return tuple(wrapped) if isinstance(out, tuple) else wrapped[0]
+        return (tuple(wrapped) if isinstance(out, tuple) else wrapped[0]), node
 
 
 class Error(Node):

@@ -51,23 +51,45 @@ def _analytical(outs, diff):
     return {key: B.ns(rows[0]).stack(rows) for key, rows in jac.items()}
 
 
-def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, **kwargs):
-    """True if func's backward matches finite differences for every (output, input) pair."""
+def _forward(func, inputs, diff):
+    """The same Jacobians by forward-mode AD: one dual pass per input element (a one-hot tangent)."""
+    from . import forward_ad as fwAD
+    jac = {}
+    for j, x in enumerate(diff):
+        for k in range(x.numel()):
+            one_hot = B.ns(x._data).zeros(x._data.size, dtype=x._data.dtype)
+            one_hot[k] = 1
+            with fwAD.dual_level():
+                dual = fwAD.make_dual(x, Tensor._make(one_hot.reshape(x._data.shape)))
+                outs = _flat_outputs(func, [dual if a is x else a for a in inputs])
+                for i, o in enumerate(outs):
+                    t = fwAD.unpack_dual(o).tangent
+                    col = (B.to_host(t._data) if t is not None else B.to_host(o._data) * 0).reshape(-1)
+                    jac.setdefault((i, j), []).append(col.astype("float64"))
+    return {key: B.ns(cols[0]).stack(cols, axis=1) for key, cols in jac.items()}
+
+
+def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True, check_backward_ad=True,
+              check_forward_ad=False, **kwargs):
+    """True if func's backward (and, with check_forward_ad, its forward-mode derivative) matches finite
+    differences for every (output, input) pair."""
     inputs = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
     for x in inputs:
         if isinstance(x, Tensor) and x._rg and x._data.dtype != B.float64:
             warnings.warn("Input #0 requires gradient and is not a double precision floating point. This check "
                           "will likely fail if all the inputs are not of double precision floating point. ")
     numerical, diff, outs = _numerical(func, inputs, eps)
-    analytical = _analytical(outs, diff)
-    for key, num in numerical.items():
-        ana = analytical.get(key, num * 0)
-        xp = B.ns(num)
-        if not xp.allclose(ana, num, rtol=rtol, atol=atol):
-            if not raise_exception:
-                return False
-            raise GradcheckError(f"Jacobian mismatch for output {key[0]} with respect to input {key[1]},\n"
-                                 f"numerical:{num}\nanalytical:{ana}\n")
+    computed = ([_analytical(outs, diff)] if check_backward_ad else []) + \
+        ([_forward(func, inputs, diff)] if check_forward_ad else [])
+    for analytical in computed:
+        for key, num in numerical.items():
+            ana = analytical.get(key, num * 0)
+            xp = B.ns(num)
+            if not xp.allclose(ana, num, rtol=rtol, atol=atol):
+                if not raise_exception:
+                    return False
+                raise GradcheckError(f"Jacobian mismatch for output {key[0]} with respect to input {key[1]},\n"
+                                     f"numerical:{num}\nanalytical:{ana}\n")
     return True
 
 

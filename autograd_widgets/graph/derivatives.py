@@ -78,6 +78,7 @@ DERIVATIVES = {
     "FracBackward0": {"self": "grad"},
     "CloneBackward0": {"self": "grad"},
     "AliasBackward0": {"self": "grad"},
+    "Identity": {"self": "grad"},  # forward_ad.unpack_dual's primal: an alias
     "ToCopyBackward0": {"self": "grad.to(self_dtype)"},
     "CopyBackwards": {"self": "zeros_like(grad)", "src": "grad"},
     "FillBackward2": {"self": "zeros_like(grad)"},

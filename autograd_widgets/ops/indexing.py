@@ -232,6 +232,9 @@ def setitem(t, index, value):
     involved), or index_put_ for an index of tensors and lists alone. A number is range-checked first."""
     value = scalars.assigned(value, t._data.dtype)
     try:
+        if t._fw_grad is not None or getattr(value, "_fw_grad", None) is not None:
+            from ..autograd.forward_ad import setitem_tangent
+            setitem_tangent(t, index, value)
         return _setitem(t, index, value)
     except IndexError as e:
         if "axis" not in str(e):  # ours, in PyTorch's words already

@@ -175,6 +175,10 @@ class AliasBackward0(Op):
         return (g,)
 
 
+class Identity(AliasBackward0):
+    """The primal of `forward_ad.unpack_dual`: an alias (PyTorch's node prints as <Identity>)."""
+
+
 def _promoted(ctx, arrays):
     """The inputs of cat/stack in their common dtype; each input's own dtype is kept for its gradient."""
     dt = dtypes.result_type(*arrays)

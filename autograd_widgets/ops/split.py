@@ -69,6 +69,10 @@ def _cut(op, t, **params):
         mark_view(out, t, step, nograd=not record)  # as PyTorch, which then names its error
         out._multi_output = (i, op.__name__[:-len("Backward0")])
         outs.append(out)
+    if t._fw_grad is not None:  # forward AD: each piece's tangent is that piece of the tangent (a view of it)
+        from ..autograd.forward_ad import set_tangent
+        for out, piece in zip(outs, _cut(op, t._fw_grad, **params)):
+            set_tangent(out, piece)
     if record:
         node._sizes, node._like = ctx._sizes, like
         node.next_functions = (edge_to(t),)
