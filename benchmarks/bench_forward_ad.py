@@ -10,12 +10,11 @@ forwards. The NumPy floor propagates the tangent by hand (t ← t·W, t ← (1 �
 milliseconds of a plain forward and of a dual pass for each, and the ratios; no target (reported).
 """
 import argparse
-import statistics
-import time
 
 import numpy as np
 
-from run import set_threads  # benchmarks/run.py: also loads autograd_widgets from this checkout
+from run import mlp_data, set_threads  # benchmarks/run.py: also loads autograd_widgets from this checkout
+from bench_func import median_ms  # noqa: E402 - after run, which puts this checkout first on sys.path
 import autograd_widgets as aw
 import autograd_widgets.autograd.forward_ad  # noqa: F401
 
@@ -26,13 +25,9 @@ if torch is not None:
 
 
 def data():
-    rng = np.random.default_rng(0)
-    sizes = (784, 256, 256, 10)
-    Ws = [(rng.standard_normal((a, b)) / np.sqrt(a)).astype(np.float32) for a, b in zip(sizes, sizes[1:])]
-    bs = [(0.1 * rng.standard_normal(b)).astype(np.float32) for b in sizes[1:]]
-    X = rng.standard_normal((128, 784)).astype(np.float32)
-    V = rng.standard_normal((128, 784)).astype(np.float32)
-    return Ws, bs, X, V
+    """(b)'s MLP weights, biases and batch (benchmarks/run.py), and a random direction for the input."""
+    Ws, bs, X, _ = mlp_data()
+    return Ws, bs, X, np.random.default_rng(1).standard_normal(X.shape).astype(np.float32)
 
 
 def engine(T, Ws, bs, X, V):
@@ -65,16 +60,6 @@ def floor(Ws, bs, X, V):
             t = (1 - h * h) * (t @ W)
         return t @ Ws[-1]
     return plain, dual
-
-
-def median_ms(fn, repeats):
-    fn()
-    times = []
-    for _ in range(repeats):
-        start = time.process_time()
-        fn()
-        times.append(time.process_time() - start)
-    return 1000 * statistics.median(times)
 
 
 def main():
