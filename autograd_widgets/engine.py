@@ -230,17 +230,21 @@ def _dense_view(a, memory) -> bool:
 class _Backward:
     """One run of the engine: the ready queue, a gradient buffer per node still to run, what was asked."""
     __slots__ = ("deps", "buffers", "ready", "owned", "captures", "needed", "inputs", "results", "accumulate",
-                 "create_graph")
+                 "create_graph", "roots")
 
     def __init__(self, roots, root_grads, create_graph, inputs, accumulate):
         root_fns = [fn for fn, _ in roots]
+        self.roots = frozenset(root_fns)
         self.deps = _dependencies(root_fns)
         self.create_graph, self.accumulate, self.inputs = create_graph, accumulate, inputs
         self.captures = {}  # node -> [(position in inputs, output_nr)]: where autograd.grad's answers arrive
         self.needed = None  # with `inputs`: the nodes worth running
         if inputs is not None:
             for pos, t in enumerate(inputs):
-                fn, nr = (t.grad_fn, t._output_nr) if t.grad_fn is not None else (t._ag() if t._ag else None, 0)
+                if isinstance(t, tuple):  # an autograd.graph.GradientEdge: (node, output_nr)
+                    fn, nr = t[0], t[1]
+                else:
+                    fn, nr = (t.grad_fn, t._output_nr) if t.grad_fn is not None else (t._ag() if t._ag else None, 0)
                 if fn is not None:
                     self.captures.setdefault(fn, []).append((pos, nr))
             self.needed = _needed(root_fns, self.deps, self.captures)
@@ -469,6 +473,7 @@ def run_backward(roots: "list[Edge]", root_grads: "list[Tensor]", keep_graph: bo
     backward's own arithmetic records nothing (grad mode off), so it builds no graph at all.
     """
     run = _Backward(roots, root_grads, create_graph, inputs, accumulate)
+    _tasks.append(run)
     trace = _observers[-1] if _observers else None
     if trace is not None:
         trace.dependencies = dict(run.deps)
@@ -480,5 +485,26 @@ def run_backward(roots: "list[Edge]", root_grads: "list[Tensor]", keep_graph: bo
     finally:
         _fp_reset(token)
         GradMode.enabled = prev_mode
+        _tasks.pop()
     return run.results
+
+
+_tasks: "list[_Backward]" = []  # the runs in progress, innermost last (a hook may call backward again)
+
+
+def current_graph_task_id() -> int:
+    """An id of the innermost backward run in progress, -1 outside any (autograd.graph's multi-grad hook)."""
+    return id(_tasks[-1]) if _tasks else -1
+
+
+def will_engine_execute_node(node) -> bool:
+    """Whether the backward run in progress runs `node`: reachable from its roots and, with `inputs=`,
+    on a path to one of them."""
+    if not _tasks:
+        raise errors.runtime("_will_engine_execute_node should only be called during the backward pass",
+                             "Ask from inside a hook that backward() or autograd.grad() is running.")
+    run = _tasks[-1]
+    if node not in run.deps and node not in run.roots:
+        return False
+    return run.needed is None or node in run.needed
 

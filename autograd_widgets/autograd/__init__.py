@@ -1,4 +1,6 @@
 """torch.autograd: backward(), grad(), Function, Variable, functional, gradcheck."""
+from collections.abc import Mapping
+
 from .. import backend as B
 from .. import errors
 from ..engine import run_backward
@@ -127,13 +129,23 @@ vmap_loops_running = 0  # torch.func.vmap's per-example loops now running (func/
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, only_inputs=True,
          allow_unused=None, is_grads_batched=False, materialize_grads=False):
-    """The gradients of `outputs` with respect to `inputs`, returned (no `.grad` is touched)."""
+    """The gradients of `outputs` with respect to `inputs` (tensors, autograd.graph.GradientEdges, or a dict
+    of tensors: then a dict comes back), returned; no `.grad` is touched."""
+    from .graph import GradientEdge
     outputs = _as_tuple(outputs)
-    single = isinstance(inputs, Tensor)
-    inputs = _as_tuple(inputs)
+    keys = None
+    if type(inputs) is dict:
+        keys, inputs = tuple(inputs), tuple(inputs.values())
+    elif isinstance(inputs, Mapping):
+        raise errors.type_error(f"`inputs` argument to `grad()` must be a dict, not {type(inputs).__name__}. Other "
+                                "Mapping types are not supported.", "Pass dict(inputs).")
+    inputs = (inputs,) if isinstance(inputs, GradientEdge) else _as_tuple(inputs)
     if not inputs:
         raise errors.runtime("`inputs` argument to `grad()` cannot be empty.",
                              "Name the tensors whose gradients you want.")
+    if materialize_grads and allow_unused is False:
+        raise errors.value("Expected allow_unused to be True or not passed when materialize_grads=True, but got: "
+                           "allow_unused=False.", "materialize_grads gives unused inputs zeros: allow them.")
     grads = _gradients(grad_outputs, len(outputs))
     if retain_graph is None:  # torch.func.vmap runs the call once per example: each needs the graph
         retain_graph = create_graph or vmap_loops_running > 0
@@ -141,7 +153,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         allow_unused = materialize_grads
     roots = _roots(outputs)
     for i, t in enumerate(inputs):
-        if not t._rg:
+        if not isinstance(t, GradientEdge) and not t._rg:
             raise errors.input_no_grad(i)
     grads = _make_grads(outputs, grads, is_grads_batched)
     if is_grads_batched:
@@ -151,12 +163,14 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     for i, r in enumerate(results):
         if r is None:
             if materialize_grads:
+                if isinstance(inputs[i], GradientEdge):
+                    raise errors.runtime("materialize_grads cannot be used when the given input is a GradientEdge",
+                                         "Give the tensor itself, or leave materialize_grads off.")
                 from ..creation import zeros_like
-                results[i] = zeros_like(inputs[i])
+                results[i] = zeros_like(inputs[i], requires_grad=create_graph)
             elif not allow_unused:
                 raise errors.unused_input(i)
-    del single
-    return tuple(results)
+    return dict(zip(keys, results)) if keys is not None else tuple(results)
 
 
 class set_detect_anomaly:
