@@ -177,3 +177,28 @@ def test_ops_outside_a_level_and_without_tangents_are_untouched():
     assert aw.autograd.graph.__name__  # the package imports as before
     from autograd_widgets import node
     assert node._FORWARD_AD is None
+
+
+def _model_pass(T, fwd):
+    T.manual_seed(0)
+    nn = T.nn
+    model = nn.Sequential(nn.Linear(4, 6), nn.BatchNorm1d(6), nn.ReLU(inplace=True), nn.Dropout(0.3), nn.Linear(6, 2),
+                          nn.LogSoftmax(1))
+    x, v = T.randn(5, 4), T.randn(5, 4)
+    out = []
+    for mode in (model.train, model.eval):
+        mode()
+        with fwd.dual_level():
+            primal, tangent = fwd.unpack_dual(model(fwd.make_dual(x, v)))
+            out += [primal.detach().numpy().copy(), tangent.detach().numpy().copy()]
+        out += [model[1].running_mean.numpy().copy(), model[1].running_var.numpy().copy()]
+    return out
+
+
+def test_a_model_with_batch_norm_in_place_relu_and_dropout_gets_pytorchs_tangents_and_statistics():
+    """An op with side effects runs twice here (once for the value, once for the tangent): batch norm's
+    running statistics must still be updated once, and dropout draw one mask."""
+    torch = pytest.importorskip("torch")
+    import torch.autograd.forward_ad as tfwAD
+    for got, want in zip(_model_pass(aw, fwAD), _model_pass(torch, tfwAD), strict=True):
+        np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-6)

@@ -220,11 +220,15 @@ def _jvp(apply: Callable, cls: type, inputs: tuple, params: dict, tangents: list
     for x, t in zip(inputs, tangents):
         if t is not None and not (differentiable and x._rg):
             x = Tensor._make(x._data).requires_grad_()  # a leaf to differentiate by
+        elif isinstance(x, Tensor) and not x._rg:
+            x = Tensor._make(x._data.copy())  # a copy: an op that updates an input (batch norm's running
+            # statistics) must not update it twice
         elif isinstance(x, Tensor) and not differentiable:
             x = x.detach()
         if t is not None and not any(x is w for w, _ in wrt):  # (x * x: one input, its whole gradient)
             wrt.append((x, t))
         args.append(x)
+    params = {k: v.copy() if B.is_array(v) else v for k, v in params.items()}  # (running statistics, likewise)
     with enable_grad():
         out = apply(*args, **params)
         outs = out if isinstance(out, tuple) else (out,)
