@@ -67,3 +67,24 @@ def test_disable_saved_tensors_hooks_raises_the_given_message_and_restores():
                 pass
     with G.save_on_cpu():
         pass
+
+
+def test_allow_mutation_on_saved_tensors_keeps_the_saved_values():
+    x = aw.tensor([0.5, 1.0, 2.0], requires_grad=True)
+    with G.allow_mutation_on_saved_tensors() as ctx:
+        y = x.exp()
+        z = (y * y).sum()
+        y.mul_(10)  # y is saved twice by mul and once by exp (its result)
+        z.backward()
+        assert ctx.cloned >= 2
+    np.testing.assert_allclose(x.grad.numpy(), 2 * np.exp(2 * np.array([0.5, 1.0, 2.0])), rtol=1e-6)
+    with pytest.raises(RuntimeError, match="cannot be nested"):
+        with G.allow_mutation_on_saved_tensors():
+            with G.allow_mutation_on_saved_tensors():
+                pass
+    w = aw.ones(3, requires_grad=True)
+    v = w.clone()
+    out = (v ** 2).sum()
+    v.sin_()
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):  # outside: the usual error
+        out.backward()

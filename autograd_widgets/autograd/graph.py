@@ -1,5 +1,5 @@
-"""torch.autograd.graph: the `Node` every grad_fn is, hooks on the tensors a graph saves, gradient edges,
-and a hook over several tensors' gradients."""
+"""torch.autograd.graph: the `Node` every grad_fn is, hooks on the tensors a graph saves (and changing them
+in place), gradient edges, and a hook over several tensors' gradients."""
 import contextlib
 import threading
 from typing import Callable, NamedTuple, Sequence
@@ -44,6 +44,43 @@ def disable_saved_tensors_hooks(error_message: str):
         yield
     finally:
         _hooks_disabled_message = previous
+
+
+class _AllowMutationOnSavedContext:
+    """What allow_mutation_on_saved_tensors yields: here it holds only the clones' count, for debugging."""
+
+    def __init__(self):
+        self.cloned = 0
+
+    def clear(self):
+        self.cloned = 0
+
+
+_mutation_allowed = False
+
+
+@contextlib.contextmanager
+def allow_mutation_on_saved_tensors():
+    """Inside it, a tensor saved for backward may be changed in place afterwards: backward uses the value it
+    had when saved. PyTorch clones a saved tensor when it is about to change; this engine clones each saved
+    tensor when it is saved (the same gradients, more memory). Run forward and backward inside it."""
+    global _mutation_allowed
+    if _mutation_allowed:
+        raise errors.runtime("allow_mutation_on_saved_tensors contexts cannot be nested",
+                             "One allow_mutation_on_saved_tensors() around forward and backward is enough.")
+    ctx = _AllowMutationOnSavedContext()
+
+    def pack(t):
+        ctx.cloned += 1
+        return t.detach().clone()
+
+    with saved_tensors_hooks(pack, lambda kept: kept):
+        _mutation_allowed = True
+        try:
+            yield ctx
+        finally:
+            ctx.clear()
+            _mutation_allowed = False
 
 
 class GradientEdge(NamedTuple):

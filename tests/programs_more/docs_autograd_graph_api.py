@@ -1,5 +1,6 @@
 # Source: PyTorch documentation, torch.autograd.graph: register_multi_grad_hook (its docstring example),
-#   get_gradient_edge, increment_version, disable_saved_tensors_hooks; https://pytorch.org/docs/stable/autograd.html
+#   get_gradient_edge, increment_version, disable_saved_tensors_hooks, allow_mutation_on_saved_tensors;
+#   https://pytorch.org/docs/stable/autograd.html
 # Changed: the examples joined in one program, with prints; a few misuses added (their errors printed), and
 #   autograd.grad with a GradientEdge and with a dict of inputs.
 import torch
@@ -69,3 +70,38 @@ with torch.autograd.graph.disable_saved_tensors_hooks("no saved-tensor hooks in 
     except Exception as ex: print(type(ex).__name__, ex)
 with torch.autograd.graph.save_on_cpu():
     print("hooks work again")
+
+# allow_mutation_on_saved_tensors (its docstring example, then a saved output changed in place)
+with torch.autograd.graph.allow_mutation_on_saved_tensors():
+    a = torch.ones(2, 3, requires_grad=True)
+    b = a.clone()
+    out = (b**2).sum()
+    print(b.sin_())
+    out.sum().backward()
+print(a.grad)
+x = torch.tensor([0.5, 1.0, 2.0], requires_grad=True)
+with torch.autograd.graph.allow_mutation_on_saved_tensors() as ctx:
+    y = x.exp()
+    z = (y * y).sum()
+    y.mul_(10)
+    y2 = y.clone(); y2.zero_()
+    z.backward()
+    print(type(ctx).__name__)
+print(x.grad, y)
+try:
+    with torch.autograd.graph.allow_mutation_on_saved_tensors():
+        with torch.autograd.graph.allow_mutation_on_saved_tensors():
+            pass
+except RuntimeError as e: print(str(e).splitlines()[0])
+w = torch.ones(3, requires_grad=True)
+v = w.clone()
+o = (v ** 2).sum()
+v.sin_()
+try:
+    o.backward()
+except RuntimeError as e: print(str(e).splitlines()[0][:100])
+with torch.autograd.graph.disable_saved_tensors_hooks("hooks are off"):
+    try:
+        with torch.autograd.graph.allow_mutation_on_saved_tensors():
+            pass
+    except RuntimeError as e: print(e)
