@@ -6,8 +6,9 @@ gives its outputs tangents too, and `unpack_dual(y)` reads them. Leaving the lev
 PyTorch has a forward derivative formula per op. Here each op's tangent comes from its backward formula,
 by the double-vjp identity J·v = d/du (v · Jᵀu): the op is run again on detached leaves, its vjp taken
 with create_graph, and that (linear in u) differentiated with respect to u. Every op that has a backward
-thus has a forward derivative, written once. Tangents are not themselves differentiable here (PyTorch's
-are, where the primal requires grad), and a view's tangent is a new tensor, not a view of the base's.
+thus has a forward derivative, written once. A tangent is differentiable where it mathematically depends
+on something that requires grad (PyTorch's follow its formulas instead), and a view's tangent is a new
+tensor, not a view of the base's (split/unbind/chunk pieces excepted).
 """
 from __future__ import annotations
 
