@@ -20,6 +20,7 @@ from . import errors
 # device type -> (namespace, array type, scatter_add); 'cuda' is added on first use
 _DEVICES = {}
 _NS = {}       # array type -> namespace (the hot lookup)
+_FUSED = {}    # array type -> its fused kernels (cuda_kernels.Kernels for CuPy)
 _DEVICE = {}   # array type -> device type
 generic_scalar = numpy.generic
 # host data a dataset may hand the DataLoader (its default collate makes tensors of them)
@@ -29,16 +30,19 @@ Array = Any  # an array of a registered namespace: numpy.ndarray, cupy.ndarray, 
 
 
 def use_device(device_type: str, xp: ModuleType, array_type: type,
-               scatter_add: Optional[Callable] = None) -> Optional[tuple]:
+               scatter_add: Optional[Callable] = None, kernels: Optional[Any] = None) -> Optional[tuple]:
     """Make arrays of `array_type` from namespace `xp` the data of tensors on `device_type`.
 
-    `scatter_add(target, index, values)` defaults to `xp.add.at`. Returns what was there before
-    (None if nothing), so that `restore_device` can put it back.
+    `scatter_add(target, index, values)` defaults to `xp.add.at`; `kernels` (a cuda_kernels.Kernels, or
+    None) are the fused kernels ops use on these arrays (`fused`). Returns what was there before (None if
+    nothing), so that `restore_device` can put it back.
     """
     old = _DEVICES.get(device_type)
     drop_device(device_type)
-    _DEVICES[device_type] = (xp, array_type, scatter_add or (lambda t, i, v: xp.add.at(t, i, v)))
+    _DEVICES[device_type] = (xp, array_type, scatter_add or (lambda t, i, v: xp.add.at(t, i, v)), kernels)
     _NS[array_type], _DEVICE[array_type] = xp, device_type
+    if kernels is not None:
+        _FUSED[array_type] = kernels
     return old
 
 
@@ -48,6 +52,8 @@ def drop_device(device_type: str) -> None:
     if old is not None:
         _NS.pop(old[1], None)
         _DEVICE.pop(old[1], None)
+        _FUSED.pop(old[1], None)
+        _ONES_VECTORS.clear()
     for cache in _BY_TYPE_CACHES:
         cache.clear()
 
@@ -92,6 +98,15 @@ def ns(a: Array) -> ModuleType:
         return _NS[type(a)]
     except KeyError:
         return _NS[_array_type(a)]
+
+
+def fused(a: Array) -> "Optional[Any]":
+    """The fused elementwise kernels for arrays of `a`'s type (cuda_kernels.Kernels for CuPy), or None
+    (NumPy: each op runs its formula, whose temporaries cost little on the CPU)."""
+    return _FUSED.get(type(a))
+
+
+fused_for_type = _FUSED.get  # fused(a) as fused_for_type(type(a)): what the per-op hot paths call (no frame)
 
 
 def one(a: Array) -> Array:
@@ -164,10 +179,10 @@ def _load_cupy():
     if count == 0:
         raise errors.runtime("No CUDA GPUs are available",
                              "CuPy is installed, but it finds no GPU it can use." + why)
-    if hasattr(cupy.add, "at"):  # CuPy 14 deprecates cupyx.scatter_add for ufunc.at
-        use_device("cuda", cupy, cupy.ndarray)
-    else:
-        use_device("cuda", cupy, cupy.ndarray, importlib.import_module("cupyx").scatter_add)
+    kernels = importlib.import_module(".cuda_kernels", __package__).Kernels(cupy)
+    # CuPy 14 deprecates cupyx.scatter_add for ufunc.at
+    scatter = None if hasattr(cupy.add, "at") else importlib.import_module("cupyx").scatter_add
+    use_device("cuda", cupy, cupy.ndarray, scatter, kernels)
 
 
 def cuda_device_count() -> int:
@@ -293,7 +308,7 @@ def expand(a: Array, shape: tuple) -> Array:
 
 def writable(base: Array, view: Array) -> Array:
     """`view` of `base` (NumPy's diagonal hands them out read-only) as one that, as PyTorch's views, writes through."""
-    if ns(view) is numpy and base.flags.writeable:
+    if ns(view) is numpy and not view.flags.writeable and base.flags.writeable:  # (CuPy's views always write)
         view.flags.writeable = True  # allowed: the memory it shows is writable
     return view
 
@@ -331,8 +346,23 @@ def sum_leading_by_matmul(xp, a, k, keepdims=False):
     """The sum of `a` over its first `k` axes, computed as ones(M) @ a.reshape(M, N) (a cuBLAS GEMV on CuPy)."""
     lead = math.prod(a.shape[:k])
     rest = a.shape[k:]
-    out = xp.ones(lead, dtype=a.dtype) @ a.reshape(lead, math.prod(rest))
+    out = _ones_vector(xp, lead, a) @ a.reshape(lead, math.prod(rest))
     return out.reshape((1,) * k + rest if keepdims else rest)
+
+
+def _ones_vector(xp, n, like):
+    """ones(n) of `like`'s dtype on its device, kept: a training loop sums the same batch size every step, and
+    a fresh vector costs an allocation and a fill kernel each time."""
+    key = (n, like.dtype, getattr(getattr(like, "device", None), "id", None), xp)
+    v = _ONES_VECTORS.get(key)
+    if v is None:
+        if len(_ONES_VECTORS) >= 16:  # a few batch sizes at a time: forget the oldest
+            del _ONES_VECTORS[next(iter(_ONES_VECTORS))]
+        v = _ONES_VECTORS[key] = xp.ones(n, dtype=like.dtype)
+    return v
+
+
+_ONES_VECTORS = {}  # (length, dtype, device id, namespace) -> a ones vector never handed out
 
 
 def sum_axes(a, axes, keepdims=False, dtype=None):
@@ -344,6 +374,18 @@ def sum_axes(a, axes, keepdims=False, dtype=None):
             and a.dtype.itemsize >= 4 and (dtype is None or dtype == a.dtype)):
         return sum_leading_by_matmul(ns(a), a, k, keepdims)
     return a.sum(axis=axes, keepdims=keepdims, dtype=dtype)
+
+
+def logaddexp_accumulate(a: Array, axis: int) -> Array:
+    """log(exp(a_0) + ... + exp(a_i)) along `axis`, added in order as NumPy's logaddexp.accumulate (CuPy has
+    no accumulate for it: there, one logaddexp per step along the axis)."""
+    xp = ns(a)
+    if xp is numpy:
+        return numpy.logaddexp.accumulate(a, axis=axis)
+    out = xp.moveaxis(a.copy(), axis, 0)  # a view of the copy, steps along its first axis
+    for i in range(1, out.shape[0]):
+        out[i] = xp.logaddexp(out[i - 1], out[i])
+    return xp.moveaxis(out, 0, axis)
 
 
 def to_host(a):
@@ -360,8 +402,10 @@ def scatter_add(target: Array, index: Any, values: Array) -> Array:
 def special(name: str, host_fn: Callable[[float], float], a: Array, *args) -> Array:
     """A special function elementwise, named as in scipy.special (`args` before the array, as polygamma's n):
     CuPy's own on a GPU; NumPy has none, so `host_fn` of Python floats on host values."""
-    if getattr(ns(a), "__name__", "") == "cupy":
-        return getattr(importlib.import_module("cupyx.scipy.special"), name)(*args, a)
+    xp = ns(a)
+    if getattr(xp, "__name__", "") == "cupy":  # (its polygamma takes the order as an array too)
+        out = getattr(importlib.import_module("cupyx.scipy.special"), name)(*(xp.asarray(v) for v in args), a)
+        return out.astype(a.dtype, copy=False)
     host = to_host(a)
     out = numpy.asarray(numpy.frompyfunc(host_fn, 1, 1)(host), dtype=host.dtype)
     return out if isinstance(a, numpy.ndarray) else asarray(out, device=device_of(a))

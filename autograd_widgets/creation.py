@@ -60,7 +60,7 @@ def to_array(data, dtype=None, device=None):
         a = None
     if numpy_bools and a is not None and a.dtype.kind in "iu":  # ints and a numpy.bool_: an int64 tensor
         raise scalars.not_an_integer(numpy_bools[0])
-    if a is None or a.dtype.kind in "uO" or a.dtype.kind == "f" and abs(a).max(initial=0) >= 2 ** 63:
+    if a is None or a.dtype.kind in "uO" or a.dtype.kind == "f" and a.size and abs(a).max() >= 2 ** 63:
         _check_int64(data)  # NumPy takes Python ints past int64 as uint64, object or float; PyTorch refuses them
     if a.dtype.kind == "f" and not _has_array_leaf(data):
         return B.quietly(a.astype, dtypes.default_float().array_dtype)  # 1e308 becomes inf silently, as in PyTorch

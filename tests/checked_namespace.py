@@ -62,6 +62,27 @@ def _binary(name):
     return method, reflected
 
 
+class _Flags:
+    """An array's layout flags as CuPy offers them: no `writeable` (CuPy's arrays are always writable)."""
+    __slots__ = ("c_contiguous", "f_contiguous", "owndata")
+
+    def __init__(self, flags):
+        self.c_contiguous, self.f_contiguous, self.owndata = flags.c_contiguous, flags.f_contiguous, flags.owndata
+
+
+class _Pointer:
+    """Where an array's first element is, as CuPy's MemoryPointer says it (`.ptr`)."""
+    __slots__ = ("ptr",)
+
+    def __init__(self, ptr):
+        self.ptr = ptr
+
+
+def _refuse_initial(kwargs):
+    if "initial" in kwargs:
+        raise TypeError("max() got an unexpected keyword argument 'initial'")  # CuPy's reductions lack it
+
+
 class CheckedArray:
     """A NumPy array only the checking namespace may touch."""
     __slots__ = ("_a",)
@@ -83,10 +104,19 @@ class CheckedArray:
     size = property(lambda s: s._a.size)
     dtype = property(lambda s: s._a.dtype)
     itemsize = property(lambda s: s._a.itemsize)
-    flags = property(lambda s: s._a.flags)
+    flags = property(lambda s: _Flags(s._a.flags))
     strides = property(lambda s: s._a.strides)  # layout, as CuPy arrays offer it too
     base = property(lambda s: None if s._a.base is None else CheckedArray(s._a.base))
     T = property(lambda s: CheckedArray(s._a.T))
+    data = property(lambda s: _Pointer(s._a.ctypes.data))  # as cupy.ndarray.data, a MemoryPointer
+
+    def max(self, *args, **kwargs):
+        _refuse_initial(kwargs)
+        return _call(self._a.max, args, kwargs)
+
+    def min(self, *args, **kwargs):
+        _refuse_initial(kwargs)
+        return _call(self._a.min, args, kwargs)
 
     def get(self):
         """A host copy, like cupy.ndarray.get()."""
@@ -171,6 +201,8 @@ class _Function:
         return _call(self._fn, args, kwargs)
 
     def __getattr__(self, name):
+        if name == "accumulate" and getattr(self._fn, "__name__", "") not in ("add", "multiply"):
+            raise NotImplementedError(f"`{self._fn.__name__}.accumulate` is not supported yet")  # as CuPy's
         attr = getattr(self._fn, name)
         return attr if isinstance(attr, type) else _Function(attr)  # xp.linalg.LinAlgError stays a class
 
@@ -192,6 +224,18 @@ class _Namespace:
         d = _np.diagonal(a._a, offset, axis1, axis2)
         d.flags.writeable = a._a.flags.writeable
         return CheckedArray(d)
+
+    @staticmethod
+    def amax(a, *args, **kwargs):
+        _refuse_initial(kwargs)
+        return _call(_np.amax, (a,) + args, kwargs)
+
+    @staticmethod
+    def amin(a, *args, **kwargs):
+        _refuse_initial(kwargs)
+        return _call(_np.amin, (a,) + args, kwargs)
+
+    max, min = amax, amin
 
     @staticmethod
     def asarray(data, dtype=None):

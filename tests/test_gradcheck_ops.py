@@ -71,6 +71,10 @@ def test_same_values_grads_and_node_as_pytorch(case):
     compare_with_pytorch(case)
 
 
+def _older_than_2_13(torch):
+    return tuple(int(p) for p in torch.__version__.split("+")[0].split(".")[:2]) < (2, 13)
+
+
 def compare_with_pytorch(case, gradient_graph=True):
     """Values, the result's graph, the gradient (and, with gradient_graph, its graph under create_graph) and
     the second gradients of `case`, against PyTorch's."""
@@ -82,7 +86,12 @@ def compare_with_pytorch(case, gradient_graph=True):
         leaves = [make(T, a) for a in xs]
         out = fn(T, *leaves)
         v = np.random.default_rng(2).standard_normal(tuple(out.shape))
-        g, = T.autograd.grad(out, leaves[0], make(T, v, requires_grad=False), create_graph=True)
+        try:
+            g, = T.autograd.grad(out, leaves[0], make(T, v, requires_grad=False), create_graph=True)
+        except RuntimeError as e:  # the GPU machine's PyTorch can be older than the 2.13 this package follows
+            if T is torch and "is not implemented" in str(e) and _older_than_2_13(torch):
+                pytest.skip(f"PyTorch {torch.__version__} lacks it (2.13 has it): {e}")
+            raise
         gg = T.autograd.grad(g.sum(), leaves, allow_unused=True) if g.requires_grad else [None] * len(leaves)
         results.append((to_numpy(out), graph(out.grad_fn), to_numpy(g), graph(g.grad_fn),  # the whole graphs
                         [None if h is None else to_numpy(h) for h in gg]))

@@ -10,6 +10,14 @@ from ..fused import one_minus_square
 from ..node import Op, _shape_error
 from ..tensor import Tensor
 
+_fused = B.fused_for_type
+_HOST = B.host_array_type
+
+
+def _own_binary(name, a, b):
+    """Our kernel for `a name b` on this device (cuda_kernels.Kernels.binary), or None: the library's operator."""
+    kernels = _fused(type(a))
+    return kernels and kernels.binary(name, a, b)
 _FLOAT32 = B.namespace("cpu").dtype("float32")  # NumPy's dtypes are singletons: `is` compares them
 
 
@@ -72,7 +80,13 @@ class AddBackward0(Op):
         if type(a) is not type(b) or a.dtype is not b.dtype:  # two arrays of one dtype need no promote() call
             a, b = promote(a, b)
         ctx.alpha = alpha
-        return a + b if alpha == 1 else a + _scaled(alpha, b, a.dtype)
+        if alpha != 1:
+            return a + _scaled(alpha, b, a.dtype)
+        if type(a) is not _HOST:  # a GPU: our kernel for large arrays
+            out = _own_binary("add", a, b)
+            if out is not None:
+                return out
+        return a + b
     def backward(ctx, g):
         return g, (g if ctx.alpha == 1 else g * ctx.alpha)
 
@@ -111,7 +125,13 @@ class SubBackward0(Op):
         _refuse_bool_sub(a, b)
         a, b = promote(a, b)
         ctx.alpha = alpha
-        return a - b if alpha == 1 else a + _scaled(-alpha, b, a.dtype)  # PyTorch's add with -alpha
+        if alpha != 1:
+            return a + _scaled(-alpha, b, a.dtype)  # PyTorch's add with -alpha
+        if type(a) is not _HOST:  # a GPU: our kernel for large arrays
+            out = _own_binary("sub", a, b)
+            if out is not None:
+                return out
+        return a - b
     def backward(ctx, g):
         return g, -g if ctx.alpha == 1 else g * -ctx.alpha
 
@@ -165,6 +185,10 @@ class MulBackward0(Op):
     def forward(ctx, a, b):
         if type(a) is not type(b) or a.dtype is not b.dtype:
             a, b = promote(a, b)
+        if type(a) is not _HOST:  # a GPU: our kernel for large arrays
+            out = _own_binary("mul", a, b)
+            if out is not None:
+                return out
         return a * b
     def backward(ctx, g):
         a, b = ctx.saved_tensors
@@ -325,6 +349,17 @@ def _int_power(a, e):
 
 
 # --- functions of one variable ----------------------------------------------------------
+def _own_kernel(kernels, name, library_fn):
+    """`library_fn`, run by kernels.unary(name, ·) where that has a kernel for the array."""
+    if name not in kernels.unary_names:
+        return library_fn
+
+    def fn(a):
+        out = kernels.unary(name, a)
+        return library_fn(a) if out is None else out
+    return fn
+
+
 def _unary(name, fn, saves, vjp, doc):
     """A one-input float op: forward `fn` from the array namespace, backward `vjp(g, saved)`."""
     by_type = B.by_type_cache()  # array type -> its namespace's fn (found once: every tanh, exp, ... of a forward)
@@ -332,7 +367,8 @@ def _unary(name, fn, saves, vjp, doc):
     def forward(ctx, a):
         f = by_type.get(type(a))
         if f is None:
-            f = by_type[type(a)] = getattr(B.ns(a), fn)
+            kernels = B.fused(a)  # a GPU kernel of ours where there is one, else the library's function
+            f = by_type[type(a)] = _own_kernel(kernels, fn, getattr(B.ns(a), fn)) if kernels else getattr(B.ns(a), fn)
         return f(a if a.dtype.kind == "f" else _float(a))
 
     def backward(ctx, g):
@@ -380,6 +416,11 @@ class TanhBackwardBackward0(Op):
     """tanh_backward(grad_output, output) = grad_output·(1 − output²)"""
     args = saves = ("grad_output", "output")
     def forward(ctx, g, y):
+        if type(y) is not _HOST:  # a GPU: one kernel, as ATen's
+            kernels = _fused(type(y))
+            out = kernels and kernels.tanh_backward(g, y)
+            if out is not None:
+                return out
         if y.dtype is _FLOAT32:  # ATen's kernel rounds 1 − y² once (a fused multiply-add): so here, on the host
             return g * one_minus_square(y)
         return g * (B.one(y) - y * y)
@@ -394,7 +435,9 @@ class SigmoidBackwardBackward0(Op):
     """sigmoid_backward(grad_output, output) = grad_output·output·(1 − output)"""
     args = saves = ("grad_output", "output")
     def forward(ctx, g, y):
-        return g * (B.one(y) - y) * y  # in ATen's order: its last bits
+        kernels = _fused(type(y))
+        out = kernels and kernels.sigmoid_backward(g, y)
+        return g * (B.one(y) - y) * y if out is None else out  # in ATen's order: its last bits
     def backward(ctx, gg):
         g, y = ctx.saved_tensors
         need = ctx.needs_input_grad
@@ -406,7 +449,9 @@ class ThresholdBackwardBackward0(Op):
     """threshold_backward(grad_output, self, 0) = 0 where self <= 0, else grad_output (NaN passes it)"""
     args, saves = ("grad_output", "self"), ("self",)
     def forward(ctx, g, x):
-        return B.ns(g).where(x <= 0, 0, g)
+        kernels = _fused(type(x))
+        out = kernels and kernels.threshold_backward(g, x)
+        return B.ns(g).where(x <= 0, 0, g) if out is None else out
     def backward(ctx, gg):
         x, = ctx.saved_tensors
         need = ctx.needs_input_grad
