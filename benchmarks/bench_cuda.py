@@ -12,6 +12,7 @@ The CPU rows (ours on NumPy, the NumPy floor) run at the smaller batches.
 import argparse
 import os
 import sys
+import warnings
 
 import numpy as np
 
@@ -42,7 +43,8 @@ def synced(fn, sync):
 
 
 def contenders(batch, with_cpu):
-    """run.py's MLP step for each contender, its data already on the device, each call waiting for the GPU."""
+    """run.py's MLP step for each GPU contender, its data already on the device, each call waiting for the GPU;
+    and the CPU contenders (ours on NumPy, the NumPy floor) where `with_cpu`."""
     import cupy
     Ws, bs, X, Y = data(batch)
     sync = cupy.cuda.runtime.deviceSynchronize  # waits for every stream: CuPy's and PyTorch's
@@ -50,10 +52,8 @@ def contenders(batch, with_cpu):
          "floor": synced(mlp_floor(*on(cupy.asarray, Ws, bs, X, Y)), sync)}
     if torch is not None and torch.cuda.is_available():
         c["torch"] = synced(mlp(torch, *on(lambda a: torch.tensor(a, device="cuda"), Ws, bs, X, Y)), sync)
-    if with_cpu:
-        c["ours cpu"] = mlp(aw, Ws, bs, X, Y)
-        c["numpy floor"] = mlp_floor(Ws, bs, X, Y)
-    return c
+    cpu = {"ours cpu": mlp(aw, Ws, bs, X, Y), "numpy floor": mlp_floor(Ws, bs, X, Y)} if with_cpu else {}
+    return c, cpu
 
 
 def on(move, Ws, bs, X, Y):
@@ -108,6 +108,7 @@ def main():
     ap.add_argument("--chain", type=int, default=100_000, help="ops in the chain row (0: no chain row)")
     ap.add_argument("--out", help="also write the table here")
     args = ap.parse_args()
+    warnings.filterwarnings("ignore", message="To copy construct from a tensor")  # run.py's mlp copies its inputs
     if not aw.cuda.is_available():
         sys.exit("bench_cuda.py needs CuPy and an NVIDIA GPU (pip install \"autograd_widgets[cuda]\").")
     import cupy
@@ -115,9 +116,11 @@ def main():
              f"torch {torch.__version__ if torch else 'not installed'}; medians of {args.reps} interleaved steps (ms)"]
     print(lines[0], flush=True)
     for batch in args.batches:
-        c = contenders(batch, with_cpu=batch <= 4096)
-        interleaved(c, 5)  # warm-up: kernel compilation, allocator pools, cuBLAS handles
-        med = {k: total * 1e3 for k, (total, _) in interleaved(c, args.reps).items()}
+        gpu, cpu = contenders(batch, with_cpu=batch <= 4096)
+        med = {}
+        for group in (gpu, cpu):  # apart: a GPU left idle by a CPU contender would start the next one cold
+            interleaved(group, 5)  # warm-up: kernel compilation, allocator pools, cuBLAS handles
+            med.update({k: total * 1e3 for k, (total, _) in interleaved(group, args.reps).items()})
         lines.append(line(f"MLP step b={batch:<6d}", med, 1.15))
         print(lines[-1], flush=True)
     if args.chain:
