@@ -31,7 +31,7 @@ _COMMUTATIVE = ("add", "mul")
 _TYPES = {"float32": ("float", "float4", 4), "float64": ("double", "double2", 2)}  # C type, 16-byte vector of it
 _LANES = ("x", "y", "z", "w")
 _BLOCK = 256
-# Below this many elements a RawKernel launch (~13 µs of CPU on an H200's host, measured) costs more than
+# Below this many elements a RawKernel launch (~15 µs of CPU on an H200's host, measured) costs more than
 # CuPy's ufunc (~9 µs) and the GPU's time is too short for bandwidth to matter: the library's kernel runs.
 RAW_MIN = 1 << 20
 
@@ -65,7 +65,7 @@ def _source(fname, name, ctype, vtype, width, index, row):
     for c in lanes:
         y = f"yv{dot(c)}" if arity == 2 else "T(0)"
         lines.append(f"{{ T x = xv{dot(c)}; T y = {y}; T r; {body} rv{dot(c)} = r; }}")
-    b_param = f"const V* __restrict__ b, " if arity == 2 else ""
+    b_param = "const V* __restrict__ b, " if arity == 2 else ""
     b_load = (f"V yv = b[{'i % m' if row else 'i'}];" if arity == 2 else "")
     return f"""
 typedef {ctype} T;
