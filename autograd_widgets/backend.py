@@ -17,7 +17,7 @@ import numpy
 
 from . import errors
 
-# device type -> (namespace, array type, scatter_add); 'cuda' is added on first use
+# device type -> (namespace, array type, scatter_add, fused kernels); 'cuda' is added on first use
 _DEVICES = {}
 _NS = {}       # array type -> namespace (the hot lookup)
 _FUSED = {}    # array type -> its fused kernels (cuda_kernels.Kernels for CuPy)

@@ -97,9 +97,8 @@ def main():
     c = {k: cupy.asarray(v) for k, v in dict(X=X, W1=Ws[0], W2=Ws[1], b1=bs[0]).items()}
     t = {k: torch.tensor(v, device="cuda") for k, v in dict(X=X, W1=Ws[0], W2=Ws[1], b1=bs[0]).items()}
     c["H"], t["H"] = cupy.tanh(c["X"] @ c["W1"]), torch.tanh(t["X"] @ t["W1"])
-    c["G"], t["G"] = cupy.asarray(np.random.default_rng(1).standard_normal(c["H"].shape, np.float32)), None
+    c["G"] = cupy.asarray(np.random.default_rng(1).standard_normal(c["H"].shape, np.float32))
     t["G"] = torch.as_tensor(c["G"], device="cuda")
-    ones = cupy.ones(args.batch, dtype=cupy.float32)
     rows = [
         ("X @ W1 (forward mm)", lambda: c["X"] @ c["W1"], lambda: t["X"] @ t["W1"]),
         ("X.T @ G (weight grad)", lambda: c["X"].T @ c["G"], lambda: t["X"].t() @ t["G"]),
@@ -165,7 +164,8 @@ def main():
             losses.append(forward())
             backward()
         total = timed(both, sync, args.reps, inner=3)
-        print(f"{name:22s} MLP step b={args.batch}: forward {fwd:8.3f} ms, forward+backward {total:8.3f} ms", flush=True)
+        print(f"{name:22s} MLP step b={args.batch}: forward {fwd:8.3f} ms, forward+backward {total:8.3f} ms",
+              flush=True)
     K.raw_enabled = True
     if args.profile_chain:
         profile_chain(args.profile_chain, sync)

@@ -18,6 +18,8 @@ def _own_binary(name, a, b):
     """Our kernel for `a name b` on this device (cuda_kernels.Kernels.binary), or None: the library's operator."""
     kernels = _fused(type(a))
     return kernels and kernels.binary(name, a, b)
+
+
 _FLOAT32 = B.namespace("cpu").dtype("float32")  # NumPy's dtypes are singletons: `is` compares them
 
 
