@@ -223,6 +223,47 @@ def cuda_synchronize() -> None:
         runtime.deviceSynchronize()
 
 
+def cuda_pool_bytes(kind: str) -> int:
+    """Bytes of CuPy's memory pool: 'allocated' (held by arrays) or 'reserved' (taken from the GPU); 0 for a
+    stand-in namespace."""
+    get_pool = getattr(namespace("cuda"), "get_default_memory_pool", None)
+    if get_pool is None:
+        return 0
+    pool = get_pool()
+    return int(pool.used_bytes() if kind == "allocated" else pool.total_bytes())
+
+
+def cuda_free_cache() -> None:
+    """Give the blocks CuPy's pools hold but no array uses back to the GPU (torch.cuda.empty_cache)."""
+    xp = namespace("cuda")
+    for get_pool in (getattr(xp, "get_default_memory_pool", None), getattr(xp, "get_default_pinned_memory_pool", None)):
+        if get_pool is not None:
+            get_pool().free_all_blocks()
+
+
+def cuda_device_properties(index: int = 0) -> dict:
+    """The CUDA runtime's properties of GPU `index` (name, totalGlobalMem, major, minor, ...)."""
+    runtime = _runtime()
+    if runtime is None:
+        return {"name": b"stand-in device", "totalGlobalMem": 0, "major": 0, "minor": 0, "multiProcessorCount": 0}
+    return runtime.getDeviceProperties(index)
+
+
+def cuda_mem_info() -> "tuple[int, int]":
+    """(free, total) bytes of the current GPU, as the CUDA runtime counts them."""
+    runtime = _runtime()
+    return (0, 0) if runtime is None else tuple(int(v) for v in runtime.memGetInfo())
+
+
+def cuda_event(enable_timing: bool, blocking: bool):
+    """A CUDA event of CuPy's (record, synchronize, query, elapsed_time via `cuda_elapsed_ms`)."""
+    return namespace("cuda").cuda.Event(block=blocking, disable_timing=not enable_timing)
+
+
+def cuda_elapsed_ms(start, end) -> float:
+    return float(namespace("cuda").cuda.get_elapsed_time(start, end))
+
+
 def quiet_state() -> "tuple[Callable, Callable, Callable, object]":
     """(get, set, reset, QUIET): NumPy's floating-point error state, and the state with every warning off.
 
