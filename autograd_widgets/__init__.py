@@ -91,7 +91,7 @@ def numel(t):
 
 
 _SUBMODULES = ("cuda", "optim", "utils", "profiler", "backends", "testing", "distributions",  # loaded on first use
-               "func")
+               "func", "amp")
 _WIDGETS = ("show", "GraphView", "BackwardPlayground", "JacobianExplorer", "BackwardStepper", "TrainingLoop")
 
 
@@ -109,6 +109,9 @@ def __getattr__(name):
     if name == "vmap":  # torch.vmap is torch.func.vmap
         from .func import vmap
         return vmap
+    if name in ("autocast", "is_autocast_enabled"):  # torch.autocast is torch.amp.autocast
+        from . import amp
+        return getattr(amp, name)
     if name in _SUBMODULES:  # not `from . import cuda`: that asks this __getattr__ for the name again
         import importlib
         return importlib.import_module(f"{__name__}.{name}")

@@ -233,3 +233,10 @@ def seed():
 
 
 seed_all = seed
+
+
+def __getattr__(name):
+    if name == "amp":  # torch.cuda.amp: loaded on first use (it imports this module)
+        from .amp import cuda_amp
+        return cuda_amp
+    raise AttributeError(f"module 'torch.cuda' has no attribute '{name}'")
