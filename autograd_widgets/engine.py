@@ -21,6 +21,7 @@ saw it. Everything else is copied: a gradient passed to backward, what a hook sa
 custom Function's backward returned. So a `.grad` never shares memory with a tensor a user holds.
 (PyTorch decides the same by counting references; this rule says why.)
 """
+import itertools
 import heapq
 from dataclasses import dataclass, field
 
@@ -474,6 +475,7 @@ def run_backward(roots: "list[Edge]", root_grads: "list[Tensor]", keep_graph: bo
     """
     run = _Backward(roots, root_grads, create_graph, inputs, accumulate)
     _tasks.append(run)
+    _task_ids.append(next(_next_task_id))
     trace = _observers[-1] if _observers else None
     if trace is not None:
         trace.dependencies = dict(run.deps)
@@ -486,15 +488,24 @@ def run_backward(roots: "list[Edge]", root_grads: "list[Tensor]", keep_graph: bo
         _fp_reset(token)
         GradMode.enabled = prev_mode
         _tasks.pop()
+        _task_ids.pop()
     return run.results
 
 
 _tasks: "list[_Backward]" = []  # the runs in progress, innermost last (a hook may call backward again)
+_task_ids: "list[int]" = []     # their ids, never reused (an object's id is, once it is freed)
+_next_task_id = itertools.count()
 
 
 def current_graph_task_id() -> int:
-    """An id of the innermost backward run in progress, -1 outside any (autograd.graph's multi-grad hook)."""
-    return id(_tasks[-1]) if _tasks else -1
+    """The id of the innermost backward run in progress, -1 outside any (autograd.graph's multi-grad hook);
+    each run gets a new one, as PyTorch's graph tasks do."""
+    return _task_ids[-1] if _task_ids else -1
+
+
+def graph_task_ids_in_progress() -> "frozenset[int]":
+    """The ids of every backward run in progress (a hook may start one inside another)."""
+    return frozenset(_task_ids)
 
 
 def will_engine_execute_node(node) -> bool:

@@ -34,6 +34,18 @@ def test_multi_grad_hook_any_mode_sees_the_first_gradient_once_per_backward():
         G.register_multi_grad_hook((a,), print, mode="some")
 
 
+def test_each_backward_is_a_new_graph_task_for_the_any_hook():
+    """Run after run (a freed run's object address comes back at once), "any" fires once per backward, and
+    an id is never handed out twice."""
+    a = aw.rand(3, requires_grad=True)
+    got, ids = [], []
+    a.register_hook(lambda g: ids.append(aw.autograd.graph.engine.current_graph_task_id()))
+    G.register_multi_grad_hook((a,), lambda g: got.append(1), mode="any")
+    for _ in range(50):
+        (a * 2).sum().backward()
+    assert len(got) == 50 and len(set(ids)) == 50
+
+
 def test_a_gradient_edge_stands_for_its_tensor_in_autograd_grad():
     x = aw.randn(4, requires_grad=True)
     y = (x * x).exp()

@@ -132,6 +132,10 @@ def register_multi_grad_hook(tensors: Sequence[Tensor], fn: Callable, *, mode: s
             task = _inside_backward()
             with lock:
                 seen, ran[task] = ran.get(task, False), True
+                if len(ran) > 16:  # forget the runs that have ended (ids are never reused)
+                    live = engine.graph_task_ids_in_progress()
+                    for old in [k for k in ran if k not in live]:
+                        del ran[old]
             if not seen:
                 fn(grad)
         return _MultiHandle(t.register_hook(first) for t in tensors if t.requires_grad)
