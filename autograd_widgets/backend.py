@@ -442,8 +442,14 @@ def scatter_add(target: Array, index: Any, values: Array) -> Array:
 
 def special(name: str, host_fn: Callable[[float], float], a: Array, *args) -> Array:
     """A special function elementwise, named as in scipy.special (`args` before the array, as polygamma's n):
-    CuPy's own on a GPU; NumPy has none, so `host_fn` of Python floats on host values."""
+    CuPy's own on a GPU (trigamma: the device's kernel, as ATen computes it); NumPy has none, so `host_fn` of
+    Python floats on host values."""
     xp = ns(a)
+    kernels = _FUSED.get(type(a))
+    if name == "polygamma" and args == (1,) and kernels is not None:  # CuPy's trigamma is off by ~5e-10
+        out = kernels.trigamma(a)
+        if out is not None:
+            return out
     if getattr(xp, "__name__", "") == "cupy":  # (its polygamma takes the order as an array too)
         out = getattr(importlib.import_module("cupyx.scipy.special"), name)(*(xp.asarray(v) for v in args), a)
         return out.astype(a.dtype, copy=False)

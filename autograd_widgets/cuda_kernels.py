@@ -87,14 +87,14 @@ class Kernels:
 
     def __init__(self, xp: ModuleType):
         k = xp.ElementwiseKernel
-        self._tanh_backward = k("T g, T y", "T out", "out = g * (T(1) - y * y)", "aw_tanh_backward")
-        self._sigmoid_backward = k("T g, T y", "T out", "out = g * (T(1) - y) * y", "aw_sigmoid_backward")
+        self._elementwise = {name: k("T x, T y", "T r", FORMULAS[name][1], f"aw_{name}")  # any layout
+                             for name in ("tanh_backward", "sigmoid_backward")}
         self._threshold_backward = k("T g, S x", "T out", "out = x <= S(0) ? T(0) : g", "aw_threshold_backward")
         self._trigamma = k("T x", "T out", _TRIGAMMA, "aw_trigamma")
         self._xp = xp
         self._array = xp.ndarray
-        self._floats = (xp.dtype("float32"), xp.dtype("float64"))
         self._types = {xp.dtype(name): (name,) + types for name, types in _TYPES.items()}
+        self._floats = tuple(self._types)
         self.raw_min = RAW_MIN
         self.unary_names = frozenset(n for n, (arity, _) in FORMULAS.items() if arity == 1)
         self._raw = {}  # (name, dtype, vectorised, 64-bit index, row) -> RawKernel
@@ -106,22 +106,21 @@ class Kernels:
             self._max_blocks = 4096
 
     # --- fused backward formulas, any layout -------------------------------------------------------
-    def _fits(self, g: Array, y: Array) -> bool:
-        return type(g) is self._array and g.dtype == y.dtype and g.dtype in self._floats
+    def _backward_formula(self, name: str, g: Array, y: Array) -> Optional[Array]:
+        """FORMULAS[name](g, y) in one launch: the raw kernel where `binary` takes the arrays, else the
+        ElementwiseKernel of the same formula; None for arrays of other types or dtypes."""
+        if type(g) is not self._array or g.dtype != y.dtype or g.dtype not in self._floats:
+            return None
+        out = self.binary(name, g, y)
+        return self._elementwise[name](g, y) if out is None else out
 
     def tanh_backward(self, g: Array, y: Array) -> Optional[Array]:
         """g·(1 − y²), ATen's tanh_backward(grad_output, output)."""
-        if not self._fits(g, y):
-            return None
-        out = self.binary("tanh_backward", g, y) if y.size >= self.raw_min else None
-        return self._tanh_backward(g, y) if out is None else out
+        return self._backward_formula("tanh_backward", g, y)
 
     def sigmoid_backward(self, g: Array, y: Array) -> Optional[Array]:
         """g·(1 − y)·y, ATen's sigmoid_backward(grad_output, output)."""
-        if not self._fits(g, y):
-            return None
-        out = self.binary("sigmoid_backward", g, y) if y.size >= self.raw_min else None
-        return self._sigmoid_backward(g, y) if out is None else out
+        return self._backward_formula("sigmoid_backward", g, y)
 
     def threshold_backward(self, g: Array, x: Array) -> Optional[Array]:
         """0 where x <= 0, else g (NaN in x passes g): ATen's threshold_backward(grad_output, self, 0)."""

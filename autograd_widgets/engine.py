@@ -228,12 +228,16 @@ def _dense_view(a, memory) -> bool:
     return getattr(memory, "size", -1) == a.size and (flags.c_contiguous or flags.f_contiguous)
 
 
+_next_task_id = itertools.count()
+
+
 class _Backward:
     """One run of the engine: the ready queue, a gradient buffer per node still to run, what was asked."""
     __slots__ = ("deps", "buffers", "ready", "owned", "captures", "needed", "inputs", "results", "accumulate",
-                 "create_graph", "roots")
+                 "create_graph", "roots", "task_id")
 
     def __init__(self, roots, root_grads, create_graph, inputs, accumulate):
+        self.task_id = next(_next_task_id)  # never reused (an object's id() is, once it is freed)
         root_fns = [fn for fn, _ in roots]
         self.roots = frozenset(root_fns)
         self.deps = _dependencies(root_fns)
@@ -475,7 +479,6 @@ def run_backward(roots: "list[Edge]", root_grads: "list[Tensor]", keep_graph: bo
     """
     run = _Backward(roots, root_grads, create_graph, inputs, accumulate)
     _tasks.append(run)
-    _task_ids.append(next(_next_task_id))
     trace = _observers[-1] if _observers else None
     if trace is not None:
         trace.dependencies = dict(run.deps)
@@ -488,24 +491,21 @@ def run_backward(roots: "list[Edge]", root_grads: "list[Tensor]", keep_graph: bo
         _fp_reset(token)
         GradMode.enabled = prev_mode
         _tasks.pop()
-        _task_ids.pop()
     return run.results
 
 
 _tasks: "list[_Backward]" = []  # the runs in progress, innermost last (a hook may call backward again)
-_task_ids: "list[int]" = []     # their ids, never reused (an object's id is, once it is freed)
-_next_task_id = itertools.count()
 
 
 def current_graph_task_id() -> int:
     """The id of the innermost backward run in progress, -1 outside any (autograd.graph's multi-grad hook);
     each run gets a new one, as PyTorch's graph tasks do."""
-    return _task_ids[-1] if _task_ids else -1
+    return _tasks[-1].task_id if _tasks else -1
 
 
 def graph_task_ids_in_progress() -> "frozenset[int]":
     """The ids of every backward run in progress (a hook may start one inside another)."""
-    return frozenset(_task_ids)
+    return frozenset(run.task_id for run in _tasks)
 
 
 def will_engine_execute_node(node) -> bool:

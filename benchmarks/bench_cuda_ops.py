@@ -113,7 +113,7 @@ def main():
         ("G.sum() all", lambda: B.sum_axes(c["G"], None), lambda: t["G"].sum()),
         ("tanh_backward formula", lambda: c["G"] * (1 - c["H"] * c["H"]),
          lambda: torch.ops.aten.tanh_backward(t["G"], t["H"])),
-        ("tanh_backward elementwise", lambda: K._tanh_backward(c["G"], c["H"]),
+        ("tanh_backward elementwise", lambda: K._elementwise["tanh_backward"](c["G"], c["H"]),
          lambda: torch.ops.aten.tanh_backward(t["G"], t["H"])),
         ("tanh_backward ours (raw)", lambda: K.tanh_backward(c["G"], c["H"]),
          lambda: torch.ops.aten.tanh_backward(t["G"], t["H"])),

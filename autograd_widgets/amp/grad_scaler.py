@@ -2,6 +2,8 @@
 optimizer's step, a step skipped (and the scale halved) when a gradient is inf or NaN, the scale doubled after
 `growth_interval` good steps. As PyTorch's: on 'cuda' without a GPU it warns and does nothing but call
 `optimizer.step()`; on 'cpu' (or a GPU) it scales."""
+import math
+import struct
 import warnings
 from collections import defaultdict
 
@@ -72,17 +74,18 @@ class GradScaler:
 
     def _unscale_grads_(self, optimizer, inv_scale, found_inf, allow_fp16):
         from .. import float16, isfinite
+        unscale = inv_scale.item() != 1.0  # as _amp_foreach_non_finite_check_and_unscale_: x·1 is left alone
         with no_grad():
             for group in optimizer.param_groups:
                 for param in group["params"]:
-                    if param.grad is None:
-                        continue
-                    if not allow_fp16 and param.grad.dtype == float16:
-                        raise ValueError("Attempting to unscale FP16 gradients.")
                     grad = param.grad
+                    if grad is None:
+                        continue
+                    if not allow_fp16 and grad.dtype == float16:
+                        raise ValueError("Attempting to unscale FP16 gradients.")
                     if not bool(isfinite(grad).all()):
                         found_inf.fill_(1.0)
-                    if inv_scale.item() != 1.0:  # as _amp_foreach_non_finite_check_and_unscale_
+                    if unscale:
                         grad.mul_(inv_scale.to(grad.device))
         return {str(found_inf.device): found_inf}
 
@@ -153,7 +156,7 @@ class GradScaler:
         successful = int(tracker.item()) + 1
         if successful == self._growth_interval:
             grown = _float32(scale.item() * self._growth_factor)
-            if grown == grown and grown not in (float("inf"), float("-inf")):
+            if math.isfinite(grown):
                 scale.fill_(grown)
             tracker.fill_(0)
         else:
@@ -215,7 +218,7 @@ class GradScaler:
 
 
 def _float32(x: float) -> float:
-    import struct
+    """x rounded to float32 (±inf past its range), as C++'s static_cast<float>."""
     try:
         return struct.unpack("f", struct.pack("f", x))[0]
     except OverflowError:

@@ -23,10 +23,7 @@ class PolygammaBackward0(Op):
     args, saves = ("self",), ("self",)
     def forward(ctx, a, n):
         ctx.n = n
-        a = _float(a)
-        kernels = B.fused(a) if n == 1 else None  # a GPU: trigamma as PyTorch computes it
-        out = kernels and kernels.trigamma(a)
-        return B.special("polygamma", functools.partial(SM.polygamma, n), a, n) if out is None else out
+        return B.special("polygamma", functools.partial(SM.polygamma, n), _float(a), n)
     def backward(ctx, g):
         x, = ctx.saved_tensors
         return (g * PolygammaBackward0.apply(x, n=ctx.n + 1),)
